@@ -50,7 +50,7 @@ class BehaviouralIndicator(BaseModel):
     @model_serializer(mode="wrap")
     def _to_string_when_plain(self, handler: SerializerFunctionWrapHandler) -> Any:
         out = handler(self)
-        if isinstance(out, dict) and set(out) == {"text"}:
+        if isinstance(out, dict) and set(out) == {"text"} and isinstance(out["text"], str):
             return out["text"]
         return out
 
@@ -97,10 +97,12 @@ class Competency(BaseModel):
     @classmethod
     def _indicator_lists(cls, value: Any) -> Any:
         if isinstance(value, dict):
-            return {k: ([v] if isinstance(v, str | dict) else v) for k, v in value.items()}
+            return {k: ([v] if isinstance(v, str) else v) for k, v in value.items()}
         return value
 
-    def indicators_at(self, level: int, track: str | None = None) -> tuple[BehaviouralIndicator, ...]:
+    def indicators_at(
+        self, level: int, track: str | None = None
+    ) -> tuple[BehaviouralIndicator, ...]:
         """Indicators for a level; with ``track``, those for every track plus that track's."""
         found = self.indicators.get(level, ())
         if track is None:

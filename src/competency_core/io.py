@@ -56,7 +56,11 @@ def detect_format(path: str | os.PathLike[str]) -> Format:
 
 
 def _walk_yaml(
-    node: yaml.Node, parts: tuple[str | int, ...], lines: LineMap, problems: list[Problem], file: str | None
+    node: yaml.Node,
+    parts: tuple[str | int, ...],
+    lines: LineMap,
+    problems: list[Problem],
+    file: str | None,
 ) -> None:
     lines.setdefault(format_path(parts), node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
@@ -91,13 +95,18 @@ def parse_text(text: str, fmt: Format, file: str | None = None) -> _Document:
             return _Document(json.loads(text), {}, [], file)
         except json.JSONDecodeError as exc:
             return _Document(
-                None, {}, [Problem(path="", message=f"invalid JSON: {exc.msg}", file=file, line=exc.lineno)], file
+                None,
+                {},
+                [Problem(path="", message=f"invalid JSON: {exc.msg}", file=file, line=exc.lineno)],
+                file,
             )
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            return _Document(None, {}, [Problem(path="", message="the file is empty", file=file)], file)
+            return _Document(
+                None, {}, [Problem(path="", message="the file is empty", file=file)], file
+            )
         lines: LineMap = {}
         problems: list[Problem] = []
         _walk_yaml(node, (), lines, problems, file)
@@ -119,7 +128,9 @@ def parse_text(text: str, fmt: Format, file: str | None = None) -> _Document:
             file,
         )
     except yaml.YAMLError as exc:
-        return _Document(None, {}, [Problem(path="", message=f"invalid YAML: {exc}", file=file)], file)
+        return _Document(
+            None, {}, [Problem(path="", message=f"invalid YAML: {exc}", file=file)], file
+        )
     finally:
         loader.dispose()
 
@@ -137,16 +148,25 @@ def _clean_loc(loc: Sequence[str | int], data: Any) -> tuple[str | int, ...]:
                 out.append(part)
                 node = node[key]
                 continue
-            if isinstance(part, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part) and i == len(loc) - 1:
+            if (
+                isinstance(part, str)
+                and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part)
+                and i == len(loc) - 1
+            ):
                 out.append(part)  # a missing field: name it
-            elif isinstance(part, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part) and part not in {
-                "str",
-                "int",
-                "float",
-                "bool",
-                "dict",
-                "list",
-            }:
+            elif (
+                isinstance(part, str)
+                and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part)
+                and part
+                not in {
+                    "str",
+                    "int",
+                    "float",
+                    "bool",
+                    "dict",
+                    "list",
+                }
+            ):
                 out.append(part)
                 node = None
             continue
@@ -166,7 +186,11 @@ def _message(err: Mapping[str, Any]) -> str:
     if err.get("type") == "extra_forbidden":
         return "unknown field (check the spelling; see `competency schema` for the fields)"
     inp = err.get("input")
-    if isinstance(inp, str | int | float) and not isinstance(inp, bool) and err.get("type") != "value_error":
+    if (
+        isinstance(inp, str | int | float)
+        and not isinstance(inp, bool)
+        and err.get("type") != "value_error"
+    ):
         msg += f" (got {inp!r})"
     return msg
 
@@ -189,7 +213,9 @@ def _locate(problems: Sequence[Problem], doc: _Document) -> list[Problem]:
     return [p.located(doc.file, doc.line_of(p.path)) for p in problems]
 
 
-def check_model_data(data: Any, *, file: str | None = None, lines: LineMap | None = None) -> tuple[CompetencyModel | None, list[Problem]]:
+def check_model_data(
+    data: Any, *, file: str | None = None, lines: LineMap | None = None
+) -> tuple[CompetencyModel | None, list[Problem]]:
     """Validate plain data as a model: the model (or None) and every problem found."""
     doc = _Document(data, lines or {}, [], file)
     return _check_model(doc)
@@ -201,7 +227,12 @@ def _check_model(doc: _Document) -> tuple[CompetencyModel | None, list[Problem]]
         return None, problems
     if not isinstance(doc.data, Mapping):
         problems.append(
-            Problem(path="", message="a model file must contain a mapping (key: value pairs) at the top", file=doc.file, line=1)
+            Problem(
+                path="",
+                message="a model file must contain a mapping (key: value pairs) at the top",
+                file=doc.file,
+                line=1,
+            )
         )
         return None, problems
     model: CompetencyModel | None = None
@@ -230,12 +261,19 @@ def read_text(path: str | os.PathLike[str]) -> str:
         ) from None
     except UnicodeDecodeError as exc:
         raise ModelValidationError(
-            [Problem(path="", message=f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(path))],
+            [
+                Problem(
+                    path="",
+                    message=f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                    file=str(path),
+                )
+            ],
             f"cannot read {path}",
         ) from None
     except OSError as exc:
         raise ModelValidationError(
-            [Problem(path="", message=f"cannot read: {exc.strerror}", file=str(path))], f"cannot read {path}"
+            [Problem(path="", message=f"cannot read: {exc.strerror}", file=str(path))],
+            f"cannot read {path}",
         ) from None
 
 
@@ -301,7 +339,9 @@ def dumps(obj: BaseModel, fmt: Format = "yaml") -> str:
     data = to_data(obj)
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    return yaml.safe_dump(
+        data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+    )
 
 
 def write_atomic(path: str | os.PathLike[str], content: str | bytes) -> None:
@@ -320,7 +360,9 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes) -> None:
         raise
 
 
-def save_model(model: CompetencyModel, path: str | os.PathLike[str], fmt: Format | None = None) -> None:
+def save_model(
+    model: CompetencyModel, path: str | os.PathLike[str], fmt: Format | None = None
+) -> None:
     """Write a model to YAML or JSON (by the file's extension unless ``fmt`` is given)."""
     write_atomic(path, dumps(model, fmt or detect_format(path)))
 
@@ -358,13 +400,20 @@ def workforce_problems(workforce: Workforce | Any, model: CompetencyModel) -> li
         k = p.get("key")
         if isinstance(k, str):
             if k in people:
-                err(("people", i, "key"), f"duplicate person key {k!r} (first at people[{people[k]}])")
+                err(
+                    ("people", i, "key"),
+                    f"duplicate person key {k!r} (first at people[{people[k]}])",
+                )
             people.setdefault(k, i)
         role = p.get("role")
         if isinstance(role, str) and not model.has_role(role):
             err(("people", i, "role"), f"unknown role {role!r} in model {model.key!r}")
     for i, p in enumerate(data.get("people") or []):
-        if isinstance(p, Mapping) and isinstance(p.get("manager"), str) and p["manager"] not in people:
+        if (
+            isinstance(p, Mapping)
+            and isinstance(p.get("manager"), str)
+            and p["manager"] not in people
+        ):
             err(("people", i, "manager"), f"unknown manager {p['manager']!r}")
     for i, a in enumerate(data.get("assessments") or []):
         if not isinstance(a, Mapping):
@@ -374,7 +423,10 @@ def workforce_problems(workforce: Workforce | Any, model: CompetencyModel) -> li
             err(("assessments", i, "person"), f"unknown person {pk!r}")
         if isinstance(ck, str):
             if not model.has_competency(ck):
-                err(("assessments", i, "competency"), f"unknown competency {ck!r} in model {model.key!r}")
+                err(
+                    ("assessments", i, "competency"),
+                    f"unknown competency {ck!r} in model {model.key!r}",
+                )
                 continue
             sk = a.get("scale") or model.competency(ck).scale
             try:
@@ -427,7 +479,9 @@ def load_workforce(path: str | os.PathLike[str], model: CompetencyModel | None =
     return wf
 
 
-def save_workforce(workforce: Workforce, path: str | os.PathLike[str], fmt: Format | None = None) -> None:
+def save_workforce(
+    workforce: Workforce, path: str | os.PathLike[str], fmt: Format | None = None
+) -> None:
     """Write a workforce file (YAML or JSON by extension)."""
     write_atomic(path, dumps(workforce, fmt or detect_format(path)))
 

@@ -67,7 +67,9 @@ class Assessment(BaseModel):
     @model_validator(mode="after")
     def _check_dates(self) -> Assessment:
         if self.expires is not None and self.expires < self.date:
-            raise ValueError(f"expires ({self.expires}) is before the assessment date ({self.date})")
+            raise ValueError(
+                f"expires ({self.expires}) is before the assessment date ({self.date})"
+            )
         return self
 
     def is_current(self, on: dt.date) -> bool:

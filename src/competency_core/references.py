@@ -230,10 +230,16 @@ def reference_problems(data: Any) -> list[Problem]:
             if ck is None:
                 continue
             if ck not in comps:
-                err(("learning_resources", i, "develops", j, "competency"), f"unknown competency {ck!r}")
+                err(
+                    ("learning_resources", i, "develops", j, "competency"),
+                    f"unknown competency {ck!r}",
+                )
             else:
                 check_level(
-                    ("learning_resources", i, "develops", j, "to_level"), ck, d.get("to_level"), "to_level"
+                    ("learning_resources", i, "develops", j, "to_level"),
+                    ck,
+                    d.get("to_level"),
+                    "to_level",
                 )
     return problems
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -115,7 +116,7 @@ class ScaleMapping(BaseModel):
         if not self.levels:
             raise ValueError("a scale mapping needs at least one pair of levels")
         pairs = sorted(self.levels.items())
-        for (s1, t1), (s2, t2) in zip(pairs, pairs[1:], strict=False):
+        for (s1, t1), (s2, t2) in itertools.pairwise(pairs):
             if t2 < t1:
                 raise ValueError(
                     f"the mapping reverses the order of levels: {s1}->{t1} but {s2}->{t2}"

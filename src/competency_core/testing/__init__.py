@@ -1,0 +1,4 @@
+"""Testing tools for apps built on competency-core: hypothesis strategies and checks.
+
+See :mod:`competency_core.testing.strategies`.
+"""
