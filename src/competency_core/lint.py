@@ -120,7 +120,7 @@ def _near_duplicate_names(
     ]
     for a in range(len(names)):
         ia, ka, na = names[a]
-        matcher = difflib.SequenceMatcher(None, na, autojunk=False)
+        matcher = difflib.SequenceMatcher(None, "", na, autojunk=False)
         for b in range(a + 1, len(names)):
             ib, kb, nb = names[b]
             if na == nb:
