@@ -1,0 +1,26 @@
+"""Importers that turn published competency frameworks into :class:`~competency_core.CompetencyModel`.
+
+Career ladders published as data:
+
+- :func:`import_ft_progression`: one job-family file of the Financial Times engineering
+  progression framework (``engineering.yml``, ``operations.yml``, ...);
+- :func:`import_unidays`: the UNiDAYS competency framework folder (``competencies/`` and
+  ``roles/``);
+- :func:`import_snowflake`: Medium's snowflake tracks (``snowflake-tracks.json``).
+
+Each has a ``check_*`` twin that returns ``(model or None, problems)`` instead of raising,
+like :func:`competency_core.check_model_file`. See ``docs/importers.md``.
+"""
+
+from competency_core.importers.ft import check_ft_progression, import_ft_progression
+from competency_core.importers.snowflake import check_snowflake, import_snowflake
+from competency_core.importers.unidays import check_unidays, import_unidays
+
+__all__ = [
+    "check_ft_progression",
+    "check_snowflake",
+    "check_unidays",
+    "import_ft_progression",
+    "import_snowflake",
+    "import_unidays",
+]
