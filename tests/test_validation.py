@@ -258,3 +258,58 @@ def test_lookups_raise_unknown_key() -> None:
     assert model.scale_of("talk").key == "three"
     with pytest.raises(cc.UnknownKeyError, match="unknown role 'cto'"):
         model.role("cto")
+
+
+def test_translated_indicators_have_a_short_form() -> None:
+    data = base()
+    data["competencies"][0]["indicators"] = {
+        1: {"en": "Hi", "sv": "Hej"},
+        2: [{"en": "A", "sv": "B"}],
+    }
+    model = cc.CompetencyModel.model_validate(data)
+    (ind,) = model.competency("design").indicators[1]
+    assert ind.text.get("sv") == "Hej"
+    assert cc.loads_model(cc.dumps(model)) == model
+
+
+def test_level_descriptions_must_be_on_the_scale() -> None:
+    errors = problems_of(mutate("competencies.2.level_descriptions", {7: "x"}))
+    assert (
+        "competencies[2].level_descriptions.7",
+        "a description given for level 7, which is not a level of scale 'three' [1, 2, 3]",
+    ) in errors
+
+
+def test_rater_type_360_may_be_written_as_a_number() -> None:
+    a = cc.Assessment(person="p", competency="c", level=1, date="2026-01-01", rater_type=360)  # type: ignore[arg-type]
+    assert a.rater_type is cc.RaterType.THREE_SIXTY
+
+
+def test_workforce_assessments_need_a_scale_mapping_and_report_old_versions() -> None:
+    from competency_core.io import workforce_problems
+
+    model = cc.CompetencyModel.model_validate(base())
+    data = {
+        "people": [{"key": "p", "name": "P"}],
+        "assessments": [
+            {
+                "person": "p",
+                "competency": "talk",
+                "level": 3,
+                "scale": "five",
+                "date": "2026-01-01",
+            },
+            {
+                "person": "p",
+                "competency": "design",
+                "level": 2,
+                "scale": "three",
+                "date": "2026-01-01",
+                "model_version": "0.0.1",
+            },
+        ],
+    }
+    got = {(p.path, p.severity): p.message for p in workforce_problems(data, model)}
+    assert "no scale mapping from 'five' to 'three'" in got[("assessments[0].scale", "error")]
+    assert ("assessments[1].scale", "error") not in got  # three -> five is mapped
+    assert "made against version 0.0.1" in got[("assessments[1].model_version", "warning")]

@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from competency_core.keys import Key
+from competency_core.text import LANGUAGE_CODE as _LANGUAGE_CODE
 from competency_core.text import LocalizedText
 
 
@@ -42,15 +43,22 @@ class BehaviouralIndicator(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _from_string(cls, data: Any) -> Any:
+    def _from_text(cls, data: Any) -> Any:
         if isinstance(data, str):
             return {"text": data}
+        if (
+            isinstance(data, dict)
+            and data
+            and not set(data) & set(cls.model_fields)
+            and all(isinstance(k, str) and _LANGUAGE_CODE.match(k) for k in data)
+        ):
+            return {"text": data}  # {en: ..., sv: ...}: a translated text on its own
         return data
 
     @model_serializer(mode="wrap")
-    def _to_string_when_plain(self, handler: SerializerFunctionWrapHandler) -> Any:
+    def _to_text_when_plain(self, handler: SerializerFunctionWrapHandler) -> Any:
         out = handler(self)
-        if isinstance(out, dict) and set(out) == {"text"} and isinstance(out["text"], str):
+        if isinstance(out, dict) and set(out) == {"text"}:
             return out["text"]
         return out
 
@@ -85,6 +93,10 @@ class Competency(BaseModel):
     indicators: dict[int, tuple[BehaviouralIndicator, ...]] = Field(
         default_factory=dict, description="Level value -> behavioural indicators at that level."
     )
+    level_descriptions: dict[int, LocalizedText] = Field(
+        default_factory=dict,
+        description="Level value -> what this competency looks like at that level, in prose.",
+    )
     related: tuple[Key, ...] = Field(default=(), description="Keys of related competencies.")
     references: tuple[ExternalReference, ...] = ()
     tags: tuple[str, ...] = ()
@@ -97,7 +109,7 @@ class Competency(BaseModel):
     @classmethod
     def _indicator_lists(cls, value: Any) -> Any:
         if isinstance(value, dict):
-            return {k: ([v] if isinstance(v, str) else v) for k, v in value.items()}
+            return {k: ([v] if isinstance(v, str | dict) else v) for k, v in value.items()}
         return value
 
     def indicators_at(

@@ -312,7 +312,7 @@ def load_model(path: str | os.PathLike[str]) -> CompetencyModel:
     return model
 
 
-_INT_KEYED = {"indicators", "levels"}
+_INT_KEYED = {"indicators", "levels", "level_descriptions"}
 
 
 def _int_keys(value: Any, parent: str | None = None) -> Any:
@@ -440,6 +440,23 @@ def workforce_problems(workforce: Workforce | Any, model: CompetencyModel) -> li
                     ("assessments", i, "level"),
                     f"{lvl} is not a level of scale {sk!r} (levels: {list(scale.values)})",
                 )
+            own = model.competency(ck).scale
+            if sk != own and model.scale_mapping(sk, own) is None:
+                err(
+                    ("assessments", i, "scale"),
+                    f"the assessment is on scale {sk!r} but {ck!r} is measured on {own!r} and the "
+                    f"model has no scale mapping from {sk!r} to {own!r}: add one under scale_mappings",
+                )
+        version = a.get("model_version")
+        if isinstance(version, str) and version != model.version:
+            out.append(
+                Problem(
+                    path=format_path(("assessments", i, "model_version")),
+                    message=f"made against version {version}, the model is {model.version}: "
+                    "migrate the assessments if the model changed in between",
+                    severity="warning",
+                )
+            )
     for i, a in enumerate(data.get("assignments") or []):
         if not isinstance(a, Mapping):
             continue

@@ -7,7 +7,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from competency_core.keys import Key
 
@@ -63,6 +63,11 @@ class Assessment(BaseModel):
         default=None, description="The model version the assessment was made against."
     )
     comment: str | None = None
+
+    @field_validator("rater_type", mode="before")
+    @classmethod
+    def _number_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
     @model_validator(mode="after")
     def _check_dates(self) -> Assessment:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from competency_core.text import LocalizedText
 
 PathPart = str | int
+_LEVEL_KEYED = ("indicators", "level_descriptions")
 
 
 def format_path(parts: Sequence[PathPart]) -> str:
@@ -28,7 +29,7 @@ def format_path(parts: Sequence[PathPart]) -> str:
     """
     out = ""
     for i, part in enumerate(parts):
-        if isinstance(part, int) and not (i > 0 and parts[i - 1] == "indicators"):
+        if isinstance(part, int) and not (i > 0 and parts[i - 1] in _LEVEL_KEYED):
             out += f"[{part}]"
         else:
             out += ("." if out else "") + str(part)
@@ -143,6 +144,16 @@ def reference_problems(data: Any) -> list[Problem]:
                                     ("competencies", i, "indicators", str(lvl), j, "track"),
                                     f"unknown track {tk!r}",
                                 )
+        descriptions = c.get("level_descriptions")
+        if isinstance(descriptions, Mapping) and sk in scale_levels:
+            for lvl in descriptions:
+                v = _as_int(lvl)
+                if v is None or v not in scale_levels[sk]:
+                    err(
+                        ("competencies", i, "level_descriptions", str(lvl)),
+                        f"a description given for level {lvl!r}, which is not a level of scale "
+                        f"{sk!r} {sorted(scale_levels[sk])}",
+                    )
         related = c.get("related")
         if isinstance(related, list | tuple):
             for j, rk in enumerate(related):
@@ -245,26 +256,46 @@ def reference_problems(data: Any) -> list[Problem]:
 
 
 def _texts(model: CompetencyModel) -> Iterator[tuple[tuple[PathPart, ...], LocalizedText]]:
+    """Every human text of a model with its path (optional ones only when present)."""
+
+    def opt(
+        path: tuple[PathPart, ...], value: LocalizedText | None
+    ) -> Iterator[tuple[tuple[PathPart, ...], LocalizedText]]:
+        if value is not None:
+            yield path, value
+
     yield ("name",), model.name
-    if model.description:
-        yield ("description",), model.description
+    yield from opt(("description",), model.description)
     for i, s in enumerate(model.scales):
         yield ("scales", i, "name"), s.name
+        yield from opt(("scales", i, "description"), s.description)
         for j, lv in enumerate(s.levels):
             yield ("scales", i, "levels", j, "label"), lv.label
-            if lv.description:
-                yield ("scales", i, "levels", j, "description"), lv.description
+            yield from opt(("scales", i, "levels", j, "description"), lv.description)
+            for k, anchor in enumerate(lv.anchors):
+                yield ("scales", i, "levels", j, "anchors", k), anchor
+    for i, t in enumerate(model.tracks):
+        yield ("tracks", i, "name"), t.name
+        yield from opt(("tracks", i, "description"), t.description)
     for i, c in enumerate(model.competencies):
         yield ("competencies", i, "name"), c.name
-        if c.definition:
-            yield ("competencies", i, "definition"), c.definition
+        yield from opt(("competencies", i, "definition"), c.definition)
+        for lvl, desc in c.level_descriptions.items():
+            yield ("competencies", i, "level_descriptions", str(lvl)), desc
         for lvl, inds in c.indicators.items():
             for j, ind in enumerate(inds):
                 yield ("competencies", i, "indicators", str(lvl), j, "text"), ind.text
+                for k, ex in enumerate(ind.examples):
+                    yield ("competencies", i, "indicators", str(lvl), j, "examples", k), ex
     for i, r in enumerate(model.roles):
         yield ("roles", i, "title"), r.title
-        if r.summary:
-            yield ("roles", i, "summary"), r.summary
+        yield from opt(("roles", i, "summary"), r.summary)
+        for j, req in enumerate(r.requirements):
+            yield from opt(("roles", i, "requirements", j, "note"), req.note)
+    for i, tr in enumerate(model.transitions):
+        yield from opt(("transitions", i, "note"), tr.note)
+    for i, res in enumerate(model.learning_resources):
+        yield ("learning_resources", i, "title"), res.title
 
 
 def translation_problems(model: CompetencyModel) -> list[Problem]:

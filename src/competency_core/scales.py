@@ -18,6 +18,9 @@ class ProficiencyLevel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     value: int = Field(description="The level's integer value; higher means more proficient.")
+    key: str | None = Field(
+        default=None, description="An optional name for the level used by a source framework."
+    )
     label: LocalizedText = Field(description="Short name of the level, e.g. 'Practitioner'.")
     description: LocalizedText | None = Field(
         default=None, description="What the level means in general terms."

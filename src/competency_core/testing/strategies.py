@@ -30,7 +30,7 @@ from competency_core.text import LocalizedText
 
 T = TypeVar("T")
 
-ValueOrStrategy: TypeAlias = T | SearchStrategy[T]  # noqa: UP040 (kept for Python 3.11)
+ValueOrStrategy: TypeAlias = T | SearchStrategy[T]
 
 
 def _st(value: Any) -> SearchStrategy[Any]:
@@ -171,6 +171,8 @@ def _model(
             )
             for lv in sorted(indicator_levels)
         }
+        described = draw(st.lists(st.sampled_from(sc.values), unique=True, max_size=2))
+        level_descriptions = {lv: draw(texts) for lv in sorted(described)}
         others = [k for k in comp_keys if k != ck]
         related = (
             tuple(draw(st.lists(st.sampled_from(others), unique=True, max_size=2)))
@@ -186,6 +188,7 @@ def _model(
                 parent=parent,
                 scale=sc.key,
                 indicators=indicators,
+                level_descriptions=level_descriptions,
                 related=related,
                 references=tuple(
                     draw(
