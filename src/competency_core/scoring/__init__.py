@@ -1,0 +1,44 @@
+"""Gap scoring, readiness, organisation readiness and development plans.
+
+The contract (see ``docs/scoring.md``): levels are normalised per competency scale, a
+requirement's gap is ``max(0, n(required) - n(actual))``, a role's gap is the weighted mean
+of its requirements' gaps and readiness is ``1 - weighted gap mass / weighted required
+mass``. :func:`score_role` scores one person against one role; :func:`readiness_matrix`
+scores many people against many roles at once and gives the same numbers.
+"""
+
+from competency_core.scoring.bulk import PeopleLevels, ReadinessMatrix, RoleSet, readiness_matrix
+from competency_core.scoring.levels import ResolvedLevel, resolve_levels
+from competency_core.scoring.pair import (
+    RequirementScore,
+    RoleScore,
+    score_levels,
+    score_person,
+    score_role,
+)
+from competency_core.scoring.policy import (
+    DEFAULT_POLICY,
+    Aggregation,
+    ScoringPolicy,
+    UnassessedPolicy,
+)
+from competency_core.scoring.ranking import Match
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "Aggregation",
+    "Match",
+    "PeopleLevels",
+    "ReadinessMatrix",
+    "RequirementScore",
+    "ResolvedLevel",
+    "RoleScore",
+    "RoleSet",
+    "ScoringPolicy",
+    "UnassessedPolicy",
+    "readiness_matrix",
+    "resolve_levels",
+    "score_levels",
+    "score_person",
+    "score_role",
+]
