@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+CODE_DIRS := $(wildcard src tests examples benchmarks)
 
 .PHONY: demo test lint typecheck pytest clean
 
@@ -21,8 +22,8 @@ demo: $(STAMP)
 test: $(STAMP) lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests examples benchmarks
-	$(BIN)/ruff format --check src tests examples benchmarks
+	$(BIN)/ruff check $(CODE_DIRS)
+	$(BIN)/ruff format --check $(CODE_DIRS)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
