@@ -1,0 +1,245 @@
+"""People and assessments in the store, and carrying assessments between model versions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from competency_core.errors import UnknownKeyError
+from competency_core.people import Assessment, Person, RaterType, Workforce
+from competency_core.store.core import now
+from competency_core.store.model_versions import ModelVersions
+from competency_core.store.schema import AssessmentRow, PersonRow
+from competency_core.versioning.migrate import (
+    MigrationMapping,
+    MigrationReport,
+    migrate_assessments,
+)
+
+_ASSESSMENT_FIELDS = (
+    "person",
+    "competency",
+    "level",
+    "scale",
+    "rater",
+    "date",
+    "expires",
+    "model_version",
+    "comment",
+)
+
+
+def _person_values(p: Person) -> dict[str, Any]:
+    return {
+        "key": p.key,
+        "name": p.name,
+        "email": p.email,
+        "role": p.role,
+        "department": p.department,
+        "team": p.team,
+        "manager": p.manager,
+        "job_level": p.job_level,
+        "attributes": dict(p.attributes),
+        "revision": 1,
+        "updated_at": now(),
+    }
+
+
+def _person(row: PersonRow) -> Person:
+    return Person(
+        key=row.key,
+        name=row.name,
+        email=row.email,
+        role=row.role,
+        department=row.department,
+        team=row.team,
+        manager=row.manager,
+        job_level=row.job_level,
+        attributes=row.attributes,
+    )
+
+
+def _assessment(row: AssessmentRow) -> Assessment:
+    return Assessment(
+        person=row.person,
+        competency=row.competency,
+        level=row.level,
+        scale=row.scale,
+        rater_type=RaterType(row.rater_type),
+        rater=row.rater,
+        date=row.date,
+        expires=row.expires,
+        evidence=tuple(row.evidence),
+        model_version=row.model_version,
+        comment=row.comment,
+    )
+
+
+def _batches(items: Iterable[Assessment], size: int) -> Iterator[list[Assessment]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+class WorkforceRepository(ModelVersions):
+    """The people and assessments part of :class:`~competency_core.store.Store`."""
+
+    def upsert_people(self, people: Iterable[Person]) -> int:
+        """Insert people, or update them by key; returns how many were written."""
+        rows = [_person_values(p) for p in people]
+        with self.transaction() as s:
+            for i in range(0, len(rows), 1000):
+                self._upsert(s, PersonRow.__table__, rows[i : i + 1000], ["key"])  # type: ignore[arg-type]
+        return len(rows)
+
+    def person(self, key: str) -> Person:
+        """A person by key (:class:`UnknownKeyError` if none)."""
+        with self.transaction() as s:
+            row = s.get(PersonRow, key)
+            if row is None:
+                raise UnknownKeyError("person", key)
+            return _person(row)
+
+    def people(self) -> list[Person]:
+        """Every person, by key."""
+        with self.transaction() as s:
+            return [_person(r) for r in s.scalars(select(PersonRow).order_by(PersonRow.key))]
+
+    def _check_people(self, s: Session, keys: set[str]) -> None:
+        found = set(s.scalars(select(PersonRow.key).where(PersonRow.key.in_(keys))))
+        missing = sorted(keys - found)
+        if missing:
+            raise UnknownKeyError("person", missing[0])
+
+    def add_assessments(
+        self,
+        assessments: Iterable[Assessment],
+        *,
+        model: str | None = None,
+        batch_size: int = 5000,
+        migrated_from: str | None = None,
+    ) -> int:
+        """Write assessments in bulk (all or nothing); ``model`` is the model key they are for.
+
+        Every person must be in the store (:meth:`upsert_people`).
+        """
+        n = 0
+        stamp = now()
+        with self.transaction() as s:
+            for batch in _batches(assessments, batch_size):
+                self._check_people(s, {a.person for a in batch})
+                rows = [
+                    {f: getattr(a, f) for f in _ASSESSMENT_FIELDS}
+                    | {
+                        "rater_type": a.rater_type.value,
+                        "evidence": list(a.evidence),
+                        "model_key": model,
+                        "migrated_from": migrated_from,
+                        "recorded_at": stamp,
+                    }
+                    for a in batch
+                ]
+                s.execute(insert(AssessmentRow), rows)
+                n += len(rows)
+        return n
+
+    def assessments_of(
+        self, person: str, *, competency: str | None = None, model: str | None = None
+    ) -> list[Assessment]:
+        """One person's assessment history, oldest first."""
+        stmt = select(AssessmentRow).where(AssessmentRow.person == person)
+        if competency is not None:
+            stmt = stmt.where(AssessmentRow.competency == competency)
+        if model is not None:
+            stmt = stmt.where(AssessmentRow.model_key == model)
+        with self.transaction() as s:
+            rows = s.scalars(stmt.order_by(AssessmentRow.date, AssessmentRow.id))
+            return [_assessment(r) for r in rows]
+
+    def iter_assessments(
+        self,
+        *,
+        model: str | None = None,
+        version: str | None = None,
+        batch_size: int = 2000,
+    ) -> Iterator[Assessment]:
+        """Stream assessments (for a model, a model version), in insertion order."""
+        stmt = select(AssessmentRow)
+        if model is not None:
+            stmt = stmt.where(AssessmentRow.model_key == model)
+        if version is not None:
+            stmt = stmt.where(AssessmentRow.model_version == version)
+        with self.transaction() as s:
+            rows = s.scalars(
+                stmt.order_by(AssessmentRow.id).execution_options(yield_per=batch_size)
+            )
+            for row in rows:
+                yield _assessment(row)
+
+    def count_assessments(self, *, model: str | None = None, version: str | None = None) -> int:
+        """How many assessments are stored (for a model, a model version)."""
+        stmt = select(func.count()).select_from(AssessmentRow)
+        if model is not None:
+            stmt = stmt.where(AssessmentRow.model_key == model)
+        if version is not None:
+            stmt = stmt.where(AssessmentRow.model_version == version)
+        with self.transaction() as s:
+            return int(s.scalar(stmt) or 0)
+
+    def import_workforce(self, workforce: Workforce, *, model: str | None = None) -> int:
+        """Store a workforce file's people and assessments in one transaction."""
+        with self.transaction():
+            self.upsert_people(workforce.people)
+            return self.add_assessments(workforce.assessments, model=model or workforce.model)
+
+    def migrate_assessments(
+        self,
+        key: str,
+        from_version: str,
+        to_version: str,
+        mapping: MigrationMapping | None = None,
+        *,
+        dry_run: bool = False,
+        actor: str | None = None,
+    ) -> MigrationReport:
+        """Carry a model's assessments from one stored version to another.
+
+        The assessments of ``from_version`` stay as they were; carried copies are written
+        for ``to_version``. Running it again replaces the copies of an earlier run (it is
+        idempotent). With ``dry_run`` nothing is written; the report says what would be.
+        """
+        with self.transaction() as s:
+            old = self.get(key, from_version).model
+            new = self.get(key, to_version).model
+            source = list(self.iter_assessments(model=key, version=from_version))
+            result = migrate_assessments(source, old, new, mapping)
+            if dry_run:
+                return result.report
+            s.execute(
+                delete(AssessmentRow).where(
+                    AssessmentRow.model_key == key,
+                    AssessmentRow.model_version == to_version,
+                    AssessmentRow.migrated_from == from_version,
+                )
+            )
+            self.add_assessments(result.assessments, model=key, migrated_from=from_version)
+            r = result.report
+            self._event(
+                s,
+                new,
+                "assessments-migrated",
+                actor,
+                None,
+                from_version=from_version,
+                read=r.read,
+                carried=r.carried,
+                not_carried=len(r.not_carried),
+            )
+            return result.report
+
+
+__all__ = ["WorkforceRepository"]
