@@ -24,8 +24,16 @@ from hypothesis.strategies import SearchStrategy
 from competency_core.competencies import BehaviouralIndicator, Competency, ExternalReference
 from competency_core.learning import Development, LearningResource
 from competency_core.model import CompetencyModel, LifecycleStatus, ModelMetadata
+from competency_core.people import Assessment, Person, RaterType, Workforce
 from competency_core.roles import Requirement, RoleProfile, Track, Transition, TransitionKind
 from competency_core.scales import ProficiencyLevel, ProficiencyScale, ScaleMapping
+from competency_core.scoring.policy import (
+    DEFAULT_RATER_WEIGHTS,
+    Aggregation,
+    ScoringPolicy,
+    UnassessedPolicy,
+)
+from competency_core.testing.properties import ScoringCase
 from competency_core.text import LocalizedText
 
 T = TypeVar("T")
@@ -354,10 +362,234 @@ def competency_models(
     )
 
 
+# -- people, assessments, workforces and scoring cases --------------------------------------
+
+_DEPARTMENTS = ("platform", "apps", "data", "sales")
+_TEAMS = ("core", "mobile", "web", "ml", "emea")
+
+
+def people(
+    *,
+    key: ValueOrStrategy[str] = keys("person"),
+    role: ValueOrStrategy[str | None] = None,
+    department: ValueOrStrategy[str | None] = st.none() | st.sampled_from(_DEPARTMENTS),
+    team: ValueOrStrategy[str | None] = st.none() | st.sampled_from(_TEAMS),
+    manager: ValueOrStrategy[str | None] = None,
+) -> SearchStrategy[Person]:
+    """People (``role`` and ``manager`` must be keys that exist where the person is used)."""
+    return st.builds(
+        Person,
+        key=_st(key),
+        name=_PLAIN,
+        email=st.none() | _WORD.map(lambda w: f"{w}@example.com"),
+        role=_st(role),
+        department=_st(department),
+        team=_st(team),
+        manager=_st(manager),
+    )
+
+
+_DATES = st.dates(dt.date(2020, 1, 1), dt.date(2027, 12, 31))
+
+
+@st.composite
+def _assessment(
+    draw: st.DrawFn,
+    model: Any,
+    person: Any,
+    competency: Any,
+    rater_type: Any,
+    date: Any,
+    expires_after: Any,
+    other_scale: Any,
+) -> Assessment:
+    m: CompetencyModel = draw(_st(model))
+    if not m.competencies:
+        raise ValueError("assessments need a model with at least one competency")
+    ck = (
+        draw(_st(competency))
+        if competency is not None
+        else draw(st.sampled_from([c.key for c in m.competencies]))
+    )
+    target = m.competency(ck).scale
+    sources = [s for s in m.scale_mappings if s.target == target]
+    day = draw(_st(date))
+    days = draw(_st(expires_after))
+    fields: dict[str, Any] = {
+        "person": draw(_st(person)),
+        "competency": ck,
+        "rater_type": draw(_st(rater_type)),
+        "date": day,
+        "expires": None if days is None else day + dt.timedelta(days=days),
+    }
+    if sources and draw(_st(other_scale)):
+        mapping = draw(st.sampled_from(sources))
+        fields |= {"scale": mapping.source, "level": draw(st.sampled_from(sorted(mapping.levels)))}
+    else:
+        fields["level"] = draw(st.sampled_from(m.scale(target).values))
+    return Assessment(**fields)
+
+
+def assessments(
+    model: ValueOrStrategy[CompetencyModel] = competency_models(),
+    *,
+    person: ValueOrStrategy[str] = keys("person"),
+    competency: ValueOrStrategy[str] | None = None,
+    rater_type: ValueOrStrategy[RaterType] = st.sampled_from(list(RaterType)),
+    date: ValueOrStrategy[dt.date] = _DATES,
+    expires_after: ValueOrStrategy[int | None] = st.none() | st.integers(0, 1000),
+    other_scale: ValueOrStrategy[bool] = st.booleans(),
+) -> SearchStrategy[Assessment]:
+    """One valid assessment of a competency of ``model``.
+
+    Its level is on the competency's scale, or (``other_scale``) on a scale the model maps
+    onto it. ``expires_after`` is the number of days the rating stays valid (None: it does
+    not expire).
+    """
+    return _assessment(model, person, competency, rater_type, date, expires_after, other_scale)
+
+
+def person_assessments(
+    model: ValueOrStrategy[CompetencyModel],
+    *,
+    person: ValueOrStrategy[str] = keys("person"),
+    size: int | tuple[int, int] | SearchStrategy[int] = (0, 12),
+    **options: Any,
+) -> SearchStrategy[tuple[Assessment, ...]]:
+    """Several assessments of one person (a competency may be rated several times).
+
+    ``options`` are those of :func:`assessments`.
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> tuple[Assessment, ...]:
+        m = draw(_st(model))
+        who = draw(_st(person))
+        n = draw(_count(size))
+        if not m.competencies:
+            return ()
+        return tuple(draw(assessments(m, person=who, **options)) for _ in range(n))
+
+    return build()
+
+
+def workforces(
+    model: ValueOrStrategy[CompetencyModel] = competency_models(),
+    *,
+    n_people: int | tuple[int, int] | SearchStrategy[int] = (0, 6),
+    assessments_per_person: int | tuple[int, int] | SearchStrategy[int] = (0, 8),
+    with_roles: ValueOrStrategy[bool] = st.booleans(),
+) -> SearchStrategy[Workforce]:
+    """Workforces for ``model``, with valid assessments.
+
+    People have unique keys, roles of the model (or none), and managers among the others.
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Workforce:
+        m = draw(_st(model))
+        person_keys = _unique_keys(draw, "person", draw(_count(n_people)))
+        role_keys = [r.key for r in m.roles]
+        members: list[Person] = []
+        rated: list[Assessment] = []
+        for i, pk in enumerate(person_keys):
+            role = (
+                draw(st.none() | st.sampled_from(role_keys))
+                if role_keys and draw(_st(with_roles))
+                else None
+            )
+            manager = draw(st.none() | st.sampled_from(person_keys[:i])) if i else None
+            members.append(draw(people(key=pk, role=role, manager=manager)))
+            rated += draw(person_assessments(m, person=pk, size=assessments_per_person))
+        return Workforce(model=m.key, people=tuple(members), assessments=tuple(rated))
+
+    return build()
+
+
+def scoring_policies(
+    *,
+    unassessed: ValueOrStrategy[UnassessedPolicy] = st.sampled_from(list(UnassessedPolicy)),
+    aggregation: ValueOrStrategy[Aggregation] = st.sampled_from(list(Aggregation)),
+    ready_threshold: ValueOrStrategy[float] = st.sampled_from([0.0, 0.5, 0.8, 0.9, 1.0]),
+    rater_weights: ValueOrStrategy[dict[RaterType, float]] | None = None,
+) -> SearchStrategy[ScoringPolicy]:
+    """Scoring policies; by default the rater weights are the defaults or random (some 0)."""
+    weights: SearchStrategy[dict[RaterType, float]] = (
+        _st(rater_weights)
+        if rater_weights is not None
+        else st.just(dict(DEFAULT_RATER_WEIGHTS))
+        | st.dictionaries(
+            st.sampled_from(list(RaterType)), st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0])
+        )
+    )
+    return st.builds(
+        ScoringPolicy,
+        unassessed=_st(unassessed),
+        aggregation=_st(aggregation),
+        ready_threshold=_st(ready_threshold),
+        rater_weights=weights,
+        rater_priority=st.permutations(list(RaterType)).map(tuple),
+    )
+
+
+def scoring_cases(
+    model: ValueOrStrategy[CompetencyModel] = competency_models(n_roles=(1, 4), learning=False),
+    *,
+    policy: ValueOrStrategy[ScoringPolicy] = scoring_policies(),
+    on: ValueOrStrategy[dt.date] = st.dates(dt.date(2023, 1, 1), dt.date(2026, 12, 31)),
+    size: int | tuple[int, int] | SearchStrategy[int] = (0, 12),
+) -> SearchStrategy[ScoringCase]:
+    """Inputs of the contract's checks (:mod:`competency_core.testing.properties`).
+
+    One person's assessments, a role of the model, a policy and a scoring date.
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> ScoringCase:
+        m = draw(_st(model))
+        if not m.roles:
+            raise ValueError("scoring cases need a model with at least one role")
+        who = draw(keys("person"))
+        return ScoringCase(
+            model=m,
+            role=draw(st.sampled_from(m.roles)),
+            assessments=draw(person_assessments(m, person=who, size=size)),
+            on=draw(_st(on)),
+            policy=draw(_st(policy)),
+            person=who,
+        )
+
+    return build()
+
+
 def register_type_strategies() -> None:
-    """Register strategies so that ``st.from_type(CompetencyModel)`` etc. give valid objects."""
+    """Register strategies so that ``st.from_type(RoleProfile)`` etc. give valid objects.
+
+    Called by hypothesis at start-up through its ``hypothesis`` entry point, so this works in
+    any app that has competency-core installed: scales, models, roles (of a generated
+    model), people, assessments (of a generated model), workforces and scoring policies.
+    """
     st.register_type_strategy(ProficiencyScale, scales())
     st.register_type_strategy(CompetencyModel, competency_models())
+    st.register_type_strategy(
+        RoleProfile, competency_models(n_roles=(1, 4)).flatmap(lambda m: st.sampled_from(m.roles))
+    )
+    st.register_type_strategy(Person, people())
+    st.register_type_strategy(Assessment, assessments())
+    st.register_type_strategy(Workforce, workforces())
+    st.register_type_strategy(ScoringPolicy, scoring_policies())
 
 
-__all__ = ["competency_models", "keys", "localized_texts", "register_type_strategies", "scales"]
+__all__ = [
+    "assessments",
+    "competency_models",
+    "keys",
+    "localized_texts",
+    "people",
+    "person_assessments",
+    "register_type_strategies",
+    "scales",
+    "scoring_cases",
+    "scoring_policies",
+    "workforces",
+]
