@@ -43,7 +43,7 @@ def resolve_url(value: str | os.PathLike[str] | None = None) -> str:
 def _parse(url: str) -> URL:
     try:
         return make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         raise StoreError("the store URL is not a valid database URL") from None
 
 
@@ -55,7 +55,7 @@ def mask_url(url: str) -> str:
     """
     try:
         u = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return "<invalid store URL>"
     if "password" in u.query:
         u = u.update_query_dict({"password": "***"})
@@ -66,7 +66,7 @@ def secrets_of(url: str) -> list[str]:
     """The secret strings in a URL (to scrub from messages)."""
     try:
         u = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return []
     out = [u.password] if u.password else []
     q = u.query.get("password")

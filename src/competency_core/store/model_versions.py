@@ -46,7 +46,7 @@ Step = Callable[
 
 def _model_of(row: ModelVersionRow) -> CompetencyModel:
     try:
-        model = CompetencyModel.model_validate(row.content)
+        model = CompetencyModel.model_validate({**row.content, "status": row.status})
     except (ValidationError, CompetencyError) as exc:
         raise StoreError(
             f"stored model {row.model_key} {row.version} no longer validates: {exc}"
@@ -77,7 +77,7 @@ def _values(model: CompetencyModel) -> dict[str, Any]:
         "version": model.version,
         "status": model.status.value,
         "name": model.text(model.name),
-        "content": to_data(model),
+        "content": {k: v for k, v in to_data(model).items() if k != "status"},
         "content_hash": lifecycle.content_hash(model),
         "review_date": model.metadata.review_date,
     }
