@@ -1,0 +1,214 @@
+"""Safe writing into XLSX worksheets: strings are always strings, never formulas.
+
+A model's texts come from many hands. A definition that starts with ``=``, ``+``, ``-`` or
+``@`` must show as text, not run as a formula in the reader's spreadsheet (formula or "CSV"
+injection). Every text goes through :meth:`SheetWriter.text`, which calls xlsxwriter's
+``write_string``; the workbook is also opened with ``strings_to_formulas`` off as a second
+guard.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+XLSX_MAX_TEXT = 32767
+"""The longest text a cell holds; longer texts are cut with a marker."""
+
+SHEET_NAME_MAX = 31
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ILLEGAL_SHEET = re.compile(r"[\[\]:*?/\\']")
+
+
+def cell_text(value: str) -> str:
+    """A text made safe for a cell: no XML-illegal control characters, at most 32,767 chars."""
+    value = _ILLEGAL_XML.sub("", value)
+    if len(value) > XLSX_MAX_TEXT:
+        value = value[: XLSX_MAX_TEXT - 12] + " [truncated]"
+    return value
+
+
+class SheetNames:
+    """Unique, legal sheet names: 31 characters at most, no brackets, colon, star, slashes."""
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()
+
+    def make(self, wanted: str) -> str:
+        """A legal, not yet used sheet name as close to ``wanted`` as possible."""
+        base = _ILLEGAL_SHEET.sub("-", " ".join(cell_text(wanted).split())).strip() or "Sheet"
+        base = base[:SHEET_NAME_MAX].strip()
+        name, n = base, 2
+        while name.lower() in self._taken or name.lower() == "history":
+            suffix = f" ({n})"
+            name = base[: SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
+            n += 1
+        self._taken.add(name.lower())
+        return name
+
+
+def internal_link(sheet: str, cell: str = "A1") -> str:
+    """An ``internal:`` hyperlink target to a cell of a sheet (quotes doubled)."""
+    return "internal:'" + sheet.replace("'", "''") + f"'!{cell}"
+
+
+LINE_HEIGHT = 15.0
+"""Points per line of 11-point text; row heights are set from the estimated line count."""
+
+_WRAPPING = {"wrap", "muted", "strong"}
+
+
+def wrapped_lines(value: str, width: float) -> int:
+    r"""How many lines a text takes in a wrapping cell ``width`` characters wide (greedy).
+
+    >>> wrapped_lines("one two three", 5), wrapped_lines("a\nb", 10), wrapped_lines("", 5)
+    (3, 2, 1)
+    """
+    capacity = max(1, int(width * 1.2) - 1)
+    total = 0
+    for paragraph in value.split("\n"):
+        lines, used = 1, 0
+        for word in paragraph.split():
+            n = len(word)
+            if used and used + 1 + n > capacity:
+                lines, used = lines + 1, 0
+            if n > capacity:  # a long word breaks over several lines
+                lines += (used + n - 1) // capacity
+                used = (used + n) % capacity
+            else:
+                used += n + (1 if used else 0)
+        total += lines
+    return max(1, total)
+
+
+class SheetWriter:
+    """Writes into one worksheet row by row (constant-memory mode needs rows in order).
+
+    Row heights are not computed by every spreadsheet on opening (LibreOffice keeps the
+    default height), so the writer estimates each row's height from its wrapped texts and
+    the column widths set through :meth:`columns`.
+    """
+
+    def __init__(self, worksheet: Any, formats: dict[str, Any]) -> None:
+        self.ws = worksheet
+        self.formats = formats
+        self.row = 0
+        self.widths: dict[int, float] = {}
+        self._lines: dict[int, int] = {}
+        self._fixed: set[int] = set()
+
+    def columns(self, widths: Mapping[int, float] | Sequence[float]) -> None:
+        """Set column widths (in characters): ``{col: width}`` or a list from column 0."""
+        items = widths.items() if isinstance(widths, Mapping) else enumerate(widths)
+        for col, w in items:
+            self.widths[col] = w
+            self.ws.set_column(col, col, w)
+
+    def height(self, row: int, points: float) -> None:
+        """Fix a row's height (no estimate for that row)."""
+        self._fixed.add(row)
+        self.ws.set_row(row, points)
+
+    def _advance(self, row: int) -> None:
+        """Set the heights of rows above ``row`` before constant-memory mode flushes them."""
+        for r in [r for r in self._lines if r < row]:
+            self._apply(r)
+
+    def _note_lines(self, row: int, col: int, value: str, span: int) -> None:
+        width = sum(self.widths.get(c, 8.43) for c in range(col, col + span))
+        n = wrapped_lines(value, width)
+        if n > 1:
+            self._lines[row] = max(self._lines.get(row, 1), n)
+
+    def _apply(self, row: int) -> None:
+        n = self._lines.pop(row, 1)
+        if row not in self._fixed and n > 1:
+            self.ws.set_row(row, min(409.0, LINE_HEIGHT * n + 3))
+
+    def page_setup(
+        self,
+        *,
+        landscape: bool = True,
+        pages_wide: int = 1,
+        repeat_rows: tuple[int, int] | None = None,
+    ) -> None:
+        """Print and PDF layout: A4, narrow margins, ``pages_wide`` pages across, any number down."""
+        if landscape:
+            self.ws.set_landscape()
+        self.ws.set_paper(9)
+        self.ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+        self.ws.fit_to_pages(pages_wide, 0)
+        if repeat_rows is not None:
+            self.ws.repeat_rows(*repeat_rows)
+
+    def fmt(self, name: str | None) -> Any:
+        """A named cell format (None: the default)."""
+        return self.formats[name] if name else None
+
+    def text(
+        self, row: int, col: int, value: str | None, fmt: str | None = None, span: int = 1
+    ) -> None:
+        """Write a text as a string (never a formula, URL or number); None writes nothing.
+
+        ``span`` > 1 merges the cell with the next ``span - 1`` cells of the row.
+        """
+        self._advance(row)
+        if value is None or value == "":
+            if fmt:
+                self.ws.write_blank(row, col, None, self.fmt(fmt))
+            return
+        value = cell_text(value)
+        if span > 1:
+            self.ws.merge_range(row, col, row, col + span - 1, "", self.fmt(fmt))
+        self.ws.write_string(row, col, value, self.fmt(fmt))
+        if fmt in _WRAPPING or (fmt or "").startswith("indent"):
+            self._note_lines(row, col, value, span)
+
+    def number(self, row: int, col: int, value: float | None, fmt: str | None = None) -> None:
+        """Write a number (None writes nothing)."""
+        self._advance(row)
+        if value is not None:
+            self.ws.write_number(row, col, value, self.fmt(fmt))
+
+    def link(self, row: int, col: int, target: str, label: str, fmt: str = "link") -> None:
+        """Write an internal link (targets are built by this package, never taken from texts)."""
+        self._advance(row)
+        self.ws.write_url(row, col, target, self.fmt(fmt), cell_text(label)[:255])
+
+    def line(
+        self, *values: str | float | None, fmt: str | None = None, height: float | None = None
+    ) -> int:
+        """Write a row of values at the current row, advance, and return the row written."""
+        r = self.row
+        if height is not None:
+            self.height(r, height)
+        for c, v in enumerate(values):
+            if isinstance(v, bool) or v is None or isinstance(v, str):
+                self.text(r, c, None if isinstance(v, bool) else v, fmt)
+            else:
+                self.number(r, c, v, fmt)
+        self.row += 1
+        return r
+
+    def skip(self, n: int = 1) -> None:
+        """Leave ``n`` empty rows."""
+        self.row += n
+
+    def finish(self) -> None:
+        """Set the last rows' heights; release the temporary file in constant-memory mode."""
+        for r in list(self._lines):
+            self._apply(r)
+        close = getattr(self.ws, "_opt_close", None)
+        if getattr(self.ws, "constant_memory", False) and callable(close):
+            close()
+
+
+__all__ = [
+    "SHEET_NAME_MAX",
+    "XLSX_MAX_TEXT",
+    "SheetNames",
+    "SheetWriter",
+    "cell_text",
+    "internal_link",
+]
