@@ -1,0 +1,457 @@
+"""``competency model ...``: the lifecycle on the store, and ``competency diff OLD NEW``.
+
+Every ``model`` command works on the store given by ``--store`` (a SQLite file or a
+database URL), else ``$COMPETENCY_STORE_URL``, else ``./competency.sqlite3``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import typer
+from pydantic import ValidationError
+
+from competency_core.cli.app import app
+from competency_core.cli.output import (
+    EXIT_FINDINGS,
+    FormatOption,
+    OutputFormat,
+    console,
+    emit_json,
+    simple_table,
+)
+from competency_core.errors import ModelValidationError
+from competency_core.io import (
+    load_model,
+    load_workforce,
+    parse_text,
+    pydantic_problems,
+    read_text,
+    save_model,
+    write_atomic,
+)
+from competency_core.model import LifecycleStatus
+from competency_core.store import ModelVersionRecord, Store
+from competency_core.versioning import (
+    MigrationMapping,
+    ModelDiff,
+    diff_models,
+    render_changelog,
+)
+
+model_app = typer.Typer(
+    name="model",
+    help="Move models through draft, pilot, approval and publication on the store.",
+    no_args_is_help=True,
+)
+app.add_typer(model_app, name="model")
+
+StoreOption = typer.Option(
+    None,
+    "--store",
+    "-s",
+    help="Store: a SQLite file or a database URL (default: $COMPETENCY_STORE_URL, "
+    "else ./competency.sqlite3).",
+    show_default=False,
+)
+ByOption = typer.Option(None, "--by", help="Who does it (recorded in the history).")
+CommentOption = typer.Option(None, "--comment", "-c", help="Why (recorded in the history).")
+RevisionOption = typer.Option(
+    None,
+    "--revision",
+    help="The revision you read (from `model status`); refused if someone wrote since.",
+)
+
+
+def _open(store: str | None) -> Store:
+    return Store(store)
+
+
+def _short(rec: ModelVersionRecord) -> dict[str, Any]:
+    return {
+        "model": rec.key,
+        "version": rec.version,
+        "status": rec.status.value,
+        "revision": rec.revision,
+        "content_hash": rec.content_hash,
+        "based_on": rec.based_on,
+        "published_at": rec.published_at,
+        "published_by": rec.published_by,
+        "review_date": rec.model.metadata.review_date,
+        "approvals": [a.model_dump(mode="json") for a in rec.model.metadata.approvals],
+        "missing_approvals": [
+            a
+            for a in rec.model.metadata.required_approvers
+            if a not in {x.approver for x in rec.model.metadata.approvals}
+        ],
+    }
+
+
+def _done(rec: ModelVersionRecord, fmt: OutputFormat, what: str) -> None:
+    if fmt == OutputFormat.JSON:
+        emit_json(_short(rec))
+        return
+    console.print(
+        f"[green]{what}[/green]: {rec.key} {rec.version} is [bold]{rec.status.value}[/bold] "
+        f"(revision {rec.revision}, content hash {rec.content_hash[:12]})"
+    )
+    missing = _short(rec)["missing_approvals"]
+    if rec.status == LifecycleStatus.PILOT and missing:
+        console.print(f"  still needs the approval of: {', '.join(missing)}")
+
+
+@model_app.command("import")
+def import_(
+    file: Path = typer.Argument(..., help="A model file (YAML or JSON)."),
+    store: str = StoreOption,
+    by: str = ByOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Store a model file as a version (a new model, or another version of one)."""
+    with _open(store) as s:
+        _done(s.add_model(load_model(file), actor=by), fmt, "imported")
+
+
+@model_app.command("save")
+def save(
+    file: Path = typer.Argument(..., help="The edited draft (YAML or JSON)."),
+    revision: int = typer.Option(..., help="The revision you started from (`model status`)."),
+    store: str = StoreOption,
+    by: str = ByOption,
+    comment: str = CommentOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Replace the content of the working draft with an edited file."""
+    model = load_model(file)
+    with _open(store) as s:
+        current = s.get(model.key)
+        rec = s.save_draft(
+            model, revision=revision, version=current.version, actor=by, comment=comment
+        )
+        _done(rec, fmt, "saved")
+
+
+@model_app.command("export")
+def export(
+    key: str = typer.Argument(..., help="The model's key."),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="File to write (YAML, or JSON by extension)."
+    ),
+    version: str = typer.Option(None, help="Version (default: working, else latest published)."),
+    store: str = StoreOption,
+) -> None:
+    """Write a stored version to a file (to edit a draft, or to hand out a published one)."""
+    with _open(store) as s:
+        rec = s.get(key, version)
+    save_model(rec.model, out)
+    console.print(f"wrote {rec.key} {rec.version} ({rec.status.value}) to {out}")
+
+
+@model_app.command("pilot")
+def pilot(
+    key: str = typer.Argument(..., help="The model's key."),
+    store: str = StoreOption,
+    by: str = ByOption,
+    comment: str = CommentOption,
+    revision: int = RevisionOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Draft -> pilot. The version is settled from the changes since the last publication."""
+    with _open(store) as s:
+        _done(s.start_pilot(key, revision=revision, actor=by, comment=comment), fmt, "piloting")
+
+
+@model_app.command("to-draft")
+def to_draft(
+    key: str = typer.Argument(..., help="The model's key."),
+    store: str = StoreOption,
+    by: str = ByOption,
+    comment: str = CommentOption,
+    revision: int = RevisionOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Pilot or approved -> draft, for refinement (recorded approvals are withdrawn)."""
+    with _open(store) as s:
+        rec = s.return_to_draft(key, revision=revision, actor=by, comment=comment)
+        _done(rec, fmt, "back to draft")
+
+
+@model_app.command("approve")
+def approve(
+    key: str = typer.Argument(..., help="The model's key."),
+    approver: str = typer.Option(..., "--as", help="The approving body, as the model names it."),
+    by: str = typer.Option(..., "--by", help="The person approving."),
+    comment: str = CommentOption,
+    store: str = StoreOption,
+    revision: int = RevisionOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Record an approval of the piloted version; the last one needed approves it."""
+    with _open(store) as s:
+        rec = s.approve(key, approver, by, comment=comment, revision=revision)
+        _done(rec, fmt, f"approved as {approver}")
+
+
+@model_app.command("publish")
+def publish(
+    key: str = typer.Argument(..., help="The model's key."),
+    by: str = typer.Option(None, "--by", help="Who publishes."),
+    comment: str = CommentOption,
+    store: str = StoreOption,
+    revision: int = RevisionOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Approved -> published, after a clean lint. The version becomes immutable."""
+    with _open(store) as s:
+        _done(s.publish(key, by=by, revision=revision, comment=comment), fmt, "published")
+
+
+@model_app.command("retire")
+def retire(
+    key: str = typer.Argument(..., help="The model's key."),
+    version: str = typer.Option(None, help="Version to retire (default: latest published)."),
+    store: str = StoreOption,
+    by: str = ByOption,
+    comment: str = CommentOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Published -> retired (kept unchanged, no longer current)."""
+    with _open(store) as s:
+        rec = s.transition(key, LifecycleStatus.RETIRED, actor=by, comment=comment, version=version)
+        _done(rec, fmt, "retired")
+
+
+@model_app.command("new-draft")
+def new_draft(
+    key: str = typer.Argument(..., help="The model's key."),
+    from_version: str = typer.Option(None, "--from", help="Start from this published version."),
+    store: str = StoreOption,
+    by: str = ByOption,
+    comment: str = CommentOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Start the next version as a draft, from the latest (or a given) published version."""
+    with _open(store) as s:
+        rec = s.new_draft(key, actor=by, from_version=from_version, comment=comment)
+        _done(rec, fmt, "new draft")
+
+
+@model_app.command("discard")
+def discard(
+    key: str = typer.Argument(..., help="The model's key."),
+    store: str = StoreOption,
+    by: str = ByOption,
+    revision: int = RevisionOption,
+) -> None:
+    """Delete the working (unpublished) version."""
+    with _open(store) as s:
+        s.discard_draft(key, revision=revision, actor=by)
+    console.print(f"discarded the working version of {key}")
+
+
+@model_app.command("status")
+def status(
+    key: str = typer.Argument(None, help="A model's key (default: every model)."),
+    store: str = StoreOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Where each model stands: working version, latest published, approvals, review date."""
+    with _open(store) as s:
+        keys = [key] if key else s.model_keys()
+        versions = {k: s.versions(k) for k in keys}
+        due = {d.model: d.reason for d in s.due_for_review()}
+    if fmt == OutputFormat.JSON:
+        emit_json({k: [_short(v) for v in vs] for k, vs in versions.items()})
+        return
+    rows = []
+    for k, vs in versions.items():
+        for v in vs if key else vs[-2:]:
+            info = _short(v)
+            rows.append(
+                (k, v.version, v.status.value, v.revision, v.content_hash[:12],
+                 ", ".join(info["missing_approvals"]) if v.status == LifecycleStatus.PILOT else "",
+                 info["review_date"] or "", due.get(k, "") if v.status == LifecycleStatus.PUBLISHED else "")
+            )  # fmt: skip
+    console.print(
+        simple_table(
+            f"Store {s.display_url}",
+            ["model", "version", "status", "revision", "hash", "awaiting", "review", "due"],
+            rows,
+        )
+    )
+
+
+@model_app.command("history")
+def history(
+    key: str = typer.Argument(..., help="The model's key."),
+    store: str = StoreOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Everything that happened to a model: imports, edits, transitions, approvals."""
+    with _open(store) as s:
+        events = s.history(key)
+    if fmt == OutputFormat.JSON:
+        emit_json([e.model_dump(mode="json") for e in events])
+        return
+    rows = [
+        (f"{e.at:%Y-%m-%d %H:%M}", e.version, e.event, e.status.value if e.status else "",
+         e.actor or "", e.comment or "",
+         ", ".join(f"{k}={str(v)[:16]}" for k, v in e.details.items()))
+        for e in events
+    ]  # fmt: skip
+    cols = ["when (UTC)", "version", "event", "status", "by", "comment", "details"]
+    console.print(simple_table(f"History of {key}", cols, rows))
+
+
+def _print_diff(diff: ModelDiff, fmt: str, out: Path | None, exit_code: bool) -> None:
+    text = render_changelog(diff, version=diff.suggested_version if diff.bump else None)
+    if out is not None:
+        write_atomic(out, text)
+    if fmt == "json":
+        emit_json(
+            diff.model_dump(mode="json")
+            | {"bump": diff.bump, "suggested_version": diff.suggested_version}
+        )
+    elif fmt == "markdown":
+        console.print(text, markup=False, highlight=False)
+    else:
+        console.print(text.rstrip(), markup=False, highlight=False)
+        if out is not None:
+            console.print(f"[dim]changelog written to {out}[/dim]")
+    if exit_code and not diff.is_empty:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+DiffFormat = typer.Option("text", "--format", "-f", help="text, markdown or json.")
+DiffOut = typer.Option(None, "--out", "-o", help="Also write the Markdown changelog here.")
+ExitCode = typer.Option(False, "--exit-code", help="Exit with 1 when the versions differ.")
+
+
+@model_app.command("diff")
+def model_diff(
+    key: str = typer.Argument(..., help="The model's key."),
+    old: str = typer.Argument(None, help="Old version (default: the latest published)."),
+    new: str = typer.Argument(None, help="New version (default: the working version)."),
+    store: str = StoreOption,
+    fmt: str = DiffFormat,
+    out: Path = DiffOut,
+    exit_code: bool = ExitCode,
+) -> None:
+    """The changes between two stored versions, the suggested bump and the changelog."""
+    with _open(store) as s:
+        versions = s.versions(key)
+        newer = s.get(key, new)
+        if old is None:
+            released = [
+                v for v in versions
+                if v.status in (LifecycleStatus.PUBLISHED, LifecycleStatus.RETIRED)
+                and v.version != newer.version
+            ]  # fmt: skip
+            if not released:
+                raise typer.BadParameter(f"{key} has no earlier published version: name OLD")
+            old = released[-1].version
+        older = s.get(key, old)
+    _print_diff(diff_models(older.model, newer.model), fmt, out, exit_code)
+
+
+@app.command("diff")
+def file_diff(
+    old: Path = typer.Argument(..., help="The old model file."),
+    new: Path = typer.Argument(..., help="The new model file."),
+    fmt: str = DiffFormat,
+    out: Path = DiffOut,
+    exit_code: bool = ExitCode,
+) -> None:
+    """The changes between two model files, the suggested version bump and the changelog."""
+    _print_diff(diff_models(load_model(old), load_model(new)), fmt, out, exit_code)
+
+
+@model_app.command("import-workforce")
+def import_workforce(
+    file: Path = typer.Argument(..., help="A workforce file (people and assessments)."),
+    version: str = typer.Option(
+        None, help="Model version the assessments were made against (default: their own)."
+    ),
+    store: str = StoreOption,
+) -> None:
+    """Store people and assessments for a stored model (checked against that model)."""
+    doc = parse_text(read_text(file), "yaml", str(file))
+    key = doc.data.get("model") if isinstance(doc.data, dict) else None
+    if not isinstance(key, str):
+        raise typer.BadParameter(f"{file} does not name its model (a top-level `model:` key)")
+    with _open(store) as s:
+        rec = s.get(key, version)
+        wf = load_workforce(file, rec.model)
+        if version:
+            wf = wf.model_copy(
+                update={
+                    "assessments": tuple(
+                        a.model_copy(update={"model_version": a.model_version or version})
+                        for a in wf.assessments
+                    )
+                }
+            )
+        n = s.import_workforce(wf, model=key)
+    console.print(f"stored {len(wf.people)} people and {n} assessments for {key}")
+
+
+@model_app.command("migrate")
+def migrate(
+    key: str = typer.Argument(..., help="The model's key."),
+    from_version: str = typer.Option(..., "--from", help="Version the assessments are on."),
+    to_version: str = typer.Option(..., "--to", help="Version to carry them to."),
+    mapping: Path = typer.Option(
+        None, help="YAML mapping: renames, merges, merge_policy, splits, levels, drop."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Report only; write nothing."),
+    report: Path = typer.Option(None, "--report", help="Write the Markdown report here."),
+    store: str = StoreOption,
+    by: str = ByOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Carry assessments to another version through a mapping; report what was not carried."""
+    m = None
+    if mapping is not None:
+        doc = parse_text(read_text(mapping), "yaml", str(mapping))
+        if doc.problems:
+            raise ModelValidationError(doc.problems, f"{mapping}: not a valid mapping file")
+        try:
+            m = MigrationMapping.model_validate(doc.data or {})
+        except ValidationError as exc:
+            problems = pydantic_problems(exc, doc.data, str(mapping))
+            raise ModelValidationError(problems, f"{mapping}: not a valid mapping") from None
+    with _open(store) as s:
+        rep = s.migrate_assessments(key, from_version, to_version, m, dry_run=dry_run, actor=by)
+    if report is not None:
+        write_atomic(report, rep.to_markdown())
+    if fmt == OutputFormat.JSON:
+        emit_json(rep.model_dump(mode="json"))
+        return
+    console.print(rep.to_markdown(), markup=False, highlight=False)
+    if dry_run:
+        console.print("[yellow]dry run: nothing was written[/yellow]")
+
+
+@model_app.command("due")
+def due(
+    on: str = typer.Option(None, help="Date to check (YYYY-MM-DD; default: today)."),
+    within: int = typer.Option(0, help="Also list reviews due within this many days."),
+    store: str = StoreOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Published models due for their periodic review."""
+    day = dt.date.fromisoformat(on) if on else None
+    with _open(store) as s:
+        items = s.due_for_review(on=day, within_days=within)
+    if fmt == OutputFormat.JSON:
+        emit_json([i.model_dump(mode="json") for i in items])
+        return
+    rows = [(i.model, i.version, i.review_date or "", i.reason) for i in items]
+    console.print(simple_table("Due for review", ["model", "version", "review date", "why"], rows))
+
+
+from competency_core.cli import model_demo as _model_demo  # noqa: E402,F401  (registers demo steps)
+
+__all__ = ["model_app"]
