@@ -1,0 +1,112 @@
+"""The hook specifications of competency-core: what plugins can provide and react to.
+
+Plugins are found through the entry-point group ``competency_core`` (the built-in adapters
+register exactly the same way). A plugin is a module or object with functions marked
+``@hookimpl`` and named after the hooks below::
+
+    from competency_core.hookspecs import hookimpl
+
+    @hookimpl
+    def register_adapters():
+        return [MyAdapter]
+
+pluggy calls every plugin's implementation of a hook; the registry
+(:class:`competency_core.plugins.PluginRegistry`) gathers and checks the results, so
+nothing else calls the hooks. docs/plugins.md describes each hook with an example.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from competency_core.lifecycle import Publication
+    from competency_core.lint import LintRule
+    from competency_core.plugins import PublishFormat
+    from competency_core.sync.adapter import Adapter
+    from competency_core.sync.plan import ApplyReport, Plan
+
+NAME = "competency_core"
+"""The pluggy project name and the entry-point group plugins register under."""
+
+hookspec = pluggy.HookspecMarker(NAME)
+"""Marks a hook specification (in this module only)."""
+
+hookimpl = pluggy.HookimplMarker(NAME)
+"""Marks a plugin's implementation of a hook: ``@hookimpl def register_adapters(): ...``."""
+
+
+# -- registration -------------------------------------------------------------------------
+
+
+@hookspec
+def register_adapters() -> Iterable[type[Adapter[Any]]]:
+    """Return the :class:`~competency_core.sync.Adapter` classes this plugin provides.
+
+    Called once, when the registry is built. Each class needs a unique ``name``.
+    """
+    return ()
+
+
+@hookspec
+def register_lint_rules() -> Iterable[LintRule]:
+    """Return extra :class:`~competency_core.lint.LintRule` objects to run with the built-ins.
+
+    Codes must not clash with built-in rules or other plugins' rules.
+    """
+    return ()
+
+
+@hookspec
+def register_publish_formats() -> Iterable[PublishFormat]:
+    """Return extra :class:`~competency_core.plugins.PublishFormat` objects for publishing."""
+    return ()
+
+
+# -- sync events --------------------------------------------------------------------------
+
+
+@hookspec
+def plan_made(adapter: Adapter[Any], plan: Plan) -> None:
+    """Called after ``adapter`` made ``plan`` (nothing has changed remotely yet)."""
+
+
+@hookspec
+def before_apply(adapter: Adapter[Any], plan: Plan) -> str | None:
+    """Called before ``plan`` is applied; return a reason to veto the apply, or None.
+
+    Any reason stops the apply before anything changes (``ApplyVetoedError``).
+    """
+
+
+@hookspec
+def after_apply(adapter: Adapter[Any], plan: Plan, report: ApplyReport) -> None:
+    """Called after ``plan`` was applied, with ``report`` holding every change's outcome.
+
+    Also called when some changes failed (``report.ok`` is False).
+    """
+
+
+# -- models -------------------------------------------------------------------------------
+
+
+@hookspec
+def model_published(publication: Publication) -> None:
+    """Called when a model version is published: ``publication`` has the model and its hash."""
+
+
+__all__ = [
+    "NAME",
+    "after_apply",
+    "before_apply",
+    "hookimpl",
+    "hookspec",
+    "model_published",
+    "plan_made",
+    "register_adapters",
+    "register_lint_rules",
+    "register_publish_formats",
+]
