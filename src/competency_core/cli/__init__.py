@@ -14,6 +14,7 @@ from competency_core.cli.app import app
 # Modules that add commands to ``app``; each new command group appends its module here.
 _COMMAND_MODULES = (
     "competency_core.cli.core",
+    "competency_core.cli.analytics",
     "competency_core.cli.demo",
     "competency_core.cli.model_cmds",
 )

@@ -1,0 +1,472 @@
+"""``competency pilot select|simulate|report`` and ``competency monitor``.
+
+The heavy parts (matplotlib, Jinja2) are imported only when a report is written, so
+other commands start fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from competency_core.analytics.feedback import FeedbackPhase, FeedbackSubmission
+from competency_core.analytics.items import ItemThresholds
+from competency_core.analytics.monitoring import Period
+from competency_core.analytics.pilot import DEFAULT_STRATA, select_pilot
+from competency_core.analytics.ratings import AnalyticsError, load_pilot_data, save_pilot_data
+from competency_core.cli.app import app
+from competency_core.cli.core import load_model_or_fail
+from competency_core.cli.output import (
+    EXIT_FINDINGS,
+    FormatOption,
+    OutputFormat,
+    console,
+    emit_json,
+    fail,
+    simple_table,
+)
+from competency_core.errors import ModelValidationError
+from competency_core.io import (
+    detect_format,
+    dumps,
+    load_workforce,
+    parse_text,
+    pydantic_problems,
+    read_text,
+    write_atomic,
+)
+from competency_core.keys import Key
+from competency_core.model import CompetencyModel
+from competency_core.people import Workforce
+
+pilot_app = typer.Typer(
+    name="pilot",
+    help="Pilot a model: choose a stratified pilot group, analyse its ratings and feedback.",
+    no_args_is_help=True,
+)
+app.add_typer(pilot_app, name="pilot")
+
+StoreOption = typer.Option(
+    None,
+    "--store",
+    "-s",
+    help="Store to read or write feedback: a SQLite file or a database URL.",
+    show_default=False,
+)
+
+
+class FeedbackFile(BaseModel):
+    """A file of feedback submissions (YAML or JSON): ``{model: KEY, submissions: [...]}``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    model: Key
+    submissions: tuple[FeedbackSubmission, ...] = ()
+
+
+def load_feedback_file(path: Path) -> FeedbackFile:
+    """Load a feedback file; every problem reported at once, located."""
+    doc = parse_text(read_text(path), detect_format(path), str(path))
+    if doc.problems or doc.data is None:
+        raise ModelValidationError(doc.problems, f"{path}: the feedback file is invalid")
+    try:
+        return FeedbackFile.model_validate(doc.data)
+    except ValidationError as exc:
+        problems = [
+            p.located(doc.file, doc.line_of(p.path))
+            for p in pydantic_problems(exc, doc.data, doc.file)
+        ]
+        raise ModelValidationError(problems, f"{path}: the feedback file is invalid") from None
+
+
+def _workforce(path: Path, model: CompetencyModel, fmt: OutputFormat) -> Workforce:
+    try:
+        return load_workforce(path, model)
+    except ModelValidationError as exc:
+        fail(exc.problems, fmt, f"{path}: the workforce file is invalid")
+
+
+def _thresholds(pairs: list[str] | None) -> ItemThresholds:
+    values: dict[str, Any] = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise AnalyticsError(f"--threshold takes NAME=VALUE, e.g. low_alpha=0.7 (got {pair!r})")
+        values[name.strip().replace("-", "_")] = value.strip()
+    try:
+        return ItemThresholds.model_validate(values)
+    except ValidationError as exc:
+        msgs = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise AnalyticsError(
+            f"bad threshold ({msgs}); the thresholds are {', '.join(ItemThresholds.model_fields)}"
+        ) from None
+
+
+@pilot_app.command("select")
+def pilot_select(
+    model_path: Path = typer.Argument(..., metavar="MODEL", help="The model file."),
+    workforce_path: Path = typer.Argument(..., metavar="WORKFORCE", help="People to choose from."),
+    size: int = typer.Option(..., "--size", "-n", help="How many people to choose."),
+    seed: int = typer.Option(0, help="Random seed: the same seed gives the same group."),
+    by: list[str] = typer.Option(
+        None,
+        "--by",
+        help="Stratify by this field (repeat): role, department, team, job_level, manager or "
+        "attributes.NAME (default: role, department, job_level).",
+    ),
+    exclude: list[str] = typer.Option(None, "--exclude", help="A person not to choose (repeat)."),
+    out: Path = typer.Option(
+        None, "--out", "-o", help="Write a pilot ratings file for the group (YAML or JSON)."
+    ),
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Choose a stratified pilot group of a given size, reproducibly, and report its coverage."""
+    from competency_core.analytics.ratings import PilotData
+
+    model = load_model_or_fail(model_path, fmt)
+    wf = _workforce(workforce_path, model, fmt)
+    sel = select_pilot(wf, size, by=by or DEFAULT_STRATA, seed=seed, exclude=exclude or ())
+    if out is not None:
+        save_pilot_data(
+            PilotData(
+                model=model.key,
+                model_version=model.version,
+                participants=sel.people,
+                metadata={"selection": {"by": list(sel.by), "seed": seed, "size": size}},
+            ),
+            out,
+        )
+    if fmt == OutputFormat.JSON:
+        emit_json({**sel.model_dump(mode="json"), "coverage": sel.coverage, "out": out})
+        return
+    console.print(
+        simple_table(
+            f"{sel.size} of {sel.population} people; {sel.represented} of {len(sel.strata)} "
+            f"strata represented (seed {seed})",
+            [*sel.by, "people", "selected", "proportional share", "who"],
+            [
+                (
+                    *s.values.values(),
+                    s.population,
+                    s.selected,
+                    f"{s.expected:.1f}",
+                    ", ".join(s.people),
+                )
+                for s in sel.strata
+            ],
+        )
+    )
+    if sel.missing_strata:
+        console.print(
+            f"[yellow]{len(sel.missing_strata)} strata have nobody in the group[/yellow]: "
+            "the size is below the number of strata"
+        )
+    if out is not None:
+        console.print(f"pilot ratings file for the group written to {out}")
+
+
+@pilot_app.command("simulate")
+def pilot_simulate(
+    model_path: Path = typer.Argument(..., metavar="MODEL", help="The model file."),
+    workforce_path: Path = typer.Argument(..., metavar="WORKFORCE", help="The people."),
+    out: Path = typer.Option(..., "--out", "-o", help="Pilot ratings file to write."),
+    feedback_out: Path = typer.Option(None, "--feedback-out", help="Feedback file to write."),
+    size: int = typer.Option(10, "--size", "-n", help="Pilot group size."),
+    seed: int = typer.Option(0, help="Random seed."),
+    too_broad: str = typer.Option(
+        "problem-solving", help="The competency raters read differently ('' for none)."
+    ),
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Simulate a pilot with seeded synthetic raters (one competency deliberately too broad)."""
+    from competency_core.analytics.simulate import SimulationSettings, simulate_pilot
+
+    model = load_model_or_fail(model_path, fmt)
+    wf = _workforce(workforce_path, model, fmt)
+    sim = simulate_pilot(
+        model,
+        wf,
+        size=size,
+        seed=seed,
+        settings=SimulationSettings(too_broad=too_broad or None),
+    )
+    save_pilot_data(sim.data, out)
+    if feedback_out is not None:
+        ff = FeedbackFile(model=model.key, submissions=sim.feedback)
+        write_atomic(feedback_out, dumps(ff, detect_format(feedback_out)))
+    result = {
+        "participants": list(sim.selection.people),
+        "ratings": len(sim.data.ratings),
+        "feedback": len(sim.feedback),
+        "out": str(out),
+        "feedback_out": str(feedback_out) if feedback_out else None,
+    }
+    if fmt == OutputFormat.JSON:
+        emit_json(result)
+    else:
+        console.print(
+            f"{len(sim.data.ratings)} ratings of {len(sim.selection.people)} people written to "
+            f"{out}" + (f"; feedback to {feedback_out}" if feedback_out else "")
+        )
+
+
+@pilot_app.command("report")
+def pilot_report(
+    model_path: Path = typer.Argument(..., metavar="MODEL", help="The model file."),
+    ratings_path: Path = typer.Argument(..., metavar="RATINGS", help="The pilot ratings file."),
+    out: Path = typer.Option(
+        Path("pilot-report"), "--out", "-o", help="Folder for the report and its charts."
+    ),
+    feedback: list[Path] = typer.Option(None, "--feedback", help="A feedback file (repeat)."),
+    store: str = StoreOption,
+    threshold: list[str] = typer.Option(
+        None, "--threshold", "-t", help="Change a flag threshold: NAME=VALUE (repeat)."
+    ),
+    fail_on_flags: bool = typer.Option(False, help="Exit 1 when a competency is flagged."),
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Analyse a pilot: rater agreement, self vs manager gaps, item flags, feedback; write the report."""
+    from competency_core.analytics.feedback import load_feedback
+    from competency_core.analytics.report import build_pilot_report, write_pilot_report
+
+    model = load_model_or_fail(model_path, fmt)
+    thresholds = _thresholds(threshold)
+    try:
+        data = load_pilot_data(ratings_path, model)
+    except ModelValidationError as exc:
+        fail(exc.problems, fmt, f"{ratings_path}: the pilot ratings file is invalid")
+    submissions: list[Any] = []
+    for path in feedback or []:
+        ff = load_feedback_file(path)
+        if ff.model != model.key:
+            raise AnalyticsError(f"{path} is feedback on model {ff.model!r}, not {model.key!r}")
+        submissions += ff.submissions
+    if store is not None:
+        from competency_core.store import Store
+
+        with Store(store) as st:
+            submissions += load_feedback(st, model.key, phase=FeedbackPhase.PILOT)
+    report = build_pilot_report(model, data, feedback=submissions, thresholds=thresholds)
+    files = write_pilot_report(report, out)
+    if fmt == OutputFormat.JSON:
+        emit_json(
+            {
+                "report": json.loads(files.json.read_text(encoding="utf-8")),
+                "files": {
+                    "markdown": str(files.markdown),
+                    "html": str(files.html),
+                    "json": str(files.json),
+                    "charts": [str(c) for c in files.charts],
+                },
+            }
+        )
+    else:
+        s = report.summary
+        console.print(
+            f"{s.participants} participants, {s.answers} answers ({s.rated} levels, "
+            f"{s.cannot_rate} cannot rate, {s.missing} blank)"
+        )
+        if report.findings:
+            console.print(
+                simple_table(
+                    f"{len(report.findings)} flagged competencies",
+                    ["competency", "may be", "flags"],
+                    [
+                        (
+                            f.name,
+                            ", ".join(_concern(c) for c in f.concerns),
+                            ", ".join(k.value for k in f.flags),
+                        )
+                        for f in report.findings
+                    ],
+                )
+            )
+        else:
+            console.print("[green]no competency flagged[/green]")
+        console.print(f"report written to {files.html} (also .md and .json)")
+    if fail_on_flags and report.findings:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _concern(value: Any) -> str:
+    from competency_core.analytics.report import CONCERN_TEXT
+
+    return CONCERN_TEXT.get(value, str(value))
+
+
+@app.command()
+def monitor(
+    model_path: Path = typer.Argument(..., metavar="MODEL", help="The model file."),
+    workforce_path: Path = typer.Argument(..., metavar="WORKFORCE", help="People and assessments."),
+    on: str = typer.Option(None, help="Report date, YYYY-MM-DD (default: today)."),
+    period: Period = typer.Option(Period.QUARTER, help="Length of a period."),
+    periods: int = typer.Option(4, help="How many periods to show, ending with the current one."),
+    coverage_window: Period = typer.Option(
+        None, help="How far back 'assessed recently' looks (default: one period)."
+    ),
+    out: Path = typer.Option(
+        Path("monitoring-report"), "--out", "-o", help="Folder for the report and its charts."
+    ),
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Adoption and use of a released model: coverage, use per period, trends, readiness."""
+    from competency_core.analytics.monitoring import monitor as run_monitor
+    from competency_core.analytics.report import write_monitoring_report
+
+    model = load_model_or_fail(model_path, fmt)
+    wf = _workforce(workforce_path, model, fmt)
+    try:
+        day = dt.date.fromisoformat(on) if on else None
+    except ValueError:
+        raise AnalyticsError(f"--on takes a date as YYYY-MM-DD (got {on!r})") from None
+    report = run_monitor(
+        model, wf, on=day, period=period, periods=periods, coverage_window=coverage_window
+    )
+    files = write_monitoring_report(report, out, model_name=model.text(model.name))
+    if fmt == OutputFormat.JSON:
+        emit_json(
+            {
+                "report": report.model_dump(mode="json"),
+                "files": {
+                    "markdown": str(files.markdown),
+                    "html": str(files.html),
+                    "json": str(files.json),
+                },
+            }
+        )
+        return
+    c = report.coverage
+    console.print(
+        f"roles with a profile: {c.roles_with_profile}/{c.roles_in_use}; people assessed since "
+        f"{c.assessed_since}: {c.people_assessed}/{c.people}"
+    )
+    console.print(
+        simple_table(
+            f"use per {period.value}",
+            ["period", "assessments", "people", "plans", "learning", "completed"],
+            [
+                (
+                    u.label,
+                    u.assessments,
+                    u.people_assessed,
+                    u.development_plans,
+                    u.learning_assignments,
+                    u.learning_completed,
+                )
+                for u in report.usage
+            ],
+        )
+    )
+    console.print(f"report written to {files.html} (also .md and .json)")
+
+
+# -- demo --------------------------------------------------------------------------------
+from competency_core.cli.demo import DemoContext, demo_step  # noqa: E402
+
+DEMO_TOO_BROAD = "problem-solving"
+DEMO_SEED = 2
+
+
+@demo_step(70, "Pilot: a simulated pilot with one competency made too broad, analysed")
+def _demo_pilot(ctx: DemoContext) -> None:
+    from competency_core.analytics.feedback import load_feedback, store_feedback
+    from competency_core.analytics.report import build_pilot_report, write_pilot_report
+    from competency_core.analytics.simulate import SimulationSettings, simulate_pilot
+    from competency_core.store import Store
+
+    model = ctx.model("software-engineering")
+    sim = simulate_pilot(
+        model,
+        ctx.workforce("people", "software-engineering"),
+        size=10,
+        seed=DEMO_SEED,
+        settings=SimulationSettings(too_broad=DEMO_TOO_BROAD),
+    )
+    folder = ctx.out / "pilot"
+    save_pilot_data(sim.data, folder / "pilot-ratings.yaml")
+    store_path = ctx.state.get("store_path") or str(ctx.out / "competency.sqlite3")
+    with Store(store_path) as store:
+        stored = store_feedback(store, sim.feedback)
+        ids = {f.id for f in stored}
+        feedback = [
+            f
+            for f in load_feedback(store, model.key, phase=FeedbackPhase.PILOT)
+            if f.id in ids  # this run's records (an earlier run may have stored some too)
+        ]
+    console.print(
+        f"pilot group of {sim.selection.size} (seed {DEMO_SEED}), "
+        f"{sim.selection.represented}/{len(sim.selection.strata)} strata; "
+        f"{len(sim.data.ratings)} ratings; {len(stored)} feedback records stored"
+    )
+    report = build_pilot_report(
+        model, sim.data, selection=sim.selection, feedback=feedback, on=sim.settings.date
+    )
+    files = write_pilot_report(report, folder)
+    console.print(
+        simple_table(
+            "flagged competencies",
+            ["competency", "may be", "flags"],
+            [
+                (
+                    f.name,
+                    ", ".join(_concern(c) for c in f.concerns),
+                    ", ".join(k.value for k in f.flags),
+                )
+                for f in report.findings
+            ],
+        )
+    )
+    found = report.finding(DEMO_TOO_BROAD)
+    if found is None or not found.flags:
+        raise AnalyticsError(f"the simulated pilot did not flag {DEMO_TOO_BROAD!r}")
+    console.print(
+        f"[green]flagged[/green] the deliberately too-broad competency "
+        f"[bold]{found.name}[/bold]: {', '.join(k.value for k in found.flags)}"
+    )
+    ctx.record("pilot report (HTML)", files.html)
+    ctx.record("pilot report (Markdown)", files.markdown)
+    ctx.record("pilot report (JSON)", files.json)
+    ctx.record("pilot ratings (simulated)", folder / "pilot-ratings.yaml")
+
+
+@demo_step(71, "Monitoring: adoption, use per month and readiness per domain")
+def _demo_monitor(ctx: DemoContext) -> None:
+    from competency_core.analytics.monitoring import monitor as run_monitor
+    from competency_core.analytics.report import write_monitoring_report
+    from competency_core.scoring.plans import plan_for_person
+
+    model = ctx.model("software-engineering")
+    wf = ctx.workforce("people", "software-engineering")
+    # a development plan for each person the day they were first assigned learning
+    first: dict[str, dt.date] = {}
+    for la in sorted(wf.assignments, key=lambda a: a.assigned):
+        first.setdefault(la.person, la.assigned)
+    plans = [plan_for_person(model, wf, person, on=day) for person, day in first.items()]
+    report = run_monitor(
+        model,
+        wf,
+        on=dt.date(2026, 6, 30),
+        period=Period.MONTH,
+        periods=6,
+        plans=plans,
+        coverage_window=Period.YEAR,
+    )
+    files = write_monitoring_report(
+        report, ctx.out / "monitoring", model_name=model.text(model.name)
+    )
+    c = report.coverage
+    console.print(
+        f"roles with a profile {c.roles_with_profile}/{c.roles_in_use}; people assessed in the "
+        f"last year {c.people_assessed}/{c.people}; "
+        + ", ".join(f"{t.series} {t.direction}" for t in report.trends)
+    )
+    ctx.record("monitoring report (HTML)", files.html)
+    ctx.record("monitoring report (JSON)", files.json)
+
+
+__all__ = ["FeedbackFile", "load_feedback_file", "monitor", "pilot_app"]
