@@ -101,3 +101,18 @@ def test_passwords_never_show(tmp_path: Path) -> None:
 def test_bad_urls_are_store_errors() -> None:
     with pytest.raises(StoreError, match="not a valid database URL"):
         Store("nonsense://::")
+
+
+def test_new_revision_writes_a_script(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import shutil
+
+    from competency_core.store import upgrades
+
+    copy = tmp_path / "migrations"
+    shutil.copytree(upgrades.MIGRATIONS, copy)
+    monkeypatch.setattr(upgrades, "MIGRATIONS", copy)
+    script = upgrades.new_revision("nothing changed", rev_id="0999")
+    text = script.read_text()
+    assert script.parent == copy / "versions"
+    assert "down_revision = '0001'" in text or 'down_revision = "0001"' in text
+    assert "pass" in text  # the declared schema equals the migrated one

@@ -262,3 +262,9 @@ def test_bump_helpers() -> None:
     assert bump_version("0.9.0", "major") == "0.10.0"
     assert version_key("2.0.0") > version_key("2.0.0-rc.1") > version_key("1.99.0")
     assert {b for b, _ in BUMP_RULES.values()} == {"major", "minor", "patch"}
+
+
+def test_documented_bump_rules_match_the_code() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "lifecycle.md").read_text()
+    for (entity, what), (bump, why) in BUMP_RULES.items():
+        assert f"| {entity} | {what} | {bump} | {why} |" in doc

@@ -83,11 +83,14 @@ def scrub(message: str, url: str) -> str:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (so reads and
-    # writes of one unit of work share one transaction), and enforce foreign keys.
+    # writes of one unit of work share one transaction), enforce foreign keys, wait for a
+    # busy database instead of failing, and use the write-ahead log so that readers do not
+    # block the writer (commits stay durable: synchronous is left at FULL).
     dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA journal_mode=WAL")
     cur.close()
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from competency_core.errors import ConflictError
@@ -120,7 +120,12 @@ class FeedbackAndSync(WorkforceRepository):
         )
         with self.transaction() as s:
             if expected_revision is None:
-                self._upsert(s, SyncStateRow.__table__, [ids | values | {"revision": 1}], list(ids))  # type: ignore[arg-type]
+                self._upsert(
+                    s,
+                    cast(Table, SyncStateRow.__table__),
+                    [ids | values | {"revision": 1}],
+                    list(ids),
+                )
             elif expected_revision == 0:
                 try:
                     with s.begin_nested():

@@ -57,4 +57,35 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
         command.downgrade(_config(conn), revision)
 
 
-__all__ = ["MIGRATIONS", "current_revision", "downgrade", "head_revision", "upgrade"]
+def new_revision(message: str, rev_id: str) -> Path:
+    """For developers: write a migration script for the changes in ``schema.py``.
+
+    It upgrades a scratch SQLite database to the newest revision and lets Alembic compare
+    it with the declared tables; review the script (and add PostgreSQL specifics) before
+    committing it.
+    """
+    import tempfile
+
+    from sqlalchemy import create_engine
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = create_engine(f"sqlite:///{tmp}/scratch.sqlite3")
+        upgrade(engine)
+        with engine.begin() as conn:
+            script = command.revision(
+                _config(conn), message=message, autogenerate=True, rev_id=rev_id
+            )
+        engine.dispose()
+    if script is None or isinstance(script, list):  # pragma: no cover - one head, one script
+        raise RuntimeError("alembic did not write exactly one script")
+    return Path(script.path)
+
+
+__all__ = [
+    "MIGRATIONS",
+    "current_revision",
+    "downgrade",
+    "head_revision",
+    "new_revision",
+    "upgrade",
+]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from competency_core.errors import UnknownKeyError
@@ -19,6 +19,8 @@ from competency_core.versioning.migrate import (
     MigrationReport,
     migrate_assessments,
 )
+
+ASSESSMENTS = cast(Table, AssessmentRow.__table__)  # Core table: bulk inserts skip the ORM
 
 _ASSESSMENT_FIELDS = (
     "person",
@@ -93,7 +95,7 @@ class WorkforceRepository(ModelVersions):
         rows = [_person_values(p) for p in people]
         with self.transaction() as s:
             for i in range(0, len(rows), 1000):
-                self._upsert(s, PersonRow.__table__, rows[i : i + 1000], ["key"])  # type: ignore[arg-type]
+                self._upsert(s, cast(Table, PersonRow.__table__), rows[i : i + 1000], ["key"])
         return len(rows)
 
     def person(self, key: str) -> Person:
@@ -143,7 +145,7 @@ class WorkforceRepository(ModelVersions):
                     }
                     for a in batch
                 ]
-                s.execute(insert(AssessmentRow), rows)
+                s.execute(insert(ASSESSMENTS), rows)
                 n += len(rows)
         return n
 

@@ -1,10 +1,9 @@
 """Alembic environment of the competency-core store.
 
 The store runs migrations itself (:func:`competency_core.store.migrations_api.upgrade`),
-passing its connection in ``config.attributes["connection"]``. For developers writing a
-new migration, ``sqlalchemy.url`` in the config works too::
-
-    alembic -x url=sqlite:///dev.sqlite3 revision --autogenerate -m "..."
+passing its connection in ``config.attributes["connection"]``; developers write a new
+migration with :func:`competency_core.store.upgrades.new_revision`. Run through the
+``alembic`` command instead, the database comes from ``-x url=...`` or ``sqlalchemy.url``.
 """
 
 from __future__ import annotations
