@@ -186,9 +186,9 @@ def _shortname(
     what: str,
     warn: Callable[[str], None],
 ) -> str:
-    text = render_text(model, value, options)
+    text = render_text(model, value, options).strip()
     if len(text) > SHORTNAME_MAX and options.multilang:
-        text = model.text(value, options.language)
+        text = model.text(value, options.language).strip()
         warn(
             f"{what}: the translated name is longer than Moodle's {SHORTNAME_MAX} characters; "
             "written in one language"
