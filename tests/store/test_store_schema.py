@@ -23,6 +23,8 @@ TABLES = {
     "cc_assessment",
     "cc_feedback",
     "cc_sync_state",
+    "cc_directory_entry",
+    "cc_directory_member",
 }
 
 
@@ -111,8 +113,9 @@ def test_new_revision_writes_a_script(monkeypatch: pytest.MonkeyPatch, tmp_path:
     copy = tmp_path / "migrations"
     shutil.copytree(upgrades.MIGRATIONS, copy)
     monkeypatch.setattr(upgrades, "MIGRATIONS", copy)
+    head = head_revision()
     script = upgrades.new_revision("nothing changed", rev_id="0999")
     text = script.read_text()
     assert script.parent == copy / "versions"
-    assert "down_revision = '0001'" in text or 'down_revision = "0001"' in text
+    assert f"down_revision = '{head}'" in text or f'down_revision = "{head}"' in text
     assert "pass" in text  # the declared schema equals the migrated one
