@@ -13,7 +13,8 @@
 - **Readiness over time**: scoring's organisation readiness
   (:func:`~competency_core.scoring.organisation.organisation_readiness`) per domain at the
   end of each period: the share of requirements met and the mean gap. People are scored
-  against their current roles, with the assessments that were current on each date.
+  against their current roles, with the assessments that were current on each date;
+  people whose role has no profile are counted in coverage and left out here.
 """
 
 from __future__ import annotations
@@ -334,8 +335,14 @@ def monitor(
     )
     domains = tuple(dict.fromkeys(c.domain for c in model.competencies))
     readiness: list[DomainReadiness] = []
-    for (start, end), u in zip(spans, usage, strict=True):
-        org = organisation_readiness(model, workforce, policy=policy, on=end)
+    # people whose role has no profile are counted in coverage, not scored
+    scored = Workforce(
+        model=workforce.model,
+        people=tuple(p for p in workforce.people if p.role is None or model.has_role(p.role)),
+        assessments=workforce.assessments,
+    )
+    for (_, end), u in zip(spans, usage, strict=True):
+        org = organisation_readiness(model, scored, policy=policy, on=end)
         by_domain = {s.key: s for s in org.by_domain}
         for d in domains:
             s = by_domain.get(d)
@@ -352,7 +359,6 @@ def monitor(
                     coverage=s.coverage,
                 )
             )
-        del start
     return MonitoringReport(
         model=model.key,
         version=model.version,
