@@ -1,0 +1,304 @@
+"""Role requirements compiled into arrays, and the gap contract evaluated on them in bulk.
+
+This is the numeric core of the career queries. It evaluates the scoring contract of
+:mod:`competency_core.scoring` (``n(l) = (l - min) / (max - min)``; a requirement's gap is
+``max(0, n(required) - n(actual))``; a role's gap is the weighted mean of its requirements'
+gaps; readiness is ``1 - weighted gap mass / weighted required mass``) for *many* role
+pairs at once: every transition of a graph of 100,000 roles, or every role a person can
+reach. The scoring engines score people x roles; career paths also need role-to-role steps,
+where the "person" is a role's own requirement profile. Tests check that both give the same
+numbers.
+
+A *state* is a vector of normalised levels over :attr:`RoleVectors.competencies`, with NaN
+for "unassessed" (only a person's state has NaN; a role's state has 0, the scale minimum,
+for every competency it does not require).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from competency_core.model import CompetencyModel
+from competency_core.roles import RoleProfile
+from competency_core.scoring.policy import READY_TOLERANCE, ScoringPolicy, UnassessedPolicy
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+_CHUNK = 1 << 20
+"""Expanded (edge, requirement) entries evaluated at once: bounds temporary memory."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """Scores of one state against several roles (arrays aligned with the roles asked)."""
+
+    readiness: FloatArray
+    gap: FloatArray
+    ready: BoolArray
+    unmet_essentials: IntArray
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementGaps:
+    """The unmet requirements of one role for one state, as arrays (biggest gap first)."""
+
+    competency: IntArray
+    required: IntArray
+    actual: FloatArray
+    gap: FloatArray
+    weight: FloatArray
+    essential: BoolArray
+    within_one_level: BoolArray
+
+
+def segments(indptr: IntArray, rows: IntArray) -> tuple[IntArray, IntArray]:
+    """The flat positions of ``rows``' CSR entries, and the row number (0..) of each."""
+    starts = indptr[rows]
+    counts = indptr[rows + 1] - starts
+    total = int(counts.sum())
+    seg = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
+    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+    return np.arange(total, dtype=np.int64) + offsets, seg
+
+
+@dataclass(frozen=True)
+class RoleVectors:
+    """Every role's requirements as CSR arrays over one competency index, plus a dense copy."""
+
+    roles: tuple[str, ...]
+    competencies: tuple[str, ...]
+    indptr: IntArray
+    """Row pointers: role ``r``'s requirements are entries ``indptr[r]:indptr[r + 1]``."""
+    comp: IntArray
+    """Competency index of each requirement."""
+    required: FloatArray
+    """Normalised required level of each requirement."""
+    level: IntArray
+    """Required level value (on the competency's own scale) of each requirement."""
+    below: FloatArray
+    """Normalised value of the scale level just below the required one (0 at the bottom)."""
+    weight: FloatArray
+    essential: BoolArray
+    dense: FloatArray
+    """``(roles, competencies)``: normalised required level, 0 (the minimum) where not required."""
+    weight_sum: FloatArray
+    required_mass: FloatArray
+    rated: BoolArray
+    """Whether the role has requirements at all; a role without any is "not rated"."""
+    scale_min: FloatArray
+    scale_span: FloatArray
+
+    @classmethod
+    def compile(cls, model: CompetencyModel, roles: Sequence[RoleProfile]) -> RoleVectors:
+        """Compile ``roles`` (in this order) of ``model``."""
+        comp_keys = [c.key for c in model.competencies]
+        col = {k: j for j, k in enumerate(comp_keys)}
+        n_c = len(comp_keys)
+        lo = np.empty(n_c)
+        span = np.empty(n_c)
+        # per competency, a table from level value to the normalised level just below it
+        offset = np.empty(n_c, np.int64)
+        tables: list[FloatArray] = []
+        size = 0
+        for j, c in enumerate(model.competencies):
+            scale = model.scale(c.scale)
+            lo[j], span[j] = scale.min_value, scale.max_value - scale.min_value
+            table = np.zeros(scale.max_value - scale.min_value + 1)
+            values = scale.values
+            for i in range(1, len(values)):
+                table[values[i] - values[0]] = scale.normalise(values[i - 1])
+            offset[j] = size
+            size += len(table)
+            tables.append(table)
+        below_table = np.concatenate(tables) if tables else np.zeros(0)
+        counts = np.fromiter((len(r.requirements) for r in roles), np.int64, len(roles))
+        indptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        nnz = int(indptr[-1])
+        flat = [q for r in roles for q in r.requirements]
+        comp = np.fromiter((col[q.competency] for q in flat), np.int64, nnz)
+        level = np.fromiter((q.level for q in flat), np.int64, nnz)
+        weight = np.fromiter((q.weight for q in flat), np.float64, nnz)
+        essential = np.fromiter((q.essential for q in flat), bool, nnz)
+        base = lo[comp]
+        # the same division as ProficiencyScale.normalise, so the floats are identical
+        required = (level - base) / span[comp]
+        below = below_table[offset[comp] + (level - base).astype(np.int64)]
+        row = np.repeat(np.arange(len(roles)), counts)
+        dense = np.zeros((len(roles), n_c))
+        dense[row, comp] = required
+        return cls(
+            roles=tuple(r.key for r in roles),
+            competencies=tuple(comp_keys),
+            indptr=indptr,
+            comp=comp,
+            required=required,
+            level=level,
+            below=below,
+            weight=weight,
+            essential=essential,
+            dense=dense,
+            weight_sum=np.bincount(row, weight, minlength=len(roles)).astype(np.float64),
+            required_mass=np.bincount(row, weight * required, minlength=len(roles)).astype(
+                np.float64
+            ),
+            rated=counts > 0,
+            scale_min=lo,
+            scale_span=span,
+        )
+
+    def state_of_role(self, role: int) -> FloatArray:
+        """A role's own requirement profile as a state (unrequired: the scale minimum, 0)."""
+        out: FloatArray = self.dense[role].copy()
+        return out
+
+    def score(self, state: FloatArray, roles: IntArray, policy: ScoringPolicy) -> Scores:
+        """Readiness, gap and ready of one state against ``roles`` (the scoring contract)."""
+        pos, seg = segments(self.indptr, roles)
+        a = state[self.comp[pos]]
+        q = self.required[pos]
+        w = self.weight[pos]
+        assessed = ~np.isnan(a)
+        if policy.unassessed is UnassessedPolicy.MINIMUM:
+            a = np.where(assessed, a, 0.0)
+            counted = np.ones(len(pos), bool)
+        else:
+            counted = assessed
+        gaps = np.where(counted, np.maximum(0.0, q - np.where(counted, a, 0.0)), 0.0)
+        unmet = np.where(counted, gaps > 0, q > 0)
+        n = len(roles)
+        gap_mass: FloatArray = np.bincount(seg, w * gaps, minlength=n).astype(np.float64)
+        weights: FloatArray
+        required_mass: FloatArray
+        if policy.unassessed is UnassessedPolicy.MINIMUM:
+            weights, required_mass = self.weight_sum[roles], self.required_mass[roles]
+        else:
+            weights = np.bincount(seg, w * counted, minlength=n).astype(np.float64)
+            required_mass = np.bincount(seg, w * q * counted, minlength=n).astype(np.float64)
+        readiness = np.ones(n)
+        np.divide(gap_mass, required_mass, out=readiness, where=required_mass > 0)
+        readiness = np.where(required_mass > 0, np.clip(1.0 - readiness, 0.0, 1.0), 1.0)
+        gap = np.zeros(n)
+        np.divide(gap_mass, weights, out=gap, where=weights > 0)
+        ess = np.bincount(seg, unmet & self.essential[pos], minlength=n).astype(np.int64)
+        ready = (ess == 0) & (readiness >= policy.ready_threshold - READY_TOLERANCE)
+        return Scores(readiness, np.clip(gap, 0.0, 1.0), ready, ess)
+
+    def gaps(self, state: FloatArray, role: int, policy: ScoringPolicy) -> RequirementGaps:
+        """The unmet requirements of ``role`` for ``state``, biggest gap first."""
+        return self.gaps_many(state, np.array([role], np.int64), policy)[0]
+
+    def gaps_many(
+        self, state: FloatArray, roles: IntArray, policy: ScoringPolicy
+    ) -> list[RequirementGaps]:
+        """The unmet requirements of each of ``roles`` for ``state``, biggest gap first.
+
+        Order within a role: bigger gap, then heavier weight, then competency order.
+        Under the ``exclude`` policy an unassessed requirement above the minimum is listed
+        with its whole required level as gap (an upper bound) and no actual level.
+        """
+        pos, seg = segments(self.indptr, roles)
+        comp = self.comp[pos]
+        a = state[comp]
+        q = self.required[pos]
+        assessed = ~np.isnan(a)
+        if policy.unassessed is UnassessedPolicy.MINIMUM:
+            a = np.where(assessed, a, 0.0)
+            assessed = np.ones(len(a), bool)
+        filled = np.where(assessed, a, 0.0)
+        gap = np.where(assessed, np.maximum(0.0, q - filled), q)
+        unmet = np.where(assessed, gap > 0, q > 0)
+        idx = np.flatnonzero(unmet)
+        w = self.weight[pos]
+        idx = idx[np.lexsort((comp[idx], -w[idx], -gap[idx], seg[idx]))]
+        c = comp[idx]
+        actual = np.where(
+            assessed[idx], self.scale_min[c] + filled[idx] * self.scale_span[c], np.nan
+        )
+        within = assessed[idx] & (filled[idx] >= self.below[pos][idx])
+        bounds = np.searchsorted(seg[idx], np.arange(len(roles) + 1))
+        parts = [
+            self.level[pos][idx],
+            gap[idx],
+            w[idx],
+            self.essential[pos][idx],
+        ]
+        out = []
+        for r in range(len(roles)):
+            sl = slice(int(bounds[r]), int(bounds[r + 1]))
+            out.append(
+                RequirementGaps(
+                    competency=c[sl],
+                    required=parts[0][sl],
+                    actual=actual[sl],
+                    gap=parts[1][sl],
+                    weight=parts[2][sl],
+                    essential=parts[3][sl],
+                    within_one_level=within[sl],
+                )
+            )
+        return out
+
+    def edge_gaps(
+        self,
+        src: IntArray,
+        dst: IntArray,
+        person: FloatArray | None = None,
+        start: int = -1,
+        policy: ScoringPolicy | None = None,
+    ) -> FloatArray:
+        """The gap of each step ``src[e] -> dst[e]``: NaN when either end is not rated.
+
+        Without ``person``, a step is measured against the source role's required levels
+        (what it does not require counts at the scale minimum). With ``person`` (a state),
+        steps out of ``start`` are measured against the person's levels, and every other
+        step against the person's levels raised to the source role's requirements (having
+        held that role, they meet it), under ``policy``.
+        """
+        out = np.empty(len(src))
+        exclude = policy is not None and policy.unassessed is UnassessedPolicy.EXCLUDE
+        for lo in range(0, len(src), max(1, _CHUNK // 16)):
+            s, d = src[lo : lo + _CHUNK // 16], dst[lo : lo + _CHUNK // 16]
+            pos, seg = segments(self.indptr, d)
+            c = self.comp[pos]
+            have = self.dense[s[seg], c]
+            if person is not None:
+                mine = person[c]
+                from_start = s[seg] == start
+                raised = np.where(np.isnan(mine) & (have == 0), np.nan, np.fmax(mine, have))
+                have = np.where(from_start, mine, raised)
+                counted = ~np.isnan(have) if exclude else np.ones(len(pos), bool)
+                have = np.where(np.isnan(have), 0.0, have)
+            else:
+                counted = np.ones(len(pos), bool)
+            w = self.weight[pos] * counted
+            mass = np.bincount(seg, w * np.maximum(0.0, self.required[pos] - have), len(s))
+            weights = np.bincount(seg, w, len(s)) if exclude else self.weight_sum[d]
+            chunk = np.zeros(len(s))
+            np.divide(mass, weights, out=chunk, where=weights > 0)
+            known = self.rated[s] | (s == start) if person is not None else self.rated[s]
+            rated = self.rated[d] & known
+            out[lo : lo + len(s)] = np.where(rated, np.clip(chunk, 0.0, 1.0), np.nan)
+        return out
+
+    def similarity(self, rows: IntArray, cols: IntArray | None = None) -> FloatArray:
+        """Weighted Jaccard overlap of required-level profiles: sum(min) / sum(max).
+
+        ``(len(rows), len(cols))``; 1 for identical profiles, 0 when nothing is shared.
+        """
+        a = self.dense[rows]
+        b = self.dense if cols is None else self.dense[cols]
+        mins = np.minimum(a[:, None, :], b[None, :, :]).sum(axis=2)
+        total = a.sum(axis=1)[:, None] + b.sum(axis=1)[None, :]
+        maxs = total - mins
+        out: FloatArray = np.zeros_like(mins)
+        np.divide(mins, maxs, out=out, where=maxs > 0)
+        return out
+
+
+__all__ = ["RequirementGaps", "RoleVectors", "Scores", "segments"]

@@ -1,0 +1,502 @@
+"""Career queries over a :class:`CareerGraph`: next steps, cheapest paths, what to develop.
+
+Plain functions that take a graph and return plain frozen results (see
+:mod:`competency_core.careers.results`). A query starts from a *role* (its key) or from a
+*person* (a :class:`PersonProfile`: their current role and assessed levels).
+
+Costs follow the scoring contract (``docs/scoring.md``). The cost of a step ``A -> B`` is
+the gap of ``B``'s requirements (the weighted mean of the normalised gaps):
+
+- from a role, measured against ``A``'s required levels, as if they were the levels of the
+  person holding ``A`` (competencies ``A`` does not require count at the scale minimum);
+- from a person, the first step is measured against the person's assessed levels, and
+  each later step against those levels raised to ``A``'s requirements (having held ``A``,
+  they meet it). Unassessed competencies follow the scoring policy.
+
+With ``time_weight``, a step also costs ``time_weight x typical_months / 12`` (a year in the
+source role costs ``time_weight``; unknown times count as 0 and are reported). A path's cost
+is the sum of its steps' costs. Roles without requirements are *not rated*: no cost, gap or
+readiness is made up for them; paths avoid them and results say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.sparse import csr_matrix
+
+from competency_core.careers._engine import FloatArray, RequirementGaps
+from competency_core.careers._search import (
+    bounded_bfs,
+    distances_to,
+    k_shortest,
+    reachable,
+    reversed_matrix,
+)
+from competency_core.careers.graph import KINDS, CareerGraph
+from competency_core.careers.results import (
+    BestPaths,
+    CareerPath,
+    Development,
+    DevelopmentItem,
+    Gap,
+    NextStep,
+    NextSteps,
+    PathStatus,
+    PathStep,
+    StepDevelopment,
+)
+from competency_core.errors import CompetencyError, ScoringError
+from competency_core.people import Workforce
+from competency_core.roles import TransitionKind
+from competency_core.scoring import DEFAULT_POLICY, PeopleLevels, ScoringPolicy, UnassessedPolicy
+
+
+@dataclass(frozen=True)
+class PersonProfile:
+    """A person as the career queries see them: current role and normalised levels.
+
+    ``levels`` is aligned with ``cg.vectors.competencies`` (NaN: not assessed), resolved
+    from assessments by :mod:`competency_core.scoring` under ``policy`` as of ``on``.
+    """
+
+    person: str
+    name: str
+    role: str | None
+    levels: FloatArray
+    policy: ScoringPolicy
+    on: dt.date
+
+    @classmethod
+    def from_workforce(
+        cls,
+        cg: CareerGraph,
+        workforce: Workforce,
+        person: str,
+        *,
+        policy: ScoringPolicy = DEFAULT_POLICY,
+        on: dt.date | None = None,
+    ) -> PersonProfile:
+        """Resolve one person's assessments into levels (scoring's rules)."""
+        who = workforce.person(person)
+        day = on or dt.date.today()
+        got = PeopleLevels.from_workforce(
+            cg.model, workforce, policy=policy, on=day, people=[person]
+        )
+        col = {c: j for j, c in enumerate(got.competencies)}
+        levels = np.array([got.normalised[0, col[c]] for c in cg.vectors.competencies])
+        return cls(who.key, who.name, who.role, levels, policy, day)
+
+
+Start = str | PersonProfile
+"""Where a query starts: a role key, or a person."""
+
+
+def _origin(cg: CareerGraph, start: Start) -> tuple[int, PersonProfile | None]:
+    cg.check_unchanged()
+    if isinstance(start, PersonProfile):
+        if start.role is None:
+            raise ScoringError(
+                f"person {start.person!r} has no current role: start from a role instead"
+            )
+        return cg.role_index(start.role), start
+    return cg.role_index(start), None
+
+
+def _state(cg: CareerGraph, origin: int, person: PersonProfile | None) -> FloatArray:
+    return person.levels if person is not None else cg.vectors.state_of_role(origin)
+
+
+def _gap_records(cg: CareerGraph, g: RequirementGaps) -> tuple[Gap, ...]:
+    names = cg.competency_names
+    return tuple(
+        Gap(names[c][0], names[c][1], req, None if act != act else act, gap, w, ess)
+        for c, req, act, gap, w, ess in zip(
+            g.competency.tolist(),
+            g.required.tolist(),
+            g.actual.tolist(),
+            g.gap.tolist(),
+            g.weight.tolist(),
+            g.essential.tolist(),
+            strict=True,
+        )
+    )
+
+
+def next_steps(
+    cg: CareerGraph,
+    start: Start,
+    *,
+    max_steps: int = 2,
+    kinds: Collection[TransitionKind | str] | None = None,
+    include_suggested: bool = False,
+    policy: ScoringPolicy = DEFAULT_POLICY,
+    limit: int | None = None,
+) -> NextSteps:
+    """Roles reachable in ``1..max_steps`` transitions, ranked by readiness for each.
+
+    From a person, readiness uses their levels (and their policy); from a role, that role's
+    required levels (under ``policy``). Each step lists the gaps that block it. Roles that
+    are not rated come last with status "not rated". ``kinds`` limits the transition kinds
+    followed; ``limit`` keeps the best ones only.
+
+    Examples:
+        >>> from competency_core.testing.samples import sample_model
+        >>> cg = CareerGraph.from_model(sample_model())
+        >>> [(s.role, s.status, round(s.readiness, 3)) for s in next_steps(cg, "engineer").steps]
+        [('senior-engineer', 'not ready', 0.538)]
+    """
+    if max_steps < 1:
+        raise CompetencyError(f"max_steps must be at least 1; got {max_steps}")
+    origin, person = _origin(cg, start)
+    pol = person.policy if person is not None else policy
+    usable = cg.usable(kinds, include_suggested)[1]
+    reached = bounded_bfs(cg.adjacency, origin, max_steps, usable)
+    nodes = np.fromiter(reached, np.int64, len(reached))
+    rated = nodes[cg.vectors.rated[nodes]]
+    state = _state(cg, origin, person)
+    scores = cg.vectors.score(state, rated, pol)
+    hops = np.array([reached[r][0] for r in rated.tolist()], np.int64)
+    order = np.lexsort((rated, hops, -scores.readiness))
+    if limit is not None:
+        order = order[:limit]
+    src = cg.src_list
+    roles = cg.roles
+    steps: list[NextStep] = []
+
+    def route(node: int) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+        path, kinds_, sugg = [node], [], False
+        while node != origin:
+            e = reached[node][1]
+            kinds_.append(KINDS[cg.kind_code[e]].value)
+            sugg = sugg or bool(cg.suggested[e])
+            node = src[e]
+            path.append(node)
+        return tuple(roles[i] for i in reversed(path)), tuple(reversed(kinds_)), sugg
+
+    ordered = rated[order]
+    all_gaps = cg.vectors.gaps_many(state, ordered, pol)
+    for n, i in enumerate(order.tolist()):
+        r = int(rated[i])
+        via, kinds_used, sugg = route(r)
+        gaps = _gap_records(cg, all_gaps[n])
+        steps.append(
+            NextStep(
+                role=roles[r],
+                title=cg.title(roles[r]),
+                hops=reached[r][0],
+                via=via,
+                kinds=kinds_used,
+                suggested=sugg,
+                status="ready" if scores.ready[i] else "not ready",
+                readiness=float(scores.readiness[i]),
+                gap=float(scores.gap[i]),
+                gaps=gaps,
+                blocking=tuple(g.competency for g in gaps if g.essential),
+            )
+        )
+    unrated = sorted(
+        (int(n) for n in nodes[~cg.vectors.rated[nodes]]), key=lambda n: (reached[n][0], n)
+    )
+    for r in unrated:
+        via, kinds_used, sugg = route(r)
+        steps.append(
+            NextStep(
+                roles[r],
+                cg.title(roles[r]),
+                reached[r][0],
+                via,
+                kinds_used,
+                sugg,
+                "not rated",
+                None,
+                None,
+                (),
+                (),
+            )
+        )
+    return NextSteps(
+        origin=roles[origin],
+        person=person.person if person is not None else None,
+        max_steps=max_steps,
+        steps=tuple(steps),
+    )
+
+
+@dataclass(frozen=True)
+class _Weights:
+    gap: FloatArray
+    cost: FloatArray
+    costs: list[float]
+    reversed: csr_matrix
+
+
+def _hops_matrices(
+    cg: CareerGraph, usable: np.ndarray, key: object
+) -> tuple[csr_matrix, csr_matrix]:
+    """Forward and reversed 0/1 matrices of the usable edges (cached per filter)."""
+    found = cg.cache.get(("hops", key))
+    if isinstance(found, tuple):
+        return found[0], found[1]
+    n, s, d = len(cg.roles), cg.src[usable], cg.dst[usable]
+    ones = np.ones(len(s))
+    forward = csr_matrix((ones, (s, d)), shape=(n, n))
+    backward = csr_matrix((ones, (d, s)), shape=(n, n))
+    cg.cache[("hops", key)] = (forward, backward)
+    return forward, backward
+
+
+def _weights(
+    cg: CareerGraph,
+    origin: int,
+    target: int,
+    person: PersonProfile | None,
+    usable: np.ndarray,
+    key: object,
+    time_weight: float,
+) -> _Weights:
+    """(gap, cost) of every edge; NaN for edges that cannot be used or costed."""
+    cache_key = ("weights", key, time_weight)
+    cached = cg.cache.get(cache_key)
+    if person is None and isinstance(cached, _Weights):
+        return cached
+    if person is None:
+        gap = np.where(usable, cg.step_gap, np.nan)
+    else:
+        forward, backward = _hops_matrices(cg, usable, key)
+        live = usable & reachable(forward, origin)[cg.src] & reachable(backward, target)[cg.dst]
+        gap = np.full(len(cg.src), np.nan)
+        ids = np.flatnonzero(live)
+        gap[ids] = cg.vectors.edge_gaps(
+            cg.src[ids], cg.dst[ids], person.levels, origin, person.policy
+        )
+    cost = gap + time_weight * np.nan_to_num(cg.months, nan=0.0) / 12.0 if time_weight else gap
+    out = _Weights(gap, cost, cost.tolist(), reversed_matrix(len(cg.roles), cg.src, cg.dst, cost))
+    if person is None:
+        cg.cache[cache_key] = out
+    return out
+
+
+def best_paths(
+    cg: CareerGraph,
+    start: Start,
+    target: str,
+    *,
+    k: int = 5,
+    time_weight: float = 0.0,
+    kinds: Collection[TransitionKind | str] | None = None,
+    include_suggested: bool = False,
+) -> BestPaths:
+    """The ``k`` cheapest simple paths from a role (or a person's role) to ``target``.
+
+    A step costs the gap to close for its target role (see the module docs), plus
+    ``time_weight`` per year of typical time in the source role. The first path is the
+    cheapest there is; the others follow in order of cost (ties: fewer steps first).
+
+    Examples:
+        >>> from competency_core.testing.samples import sample_model
+        >>> cg = CareerGraph.from_model(sample_model())
+        >>> p = best_paths(cg, "engineer", "senior-engineer").paths[0]
+        >>> p.roles, round(p.cost, 3)
+        (('engineer', 'senior-engineer'), 0.3)
+    """
+    if k < 1:
+        raise CompetencyError(f"k must be at least 1; got {k}")
+    if time_weight < 0:
+        raise CompetencyError(f"time_weight must be >= 0; got {time_weight}")
+    origin, person = _origin(cg, start)
+    goal = cg.role_index(target)
+    who = person.person if person is not None else None
+
+    def answer(status: PathStatus, message: str, paths: tuple[CareerPath, ...] = ()) -> BestPaths:
+        return BestPaths(cg.roles[origin], target, who, k, time_weight, status, message, paths)
+
+    if origin == goal:
+        return answer("no path", "the start is the target")
+    if not cg.vectors.rated[goal]:
+        return answer(
+            "not rated", f"{target} has no requirements (not rated): no cost can be given"
+        )
+    if person is None and not cg.vectors.rated[origin]:
+        return answer(
+            "not rated",
+            f"{cg.roles[origin]} has no requirements (not rated): start from a person instead",
+        )
+    usable = cg.usable(kinds, include_suggested)[0]
+    key = cg.filter_key(kinds, include_suggested)
+    w = _weights(cg, origin, goal, person, usable, key, time_weight)
+    h = distances_to(w.reversed, goal)
+    routes = k_shortest(cg.adjacency, w.costs, h.tolist(), origin, goal, k, cg.src_list)
+    if not routes:
+        if reachable(_hops_matrices(cg, usable, key)[0], origin)[goal]:
+            return answer("no path", f"{target} is reachable only through roles that are not rated")
+        return answer("no path", f"no transitions lead from {cg.roles[origin]} to {target}")
+    paths = tuple(_career_path(cg, r.nodes, r.edges, w.gap, w.cost) for r in routes)
+    return answer("found", f"{len(paths)} path(s)", paths)
+
+
+def _career_path(
+    cg: CareerGraph, nodes: Sequence[int], edges: Sequence[int], gap: FloatArray, cost: FloatArray
+) -> CareerPath:
+    steps = []
+    for e in edges:
+        m = cg.months[e]
+        steps.append(
+            PathStep(
+                source=cg.roles[int(cg.src[e])],
+                target=cg.roles[int(cg.dst[e])],
+                kind=KINDS[cg.kind_code[e]].value,
+                suggested=bool(cg.suggested[e]),
+                typical_months=None if np.isnan(m) else int(m),
+                gap=float(gap[e]),
+                cost=float(cost[e]),
+            )
+        )
+    total = 0.0
+    for s in steps:
+        total += s.cost
+    gap_total = 0.0
+    for s in steps:
+        gap_total += s.gap
+    return CareerPath(
+        roles=tuple(cg.roles[i] for i in nodes),
+        steps=tuple(steps),
+        cost=total,
+        gap=gap_total,
+        months=sum(s.typical_months or 0 for s in steps),
+        unknown_months=sum(s.typical_months is None for s in steps),
+    )
+
+
+@dataclass
+class _Need:
+    first: str
+    target: int
+    needed: list[tuple[str, int]] = field(default_factory=list)
+    essential: bool = False
+
+
+def development_for_path(
+    cg: CareerGraph, path: CareerPath | Sequence[str], start: PersonProfile | None = None
+) -> Development:
+    """What to develop to walk ``path``: the union of its steps' gaps, in path order.
+
+    Each step's gaps are the ones its cost counts (measured against the person, or the
+    previous role; see the module docs). Items list each competency once, at the first role
+    that needs it, with the highest level the path asks for.
+    """
+    roles = tuple(path.roles) if isinstance(path, CareerPath) else tuple(path)
+    if len(roles) < 2:
+        raise CompetencyError("a path needs at least two roles")
+    idx = [cg.role_index(r) for r in roles]
+    if start is not None and start.role is not None and start.role != roles[0]:
+        raise CompetencyError(
+            f"the path starts at {roles[0]} but {start.person} holds {start.role}"
+        )
+    vec = cg.vectors
+    pol = start.policy if start is not None else DEFAULT_POLICY
+    first_state = start.levels if start is not None else vec.state_of_role(idx[0])
+    steps: list[StepDevelopment] = []
+    not_rated: list[str] = []
+    merged: dict[str, _Need] = {}
+    for i in range(1, len(idx)):
+        b = idx[i]
+        if (
+            not vec.rated[b]
+            or (i > 1 and not vec.rated[idx[i - 1]])
+            or (start is None and not vec.rated[idx[0]])
+        ):
+            not_rated.append(roles[i])
+            continue
+        if i == 1:
+            state = first_state
+        elif start is None:
+            state = vec.state_of_role(idx[i - 1])
+        else:
+            prev = vec.dense[idx[i - 1]]
+            state = np.where(
+                np.isnan(start.levels) & (prev == 0), np.nan, np.fmax(start.levels, prev)
+            )
+        gaps = _gap_records(cg, vec.gaps(state, b, pol))
+        score = vec.score(state, np.array([b]), pol)
+        steps.append(StepDevelopment(roles[i], float(score.gap[0]), gaps))
+        for g in gaps:
+            need = merged.setdefault(g.competency, _Need(roles[i], g.required))
+            need.needed.append((roles[i], g.required))
+            need.target = max(need.target, g.required)
+            need.essential = need.essential or g.essential
+    items = []
+    for ck, need in merged.items():
+        j = vec.competencies.index(ck)
+        a = first_state[j]
+        if np.isnan(a) and pol.unassessed is UnassessedPolicy.MINIMUM:
+            a = 0.0
+        start_level = None if np.isnan(a) else float(vec.scale_min[j] + a * vec.scale_span[j])
+        items.append(
+            DevelopmentItem(
+                competency=ck,
+                name=cg.model.text(cg.model.competency(ck).name),
+                start=start_level,
+                target=need.target,
+                first_needed=need.first,
+                needed_by=tuple(need.needed),
+                essential=need.essential,
+                resources=_resources(cg, ck, start_level, need.target),
+            )
+        )
+    return Development(
+        roles=roles,
+        person=start.person if start is not None else None,
+        items=tuple(items),
+        steps=tuple(steps),
+        not_rated=tuple(not_rated),
+    )
+
+
+def _resources(
+    cg: CareerGraph, competency: str, start: float | None, target: int
+) -> tuple[str, ...]:
+    found = []
+    for r in cg.model.learning_resources:
+        for d in r.develops:
+            if d.competency == competency and (start is None or d.to_level > start):
+                found.append((d.to_level < target, r.hours or 0.0, r.key))
+    return tuple(key for _, _, key in sorted(found))
+
+
+def development_plan(
+    cg: CareerGraph,
+    start: Start,
+    target: str,
+    *,
+    time_weight: float = 0.0,
+    kinds: Collection[TransitionKind | str] | None = None,
+    include_suggested: bool = False,
+) -> tuple[BestPaths, Development | None]:
+    """The cheapest path to ``target`` and what to develop along it (None when no path)."""
+    found = best_paths(
+        cg,
+        start,
+        target,
+        k=1,
+        time_weight=time_weight,
+        kinds=kinds,
+        include_suggested=include_suggested,
+    )
+    if not found.paths:
+        return found, None
+    person = start if isinstance(start, PersonProfile) else None
+    return found, development_for_path(cg, found.paths[0], person)
+
+
+__all__ = [
+    "PersonProfile",
+    "Start",
+    "best_paths",
+    "development_for_path",
+    "development_plan",
+    "next_steps",
+]
