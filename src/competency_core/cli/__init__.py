@@ -17,6 +17,7 @@ _COMMAND_MODULES = (
     "competency_core.cli.analytics",
     "competency_core.cli.demo",
     "competency_core.cli.model_cmds",
+    "competency_core.cli.sync",
 )
 
 for _name in _COMMAND_MODULES:

@@ -1,0 +1,475 @@
+"""``competency sync <adapter> plan|apply|pull`` and ``competency adapters``.
+
+Writes are planned first: ``plan`` prints what would change (and saves the plan with
+``--out``); ``apply`` carries out a saved plan (``--plan``) or plans and applies at once.
+The sync state lives in the store (``--store``; ``--store memory`` keeps nothing).
+Adapter settings come from ``--settings FILE`` (YAML or JSON), ``--set name=value`` and
+environment variables ``COMPETENCY_<ADAPTER>_<NAME>`` (the place for secrets).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+import yaml
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from competency_core.cli.app import app
+from competency_core.cli.output import (
+    EXIT_FINDINGS,
+    EXIT_USAGE,
+    FormatOption,
+    OutputFormat,
+    console,
+    emit_json,
+    err_console,
+    fail,
+    problem_dict,
+    simple_table,
+)
+from competency_core.errors import CompetencyError, ModelValidationError, Problem
+from competency_core.io import dumps, load_model, load_workforce, write_atomic
+from competency_core.people import Workforce
+from competency_core.plugins import plugin_registry
+from competency_core.sync import (
+    Adapter,
+    ApplyReport,
+    Capability,
+    InMemorySyncState,
+    Plan,
+    StoreSyncState,
+    SyncEngine,
+    SyncStateStore,
+)
+from competency_core.sync import (
+    Progress as SyncProgress,
+)
+
+sync_app = typer.Typer(
+    name="sync",
+    help="Sync models, people, ratings and learning with another system through an adapter.",
+    no_args_is_help=True,
+)
+app.add_typer(sync_app, name="sync")
+
+T = TypeVar("T")
+
+
+class What(StrEnum):
+    """What a plan pushes."""
+
+    MODEL = "model"
+    PEOPLE = "people"
+    RATINGS = "ratings"
+    ASSIGNMENTS = "assignments"
+
+
+class PullWhat(StrEnum):
+    """What ``pull`` reads."""
+
+    MODEL = "model"
+    PEOPLE = "people"
+    RATINGS = "ratings"
+    ASSIGNMENTS = "assignments"
+    WORKFORCE = "workforce"
+
+
+SetOption = typer.Option(
+    None, "--set", help="An adapter setting, name=value (repeatable); JSON for {...} and [...]."
+)
+SettingsOption = typer.Option(
+    None, "--settings", help="A YAML or JSON file of adapter settings.", show_default=False
+)
+StoreOption = typer.Option(
+    None,
+    "--store",
+    help="Where the sync state lives: a SQLite file or database URL (default: "
+    "$COMPETENCY_STORE_URL, else ./competency.sqlite3), or 'memory'.",
+    show_default=False,
+)
+
+
+# -- settings, adapter, state --------------------------------------------------------------
+
+
+def parse_settings(pairs: list[str] | None, file: Path | None) -> dict[str, Any]:
+    """Settings from a file and ``name=value`` pairs (pairs win)."""
+    values: dict[str, Any] = {}
+    if file is not None:
+        try:
+            loaded = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise CompetencyError(f"cannot read the settings file {file}: {exc}") from None
+        if not isinstance(loaded, dict):
+            raise CompetencyError(f"the settings file {file} must hold a mapping of name: value")
+        values |= loaded
+    for pair in pairs or ():
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise CompetencyError(f"--set takes name=value, not {pair!r}")
+        parsed: Any = value
+        if value.strip().startswith(("{", "[")):
+            try:
+                parsed = json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise CompetencyError(f"--set {name.strip()}: not JSON ({exc.msg})") from None
+        values[name.strip()] = parsed
+    return values
+
+
+def make_adapter(name: str, pairs: list[str] | None, file: Path | None) -> Adapter[Any]:
+    """The adapter ``name`` configured from the command line and the environment."""
+    cls = plugin_registry().adapter(name)
+    adapter: Adapter[Any] = cls.configure(parse_settings(pairs, file))
+    return adapter
+
+
+@contextlib.contextmanager
+def sync_state(store: str | None) -> Iterator[SyncStateStore]:
+    """The sync state named by ``--store`` (closed afterwards)."""
+    if store == "memory":
+        yield InMemorySyncState()
+        return
+    from competency_core.store import Store
+
+    with Store(store) as s:
+        yield StoreSyncState(s)
+
+
+def guarded(fmt: OutputFormat, fn: Callable[[], T]) -> T:
+    """Run ``fn``; a user mistake ends with its problems (JSON with ``--format json``), exit 2."""
+    try:
+        return fn()
+    except ModelValidationError as exc:
+        fail(exc.problems, fmt, str(exc).splitlines()[0])
+    except CompetencyError as exc:
+        if fmt == OutputFormat.JSON:
+            fail([Problem(path="", message=str(exc))], fmt)
+        err_console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+# -- plan and apply ---------------------------------------------------------------------------
+
+
+def make_plan(
+    engine: SyncEngine, what: What, source: Path, model_file: Path | None, prune: bool
+) -> Plan:
+    """Read ``source`` and plan pushing it."""
+    if what is What.MODEL:
+        return engine.plan_model(load_model(source), prune=prune)
+    wf = load_workforce(source, load_model(model_file) if model_file else None)
+    if what is What.PEOPLE:
+        return engine.plan_people(wf.people, prune=prune)
+    if what is What.RATINGS:
+        return engine.plan_ratings(wf.assessments, prune=prune)
+    return engine.plan_assignments(wf.assignments, prune=prune)
+
+
+def print_plan(plan: Plan, *, show_unchanged: bool = False, limit: int | None = None) -> None:
+    """A plan for people (at most ``limit`` change lines)."""
+    lines = plan.render(show_unchanged=show_unchanged).splitlines()
+    body = lines[1:-1]
+    if limit is not None and len(body) > limit:
+        body = [*body[:limit], f"  ... and {len(body) - limit} more"]
+    for line in [lines[0], *body, lines[-1]]:
+        style = {"+": "green", "~": "yellow", "-": "red"}.get(line.strip()[:1])
+        console.print(f"[{style}]{line}[/{style}]" if style else line, markup=bool(style))
+
+
+def apply_with_progress(engine: SyncEngine, plan: Plan, fmt: OutputFormat) -> ApplyReport:
+    """Apply a plan, with a progress bar on a terminal."""
+    total = len(plan.pending)
+    show = fmt == OutputFormat.TEXT and err_console.is_terminal and total > 1
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err_console,
+        transient=True,
+        disable=not show,
+    ) as bar:
+        task = bar.add_task(f"applying to {plan.adapter}", total=total)
+
+        def progress(p: SyncProgress) -> None:
+            bar.update(task, completed=p.done)
+
+        return engine.apply(plan, progress=progress)
+
+
+def print_report(report: ApplyReport) -> None:
+    """The final summary of an apply, and each failure."""
+    for o in report.outcomes:
+        if o.status.value in ("failed", "skipped"):
+            err_console.print(
+                f"[red]{o.status.value}[/red] {o.action.value} {o.kind} {o.key}: {o.message}",
+                markup=True,
+            )
+    colour = "green" if report.ok else "red"
+    console.print(f"[{colour}]Applied:[/{colour}] {report.summary()}.")
+
+
+@sync_app.callback()
+def sync(
+    ctx: typer.Context,
+    adapter: str = typer.Argument(..., help="The adapter, e.g. csv (see `competency adapters`)."),
+) -> None:
+    """Plan, apply and pull through ADAPTER."""
+    ctx.meta["competency_adapter"] = adapter
+
+
+@sync_app.command("plan")
+def plan_cmd(
+    ctx: typer.Context,
+    what: What = typer.Argument(..., help="What to push: model, people, ratings or assignments."),
+    source: Path = typer.Argument(..., help="The model file, or the workforce file."),
+    model: Path = typer.Option(None, "--model", help="The model a workforce file belongs to."),
+    prune: bool = typer.Option(False, "--prune", help="Delete remote objects missing locally."),
+    out: Path = typer.Option(None, "--out", "-o", help="Save the plan (JSON) to apply later."),
+    show_unchanged: bool = typer.Option(False, help="List unchanged objects too."),
+    set_: list[str] = SetOption,
+    settings: Path = SettingsOption,
+    store: str = StoreOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Show what a push would change remotely (a dry run: nothing changes)."""
+    name = ctx.meta["competency_adapter"]
+
+    def run() -> Plan:
+        adapter = make_adapter(name, set_, settings)
+        with sync_state(store) as state:
+            return make_plan(SyncEngine(adapter, state), what, source, model, prune)
+
+    plan = guarded(fmt, run)
+    if out is not None:
+        plan.save(out)
+    if fmt == OutputFormat.JSON:
+        emit_json(plan.model_dump(mode="json"))
+        return
+    print_plan(plan, show_unchanged=show_unchanged)
+    if out is not None:
+        console.print(
+            f"plan saved to {out}; apply it with `competency sync {name} apply --plan {out}`"
+        )
+
+
+@sync_app.command("apply")
+def apply_cmd(
+    ctx: typer.Context,
+    what: What = typer.Argument(None, help="What to push (without --plan)."),
+    source: Path = typer.Argument(None, help="The model or workforce file (without --plan)."),
+    plan_file: Path = typer.Option(None, "--plan", help="A plan saved by `plan --out`."),
+    model: Path = typer.Option(None, "--model", help="The model a workforce file belongs to."),
+    prune: bool = typer.Option(False, "--prune", help="Delete remote objects missing locally."),
+    set_: list[str] = SetOption,
+    settings: Path = SettingsOption,
+    store: str = StoreOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Carry out a saved plan (--plan), or plan and apply at once; refuses a stale plan."""
+    name = ctx.meta["competency_adapter"]
+    if (plan_file is None) == (what is None or source is None):
+        guarded(fmt, _raise("give either --plan FILE, or what to push and its file"))
+
+    def run() -> tuple[Plan, ApplyReport]:
+        adapter = make_adapter(name, set_, settings)
+        with sync_state(store) as state:
+            engine = SyncEngine(adapter, state)
+            if plan_file is not None:
+                plan = Plan.load(plan_file)
+            else:
+                plan = make_plan(engine, what, source, model, prune)
+                if fmt == OutputFormat.TEXT:
+                    print_plan(plan, limit=20)
+            return plan, apply_with_progress(engine, plan, fmt)
+
+    plan, report = guarded(fmt, run)
+    if fmt == OutputFormat.JSON:
+        emit_json({"plan": plan.model_dump(mode="json"), "report": report.model_dump(mode="json")})
+    else:
+        print_report(report)
+    if not report.ok:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _raise(message: str) -> Callable[[], None]:
+    def fn() -> None:
+        raise CompetencyError(message)
+
+    return fn
+
+
+@sync_app.command("pull")
+def pull_cmd(
+    ctx: typer.Context,
+    what: PullWhat = typer.Argument(..., help="model, people, ratings, assignments or workforce."),
+    key: str = typer.Option(None, "--key", help="The model's key (for model)."),
+    model_key: str = typer.Option(None, "--model-key", help="The model a workforce is for."),
+    out: Path = typer.Option(None, "--out", "-o", help="Write to this YAML/JSON file."),
+    set_: list[str] = SetOption,
+    settings: Path = SettingsOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Read a model, people, ratings or learning assignments from the remote system."""
+    name = ctx.meta["competency_adapter"]
+    skipped: list[Problem] = []
+
+    def run() -> Any:
+        adapter = make_adapter(name, set_, settings)
+        try:
+            if what is PullWhat.MODEL:
+                adapter.require(Capability.PULL_MODEL)
+                return adapter.pull_model(key)
+            parts: dict[str, Any] = {"model": model_key or key}
+            if what in (PullWhat.PEOPLE, PullWhat.WORKFORCE):
+                parts["people"] = tuple(_pull(adapter, Capability.PULL_PEOPLE, "pull_people"))
+            if what in (PullWhat.RATINGS, PullWhat.WORKFORCE):
+                parts["assessments"] = tuple(
+                    _pull(adapter, Capability.PULL_RATINGS, "pull_ratings")
+                )
+            if what in (PullWhat.ASSIGNMENTS, PullWhat.WORKFORCE):
+                parts["assignments"] = tuple(
+                    _pull(adapter, Capability.PULL_LEARNING, "pull_assignments")
+                )
+            return Workforce.model_validate(parts)
+        finally:
+            skipped.extend(getattr(adapter, "skipped", []))
+
+    result = guarded(fmt, run)
+    for p in skipped:
+        err_console.print(f"[yellow]skipped[/yellow] {p}", markup=True)
+    if out is not None:
+        write_atomic(out, dumps(result, "json" if str(out).endswith(".json") else "yaml"))
+        if fmt == OutputFormat.JSON:
+            emit_json({"written": str(out), "skipped": [problem_dict(p) for p in skipped]})
+        else:
+            console.print(f"written to {out}")
+    elif fmt == OutputFormat.JSON:
+        emit_json(json.loads(dumps(result, "json")))
+    else:
+        console.print(dumps(result, "yaml"), markup=False, end="")
+
+
+def _pull(adapter: Adapter[Any], capability: Capability, method: str) -> Iterator[Any]:
+    adapter.require(capability)
+    result: Iterator[Any] = getattr(adapter, method)()
+    return result
+
+
+@app.command()
+def adapters(fmt: OutputFormat = FormatOption) -> None:
+    """List the installed adapters, what each can do, and the plugin that provides it."""
+    found = guarded(fmt, lambda: plugin_registry().adapters())
+    rows: list[dict[str, Any]] = []
+    for info in found.values():
+        cls = info.adapter
+        fields = cls.settings_model.model_fields
+        rows.append(
+            {
+                "name": cls.name,
+                "title": cls.title,
+                "capabilities": sorted(c.value for c in cls.capabilities),
+                "plugin": info.plugin.name,
+                "distribution": info.plugin.distribution,
+                "version": info.plugin.version,
+                "settings": [
+                    {
+                        "name": n,
+                        "required": f.is_required(),
+                        "secret": "SecretStr" in str(f.annotation),
+                        "description": f.description,
+                    }
+                    for n, f in fields.items()
+                ],
+            }
+        )
+    if fmt == OutputFormat.JSON:
+        emit_json(rows)
+        return
+    console.print(
+        simple_table(
+            f"{len(rows)} adapter(s)",
+            ["name", "can", "plugin", "description"],
+            [
+                (
+                    r["name"],
+                    ", ".join(r["capabilities"]),
+                    f"{r['plugin']} ({r['distribution'] or 'built in'} {r['version'] or ''})".strip(),
+                    r["title"],
+                )
+                for r in rows
+            ],
+        )
+    )
+
+
+# -- demo steps ------------------------------------------------------------------------
+from competency_core.cli.demo import DemoContext, demo_step  # noqa: E402
+
+
+def _demo_engine(ctx: DemoContext) -> tuple[SyncEngine, Any]:
+    from competency_core.store import Store
+
+    store = Store(ctx.state.get("store_path") or str(ctx.out / "competency.sqlite3"))
+    folder = ctx.out / "sync-csv"
+    adapter = plugin_registry().adapter("csv").configure({"directory": str(folder)})
+    return SyncEngine(adapter, StoreSyncState(store)), store
+
+
+@demo_step(50, "Sync: plan exporting the model as a Moodle framework CSV (a dry run)")
+def _demo_plan(ctx: DemoContext) -> None:
+    engine, store = _demo_engine(ctx)
+    with store:
+        plan = engine.plan_model(ctx.model("software-engineering"))
+    print_plan(plan, limit=8)
+    path = ctx.out / "sync-plan.json"
+    plan.save(path)
+    ctx.record("sync plan (JSON, apply it later)", path)
+
+
+@demo_step(51, "Sync: apply the saved plan, then plan again (nothing left to do)")
+def _demo_apply(ctx: DemoContext) -> None:
+    engine, store = _demo_engine(ctx)
+    with store:
+        report = engine.apply(Plan.load(ctx.out / "sync-plan.json"))
+        print_report(report)
+        again = engine.plan_model(ctx.model("software-engineering"))
+    print_plan(again)
+    csv_path = Path(engine.adapter.target) / "software-engineering.moodle.csv"
+    ctx.record("Moodle competency framework CSV", csv_path)
+
+
+@demo_step(52, "Sync: people, ratings and learning to CSV and back")
+def _demo_people(ctx: DemoContext) -> None:
+    engine, store = _demo_engine(ctx)
+    wf = ctx.workforce("people")
+    adapter: Any = engine.adapter
+    with store:
+        for label, plan in (
+            ("people", engine.plan_people(wf.people)),
+            ("ratings", engine.plan_ratings(wf.assessments)),
+            ("assignments", engine.plan_assignments(wf.assignments)),
+        ):
+            report = engine.apply(plan)
+            console.print(f"{label}: {report.summary()}")
+    back = Workforce(
+        model=wf.model,
+        people=tuple(adapter.pull_people()),
+        assessments=tuple(adapter.pull_ratings()),
+        assignments=tuple(adapter.pull_assignments()),
+    )
+    same = back.model_copy(update={"metadata": wf.metadata}) == wf
+    console.print(
+        f"pulled back: {len(back.people)} people, {len(back.assessments)} ratings, "
+        f"{len(back.assignments)} assignments; identical to the workforce file: {same}"
+    )
+    ctx.record("people CSV", Path(adapter.target) / "people.csv")
+
+
+__all__ = ["adapters", "apply_cmd", "parse_settings", "plan_cmd", "pull_cmd", "sync_app"]
