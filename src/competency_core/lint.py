@@ -312,9 +312,13 @@ BUILTIN_RULES: tuple[LintRule, ...] = (
 )
 
 
-def available_rules(extra: Sequence[LintRule] = ()) -> dict[str, LintRule]:
-    """The built-in rules plus ``extra``, by code."""
+def available_rules(extra: Sequence[LintRule] = (), *, plugins: bool = True) -> dict[str, LintRule]:
+    """The built-in rules, the installed plugins' rules (unless ``plugins=False``) and ``extra``."""
     rules = {r.code: r for r in BUILTIN_RULES}
+    if plugins:
+        from competency_core.plugins import plugin_registry
+
+        rules |= {r.code: r for r in plugin_registry().lint_rules()}
     for rule in extra:
         rules[rule.code] = rule
     return rules
