@@ -14,9 +14,12 @@ Published values:
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 from analytics_helpers import DAY, five_point_model, matrix_ratings
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from competency_core.analytics.icc import intraclass_correlation
 from competency_core.analytics.raters import (
@@ -224,3 +227,57 @@ def test_the_latest_rating_of_a_rater_type_counts() -> None:
     assert gap.first == 3.0
     peer_vs_manager = rating_gaps(model, ratings, first=RaterType.PEER)
     assert peer_vs_manager.overall.pairs == 0
+
+
+# -- properties -------------------------------------------------------------------------------
+
+_matrix = st.integers(2, 4).flatmap(
+    lambda raters: st.lists(
+        st.lists(st.one_of(st.none(), st.integers(1, 5)), min_size=raters, max_size=raters),
+        min_size=2,
+        max_size=12,
+    )
+)
+
+
+@settings(max_examples=40)
+@given(units=_matrix, order=st.randoms(use_true_random=False))
+def test_agreement_properties(units: list[list[int | None]], order: random.Random) -> None:
+    model = five_point_model(["c"])
+    raters_by_units = [list(col) for col in zip(*units, strict=True)]
+    (a,) = competency_agreement(model, matrix_ratings("c", raters_by_units)) or (None,)
+    if a is None:  # nobody rated at all
+        assert all(v is None for row in units for v in row)
+        return
+    direct = krippendorff_alpha(raters_by_units, level="ordinal", value_domain=[1, 2, 3, 4, 5])
+    # the counts-table path and the raters x units path agree
+    assert (a.alpha is None) == (direct is None)
+    if a.alpha is not None and direct is not None:
+        assert a.alpha == pytest.approx(direct)
+        assert a.alpha <= 1.0 + 1e-9
+    # the order of people does not matter
+    shuffled = units[:]
+    order.shuffle(shuffled)
+    (b,) = competency_agreement(
+        model, matrix_ratings("c", [list(c) for c in zip(*shuffled, strict=True)])
+    )
+    assert (a.alpha is None) == (b.alpha is None)
+    if a.alpha is not None and b.alpha is not None:
+        assert b.alpha == pytest.approx(a.alpha)
+    for share in (a.exact_agreement, a.within_one):
+        assert share is None or 0.0 <= share <= 1.0
+    if a.exact_agreement is not None and a.within_one is not None:
+        assert a.exact_agreement <= a.within_one
+
+
+@settings(max_examples=40)
+@given(
+    levels=st.lists(
+        st.tuples(st.sampled_from(list(RaterType)), st.integers(1, 5)), min_size=1, max_size=8
+    )
+)
+def test_a_blend_lies_between_the_raters(levels: list[tuple[RaterType, int]]) -> None:
+    model = five_point_model(["alpha"])
+    ratings = [_r(rt, lv) for rt, lv in levels]
+    (agg,) = aggregate_ratings(model, ratings, policy=ScoringPolicy(aggregation=Aggregation.BLEND))
+    assert min(lv for _, lv in levels) - 1e-9 <= agg.level <= max(lv for _, lv in levels) + 1e-9

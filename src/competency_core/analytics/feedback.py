@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from competency_core.analytics.ratings import AnalyticsError
+from competency_core.errors import ModelValidationError
 from competency_core.keys import Key
 from competency_core.model import CompetencyModel
 from competency_core.store.records import Feedback
@@ -100,6 +102,39 @@ class FeedbackSubmission(BaseModel):
                 )
             )
         return tuple(out)
+
+
+class FeedbackFile(BaseModel):
+    """A file of feedback submissions (YAML or JSON): ``{model: KEY, submissions: [...]}``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    model: Key
+    submissions: tuple[FeedbackSubmission, ...] = ()
+
+
+def load_feedback_file(path: str | os.PathLike[str]) -> FeedbackFile:
+    """Load a feedback file; every problem is reported at once, located."""
+    from competency_core.io import detect_format, parse_text, pydantic_problems, read_text
+
+    doc = parse_text(read_text(path), detect_format(path), str(path))
+    if doc.problems or doc.data is None:
+        raise ModelValidationError(doc.problems, f"{path}: the feedback file is invalid")
+    try:
+        return FeedbackFile.model_validate(doc.data)
+    except ValidationError as exc:
+        problems = [
+            p.located(doc.file, doc.line_of(p.path))
+            for p in pydantic_problems(exc, doc.data, doc.file)
+        ]
+        raise ModelValidationError(problems, f"{path}: the feedback file is invalid") from None
+
+
+def save_feedback_file(data: FeedbackFile, path: str | os.PathLike[str]) -> None:
+    """Write a feedback file (YAML, or JSON for ``*.json``)."""
+    from competency_core.io import detect_format, dumps, write_atomic
+
+    write_atomic(path, dumps(data, detect_format(path)))
 
 
 def phase_of(record: Feedback) -> FeedbackPhase | None:
@@ -308,14 +343,17 @@ __all__ = [
     "PHASE_TAG",
     "CompetencyFeedback",
     "CompetencyFeedbackSummary",
+    "FeedbackFile",
     "FeedbackPhase",
     "FeedbackStore",
     "FeedbackSubmission",
     "FeedbackSummary",
     "NetPromoterScore",
     "load_feedback",
+    "load_feedback_file",
     "net_promoter_score",
     "phase_of",
+    "save_feedback_file",
     "store_feedback",
     "summarise_feedback",
 ]

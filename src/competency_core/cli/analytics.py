@@ -12,9 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
-from competency_core.analytics.feedback import FeedbackPhase, FeedbackSubmission
+from competency_core.analytics.feedback import (
+    FeedbackFile,
+    FeedbackPhase,
+    load_feedback_file,
+    save_feedback_file,
+)
 from competency_core.analytics.items import ItemThresholds
 from competency_core.analytics.monitoring import Period
 from competency_core.analytics.pilot import DEFAULT_STRATA, select_pilot
@@ -32,15 +37,8 @@ from competency_core.cli.output import (
 )
 from competency_core.errors import ModelValidationError
 from competency_core.io import (
-    detect_format,
-    dumps,
     load_workforce,
-    parse_text,
-    pydantic_problems,
-    read_text,
-    write_atomic,
 )
-from competency_core.keys import Key
 from competency_core.model import CompetencyModel
 from competency_core.people import Workforce
 
@@ -58,30 +56,6 @@ StoreOption = typer.Option(
     help="Store to read or write feedback: a SQLite file or a database URL.",
     show_default=False,
 )
-
-
-class FeedbackFile(BaseModel):
-    """A file of feedback submissions (YAML or JSON): ``{model: KEY, submissions: [...]}``."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    model: Key
-    submissions: tuple[FeedbackSubmission, ...] = ()
-
-
-def load_feedback_file(path: Path) -> FeedbackFile:
-    """Load a feedback file; every problem reported at once, located."""
-    doc = parse_text(read_text(path), detect_format(path), str(path))
-    if doc.problems or doc.data is None:
-        raise ModelValidationError(doc.problems, f"{path}: the feedback file is invalid")
-    try:
-        return FeedbackFile.model_validate(doc.data)
-    except ValidationError as exc:
-        problems = [
-            p.located(doc.file, doc.line_of(p.path))
-            for p in pydantic_problems(exc, doc.data, doc.file)
-        ]
-        raise ModelValidationError(problems, f"{path}: the feedback file is invalid") from None
 
 
 def _workforce(path: Path, model: CompetencyModel, fmt: OutputFormat) -> Workforce:
@@ -197,8 +171,7 @@ def pilot_simulate(
     )
     save_pilot_data(sim.data, out)
     if feedback_out is not None:
-        ff = FeedbackFile(model=model.key, submissions=sim.feedback)
-        write_atomic(feedback_out, dumps(ff, detect_format(feedback_out)))
+        save_feedback_file(FeedbackFile(model=model.key, submissions=sim.feedback), feedback_out)
     result = {
         "participants": list(sim.selection.people),
         "ratings": len(sim.data.ratings),
@@ -469,4 +442,4 @@ def _demo_monitor(ctx: DemoContext) -> None:
     ctx.record("monitoring report (JSON)", files.json)
 
 
-__all__ = ["FeedbackFile", "load_feedback_file", "monitor", "pilot_app"]
+__all__ = ["monitor", "pilot_app"]
