@@ -59,7 +59,7 @@ def mask_url(url: str) -> str:
         return "<invalid store URL>"
     if "password" in u.query:
         u = u.update_query_dict({"password": "***"})
-    return u.render_as_string(hide_password=True)
+    return u.render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
 
 
 def secrets_of(url: str) -> list[str]:
