@@ -1,0 +1,1 @@
+"""competency-core's Moodle adapter (work in progress: client and emulator first)."""

@@ -1,0 +1,411 @@
+"""Moodle's web-service contract, read at run time, and its checks as Moodle makes them.
+
+:class:`Contract` loads a ``ws_contract.json`` file (function name -> read/write type,
+parameter and return structures with PARAM_* types). :func:`decode_form` turns a REST
+request body into PHP's nested arrays; :meth:`Contract.validate` then checks and cleans the
+parameters exactly as ``external_api::validate_parameters`` does (unknown keys, missing
+required keys, defaults, PARAM types with Moodle's "clean and compare" rule) and raises
+the same ``invalid_parameter_exception``; :meth:`Contract.clean_return` shapes an answer
+as ``clean_returnvalue`` does (required keys present, extra keys dropped, types cast).
+
+Entries the contract marks ``uncertain`` without a structure are passed through as they
+come: the emulator is tolerant where the contract is not sure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+
+class MoodleException(Exception):
+    """An error as Moodle's REST server reports it: exception class, error code, message."""
+
+    def __init__(
+        self, exception: str, errorcode: str, message: str, debuginfo: str | None = None
+    ) -> None:
+        self.exception = exception
+        self.errorcode = errorcode
+        self.message = message
+        self.debuginfo = debuginfo
+        super().__init__(f"{exception}/{errorcode}: {message}")
+
+    def as_json(self, *, debug: bool) -> dict[str, Any]:
+        """The JSON body Moodle sends (``debuginfo`` only when the site debugs)."""
+        out: dict[str, Any] = {
+            "exception": self.exception,
+            "errorcode": self.errorcode,
+            "message": self.message,
+        }
+        if debug and self.debuginfo:
+            out["debuginfo"] = self.debuginfo
+        return out
+
+
+def invalid_parameter(debuginfo: str) -> MoodleException:
+    """Moodle's ``invalid_parameter_exception``."""
+    return MoodleException(
+        "invalid_parameter_exception",
+        "invalidparameter",
+        "Invalid parameter value detected",
+        debuginfo,
+    )
+
+
+def coding_error(detail: str) -> MoodleException:
+    """Moodle's ``coding_exception`` (how the competency API refuses misuse)."""
+    return MoodleException(
+        "coding_exception",
+        "codingerror",
+        f"Coding error detected, it must be fixed by a programmer: {detail}",
+    )
+
+
+def invalid_persistent(field: str, message: str) -> MoodleException:
+    r"""Moodle's ``core\invalid_persistent_exception`` for one field."""
+    return MoodleException(
+        "core\\invalid_persistent_exception",
+        "invalidpersistenterror",
+        f"Error: {field}: {message}",
+    )
+
+
+def missing_record(table: str) -> MoodleException:
+    """Moodle's ``dml_missing_record_exception`` for a table."""
+    return MoodleException(
+        "dml_missing_record_exception",
+        "invalidrecord",
+        f"Can't find data record in database table {table}.",
+    )
+
+
+# -- PHP form decoding ------------------------------------------------------------------
+
+_KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
+
+
+def decode_form(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """Form pairs as PHP's ``$_POST``: ``a[b][0]=x`` becomes ``{'a': {'b': {'0': 'x'}}}``.
+
+    Arrays are dicts (PHP arrays are ordered maps); a later scalar replaces an earlier one.
+    """
+    root: dict[str, Any] = {}
+    for name, value in pairs:
+        m = _KEY.match(name)
+        if not m:
+            root[name] = value
+            continue
+        parts = [m.group(1), *re.findall(r"\[([^\[\]]*)\]", m.group(2))]
+        node = root
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            if part == "":
+                part = str(len(node))
+            if last:
+                node[part] = value
+            else:
+                child = node.get(part)
+                if not isinstance(child, dict):
+                    child = {}
+                    node[part] = child
+                node = child
+    return root
+
+
+def parse_body(body: str) -> dict[str, Any]:
+    """A form-encoded request body as PHP's nested arrays."""
+    return decode_form(parse_qsl(body, keep_blank_values=True))
+
+
+# -- PARAM_* cleaning ----------------------------------------------------------------
+
+_TAG = re.compile(r"<(?=[A-Za-z/!?])[^>]*(?:>|$)")
+_MULTILANG = re.compile(r"^</?(span|lang)\b[^>]*>$", re.IGNORECASE)
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_ON_ATTR = re.compile(r"\s+on[a-z]+\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.IGNORECASE)
+_URL = re.compile(r"^(https?|ftp)://[^\s<>\"']+$", re.IGNORECASE)
+
+
+def strip_tags(text: str, *, keep_multilang: bool = False) -> str:
+    """PHP's ``strip_tags`` (roughly): tags removed, a lone ``<`` before a space kept."""
+
+    def repl(m: re.Match[str]) -> str:
+        return m.group(0) if keep_multilang and _MULTILANG.match(m.group(0)) else ""
+
+    return _TAG.sub(repl, text)
+
+
+def clean_param(value: str, ptype: str) -> str:
+    """``clean_param`` for the PARAM types the contract uses, as text."""
+    if ptype == "PARAM_INT":
+        try:
+            return str(int(value))
+        except ValueError:
+            return "0"
+    if ptype == "PARAM_BOOL":
+        low = value.strip().lower()
+        return "1" if low in ("1", "true", "yes", "on") else "0"
+    if ptype == "PARAM_ALPHA":
+        return re.sub(r"[^a-zA-Z]", "", value)
+    if ptype == "PARAM_ALPHANUMEXT":
+        return re.sub(r"[^a-zA-Z0-9_-]", "", value)
+    if ptype == "PARAM_TEXT":
+        return strip_tags(value, keep_multilang=True)
+    if ptype == "PARAM_NOTAGS":
+        return strip_tags(value)
+    if ptype == "PARAM_CLEANHTML":
+        return _ON_ATTR.sub("", _SCRIPT.sub("", value)).replace("javascript:", "").strip()
+    if ptype == "PARAM_URL":
+        return value if _URL.match(value) else ""
+    return value  # PARAM_RAW and anything unknown
+
+
+def _convert(value: str, ptype: str) -> Any:
+    if ptype == "PARAM_INT":
+        return int(value)
+    if ptype == "PARAM_BOOL":
+        return value == "1"
+    return value
+
+
+def _type_name(ptype: str) -> str:
+    return ptype.removeprefix("PARAM_").lower()
+
+
+# -- the contract ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """One function of the contract: its name, read/write type, parameters and returns."""
+
+    name: str
+    type: str
+    parameters: tuple[dict[str, Any], ...]
+    returns: dict[str, Any] | None
+    raw: dict[str, Any]
+
+    @property
+    def certain(self) -> bool:
+        """Whether every top-level parameter has a known structure."""
+        return all(p.get("name") and p.get("kind") for p in self.parameters)
+
+
+def _is_uncertain(desc: Mapping[str, Any]) -> bool:
+    return not desc.get("kind") or (desc.get("uncertain") is True and not desc.get("fields"))
+
+
+class Contract:
+    """The functions of a ``ws_contract.json`` file, with Moodle's parameter checks."""
+
+    def __init__(self, functions: Iterable[Mapping[str, Any]], source: str = "<memory>"):
+        self.source = source
+        self.functions: dict[str, FunctionSpec] = {}
+        for f in functions:
+            self.functions[str(f["name"])] = FunctionSpec(
+                name=str(f["name"]),
+                type=str(f.get("type", "write")),
+                parameters=tuple(f.get("parameters") or ()),
+                returns=f.get("returns"),
+                raw=dict(f),
+            )
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Contract:
+        """Read a contract file."""
+        p = Path(path)
+        data = json.loads(p.read_text(encoding="utf-8"))
+        return cls(data["functions"], source=str(p))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.functions
+
+    def __len__(self) -> int:
+        return len(self.functions)
+
+    def spec(self, name: str) -> FunctionSpec:
+        """The function called ``name`` (``dml_missing_record_exception`` as Moodle if none)."""
+        try:
+            return self.functions[name]
+        except KeyError:
+            raise missing_record("external_functions") from None
+
+    def type_of(self, name: str) -> str:
+        """``read`` or ``write``."""
+        return self.spec(name).type
+
+    # -- parameters ------------------------------------------------------------------
+    def validate(self, name: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """The cleaned parameters of a call, or ``invalid_parameter_exception``."""
+        spec = self.spec(name)
+        if not spec.certain:
+            return dict(params)
+        top = {"kind": "single_structure", "fields": list(spec.parameters)}
+        result = _validate(top, dict(params))
+        assert isinstance(result, dict)
+        return result
+
+    # -- returns ------------------------------------------------------------------------
+    def clean_return(self, name: str, value: Any) -> Any:
+        """An answer shaped as Moodle's ``clean_returnvalue`` would send it."""
+        desc = self.spec(name).returns
+        if desc is None:
+            return value
+        return _clean_return(desc, value, "")
+
+
+def _validate(desc: Mapping[str, Any], value: Any) -> Any:
+    kind = desc.get("kind")
+    if _is_uncertain(desc):
+        return value
+    if kind == "value":
+        if isinstance(value, dict):
+            raise invalid_parameter("Scalar type expected, array or object received.")
+        ptype = str(desc.get("type", "PARAM_RAW"))
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            value = "1" if value else "0"
+        text = str(value)
+        if ptype == "PARAM_BOOL" and text in ("0", "1"):
+            return text == "1"
+        if clean_param(text, ptype) != text:
+            raise invalid_parameter(
+                f'Invalid external api parameter: the value is "{text}", '
+                f'the server was expecting "{_type_name(ptype)}" type'
+            )
+        return _convert(text, ptype)
+    if kind == "single_structure":
+        if not isinstance(value, dict):
+            raise invalid_parameter(f"Only arrays accepted. The bad value is: '{value}'")
+        rest = dict(value)
+        out: dict[str, Any] = {}
+        for sub in desc.get("fields") or ():
+            key = sub.get("name")
+            if not key:
+                continue
+            if key not in rest:
+                req = sub.get("required", "required")
+                if req == "required":
+                    raise invalid_parameter(f"Missing required key in single structure: {key}")
+                if req == "default":
+                    default = sub.get("default")
+                    out[key] = _default(sub, default)
+                continue
+            try:
+                out[key] = _validate(sub, rest.pop(key))
+            except _ParamError as exc:
+                raise invalid_parameter(f"{key} => {exc.message}: {exc.debuginfo}") from None
+        if rest:
+            raise invalid_parameter(
+                f"Unexpected keys ({', '.join(rest)}) detected in parameter array."
+            )
+        return out
+    if kind == "multiple_structure":
+        if not isinstance(value, dict):
+            raise invalid_parameter(f"Only arrays accepted. The bad value is: '{value}'")
+        item = desc.get("items") or {}
+        return [_validate(item, v) for v in value.values()]
+    return value
+
+
+_ParamError = MoodleException
+
+
+def _default(desc: Mapping[str, Any], default: Any) -> Any:
+    if default is None:
+        return None
+    if desc.get("kind") == "value":
+        ptype = str(desc.get("type", "PARAM_RAW"))
+        if ptype == "PARAM_BOOL":
+            return bool(default)
+        if ptype == "PARAM_INT":
+            return int(default)
+        return default
+    return default
+
+
+class ContractViolation(Exception):
+    """The emulator produced an answer the contract does not allow (an emulator bug)."""
+
+
+def _clean_return(desc: Mapping[str, Any], value: Any, path: str) -> Any:
+    kind = desc.get("kind")
+    if kind == "null":
+        return None
+    if _is_uncertain(desc):
+        return value
+    if kind == "value":
+        if value is None:
+            if desc.get("allownull") or desc.get("required") == "optional":
+                return None
+            raise ContractViolation(f"{path or 'the answer'} is null")
+        ptype = str(desc.get("type", "PARAM_RAW"))
+        if ptype == "PARAM_INT":
+            return int(value)
+        if ptype == "PARAM_BOOL":
+            return bool(value)
+        return str(value)
+    if kind == "single_structure":
+        if not isinstance(value, Mapping):
+            raise ContractViolation(f"{path or 'the answer'} should be a structure")
+        out: dict[str, Any] = {}
+        for sub in desc.get("fields") or ():
+            key = sub.get("name")
+            if not key:
+                continue
+            if key not in value:
+                req = sub.get("required", "required")
+                if req == "required":
+                    raise ContractViolation(f"{path}{key} is missing from the answer")
+                if req == "default":
+                    out[key] = sub.get("default")
+                continue
+            out[key] = _clean_return(sub, value[key], f"{path}{key}.")
+        return out
+    if kind == "multiple_structure":
+        if not isinstance(value, list | tuple):
+            raise ContractViolation(f"{path or 'the answer'} should be a list")
+        item = desc.get("items") or {}
+        return [_clean_return(item, v, path) for v in value]
+    return value
+
+
+def find_contract(start: str | os.PathLike[str] | None = None) -> Path | None:
+    """The shared contract file ``../shared/moodle/ws_contract.json`` near ``start``.
+
+    Looks in ``$COMPETENCY_MOODLE_CONTRACT``, then beside each parent folder of ``start``
+    (default: the working folder) for ``shared/moodle/ws_contract.json``. None if absent.
+    """
+    env = os.environ.get("COMPETENCY_MOODLE_CONTRACT")
+    if env:
+        return Path(env) if Path(env).is_file() else None
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "shared" / "moodle" / "ws_contract.json"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+__all__ = [
+    "Contract",
+    "ContractViolation",
+    "FunctionSpec",
+    "MoodleException",
+    "clean_param",
+    "coding_error",
+    "decode_form",
+    "find_contract",
+    "invalid_parameter",
+    "invalid_persistent",
+    "missing_record",
+    "parse_body",
+    "strip_tags",
+]
