@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from competency_csv import CsvAdapter
-
 from competency_core.testing import AdapterContract
+from competency_csv import CsvAdapter
 
 
 class TestCsvAdapter(AdapterContract):
