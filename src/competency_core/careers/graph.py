@@ -60,7 +60,10 @@ class SuggestionSettings:
 
     ``threshold`` is the least overlap (weighted Jaccard of normalised required levels:
     ``sum(min) / sum(max)`` over competencies, 1 for identical profiles) for a suggestion;
-    each role gets at most ``per_role`` suggestions, the most similar first.
+    each role gets at most ``per_role`` suggestions, the most similar first. A suggestion
+    never leads to a role of a lower level (when both roles have one). Sparse profiles
+    overlap less than dense ones: the example ladder's closest pair scores 0.74, while half
+    of all O*NET pairs score over 0.6, so pick the threshold for the model at hand.
     """
 
     threshold: float = 0.75
@@ -93,6 +96,9 @@ def suggest_transitions(
     rated = np.flatnonzero(vec.rated)
     if len(rated) < 2:
         return []
+    levels = np.array(
+        [np.nan if r.level is None else float(r.level) for r in (model.role(k) for k in vec.roles)]
+    )
     step = max(1, block // max(1, len(rated) * len(vec.competencies)))
     out: list[CareerTransition] = []
     for lo in range(0, len(rated), step):
@@ -101,6 +107,7 @@ def suggest_transitions(
         for i, r in enumerate(rows.tolist()):
             row = sim[i]
             row[rated == r] = -1.0
+            row[levels[rated] < levels[r]] = -1.0  # never suggest a step down
             order = np.lexsort((rated, -row))
             picked = 0
             for j in order.tolist():

@@ -15,6 +15,7 @@ from competency_core.cli.app import app
 _COMMAND_MODULES = (
     "competency_core.cli.core",
     "competency_core.cli.analytics",
+    "competency_core.cli.careers",
     "competency_core.cli.demo",
     "competency_core.cli.model_cmds",
     "competency_core.cli.sync",

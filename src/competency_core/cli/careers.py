@@ -1,0 +1,582 @@
+"""``competency path next|best|develop|succession|bench|health|draw``: career-path questions.
+
+MODEL is a model file, or a folder of O*NET text files (imported on the fly, tier and rank
+on every transition). Every command takes ``--format json``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from competency_core.careers import (
+    CareerGraph,
+    CareerPath,
+    PersonProfile,
+    Start,
+    SuggestionSettings,
+    bench_strength,
+    best_paths,
+    development_plan,
+    next_steps,
+    roles_at_risk,
+    succession,
+)
+from competency_core.careers.health import graph_health
+from competency_core.careers.results import Gap
+from competency_core.cli.app import app
+from competency_core.cli.core import load_model_or_fail
+from competency_core.cli.output import (
+    FormatOption,
+    OutputFormat,
+    console,
+    emit_json,
+    err_console,
+    fail,
+    simple_table,
+)
+from competency_core.errors import CompetencyError, ModelValidationError, Problem
+from competency_core.io import load_workforce
+from competency_core.people import Workforce
+from competency_core.roles import TransitionKind
+
+path_app = typer.Typer(
+    name="path",
+    help="Career paths: next steps, cheapest paths to a role, what to develop, succession.",
+    no_args_is_help=True,
+)
+app.add_typer(path_app, name="path")
+
+ModelArgument = typer.Argument(..., help="A model file, or a folder of O*NET text files.")
+PeopleOption = typer.Option(
+    None, "--people", "-p", help="Workforce file: people and their assessments."
+)
+PersonOption = typer.Option(None, "--person", help="Start from this person (needs --people).")
+FromOption = typer.Option(None, "--from", help="Start from this role.")
+OnOption = typer.Option(
+    None, "--on", formats=["%Y-%m-%d"], help="Scoring date YYYY-MM-DD (default: today)."
+)
+KindOption = typer.Option(
+    None, "--kind", help="Follow only transitions of this kind (repeat for several)."
+)
+SuggestedOption = typer.Option(
+    False, "--suggested", help="Also follow transitions suggested by requirement overlap."
+)
+SimilarityOption = typer.Option(
+    0.75, "--similarity", min=0.01, max=1.0, help="Least overlap for a suggested transition."
+)
+
+
+@contextmanager
+def _reported(fmt: OutputFormat) -> Iterator[None]:
+    """Turn library errors into the CLI's error report (exit 2), in JSON when asked."""
+    try:
+        yield
+    except ModelValidationError as exc:
+        fail(exc.problems, fmt, str(exc).splitlines()[0])
+    except CompetencyError as exc:
+        fail([Problem(path="", message=str(exc))], fmt, "error")
+
+
+def _graph(
+    model: Path, fmt: OutputFormat, suggested: bool = False, similarity: float = 0.75
+) -> CareerGraph:
+    from competency_core.importers.onet import import_onet, is_onet_folder
+
+    suggest: bool | SuggestionSettings = (
+        SuggestionSettings(threshold=similarity) if suggested else False
+    )
+    if model.is_dir() and is_onet_folder(model):
+        imported = import_onet(model)
+        if fmt == OutputFormat.TEXT and imported.unrated:
+            err_console.print(
+                f"[yellow]note:[/yellow] {len(imported.unrated)} linked O*NET occupations have "
+                "no ratings: they show as not rated"
+            )
+        return imported.career_graph(suggest=suggest)
+    return CareerGraph.from_model(load_model_or_fail(model, fmt), suggest=suggest)
+
+
+def _workforce(cg: CareerGraph, people: Path | None, fmt: OutputFormat) -> Workforce:
+    if people is None:
+        raise CompetencyError("this needs the people: pass --people FILE (a workforce file)")
+    try:
+        return load_workforce(people, cg.model)
+    except ModelValidationError as exc:
+        fail(exc.problems, fmt, f"{people}: the workforce file is invalid")
+
+
+def _start(
+    cg: CareerGraph,
+    role: str | None,
+    person: str | None,
+    people: Path | None,
+    on: dt.datetime | None,
+    fmt: OutputFormat,
+) -> Start:
+    if (role is None) == (person is None):
+        raise CompetencyError("start from a role (--from ROLE) or a person (--person KEY)")
+    if person is None:
+        assert role is not None
+        return role
+    wf = _workforce(cg, people, fmt)
+    return PersonProfile.from_workforce(cg, wf, person, on=on.date() if on else None)
+
+
+def _kinds(kinds: list[str] | None) -> list[TransitionKind] | None:
+    if not kinds:
+        return None
+    try:
+        return [TransitionKind(k) for k in kinds]
+    except ValueError:
+        raise CompetencyError(
+            f"unknown transition kind in {kinds}; use {', '.join(k.value for k in TransitionKind)}"
+        ) from None
+
+
+def _pct(value: float | None) -> str:
+    return "not rated" if value is None else f"{value:.0%}"
+
+
+def _gaps(gaps: tuple[Gap, ...], n: int = 3) -> str:
+    shown = ", ".join(
+        f"{g.competency} {g.actual if g.actual is None else f'{g.actual:g}'}->{g.required}"
+        f"{'*' if g.essential else ''}"
+        for g in gaps[:n]
+    )
+    return shown + (f" (+{len(gaps) - n})" if len(gaps) > n else "")
+
+
+@path_app.command("next")
+def next_command(
+    model: Path = ModelArgument,
+    role: str = FromOption,
+    person: str = PersonOption,
+    people: Path = PeopleOption,
+    steps: int = typer.Option(2, "--steps", "-k", min=1, help="Transitions at most."),
+    kind: list[str] = KindOption,
+    suggested: bool = SuggestedOption,
+    similarity: float = SimilarityOption,
+    limit: int = typer.Option(None, "--limit", "-n", min=1, help="Show the best N only."),
+    on: dt.datetime = OnOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Roles reachable in a few transitions, ranked by readiness, with the gaps that block."""
+    with _reported(fmt):
+        cg = _graph(model, fmt, suggested, similarity)
+        start = _start(cg, role, person, people, on, fmt)
+        result = next_steps(
+            cg,
+            start,
+            max_steps=steps,
+            kinds=_kinds(kind),
+            include_suggested=suggested,
+            limit=limit,
+        )
+    if fmt == OutputFormat.JSON:
+        emit_json(result.to_dict())
+        return
+    who = f" ({result.person})" if result.person else ""
+    console.print(f"[bold]Next steps from {result.origin}{who}[/bold], up to {steps} transition(s)")
+    rows = [(s.role, s.hops, s.status, _pct(s.readiness), _gaps(s.gaps)) for s in result.steps]
+    console.print(
+        simple_table(None, ["role", "hops", "status", "readiness", "gaps (* essential)"], rows)
+    )
+
+
+def _print_path(n: int, p: CareerPath) -> None:
+    months = f", {p.months} months" + (
+        f" (+{p.unknown_months} unknown)" if p.unknown_months else ""
+    )
+    console.print(f"{n}. {' -> '.join(p.roles)}  [bold]cost {p.cost:.3f}[/bold]{months}")
+    for s in p.steps:
+        tag = " (suggested)" if s.suggested else ""
+        console.print(f"     {s.source} -> {s.target}: {s.kind}{tag}, gap {s.gap:.3f}")
+
+
+@path_app.command("best")
+def best_command(
+    model: Path = ModelArgument,
+    target: str = typer.Option(..., "--to", help="The target role."),
+    role: str = FromOption,
+    person: str = PersonOption,
+    people: Path = PeopleOption,
+    k: int = typer.Option(5, "-k", min=1, help="How many paths."),
+    time_weight: float = typer.Option(
+        0.0, "--time-weight", min=0.0, help="Cost of a year of typical time in a role."
+    ),
+    kind: list[str] = KindOption,
+    suggested: bool = SuggestedOption,
+    similarity: float = SimilarityOption,
+    on: dt.datetime = OnOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """The k cheapest paths to a role, where a step costs the gap to close for it."""
+    with _reported(fmt):
+        cg = _graph(model, fmt, suggested, similarity)
+        start = _start(cg, role, person, people, on, fmt)
+        result = best_paths(
+            cg,
+            start,
+            target,
+            k=k,
+            time_weight=time_weight,
+            kinds=_kinds(kind),
+            include_suggested=suggested,
+        )
+    if fmt == OutputFormat.JSON:
+        emit_json(result.to_dict())
+        return
+    who = f" ({result.person})" if result.person else ""
+    console.print(f"[bold]Cheapest paths from {result.source}{who} to {target}[/bold]")
+    if not result.paths:
+        console.print(f"{result.status}: {result.message}")
+    for n, p in enumerate(result.paths, 1):
+        _print_path(n, p)
+
+
+@path_app.command("develop")
+def develop_command(
+    model: Path = ModelArgument,
+    target: str = typer.Option(..., "--to", help="The target role."),
+    role: str = FromOption,
+    person: str = PersonOption,
+    people: Path = PeopleOption,
+    time_weight: float = typer.Option(0.0, "--time-weight", min=0.0),
+    kind: list[str] = KindOption,
+    suggested: bool = SuggestedOption,
+    similarity: float = SimilarityOption,
+    on: dt.datetime = OnOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """What to develop to reach a role: the gaps along the cheapest path, in order."""
+    with _reported(fmt):
+        cg = _graph(model, fmt, suggested, similarity)
+        start = _start(cg, role, person, people, on, fmt)
+        found, dev = development_plan(
+            cg,
+            start,
+            target,
+            time_weight=time_weight,
+            kinds=_kinds(kind),
+            include_suggested=suggested,
+        )
+    if fmt == OutputFormat.JSON:
+        emit_json(
+            {"path": found.to_dict(), "development": dev.to_dict() if dev is not None else None}
+        )
+        return
+    if dev is None:
+        console.print(f"{found.status}: {found.message}")
+        return
+    _print_path(1, found.paths[0])
+    rows = [
+        (
+            i.competency,
+            i.name,
+            "-" if i.start is None else f"{i.start:g}",
+            i.target,
+            i.first_needed,
+            "yes" if i.essential else "",
+            ", ".join(i.resources[:2]),
+        )
+        for i in dev.items
+    ]
+    console.print(
+        simple_table(
+            f"{len(dev.items)} competencies to develop, in the order the path needs them",
+            ["competency", "name", "from", "to", "first needed for", "essential", "learning"],
+            rows,
+        )
+    )
+    for r in dev.not_rated:
+        console.print(f"[yellow]{r} is not rated: its gaps are unknown[/yellow]")
+
+
+@path_app.command("succession")
+def succession_command(
+    model: Path = ModelArgument,
+    role: str = typer.Argument(..., help="The role to find successors for."),
+    people: Path = PeopleOption,
+    limit: int = typer.Option(None, "--limit", "-n", min=1, help="Show the best N only."),
+    on: dt.datetime = OnOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Ranked successors for a role: ready now / ready in one step / not ready."""
+    with _reported(fmt):
+        cg = _graph(model, fmt)
+        wf = _workforce(cg, people, fmt)
+        result = succession(cg, role, wf, on=on.date() if on else None, limit=limit)
+    if fmt == OutputFormat.JSON:
+        emit_json(result.to_dict())
+        return
+    console.print(
+        f"[bold]Succession for {result.role}[/bold] ({result.title}): "
+        f"{result.ready_now} ready now, {result.ready_in_one_step} ready in one step, "
+        f"{result.not_ready} not ready; incumbents: {', '.join(result.incumbents) or 'none'}"
+    )
+    if result.status == "not rated":
+        console.print("the role is not rated (no requirements): nobody can be scored for it")
+        return
+    rows = [
+        (c.person, c.current_role, c.band, _pct(c.readiness), c.hops, _gaps(c.gaps, 2))
+        for c in result.candidates
+    ]
+    console.print(
+        simple_table(
+            None,
+            ["person", "current role", "band", "readiness", "hops", "gaps (* essential)"],
+            rows,
+        )
+    )
+
+
+@path_app.command("bench")
+def bench_command(
+    model: Path = ModelArgument,
+    people: Path = PeopleOption,
+    on: dt.datetime = OnOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Bench strength of every role and the roles at risk (no successor ready now)."""
+    with _reported(fmt):
+        cg = _graph(model, fmt)
+        wf = _workforce(cg, people, fmt)
+        day = on.date() if on else None
+        bench = bench_strength(cg, wf, on=day)
+        risk = roles_at_risk(cg, wf, on=day)
+    if fmt == OutputFormat.JSON:
+        emit_json(
+            {"bench": [b.to_dict() for b in bench], "roles_at_risk": [r.to_dict() for r in risk]}
+        )
+        return
+    rows = [
+        (
+            b.role,
+            b.title,
+            b.incumbents,
+            b.ready_now if b.rated else "not rated",
+            b.ready_in_one_step if b.rated else "",
+            ", ".join(b.ready_now_people),
+        )
+        for b in bench
+    ]
+    console.print(
+        simple_table(
+            "Bench strength",
+            ["role", "title", "incumbents", "ready now", "ready in one step", "ready now: who"],
+            rows,
+        )
+    )
+    for r in risk:
+        colour = "red" if r.risk == "high" else "yellow"
+        console.print(
+            f"[{colour}]{r.risk} risk[/{colour}]: {r.role} ({r.title}): nobody ready now, "
+            f"{r.ready_in_one_step} ready in one step, {r.incumbents} incumbent(s)"
+        )
+
+
+@path_app.command("health")
+def health_command(model: Path = ModelArgument, fmt: OutputFormat = FormatOption) -> None:
+    """Graph health: no way in or out, dead ends, promotion cycles, split families."""
+    with _reported(fmt):
+        health = graph_health(_graph(model, fmt))
+    if fmt == OutputFormat.JSON:
+        emit_json({**health.to_dict(), "problems": health.problems})
+        return
+    console.print(
+        f"[bold]{health.roles} roles, {health.transitions} declared transitions: "
+        f"{health.problems} finding(s) to look at[/bold]"
+    )
+
+    def show(label: str, items: tuple[object, ...]) -> None:
+        if items:
+            shown = ", ".join(str(i) for i in items[:12])
+            more = f" (+{len(items) - 12} more)" if len(items) > 12 else ""
+            console.print(f"{label} ({len(items)}): {shown}{more}")
+
+    show("no way in (entry roles are expected here)", health.no_way_in)
+    show("no way out (top roles are expected here)", health.no_way_out)
+    show("isolated", health.isolated)
+    show("unreachable above entry level", health.unreachable)
+    show("dead ends below the top level", health.dead_ends)
+    show(
+        "dead-end tracks",
+        tuple(
+            f"{t.track} (reaches level {t.highest_reachable} of {t.family_top})"
+            for t in health.dead_end_tracks
+        ),
+    )
+    show("promotion cycles", tuple(" -> ".join(c) for c in health.promotion_cycles))
+    show("promotions that do not go up", tuple(f"{a} -> {b}" for a, b in health.promotions_not_up))
+    show(
+        "disconnected families",
+        tuple(
+            f"{f.family}: {' | '.join(str(len(g)) for g in f.groups)} roles"
+            for f in health.disconnected_families
+        ),
+    )
+    show("not rated", health.not_rated)
+
+
+class DrawFormat(StrEnum):
+    """What ``path draw`` writes."""
+
+    MERMAID = "mermaid"
+    DOT = "dot"
+    SVG = "svg"
+    PNG = "png"
+
+
+@path_app.command("draw")
+def draw_command(
+    model: Path = ModelArgument,
+    as_: DrawFormat = typer.Option(
+        None, "--as", help="mermaid, dot, svg or png (default: from --out, else mermaid)."
+    ),
+    out: Path = typer.Option(None, "--out", "-o", help="Write to this file."),
+    target: str = typer.Option(None, "--to", help="Highlight the cheapest path to this role."),
+    role: str = FromOption,
+    person: str = PersonOption,
+    people: Path = PeopleOption,
+    around: str = typer.Option(None, "--around", help="Draw only the roles near this one."),
+    radius: int = typer.Option(1, "--radius", min=1, help="How near, in transitions."),
+    suggested: bool = SuggestedOption,
+    similarity: float = SimilarityOption,
+    on: dt.datetime = OnOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Draw the graph as Mermaid, DOT, SVG or PNG, with a person's path highlighted."""
+    from competency_core.careers import drawing
+
+    with _reported(fmt):
+        kind = as_ or (
+            DrawFormat(out.suffix.lower().lstrip("."))
+            if out is not None and out.suffix.lower() in (".svg", ".png", ".dot")
+            else DrawFormat.MERMAID
+        )
+        cg = _graph(model, fmt, suggested, similarity)
+        highlight: CareerPath | None = None
+        if target is not None:
+            start = _start(cg, role, person, people, on, fmt)
+            found = best_paths(cg, start, target, k=1, include_suggested=suggested)
+            if not found.paths:
+                raise CompetencyError(f"nothing to highlight: {found.message}")
+            highlight = found.paths[0]
+        roles = drawing.neighbourhood(cg, around, radius) if around else None
+        if roles is None and highlight is not None and len(cg.roles) > drawing.MAX_PICTURE_ROLES:
+            roles = set(highlight.roles)
+        text: str | None = None
+        written: Path | None = None
+        if kind in (DrawFormat.SVG, DrawFormat.PNG):
+            if out is None:
+                raise CompetencyError(f"a {kind.value} picture needs --out FILE.{kind.value}")
+            title = f"{model.stem}: {' -> '.join(highlight.roles)}" if highlight else model.stem
+            written = drawing.draw(
+                cg, out, highlight=highlight, roles=roles, suggested=suggested, title=title
+            )
+        else:
+            render = drawing.to_mermaid if kind == DrawFormat.MERMAID else drawing.to_dot
+            text = render(cg, highlight=highlight, roles=roles, suggested=suggested)
+            if out is not None:
+                out.write_text(text + "\n", encoding="utf-8")
+                written = out
+    if fmt == OutputFormat.JSON:
+        emit_json(
+            {
+                "format": kind.value,
+                "file": str(written) if written else None,
+                "text": text if written is None else None,
+                "highlight": list(highlight.roles) if highlight else None,
+            }
+        )
+    elif written is not None:
+        console.print(f"{kind.value} written to {written}")
+    else:
+        typer.echo(text)
+
+
+# -- demo steps ------------------------------------------------------------------------
+from competency_core.cli.demo import DemoContext, demo_step  # noqa: E402
+
+_DEMO_PERSON = "hannah-schmidt"
+_DEMO_TARGET = "principal-engineer"
+
+
+def _demo_graph(ctx: DemoContext) -> CareerGraph:
+    if "career_graph" not in ctx.state:
+        # the example's profiles are sparse (a dozen requirements out of 27): overlap is low
+        ctx.state["career_graph"] = CareerGraph.from_model(
+            ctx.model(), suggest=SuggestionSettings(threshold=0.3, per_role=2)
+        )
+    graph: CareerGraph = ctx.state["career_graph"]
+    return graph
+
+
+@demo_step(40, "Career paths: next steps, the cheapest paths and what to develop")
+def _demo_paths(ctx: DemoContext) -> None:
+    cg = _demo_graph(ctx)
+    wf = ctx.workforce()
+    suggested = list(cg.transitions(suggested=True))
+    console.print(
+        f"{cg!r}; {len(suggested)} suggested transition(s) from requirement overlap: "
+        + ", ".join(f"{t.source} -> {t.target} ({t.similarity:.2f})" for t in suggested)
+    )
+    me = PersonProfile.from_workforce(cg, wf, _DEMO_PERSON)
+    steps = next_steps(cg, me, max_steps=2)
+    console.print(f"[bold]Next steps for {me.name}[/bold] ({me.role}):")
+    for s in steps.steps:
+        console.print(f"  {s.role:28} {s.hops} hop(s)  {s.status:9}  {_pct(s.readiness):>4}")
+    found = best_paths(cg, me, _DEMO_TARGET, k=3)
+    console.print(f"[bold]The 3 cheapest paths to {_DEMO_TARGET}[/bold]:")
+    for n, p in enumerate(found.paths, 1):
+        _print_path(n, p)
+    _, dev = development_plan(cg, me, _DEMO_TARGET)
+    if dev is not None:
+        console.print(f"[bold]What to develop on the way[/bold] ({len(dev.items)} competencies):")
+        for i in dev.items:
+            start = "-" if i.start is None else f"{i.start:g}"
+            learn = f"  learning: {', '.join(i.resources[:2])}" if i.resources else ""
+            console.print(f"  {i.competency:24} {start} -> {i.target} for {i.first_needed}{learn}")
+    ctx.state["career_path"] = found.paths[0] if found.paths else None
+
+
+@demo_step(41, "Career paths: succession, bench strength and roles at risk")
+def _demo_succession(ctx: DemoContext) -> None:
+    cg = _demo_graph(ctx)
+    wf = ctx.workforce()
+    result = succession(cg, "staff-engineer", wf, limit=5)
+    console.print(
+        f"[bold]Successors for staff-engineer[/bold]: {result.ready_now} ready now, "
+        f"{result.ready_in_one_step} ready in one step"
+    )
+    for c in result.candidates:
+        console.print(f"  {c.person:18} {c.current_role or '-':26} {c.band:17} {_pct(c.readiness)}")
+    for r in roles_at_risk(cg, wf):
+        console.print(f"  at risk ({r.risk}): {r.role}, {r.ready_in_one_step} ready in one step")
+    health = graph_health(cg)
+    console.print(f"Graph health: {health.problems} finding(s) to look at")
+
+
+@demo_step(42, "Career paths: the graph as a picture, with the cheapest path highlighted")
+def _demo_picture(ctx: DemoContext) -> None:
+    from competency_core.careers import drawing
+
+    cg = _demo_graph(ctx)
+    path = ctx.state.get("career_path")
+    picture = drawing.draw(
+        cg,
+        ctx.out / "career-paths.png",
+        highlight=path,
+        title=f"{_DEMO_PERSON}: cheapest path to {_DEMO_TARGET}",
+    )
+    mermaid = ctx.out / "career-paths.mmd"
+    mermaid.write_text(drawing.to_mermaid(cg, highlight=path) + "\n", encoding="utf-8")
+    ctx.record("career graph picture (PNG)", picture)
+    ctx.record("career graph (Mermaid)", mermaid)
+    console.print(f"picture written to {picture}, Mermaid text to {mermaid}")
