@@ -278,7 +278,15 @@ class AdapterContract:
         model = data.draw(self.models())
         engine = self.engine(adapter)
         plan = engine.plan_model(model)
-        other = model.model_copy(update={"name": LocalizedText("Changed meanwhile")})
+        # Change what every adapter writes remotely: the model's name and a competency's.
+        first = model.competencies[0]
+        renamed = first.model_copy(update={"name": LocalizedText("Changed meanwhile")})
+        other = model.model_copy(
+            update={
+                "name": LocalizedText("Changed meanwhile"),
+                "competencies": (renamed, *model.competencies[1:]),
+            }
+        )
         engine.apply(engine.plan_model(other))
         with pytest.raises(StalePlanError):
             engine.apply(plan)
