@@ -18,6 +18,7 @@ _COMMAND_MODULES = (
     "competency_core.cli.careers",
     "competency_core.cli.demo",
     "competency_core.cli.model_cmds",
+    "competency_core.cli.publish",
     "competency_core.cli.sync",
 )
 

@@ -10,8 +10,9 @@ What goes where:
   are ``exactMatchOf`` associations to the outside concept (the reference's scheme in
   ``targetType``, e.g. ``ext:esco``; a ``case:<type>`` scheme gives that association type);
 - each scale is a ``CFRubric`` whose first criterion holds the scale's level descriptions
-  and whose further criteria hold, per competency on the scale, its behavioural indicators
-  at each level (linked to the item through ``CFItemURI``).
+  and whose further criteria hold, per competency on the scale (linked to the item through
+  ``CFItemURI``), what it looks like at each level: its level description, then its
+  behavioural indicators as ``- `` lines.
 
 Everything CASE has no place for (translations, domains, tracks, role profiles, career
 transitions, learning resources, metadata) travels in ``extensions.competencyCore`` of the
@@ -267,6 +268,15 @@ class _Exporter:
                 out.append(self.association(kind, c.key, dest, i, tag))
         return out
 
+    def level_text(self, c: Competency, value: int) -> str:
+        """A competency at a level, for a rubric: its prose, then its indicators as '- ' lines."""
+        lines = []
+        described = c.level_descriptions.get(value)
+        if described is not None:
+            lines.append(self.text(described))
+        lines += [f"- {self.text(ind.text)}" for ind in c.indicators.get(value, ())]
+        return "\n".join(lines)
+
     # -- rubrics -----------------------------------------------------------------------------
     def rubric(self, scale: ProficiencyScale) -> dict[str, Any]:
         key = self.model.key
@@ -321,7 +331,7 @@ class _Exporter:
         ]
         criteria = [first]
         for c in self.model.competencies:
-            if c.scale != scale.key or not c.indicators:
+            if c.scale != scale.key:
                 continue
             cid = case_identifier(key, "scale", scale.key, "competency", c.key)
             crit = criterion(cid, len(criteria), "competency", self.text(c.name), c.key)
@@ -331,7 +341,7 @@ class _Exporter:
                     cid,
                     i,
                     lv.value,
-                    "\n".join(self.text(ind.text) for ind in c.indicators.get(lv.value, ())),
+                    self.level_text(c, lv.value),
                 )
                 for i, lv in enumerate(scale.levels)
             ]

@@ -19,7 +19,8 @@ objects or as plain URI strings, CASE 1.0's field names, missing ``sequenceNumbe
   become external references (``case`` for ``exactMatchOf``, ``case:<type>`` otherwise;
   OpenSALT's ``.../uri/https://...`` exemplar links are unwrapped to the real URL);
 - ``CFRubrics`` become scales (level = ``score``, else position); criteria linked to an item
-  give its indicators per level; items without one are measured on a two-level
+  give its level descriptions (prose lines) and indicators (``- `` lines) per level;
+  items without one are measured on a two-level
   "achievement" scale (not yet demonstrated / demonstrated), or on ``scale`` if given.
 
 Every decision that drops or reinterprets something is reported as a note.
@@ -136,6 +137,23 @@ def _valid_key(value: Any) -> bool:
 def _slug(text: str) -> str:
     s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return s[:60].strip("-")
+
+
+def _split_level_text(text: str) -> tuple[str, list[str]]:
+    r"""A rubric level's text as (prose, indicators): lines starting '- ' or '• ' are indicators.
+
+    >>> _split_level_text("Works alone.\n- Ships features\n• Reviews code")
+    ('Works alone.', ['Ships features', 'Reviews code'])
+    """
+    prose: list[str] = []
+    bullets: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped[:2] in ("- ", "• ", "* "):
+            bullets.append(stripped[2:].strip())
+        elif stripped:
+            prose.append(stripped)
+    return "\n".join(prose), [b for b in bullets if b]
 
 
 def _short(text: str) -> str:
@@ -323,9 +341,9 @@ class _Importer:
     # -- rubrics -----------------------------------------------------------------------------
     def _read_rubrics(
         self, rubrics: Sequence[Any], nodes: list[_Node]
-    ) -> tuple[list[dict[str, Any]], dict[str, tuple[str, dict[int, list[str]]]]]:
+    ) -> tuple[list[dict[str, Any]], dict[str, tuple[str, dict[int, str]]]]:
         scales: list[dict[str, Any]] = []
-        by_item: dict[str, tuple[str, dict[int, list[str]]]] = {}
+        by_item: dict[str, tuple[str, dict[int, str]]] = {}
         item_ids = {n.identifier: n for n in nodes} | {
             n.data["uri"]: n for n in nodes if isinstance(n.data.get("uri"), str)
         }
@@ -371,12 +389,7 @@ class _Importer:
                 node = item_ids.get(ident or "") or item_ids.get(uri or "")
                 if node is None or node.ext is not None:
                     continue
-                indicators = {
-                    v: [line.strip() for line in d.splitlines() if line.strip()]
-                    for v, _, d in levels
-                    if v in values and d
-                }
-                by_item[node.key] = (key, indicators)
+                by_item[node.key] = (key, {v: d for v, _, d in levels if v in values and d})
         return scales, by_item
 
     @staticmethod
@@ -398,7 +411,7 @@ class _Importer:
 
     # -- the model ---------------------------------------------------------------------------
     def _competency(
-        self, n: _Node, scale_of: dict[str, tuple[str, dict[int, list[str]]]]
+        self, n: _Node, scale_of: dict[str, tuple[str, dict[int, str]]]
     ) -> dict[str, Any]:
         if n.ext is not None:
             return dict(n.ext)
@@ -410,7 +423,15 @@ class _Importer:
         notes = item.get("notes")
         if isinstance(notes, str) and notes.strip():
             definition = f"{definition}\n\nNotes: {notes.strip()}" if definition else notes.strip()
-        scale_key, indicators = scale_of.get(n.key, (self.default_scale.key, {}))
+        scale_key, level_texts = scale_of.get(n.key, (self.default_scale.key, {}))
+        indicators: dict[int, list[str]] = {}
+        described: dict[int, str] = {}
+        for value, text in level_texts.items():
+            prose, bullets = _split_level_text(text)
+            if prose:
+                described[value] = prose
+            if bullets:
+                indicators[value] = bullets
         comp: dict[str, Any] = {"key": n.key, "name": name, "scale": scale_key}
         if definition and definition != name:
             comp["definition"] = definition
@@ -420,6 +441,8 @@ class _Importer:
             comp["parent"] = n.parent
         if indicators:
             comp["indicators"] = indicators
+        if described:
+            comp["level_descriptions"] = described
         if n.related:
             comp["related"] = n.related
         keywords = item.get("conceptKeywords")
@@ -460,7 +483,7 @@ class _Importer:
         doc: Mapping[str, Any],
         nodes: list[_Node],
         scales: list[dict[str, Any]],
-        by_item: dict[str, tuple[str, dict[int, list[str]]]],
+        by_item: dict[str, tuple[str, dict[int, str]]],
     ) -> CompetencyModel:
         ext = _ext(doc)
         ordered = nodes if all(n.ext is not None for n in nodes) else self._order(nodes)

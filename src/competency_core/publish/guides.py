@@ -70,18 +70,20 @@ RATER_GUIDANCE: tuple[tuple[str, str], ...] = (
 
 
 @dataclass(frozen=True)
-class InterviewQuestion:
-    """One behavioural question, tied to a requirement of the role."""
+class InterviewTopic:
+    """The questions on one requirement of the role, and how to judge the answers."""
 
     competency: str
     competency_name: str
     level: int
     level_label: str
     essential: bool
-    question: str
-    probes: tuple[str, ...]
+    questions: tuple[str, ...]
+    """Behavioural questions: ask the first; the others are spares."""
     listen_for: tuple[str, ...]
+    """What an answer at the required level shows (its indicators)."""
     above: tuple[str, ...]
+    """What an answer at the level above would show."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,9 @@ class InterviewGuide:
     role: str
     title: str
     introduction: str
-    questions: tuple[InterviewQuestion, ...]
+    probes: tuple[str, ...]
+    """Follow-up questions that work after any behavioural question."""
+    topics: tuple[InterviewTopic, ...]
     rating: tuple[tuple[int, str, str], ...]
     """The levels of the scale(s) used, as (value, label, description)."""
 
@@ -187,7 +191,7 @@ def interview_guide(
     """
     o = ModelOutline(model, language)
     profile = model.role(role)
-    questions: list[InterviewQuestion] = []
+    topics: list[InterviewTopic] = []
     scales: dict[str, None] = {}
     for q in o.sorted_requirements(profile):
         comp = model.competency(q.competency)
@@ -199,29 +203,22 @@ def interview_guide(
             [o.text(i.text) for i in comp.indicators_at(nxt.value, profile.track)] if nxt else []
         )
         name = o.text(comp.name)
-        label = o.level_label(comp.key, q.level)
-        asked = at[:per_competency] or [""]
-        for indicator in asked:
-            if indicator:
-                question = behavioural_question(indicator, o.lang)
-            else:
-                question = (
-                    f"Tell me about a recent situation where {name.lower() if o.lang == 'en' else name} "
-                    "made the difference in your work."
-                )
-            questions.append(
-                InterviewQuestion(
-                    competency=comp.key,
-                    competency_name=name,
-                    level=q.level,
-                    level_label=label,
-                    essential=q.essential,
-                    question=question,
-                    probes=_PROBES,
-                    listen_for=tuple(at) or (o.text(scale.level(q.level).description),),
-                    above=tuple(above),
-                )
+        questions = [behavioural_question(i, o.lang) for i in at[:per_competency]] or [
+            f"Tell me about a recent situation where {name.lower() if o.lang == 'en' else name} "
+            "made the difference in your work."
+        ]
+        topics.append(
+            InterviewTopic(
+                competency=comp.key,
+                competency_name=name,
+                level=q.level,
+                level_label=o.level_label(comp.key, q.level),
+                essential=q.essential,
+                questions=tuple(questions),
+                listen_for=tuple(at) or (o.text(scale.level(q.level).description),),
+                above=tuple(above),
             )
+        )
     rating = tuple(
         (lv.value, o.text(lv.label), o.text(lv.description))
         for key in scales
@@ -229,12 +226,13 @@ def interview_guide(
     )
     title = o.text(profile.title)
     intro = (
-        f"A structured interview for {title}: {len(questions)} behavioural questions on "
-        f"{len(profile.requirements)} competencies, essential ones first. Ask every candidate "
-        "the same questions, take notes of what they did (not what they would do), and rate "
-        "each answer against the indicators on your own before the panel discusses."
+        f"A structured interview for {title} on {len(topics)} competencies, essential ones "
+        "first. Ask every candidate the same first question on each competency (the others "
+        "are spares for when an answer gives too little), follow up with the probes, note "
+        "what the candidate did (not what they would do), and rate each competency against "
+        "the indicators on your own before the panel discusses."
     )
-    return InterviewGuide(role, title, intro, tuple(questions), rating)
+    return InterviewGuide(role, title, intro, _PROBES, tuple(topics), rating)
 
 
 def job_description(
@@ -338,7 +336,7 @@ __all__ = [
     "AudienceGuide",
     "GuideSection",
     "InterviewGuide",
-    "InterviewQuestion",
+    "InterviewTopic",
     "JobDescription",
     "RequiredCompetency",
     "audience_guide",

@@ -145,6 +145,15 @@ class ModelOutline:
         """The file stem (and anchor) of a competency's or a role's page, unique per kind."""
         return self._page_names[kind, key]
 
+    def track_name(self, key: str | None) -> str:
+        """The name of a track ('' for None; the key when the model does not declare it)."""
+        if key is None:
+            return ""
+        for t in self.model.tracks:
+            if t.key == key:
+                return self.text(t.name)
+        return key
+
     # -- roles -----------------------------------------------------------------------
     @cached_property
     def requirements_by_competency(self) -> dict[str, dict[str, Requirement]]:

@@ -268,7 +268,10 @@ class _Workbook:
             s.text(r, 6, "yes" if c.assessable else "no", "wrap")
             s.text(r, 7, o.text(c.definition), "wrap")
             for i, v in enumerate(levels):
-                s.text(r, first_level + i, _indicator_lines(o, c.indicators.get(v, ())), "wrap")
+                described = o.text(c.level_descriptions.get(v))
+                bullets = _indicator_lines(o, c.indicators.get(v, ()))
+                cell = "\n".join(x for x in (described, bullets) if x)
+                s.text(r, first_level + i, cell, "wrap")
             col = first_level + len(levels)
             s.text(r, col, ", ".join(c.related), "wrap")
             s.text(

@@ -1,0 +1,250 @@
+"""Publishing commands: ``publish`` (workbook, handbook, CASE package) and ``import-case``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from competency_core.cli.app import app
+from competency_core.cli.core import load_model_or_fail
+from competency_core.cli.demo import DemoContext, demo_step
+from competency_core.cli.output import (
+    EXIT_USAGE,
+    FormatOption,
+    OutputFormat,
+    console,
+    emit_json,
+    err_console,
+    fail,
+    problem_dict,
+    simple_table,
+)
+from competency_core.errors import ModelValidationError, Problem
+from competency_core.io import load_workforce, save_model
+from competency_core.model import CompetencyModel
+from competency_core.people import Workforce
+from competency_core.publish import (
+    import_case,
+    read_case,
+    validate_case,
+    write_case,
+    write_handbook,
+    write_workbook,
+)
+
+
+def publish_model(
+    model: CompetencyModel,
+    *,
+    xlsx: Path | None = None,
+    html: Path | None = None,
+    markdown: Path | None = None,
+    case: Path | None = None,
+    workforce: Workforce | None = None,
+    previous: CompetencyModel | None = None,
+    language: str | None = None,
+    base_uri: str | None = None,
+    on: dt.date | None = None,
+) -> list[dict[str, Any]]:
+    """Write every asked-for output; one record (kind, path, details, notes) per output."""
+    done: list[dict[str, Any]] = []
+    if xlsx is not None:
+        wb = write_workbook(
+            model, xlsx, workforce=workforce, language=language, previous=previous, on=on
+        )
+        done.append(
+            {
+                "kind": "xlsx",
+                "path": str(wb.path),
+                "sheets": len(wb.sheets),
+                "constant_memory": wb.constant_memory,
+                "notes": wb.notes,
+            }
+        )
+    for fmt, folder in (("html", html), ("markdown", markdown)):
+        if folder is not None:
+            hb = write_handbook(model, folder, format=fmt, language=language)  # type: ignore[arg-type]
+            done.append(
+                {"kind": fmt, "path": str(hb.index), "pages": len(hb.pages), "notes": hb.notes}
+            )
+    if case is not None:
+        package = write_case(model, case, base_uri=base_uri)
+        done.append(
+            {
+                "kind": "case",
+                "path": str(case),
+                "items": len(package["CFItems"]),
+                "associations": len(package["CFAssociations"]),
+                "rubrics": len(package["CFRubrics"]),
+                "notes": [],
+            }
+        )
+    return done
+
+
+@app.command()
+def publish(
+    path: Path = typer.Argument(..., help="The model file."),
+    xlsx: Path = typer.Option(None, "--xlsx", help="Write the workbook to this .xlsx file."),
+    html: Path = typer.Option(None, "--html", help="Write the HTML handbook into this folder."),
+    markdown: Path = typer.Option(
+        None, "--markdown", help="Write the Markdown handbook into this folder."
+    ),
+    case: Path = typer.Option(None, "--case", help="Write the CASE 1.1 package (JSON) here."),
+    people: Path = typer.Option(
+        None, "--people", help="A workforce file: adds gap sheets to the workbook."
+    ),
+    previous: Path = typer.Option(
+        None,
+        "--previous",
+        help="The previous version of the model: its changelog goes on the cover.",
+    ),
+    language: str = typer.Option(None, "--language", "-l", help="Publish texts in this language."),
+    base_uri: str = typer.Option(
+        None, "--base-uri", help="Where the CASE package will be served (default: urn:uuid: URIs)."
+    ),
+    on: str = typer.Option(
+        None, "--on", help="Score gaps as of this date (YYYY-MM-DD; default today)."
+    ),
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Publish a model as a workbook, an HTML/Markdown handbook and a CASE 1.1 package."""
+    if not any((xlsx, html, markdown, case)):
+        fail(
+            [
+                Problem(
+                    path="", message="nothing to publish: give --xlsx, --html, --markdown or --case"
+                )
+            ],
+            fmt,
+        )
+    model = load_model_or_fail(path, fmt)
+    workforce = None
+    if people is not None:
+        try:
+            workforce = load_workforce(people, model)
+        except ModelValidationError as exc:
+            fail(exc.problems, fmt, f"{people}: the workforce file is invalid")
+    before = load_model_or_fail(previous, fmt) if previous is not None else None
+    day = None
+    if on is not None:
+        try:
+            day = dt.date.fromisoformat(on)
+        except ValueError:
+            fail([Problem(path="--on", message=f"{on!r} is not a date (YYYY-MM-DD)")], fmt)
+    done = publish_model(
+        model,
+        xlsx=xlsx,
+        html=html,
+        markdown=markdown,
+        case=case,
+        workforce=workforce,
+        previous=before,
+        language=language,
+        base_uri=base_uri,
+        on=day,
+    )
+    if fmt == OutputFormat.JSON:
+        emit_json({"model": model.key, "version": model.version, "outputs": done})
+        return
+    console.print(
+        simple_table(
+            f"{model.key} {model.version} published",
+            ["output", "where", "contents"],
+            [(d["kind"], d["path"], _contents(d)) for d in done],
+        )
+    )
+    for d in done:
+        for note in d["notes"]:
+            console.print(f"[yellow]note:[/yellow] {d['kind']}: {note}")
+
+
+def _contents(record: dict[str, Any]) -> str:
+    skip = {"kind", "path", "notes"}
+    return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in record.items() if k not in skip)
+
+
+@app.command("import-case")
+def import_case_command(
+    path: Path = typer.Argument(..., help="A CASE package (CFPackage JSON, CASE 1.0 or 1.1)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Write the model here (YAML or .json)."),
+    schema: Path = typer.Option(
+        None, "--schema", help="Also check the package against this CASE JSON schema (reported)."
+    ),
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Import a CASE package into a model file; say what was dropped or reinterpreted."""
+    try:
+        result = read_case(path)
+    except ModelValidationError as exc:
+        fail(exc.problems, fmt, f"{path}: cannot import")
+    schema_problems: list[Problem] = []
+    if schema is not None:
+        import json
+
+        from competency_core.io import read_text
+
+        schema_problems = [
+            p.model_copy(update={"severity": "warning", "file": str(path)})
+            for p in validate_case(json.loads(read_text(path)), schema)
+        ]
+    save_model(result.model, out)
+    m = result.model
+    if fmt == OutputFormat.JSON:
+        emit_json(
+            {
+                "model": m.key,
+                "out": str(out),
+                "competencies": len(m.competencies),
+                "scales": [s.key for s in m.scales],
+                "notes": [problem_dict(p) for p in result.notes],
+                "schema_problems": [problem_dict(p) for p in schema_problems],
+            }
+        )
+        return
+    for p in [*result.notes, *schema_problems]:
+        err_console.print(f"{p.file or path}: {p.path}: {p.severity}: {p.message}")
+    console.print(
+        f"{path} -> {out}: model {m.key!r}, {len(m.competencies)} competencies, "
+        f"scales {', '.join(s.key for s in m.scales)}"
+        + (f"; {len(schema_problems)} schema problem(s)" if schema is not None else "")
+    )
+
+
+@demo_step(60, "Publish the example: workbook, handbook, CASE 1.1 package")
+def _demo_publish(ctx: DemoContext) -> None:
+    model = ctx.model("software-engineering")
+    people = ctx.workforce("people")
+    out = ctx.out / "publish"
+    done = publish_model(
+        model,
+        xlsx=out / "software-engineering.xlsx",
+        html=out / "handbook",
+        markdown=out / "handbook-md",
+        case=out / "software-engineering.case.json",
+        workforce=people,
+    )
+    labels = {
+        "xlsx": "Workbook (with gap sheets)",
+        "html": "Handbook (HTML)",
+        "markdown": "Handbook (Markdown)",
+        "case": "CASE 1.1 package",
+    }
+    for d in done:
+        ctx.record(labels[d["kind"]], Path(d["path"]))
+        console.print(f"{labels[d['kind']]}: {d['path']} ({_contents(d)})")
+        for note in d["notes"]:
+            console.print(f"  note: {note}")
+    import json
+
+    package = json.loads((out / "software-engineering.case.json").read_text(encoding="utf-8"))
+    same = import_case(package).model == model
+    console.print(f"CASE package imported back: {'the same model' if same else 'DIFFERENT'}")
+    if not same:  # pragma: no cover - a bug, not a user mistake
+        raise typer.Exit(EXIT_USAGE)
+
+
+__all__ = ["publish_model"]

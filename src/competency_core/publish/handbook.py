@@ -1,0 +1,343 @@
+"""The handbook: the model as static pages for an intranet, in HTML or Markdown.
+
+One page per competency, per role, per role's interview guide and job description, the
+scales, the guides for employees, managers and HR, and an index with the career graph
+picture. Pages link to each other with relative links and carry stable, readable anchors
+(``#level-3``, ``#requirement-coding``, ``#five-point-level-2``), so a link into the
+handbook keeps working from one release to the next.
+
+Templates are Jinja2 (``templates/html`` and ``templates/markdown``). HTML output is
+autoescaped; Markdown output escapes every value through the environment's ``finalize``
+hook, so no text of the model can inject markup into either. Links to the outside world
+are only written for ``http``, ``https`` and ``mailto`` addresses.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import quote, urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from competency_core.model import CompetencyModel
+from competency_core.publish.guides import (
+    Audience,
+    audience_guide,
+    interview_guide,
+    job_description,
+)
+from competency_core.publish.outline import ModelOutline, page_slug
+
+HandbookFormat = Literal["html", "markdown"]
+
+GUIDE_TITLES = {
+    Audience.EMPLOYEES: "For employees",
+    Audience.MANAGERS: "For managers",
+    Audience.HR: "For HR",
+}
+
+_STYLE = """\
+body{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;margin:0;color:#1d2330;line-height:1.45}
+header.site{background:#1f4e9a;color:#fff;padding:.8rem 1.5rem}
+header.site a{color:#fff;text-decoration:none;font-weight:bold}
+header.site nav a{font-weight:normal;margin-right:1rem}
+header.site .version{color:#c9d6ee;font-size:.9rem}
+main{max-width:62rem;margin:0 auto;padding:1rem 1.5rem 3rem}
+h1{font-size:1.7rem;margin:.6rem 0}h2{font-size:1.25rem;margin-top:1.8rem;border-bottom:1px solid #dde4ee}
+h3{font-size:1.05rem}
+a{color:#1f4e9a}
+table{border-collapse:collapse;width:100%;margin:.6rem 0}
+th,td{border:1px solid #d0d7e2;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#eef2f8}
+.muted{color:#5b6475}.badge{display:inline-block;padding:0 .45rem;border-radius:.6rem;font-size:.8rem;background:#eef2f8}
+.essential{background:#fde8d7}.desirable{background:#e6f0e6}
+ul.tree{list-style:none;padding-left:1.1rem}ul.tree>li{margin:.15rem 0}
+.facts th{width:11rem}
+.columns{columns:2 22rem}
+figure{margin:1rem 0}figure img{max-width:100%;border:1px solid #d0d7e2}
+.question{border-left:4px solid #1f4e9a;padding:.2rem .8rem;margin:1rem 0;background:#f7f9fc}
+"""
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+_MD_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+[.)])(?=\s|$)", re.MULTILINE)
+_SAFE_SCHEMES = {"http", "https", "mailto"}
+
+
+def md_escape(value: str) -> str:
+    r"""A text made inert in Markdown: no emphasis, links, HTML, headings or lists from it.
+
+    >>> md_escape("<b>*1*</b> [x](y)")
+    '&lt;b&gt;\\\\*1\\\\*&lt;/b&gt; \\\\[x\\\\](y)'
+    >>> md_escape("# not a heading")
+    '\\\\# not a heading'
+    """
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = _MD_SPECIAL.sub(r"\\\1", value)
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), value)
+
+
+class MdSafe(str):
+    """Markdown that the handbook built itself (links, emphasis); not escaped again."""
+
+    __slots__ = ()
+
+
+def _md_finalize(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, MdSafe | Markup):
+        return str(value)
+    return md_escape(str(value))
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is an absolute http(s) or mailto address, else None (never a link).
+
+    >>> safe_url("https://example.com/a b"), safe_url("javascript:alert(1)"), safe_url("x")
+    ('https://example.com/a%20b', None, None)
+    """
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in _SAFE_SCHEMES or (parts.scheme != "mailto" and not parts.netloc):
+        return None
+    return quote(url.strip(), safe=":/?#[]@!$&'*+,;=%~.-_")
+
+
+def slugify(text: str) -> str:
+    """A readable anchor from free text ('Job family' -> 'job-family')."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+
+
+@dataclass
+class HandbookSummary:
+    """What :func:`write_handbook` wrote."""
+
+    out: Path
+    format: HandbookFormat
+    index: Path
+    pages: list[Path] = field(default_factory=list)
+    career_graph: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+class _Pages:
+    """Where every page lives, relative to the handbook's root folder."""
+
+    def __init__(self, outline: ModelOutline, ext: str) -> None:
+        self.o = outline
+        self.ext = ext
+
+    def path(self, kind: str, key: str | None = None) -> str:
+        o, e = self.o, self.ext
+        if kind == "index":
+            return f"index.{e}"
+        if kind == "scales":
+            return f"scales.{e}"
+        if kind == "guide":
+            return f"guides/{key}.{e}"
+        assert key is not None
+        if kind == "competency":
+            return f"competencies/{o.page_name('competency', key)}.{e}"
+        if kind == "role":
+            return f"roles/{o.page_name('role', key)}.{e}"
+        if kind == "interview":
+            return f"interviews/{o.page_name('role', key)}.{e}"
+        if kind == "job":
+            return f"job-descriptions/{o.page_name('role', key)}.{e}"
+        raise ValueError(kind)
+
+    def linker(self, page: str) -> Callable[..., str]:
+        """``link(kind, key=None, anchor=None)`` relative to ``page``."""
+        here = posixpath.dirname(page)
+
+        def link(kind: str, key: str | None = None, anchor: str | None = None) -> str:
+            target = self.path(kind, key) if kind != "file" else str(key)
+            rel = posixpath.relpath(target, here or ".")
+            return rel + (f"#{anchor}" if anchor else "")
+
+        return link
+
+
+@functools.cache
+def _environment(fmt: HandbookFormat) -> Environment:
+    loader = PackageLoader("competency_core.publish", f"templates/{fmt}")
+    if fmt == "html":
+        env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined)
+    else:
+        env = Environment(
+            loader=loader,
+            autoescape=False,
+            finalize=_md_finalize,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        env.globals["raw"] = MdSafe
+        env.filters["cell"] = lambda v: md_escape(" ".join(str(v or "").split()))
+    env.globals["safe_url"] = safe_url
+    env.globals["slug"] = page_slug
+    env.filters["slugify"] = slugify
+    return env
+
+
+def _career_picture(model: CompetencyModel, out: Path) -> tuple[Path | None, str | None]:
+    """Draw the career graph (roles with a declared move) as SVG; else say why there is none."""
+    if not model.transitions:
+        return None, "The model declares no career transitions, so there is no career graph."
+    from competency_core.careers import CareerGraph
+    from competency_core.careers.drawing import MAX_PICTURE_ROLES, draw
+
+    roles = {r for t in model.transitions for r in (t.source, t.target)}
+    if len(roles) > MAX_PICTURE_ROLES:
+        return None, (
+            f"The career graph has {len(roles)} roles with career moves, more than one picture "
+            f"holds ({MAX_PICTURE_ROLES}); the moves are listed on each role's page. Draw part "
+            "of it with `competency path draw`."
+        )
+    target = draw(CareerGraph.from_model(model), out / "career-graph.svg", roles=roles)
+    return target, None
+
+
+MANIFEST = ".handbook-files"
+"""The list of files the last run wrote, so that a re-run removes pages that went away."""
+
+
+def _write(path: Path, text: str) -> None:
+    """Write one page: to a temporary name, then renamed into place (no half-written pages)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.partial")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _remove_stale(root: Path, written: list[Path]) -> list[str]:
+    manifest = root / MANIFEST
+    now = sorted(p.relative_to(root).as_posix() for p in written)
+    removed = []
+    if manifest.is_file():
+        for rel in manifest.read_text(encoding="utf-8").splitlines():
+            target = root / rel
+            if rel and rel not in now and ".." not in rel.split("/") and target.is_file():
+                target.unlink()
+                removed.append(rel)
+    _write(manifest, "\n".join(now) + "\n")
+    return removed
+
+
+def write_handbook(
+    model: CompetencyModel,
+    out: str | os.PathLike[str],
+    *,
+    format: HandbookFormat = "html",
+    language: str | None = None,
+    career_graph: bool = True,
+) -> HandbookSummary:
+    """Write the handbook into the folder ``out`` (created if needed) and say what was written.
+
+    ``format`` is ``html`` (with a stylesheet) or ``markdown``; texts are in ``language``
+    (default: the model's default language). ``career_graph`` draws the career graph
+    picture when the model has transitions and the careers package can draw.
+    """
+    root = Path(out)
+    root.mkdir(parents=True, exist_ok=True)
+    ext = "html" if format == "html" else "md"
+    outline = ModelOutline(model, language)
+    pages = _Pages(outline, ext)
+    env = _environment(format)
+    summary = HandbookSummary(out=root, format=format, index=root / pages.path("index"))
+
+    picture, picture_note = _career_picture(model, root) if career_graph else (None, None)
+    summary.career_graph = picture
+    if picture_note:
+        summary.notes.append(picture_note)
+
+    common: dict[str, Any] = {
+        "model": model,
+        "o": outline,
+        "t": outline.text,
+        "lang": outline.lang,
+        "Audience": Audience,
+        "guide_titles": GUIDE_TITLES,
+    }
+
+    def render(template: str, page: str, **context: Any) -> None:
+        link = pages.linker(page)
+        text = env.get_template(template).render(
+            **common, link=link, page=page, style=link("file", "assets/style.css"), **context
+        )
+        target = root / page
+        _write(target, text)
+        summary.pages.append(target)
+
+    written: list[Path] = []
+    if format == "html":
+        _write(root / "assets" / "style.css", _STYLE)
+        written.append(root / "assets" / "style.css")
+    picture_rel = picture.relative_to(root).as_posix() if picture else None
+    render(
+        "index." + ext + ".j2", pages.path("index"), picture=picture_rel, picture_note=picture_note
+    )
+    render("scales." + ext + ".j2", pages.path("scales"))
+    for audience in Audience:
+        guide = audience_guide(model, audience, language=language)
+        render("guide." + ext + ".j2", pages.path("guide", audience.value), guide=guide)
+    for entry in outline.entries:
+        c = entry.competency
+        render(
+            "competency." + ext + ".j2",
+            pages.path("competency", c.key),
+            c=c,
+            scale=model.scale(c.scale),
+            ancestors=outline.ancestors(c.key),
+            children=outline.children.get(c.key, ()),
+            roles=outline.roles_requiring(c.key),
+        )
+    for role in model.roles:
+        render(
+            "role." + ext + ".j2",
+            pages.path("role", role.key),
+            role=role,
+            requirements=outline.sorted_requirements(role),
+            moves_out=outline.transitions_from(role.key),
+            moves_in=outline.transitions_to(role.key),
+        )
+        render(
+            "interview." + ext + ".j2",
+            pages.path("interview", role.key),
+            role=role,
+            guide=interview_guide(model, role.key, language=language),
+        )
+        render(
+            "job." + ext + ".j2",
+            pages.path("job", role.key),
+            role=role,
+            jd=job_description(model, role.key, language=language),
+        )
+    written += summary.pages
+    if picture is not None:
+        written.append(picture)
+    removed = _remove_stale(root, written)
+    if removed:
+        summary.notes.append(f"removed {len(removed)} page(s) of the previous run that went away")
+    return summary
+
+
+__all__ = [
+    "HandbookFormat",
+    "HandbookSummary",
+    "MdSafe",
+    "md_escape",
+    "safe_url",
+    "slugify",
+    "write_handbook",
+]
