@@ -3,7 +3,12 @@
 The public API is re-exported here; see ``docs/`` for the guide.
 """
 
-from competency_core.competencies import BehaviouralIndicator, Competency, ExternalReference
+from competency_core.competencies import (
+    BehaviouralIndicator,
+    Competency,
+    ExternalReference,
+    Link,
+)
 from competency_core.errors import (
     CompetencyError,
     ConflictError,
@@ -65,6 +70,7 @@ __all__ = [
     "LearningResource",
     "LifecycleError",
     "LifecycleStatus",
+    "Link",
     "LintConfig",
     "LocalizedText",
     "ModelMetadata",

@@ -19,6 +19,15 @@ from competency_core.text import LANGUAGE_CODE as _LANGUAGE_CODE
 from competency_core.text import LocalizedText
 
 
+class Link(BaseModel):
+    """A labelled link (a guide, a talk, a document) that supports an indicator."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    url: str = Field(min_length=1)
+    label: str = Field(min_length=1)
+
+
 class BehaviouralIndicator(BaseModel):
     """One observable behaviour that shows a competency at a level ("what good looks like").
 
@@ -40,6 +49,14 @@ class BehaviouralIndicator(BaseModel):
         default=(), description="Concrete examples of the behaviour."
     )
     urls: tuple[str, ...] = Field(default=(), description="Supporting links (guides, docs).")
+    links: tuple[Link, ...] = Field(
+        default=(), description="Supporting links that carry a label (the label is shown)."
+    )
+    attributes: dict[str, str] = Field(
+        default_factory=dict,
+        description="More facts about the indicator from its source framework, by name "
+        "(e.g. the FT's second rating: proficiency -> 'Practitioner').",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -122,4 +139,4 @@ class Competency(BaseModel):
         return tuple(i for i in found if i.track in (None, track))
 
 
-__all__ = ["BehaviouralIndicator", "Competency", "ExternalReference"]
+__all__ = ["BehaviouralIndicator", "Competency", "ExternalReference", "Link"]

@@ -92,17 +92,16 @@ def test_ft_every_text_is_kept_in_place(ft: tuple[dict[str, Any], CompetencyMode
         for ind in inds
     }
     roles = {r.key: r for r in model.roles}
-    extra = model.metadata.extra
     for row in raw["competencies"]:
         theme, level, ind = by_key[row["id"]]
         assert theme == row["theme"]
         assert level == roles[row["level"]].level
         assert ind.text.get() == row["summary"].strip()
         assert [e.get() for e in ind.examples] == [e.strip() for e in row.get("examples", [])]
-        assert list(ind.urls) == [u["url"] for u in row.get("supportingUrls", [])]
-        assert extra["proficiency"][row["id"]] == row["proficiency"]
-        for link in row.get("supportingUrls", []):
-            assert link in extra["supporting_urls"][row["id"]]
+        links = [(u["url"], u.get("label")) for u in row.get("supportingUrls", [])]
+        assert list(ind.urls) == [url for url, label in links if not label]
+        assert [(k.url, k.label) for k in ind.links] == [(u, lb) for u, lb in links if lb]
+        assert ind.attributes == {"proficiency": row["proficiency"]}
     for theme in raw["themes"]:
         definition = model.competency(theme["id"]).definition
         if "summary" in theme:
@@ -115,7 +114,7 @@ def test_ft_every_text_is_kept_in_place(ft: tuple[dict[str, Any], CompetencyMode
         assert model.description.get() == raw["summary"].strip()
     for field in ("googleSheetId", "isLegacy"):
         if field in raw:
-            assert extra[field] == raw[field]
+            assert model.metadata.extra[field] == raw[field]
 
 
 def test_ft_ic_and_pm_tracks_are_preserved(ft: tuple[dict[str, Any], CompetencyModel]) -> None:
@@ -316,11 +315,12 @@ def test_unidays_every_text_is_kept(
             for lv in t["levels"]:
                 value = unidays.metadata.extra["level_paths"][scale.key][lv["path"]]
                 assert scale.level(value).label.get() == lv["title"]
+                assert scale.level(value).key == lv["path"]
                 got = [i.text.get() for i in comp.indicators.get(value, ())]
-                want = ([lv["summary"].strip()] if lv.get("summary", "").strip() else []) + [
-                    c.strip() for c in lv["criteria"]
-                ]
-                assert got == want
+                assert got == [c.strip() for c in lv["criteria"]]
+                summary = lv.get("summary", "").strip()
+                description = comp.level_descriptions.get(value)
+                assert (description.get() if description else "") == summary
     for f in unidays_raw["roles"]:
         expected.append(f["title"])
         expected += [d["title"] for d in walk_departments(f)]

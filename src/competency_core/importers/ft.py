@@ -132,12 +132,10 @@ def _model_data(src: Source, root: Any, log: ImportLog) -> dict[str, Any] | None
         themes[tid] = (tname, tsummary)
 
     indicators: dict[str, dict[int, list[dict[str, Any]]]] = {t: {} for t in themes}
-    proficiency: dict[str, str] = {}
-    url_labels: dict[str, list[dict[str, str]]] = {}
     seen_rows: dict[str, int] = {}
     for where, row in log.items(src, root, "competencies", ()):
         log.keep_unknown(src, row, where, _ROW_FIELDS)
-        ind = _indicator(src, row, where, log, levels, themes, proficiency, url_labels)
+        ind = _indicator(src, row, where, log, levels, themes)
         if ind is None:
             continue
         rid = ind["key"]
@@ -189,10 +187,6 @@ def _model_data(src: Source, root: Any, log: ImportLog) -> dict[str, Any] | None
     for field in ("googleSheetId", "isLegacy"):
         if field in root:
             extra[field] = root[field]
-    if proficiency:
-        extra["proficiency"] = proficiency
-    if url_labels:
-        extra["supporting_urls"] = url_labels
     return {
         "key": f"ft-{slug(src.path.stem)}",
         "name": name,
@@ -225,8 +219,6 @@ def _indicator(
     log: ImportLog,
     levels: dict[str, tuple[str, str, str | None]],
     themes: dict[str, tuple[str, str | None]],
-    proficiency: dict[str, str],
-    url_labels: dict[str, list[dict[str, str]]],
 ) -> dict[str, Any] | None:
     rid = log.string(src, row, "id", where)
     level_id = log.string(src, row, "level", where)
@@ -244,9 +236,10 @@ def _indicator(
         if isinstance(link, str):
             urls.append(link)
         elif isinstance(link, dict) and isinstance(link.get("url"), str):
-            urls.append(link["url"])
-            if isinstance(link.get("label"), str):
-                labelled.append({"label": link["label"], "url": link["url"]})
+            if isinstance(link.get("label"), str) and link["label"].strip():
+                labelled.append({"url": link["url"], "label": link["label"]})
+            else:
+                urls.append(link["url"])
         else:
             log.add(src, (*where, "supportingUrls", i), "expected a link: {label, url} or a URL")
     if level_id is not None and level_id not in levels:
@@ -275,10 +268,10 @@ def _indicator(
         ind["examples"] = [clean(e) for e in examples]
     if urls:
         ind["urls"] = urls
-    if prof is not None:
-        proficiency[rid] = prof
     if labelled:
-        url_labels[rid] = labelled
+        ind["links"] = labelled
+    if prof is not None:
+        ind["attributes"] = {"proficiency": prof}
     return ind
 
 

@@ -214,6 +214,7 @@ def _read_topic(
         log.add(src, (*where, "path"), problem)
         path = None
     indicators: dict[str, list[dict[str, Any]]] = {}
+    descriptions: dict[str, str] = {}
     paths: list[str] = []
     for lw, level in log.items(src, topic, "levels", where, required=True):
         log.keep_unknown(src, level, lw, _LEVEL_FIELDS)
@@ -233,13 +234,13 @@ def _read_topic(
         if ltitle not in group.level_titles[lpath]:
             group.level_titles[lpath].append(ltitle)
         ref = f"{key}/{lpath}"
-        inds = [{"text": lsummary, "key": f"{ref}/summary"}] if lsummary else []
-        inds += [
+        if lsummary:
+            descriptions[lpath] = lsummary
+        indicators[lpath] = [
             {"text": text, "key": f"{ref}/criterion/{i + 1}"}
             for i, c in criteria
             if (text := clean(c)) is not None
         ]
-        indicators[lpath] = inds
     if title is None or path is None:
         return
     group.topic_levels[path] = paths
@@ -252,6 +253,7 @@ def _read_topic(
         "parent": group.key,
         "scale": group.scale_key,
         "indicators": indicators,  # keyed by level path until the scale is known
+        "level_descriptions": descriptions,  # the same
         **({"tags": [f"theme:{theme}"]} if theme else {}),
     }
 
@@ -279,11 +281,17 @@ def _order_levels(log: ImportLog, group: _Group) -> None:
         topic["indicators"] = {
             group.value(p): inds for p, inds in topic["indicators"].items() if inds
         }
+        topic["level_descriptions"] = {
+            group.value(p): text for p, text in topic["level_descriptions"].items()
+        }
+        if not topic["level_descriptions"]:
+            del topic["level_descriptions"]
 
 
 def _scale(group: _Group) -> dict[str, Any]:
     levels: list[dict[str, Any]] = [
-        {"value": group.value(p), "label": group.level_titles[p][0]} for p in group.level_order
+        {"value": group.value(p), "key": p, "label": group.level_titles[p][0]}
+        for p in group.level_order
     ]
     if len(levels) == 1:
         levels.insert(
