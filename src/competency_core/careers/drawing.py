@@ -203,6 +203,7 @@ def draw(
             f"{g.number_of_nodes()} roles are too many for one picture (at most "
             f"{MAX_PICTURE_ROLES}): draw part of the graph, e.g. the roles around one role"
         )
+    from matplotlib import rc_context
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch
@@ -273,7 +274,9 @@ def draw(
     if title:
         ax.set_title(title, fontsize=10)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(target, format=fmt, bbox_inches="tight", metadata=_metadata(fmt))
+    # a fixed salt for the SVG element ids, so the same graph gives the same bytes
+    with rc_context({"svg.hashsalt": "competency-core"}):
+        fig.savefig(target, format=fmt, bbox_inches="tight", metadata=_metadata(fmt))
     return target
 
 
