@@ -1,0 +1,852 @@
+"""Pushing a model to Moodle: framework, competencies, rules, course links, templates.
+
+Objects of a model push (``push-model``, scope key = the model's key = the framework's
+idnumber):
+
+* ``framework`` (key: the model key): short name, description, the scale and its
+  configuration, visibility, and the courses the model links (kept in the description's
+  marker line, so that a later run knows which courses to read);
+* ``competency`` (key: the competency key = its idnumber): short name, description
+  (definition and indicators), parent, effective scale configuration, and the related
+  competencies it owns (a pair belongs to the later key; kept in the marker line, since
+  no web service lists related competencies). Created top-down; re-parented with
+  ``set_parent_competency`` only when the parent really changed;
+* ``rules`` (key: the model key): every parent's completion rule, set after the whole
+  tree (creating or moving a child resets its parent's rule in Moodle);
+* ``course-competency`` (key ``course|competency``): a course link and its rule outcome;
+* ``template`` (key: the role key): a learning-plan template per role profile with its
+  competencies, recognised by its marker line (templates have no idnumber).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from pydantic import JsonValue
+
+from competency_core.errors import SyncError
+from competency_core.model import CompetencyModel
+from competency_core.sync import Change, LocalObject, ObjectRef, RemoteIds, RemoteObject
+from competency_moodle.client import MoodleClient
+from competency_moodle.directory import Directory, course_ref, not_found_note
+from competency_moodle.errors import MoodleAccessError, MoodleWebServiceError
+from competency_moodle.scales import ScaleMap, ScaleMismatchError, map_scale
+from competency_moodle.settings import (
+    COMPETENCY_RULE_OUTCOME,
+    COURSE_RULE_OUTCOME,
+    MoodleSettings,
+)
+from competency_moodle.site import SYSTEM_CONTEXT
+from competency_moodle.texts import (
+    competency_description,
+    paragraph,
+    shortname,
+    split_marker,
+    with_marker,
+)
+
+FRAMEWORK = "framework"
+COMPETENCY = "competency"
+RULES = "rules"
+COURSE_LINK = "course-competency"
+TEMPLATE = "template"
+RULE_ALL = "core_competency\\competency_rule_all"
+HTML = 1
+
+_COMPETENCY_OUTCOME_NAME = {v: k for k, v in COMPETENCY_RULE_OUTCOME.items()}
+_COURSE_OUTCOME_NAME = {v: k for k, v in COURSE_RULE_OUTCOME.items()}
+
+
+def _ref(kind: str, key: str) -> ObjectRef:
+    return ObjectRef(kind=kind, key=key)
+
+
+def link_key(course: str, competency: str) -> str:
+    """The key of a course link."""
+    return f"{course}|{competency}"
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _true(value: Any) -> bool:
+    """Whether Moodle's answer (a bool, 1/0 or a sync result) says 'done'."""
+    return value is None or value is True or value == 1
+
+
+class ModelPush:
+    """The model-push side of the adapter: local objects, the remote read and the writes."""
+
+    def __init__(
+        self,
+        client: MoodleClient,
+        settings: MoodleSettings,
+        directory: Directory,
+        warn: Callable[[str], None],
+    ) -> None:
+        self.client = client
+        self.settings = settings
+        self.directory = directory
+        self.warn = warn
+        self.course_hints: set[str] = set()
+        self.local: set[ObjectRef] | None = None
+        # what the last read found (the engine reads right before it applies)
+        self.framework: dict[str, Any] | None = None
+        self.by_idnumber: dict[str, dict[str, Any]] = {}
+        self.by_id: dict[int, dict[str, Any]] = {}
+        self.links: dict[str, dict[str, Any]] = {}
+        self.templates: dict[str, dict[str, Any]] = {}
+        self.template_members: dict[str, set[int]] = {}
+        self.remote_rules: dict[str, JsonValue] = {}
+        self._scale_items: list[str] | None = None
+
+    # -- the scale ---------------------------------------------------------------------
+    def scale_id(self) -> int:
+        """The Moodle scale named in the settings (an error saying what to do if none)."""
+        if self.settings.scale_id is None:
+            raise SyncError(
+                "name the Moodle scale the framework uses: --scale-id N (or the scale_id "
+                "setting); Moodle's web services cannot create a scale, so pick or create "
+                "one in Moodle under Grades > Scales"
+            )
+        return self.settings.scale_id
+
+    def scale_items(self) -> list[str]:
+        """The Moodle scale's item names (items are numbered from 1)."""
+        if self._scale_items is None:
+            sid = self.scale_id()
+            try:
+                rows = self.client.call("core_competency_get_scale_values", {"scaleid": sid})
+            except MoodleWebServiceError as exc:
+                raise SyncError(
+                    f"cannot read the Moodle scale {sid}: {exc.moodle_message} (check --scale-id)"
+                ) from None
+            self._scale_items = [str(r.get("name", "")) for r in rows or ()]
+            if len(self._scale_items) < 2:
+                raise SyncError(f"the Moodle scale {sid} has fewer than two items")
+        return self._scale_items
+
+    def scale_maps(self, model: CompetencyModel) -> dict[str, ScaleMap]:
+        """Every model scale mapped onto the Moodle scale; all mismatches at once."""
+        items = self.scale_items()
+        maps: dict[str, ScaleMap] = {}
+        problems: list[str] = []
+        used = {c.scale for c in model.competencies}
+        for scale in model.scales:
+            if scale.key not in used and model.competencies:
+                continue
+            try:
+                maps[scale.key] = map_scale(
+                    scale.key,
+                    [lv.value for lv in scale.levels],
+                    [model.text(lv.label) for lv in scale.levels],
+                    scale.proficient,
+                    items,
+                    explicit=self.settings.level_map.get(scale.key),
+                    fit=self.settings.scale_fit,
+                )
+            except ScaleMismatchError as exc:
+                problems.append(str(exc))
+        if problems:
+            raise ScaleMismatchError(
+                f"the model {model.key!r} cannot use the Moodle scale {self.scale_id()}:\n  - "
+                + "\n  - ".join(problems)
+            )
+        return maps
+
+    # -- local objects -----------------------------------------------------------------
+    def objects(self, model: CompetencyModel) -> list[LocalObject]:
+        """The objects the model becomes in Moodle, parents before children."""
+        sid = self.scale_id()
+        maps = self.scale_maps(model)
+        counts = Counter(c.scale for c in model.competencies)
+        primary = counts.most_common(1)[0][0] if counts else model.scales[0].key
+        if primary not in maps:
+            maps[primary] = self.scale_maps(model.model_copy(update={"competencies": ()}))[primary]
+        fw_ref = _ref(FRAMEWORK, model.key)
+        out: list[LocalObject] = []
+
+        # courses named by learning resources
+        links: list[LocalObject] = []
+        missing: list[str] = []
+        keys = {c.key for c in model.competencies}
+        outcome = self.settings.course_rule_outcome
+        for res in model.learning_resources:
+            ref = course_ref(res.external_ids)
+            if ref is None:
+                continue
+            self.course_hints.add(ref)
+            if self.directory.course(ref) is None:
+                missing.append(f"{ref} (resource {res.key})")
+                continue
+            for dev in res.develops:
+                if dev.competency in keys:
+                    links.append(
+                        LocalObject(
+                            kind=COURSE_LINK,
+                            key=link_key(ref, dev.competency),
+                            data={"course": ref, "competency": dev.competency, "rule": outcome},
+                            depends_on=(fw_ref, _ref(COMPETENCY, dev.competency)),
+                        )
+                    )
+        if missing:
+            self.warn(not_found_note("course(s)", sorted(set(missing)), self.settings.course_field))
+        courses = sorted({str(o.data["course"]) for o in links})
+        out.append(
+            LocalObject(
+                kind=FRAMEWORK,
+                key=model.key,
+                data={
+                    "shortname": shortname(model.text(model.name)),
+                    "description": paragraph(model.text(model.description))
+                    if model.description
+                    else "",
+                    "visible": True,
+                    "scaleid": sid,
+                    "scaleconfiguration": _json(maps[primary].configuration(sid)),
+                    "courses": list(courses),
+                },
+            )
+        )
+
+        # competencies, top-down
+        depth: dict[str, int] = {}
+        parents = {c.key: c.parent for c in model.competencies}
+
+        def level(key: str) -> int:
+            if key not in depth:
+                parent = parents.get(key)
+                depth[key] = 0 if parent is None or parent not in parents else 1 + level(parent)
+            return depth[key]
+
+        pairs = {
+            (min(c.key, r), max(c.key, r))
+            for c in model.competencies
+            for r in c.related
+            if r in keys and r != c.key
+        }
+        owned: dict[str, list[str]] = {}
+        for low, high in pairs:
+            owned.setdefault(high, []).append(low)
+        index = {c.key: i for i, c in enumerate(model.competencies)}
+        for comp in sorted(model.competencies, key=lambda c: (level(c.key), index[c.key])):
+            related = sorted(owned.get(comp.key, []))
+            deps = [fw_ref]
+            if comp.parent:
+                deps.append(_ref(COMPETENCY, comp.parent))
+            deps += [_ref(COMPETENCY, r) for r in related]
+            out.append(
+                LocalObject(
+                    kind=COMPETENCY,
+                    key=comp.key,
+                    data={
+                        "shortname": shortname(model.text(comp.name)),
+                        "description": competency_description(model, comp),
+                        "parent": comp.parent,
+                        "scaleid": sid,
+                        "scaleconfiguration": _json(maps[comp.scale].configuration(sid)),
+                        "related": list(related),
+                    },
+                    depends_on=tuple(deps),
+                )
+            )
+
+        # completion rules, after the whole tree
+        children: dict[str, list[str]] = {}
+        for comp in model.competencies:
+            if comp.parent:
+                children.setdefault(comp.parent, []).append(comp.key)
+        rule = self.settings.parent_rule
+        out.append(
+            LocalObject(
+                kind=RULES,
+                key=model.key,
+                data={
+                    "rules": {
+                        p: {"outcome": rule, "children": json_names(kids)}
+                        for p, kids in sorted(children.items())
+                    }
+                },
+                depends_on=(fw_ref, *(_ref(COMPETENCY, c.key) for c in model.competencies)),
+            )
+        )
+        out += links
+
+        # templates from role profiles
+        for role in model.roles:
+            comps = sorted({r.competency for r in role.requirements if r.competency in keys})
+            out.append(
+                LocalObject(
+                    kind=TEMPLATE,
+                    key=role.key,
+                    data={
+                        "shortname": shortname(model.text(role.title)),
+                        "description": paragraph(model.text(role.summary)) if role.summary else "",
+                        "visible": True,
+                        "competencies": list(comps),
+                    },
+                    depends_on=(fw_ref, *(_ref(COMPETENCY, c) for c in comps)),
+                )
+            )
+        self.local = {o.ref for o in out}
+        return out
+
+    # -- reading Moodle ----------------------------------------------------------------
+    def find_framework(self, key: str) -> dict[str, Any] | None:
+        """The framework whose idnumber is ``key`` (the list's query is a substring match)."""
+        rows = self.client.call(
+            "core_competency_list_competency_frameworks",
+            {"context": SYSTEM_CONTEXT, "query": key, "sort": "id"},
+        )
+        exact = [r for r in rows or () if str(r.get("idnumber")) == key]
+        return exact[0] if exact else None
+
+    def read(self, key: str) -> Iterator[RemoteObject]:
+        """Every object of the model ``key`` in Moodle, in the shape of the local objects."""
+        self.by_idnumber, self.by_id, self.links = {}, {}, {}
+        self.templates, self.template_members, self.remote_rules = {}, {}, {}
+        fw = self.framework = self.find_framework(key)
+        if fw is not None:
+            yield from self._read_framework(key, fw)
+        yield from self._read_templates(key)
+
+    def _read_framework(self, key: str, fw: dict[str, Any]) -> Iterator[RemoteObject]:
+        fw_ref = _ref(FRAMEWORK, key)
+        body, marks = split_marker(fw.get("description"))
+        fw_scale = _int(fw.get("scaleid"))
+        fw_config = _parse_config(fw.get("scaleconfiguration"))
+        courses = sorted(marks.get("courses", []))
+        yield RemoteObject(
+            kind=FRAMEWORK,
+            key=key,
+            remote_id=str(fw["id"]),
+            data={
+                "shortname": str(fw.get("shortname", "")),
+                "description": body,
+                "visible": bool(fw.get("visible")),
+                "scaleid": fw_scale,
+                "scaleconfiguration": fw_config,
+                "courses": list(courses),
+            },
+        )
+        if not fw.get("visible"):
+            self.warn(
+                f"the framework {key!r} is hidden in Moodle, which refuses course and template "
+                "links to its competencies: this plan makes it visible first"
+            )
+        if self.settings.scale_id is not None and fw_scale != self.settings.scale_id:
+            self.warn(
+                f"the framework {key!r} uses the Moodle scale {fw_scale}, not "
+                f"{self.settings.scale_id}: Moodle refuses to change it once people have "
+                "ratings in the framework"
+            )
+        rows = self.client.call(
+            "core_competency_search_competencies",
+            {"searchtext": "", "competencyframeworkid": int(fw["id"])},
+        )
+        comps = [r for r in rows or () if _int(r.get("competencyframeworkid")) == int(fw["id"])]
+        self.by_id = {int(c["id"]): c for c in comps}
+        self.by_idnumber = {str(c["idnumber"]): c for c in comps}
+        children: dict[str, list[str]] = {}
+        rules: dict[str, str] = {}
+        for c in comps:
+            body, marks = split_marker(c.get("description"))
+            parent = self.by_id.get(_int(c.get("parentid")))
+            parent_key = str(parent["idnumber"]) if parent else None
+            if parent_key:
+                children.setdefault(parent_key, []).append(str(c["idnumber"]))
+            rules[str(c["idnumber"])] = (
+                _COMPETENCY_OUTCOME_NAME.get(_int(c.get("ruleoutcome")), "none")
+                if c.get("ruletype")
+                else "none"
+            )
+            own = c.get("scaleid")
+            deps = [fw_ref] + ([_ref(COMPETENCY, parent_key)] if parent_key else [])
+            yield RemoteObject(
+                kind=COMPETENCY,
+                key=str(c["idnumber"]),
+                remote_id=str(c["id"]),
+                data={
+                    "shortname": str(c.get("shortname", "")),
+                    "description": body,
+                    "parent": parent_key,
+                    "scaleid": _int(own) if own else fw_scale,
+                    "scaleconfiguration": _parse_config(c.get("scaleconfiguration"))
+                    if own
+                    else fw_config,
+                    "related": json_names(marks.get("related", [])),
+                },
+                depends_on=tuple(deps),
+            )
+        self._warn_in_use(comps)
+        self.remote_rules = {
+            p: {"outcome": rules.get(p, "none"), "children": json_names(kids)}
+            for p, kids in sorted(children.items())
+        }
+        yield RemoteObject(
+            kind=RULES,
+            key=key,
+            remote_id=str(fw["id"]),
+            data={"rules": dict(self.remote_rules)},
+            depends_on=(fw_ref,),
+        )
+        for ref in sorted(set(courses) | self.course_hints):
+            course = self.directory.course(ref)
+            if course is None:
+                continue
+            rows = self.client.call(
+                "core_competency_list_course_competencies", {"id": int(course["id"])}
+            )
+            for row in rows or ():
+                comp, link = row.get("competency") or {}, row.get("coursecompetency") or {}
+                if _int(comp.get("id")) not in self.by_id:
+                    continue
+                idn = str(comp["idnumber"])
+                lk = link_key(ref, idn)
+                self.links[lk] = link
+                yield RemoteObject(
+                    kind=COURSE_LINK,
+                    key=lk,
+                    remote_id=str(link.get("id")),
+                    data={
+                        "course": ref,
+                        "competency": idn,
+                        "rule": _COURSE_OUTCOME_NAME.get(_int(link.get("ruleoutcome")), "none"),
+                    },
+                    depends_on=(fw_ref, _ref(COMPETENCY, idn)),
+                )
+
+    def _warn_in_use(self, comps: list[dict[str, Any]]) -> None:
+        """Warn about remote-only competencies Moodle would refuse to delete."""
+        if self.local is None:
+            return
+        for c in comps:
+            ref = _ref(COMPETENCY, str(c["idnumber"]))
+            if ref in self.local:
+                continue
+            try:
+                n_courses = self.client.call(
+                    "core_competency_count_courses_using_competency", {"id": int(c["id"])}
+                )
+                n_templates = self.client.call(
+                    "core_competency_count_templates_using_competency", {"id": int(c["id"])}
+                )
+            except MoodleAccessError:
+                return  # the token may not count (it needs to only for pruning)
+            if _int(n_courses) or _int(n_templates):
+                self.warn(
+                    f"the competency {c['idnumber']!r} is only in Moodle and used by "
+                    f"{_int(n_courses)} course(s) and {_int(n_templates)} template(s): Moodle "
+                    "refuses to delete it (pruning would fail for it; unlink it first)"
+                )
+
+    def _read_templates(self, key: str) -> Iterator[RemoteObject]:
+        rows = self.client.call(
+            "core_competency_list_templates", {"context": SYSTEM_CONTEXT, "sort": "id"}
+        )
+        fw_ref = _ref(FRAMEWORK, key)
+        for tpl in rows or ():
+            body, marks = split_marker(tpl.get("description"))
+            if marks.get("model") != [key] or len(marks.get("role", [])) != 1:
+                continue
+            role = marks["role"][0]
+            if role in self.templates:
+                self.warn(
+                    f"two Moodle templates are marked as the role {role!r} "
+                    f"(ids {self.templates[role]['id']} and {tpl['id']}): the first is used"
+                )
+                continue
+            members = self.client.call(
+                "core_competency_list_competencies_in_template", {"id": int(tpl["id"])}
+            )
+            ids = {_int(m.get("id")) for m in members or ()}
+            self.templates[role] = tpl
+            self.template_members[role] = ids
+            comps = sorted(str(self.by_id[i]["idnumber"]) for i in ids if i in self.by_id)
+            yield RemoteObject(
+                kind=TEMPLATE,
+                key=role,
+                remote_id=str(tpl["id"]),
+                data={
+                    "shortname": str(tpl.get("shortname", "")),
+                    "description": body,
+                    "visible": bool(tpl.get("visible")),
+                    "competencies": list(comps),
+                },
+                depends_on=(fw_ref, *(_ref(COMPETENCY, c) for c in comps)),
+            )
+
+    # -- writes ------------------------------------------------------------------------
+    def create(self, change: Change, ids: RemoteIds, model_key: str) -> str:
+        """Create the object of a ``create`` change; its Moodle id."""
+        data = change.data or {}
+        if change.kind == FRAMEWORK:
+            answer = self.client.call(
+                "core_competency_create_competency_framework",
+                {
+                    "competencyframework": {
+                        "shortname": data["shortname"],
+                        "idnumber": change.key,
+                        "description": with_marker(
+                            str(data["description"]), {"courses": _strs(data["courses"])}
+                        ),
+                        "descriptionformat": HTML,
+                        "visible": bool(data["visible"]),
+                        "scaleid": data["scaleid"],
+                        "scaleconfiguration": _dump_config(data["scaleconfiguration"]),
+                        "contextlevel": "system",
+                        "instanceid": 0,
+                    }
+                },
+            )
+            fw = dict(answer)
+            self.framework = fw
+            return str(fw["id"])
+        if change.kind == COMPETENCY:
+            fw_id = self._id(ids, FRAMEWORK, model_key)
+            fields: dict[str, Any] = {
+                "shortname": data["shortname"],
+                "idnumber": change.key,
+                "description": str(data["description"]),  # the marker once related are added
+                "descriptionformat": HTML,
+                "competencyframeworkid": fw_id,
+            }
+            if data.get("parent"):
+                fields["parentid"] = self._id(ids, COMPETENCY, str(data["parent"]))
+            fw_config = self._framework_config(ids, model_key)
+            if data["scaleconfiguration"] != fw_config:
+                fields["scaleid"] = data["scaleid"]
+                fields["scaleconfiguration"] = _dump_config(data["scaleconfiguration"])
+            rec = dict(
+                self.client.call("core_competency_create_competency", {"competency": fields})
+            )
+            self.by_id[int(rec["id"])] = rec
+            self.by_idnumber[change.key] = rec
+            related = _strs(data.get("related"))
+            if related:
+                self._relate(int(rec["id"]), related, [], ids)
+                self.client.call(
+                    "core_competency_update_competency",
+                    {
+                        "competency": {
+                            "id": int(rec["id"]),
+                            "description": with_marker(
+                                str(data["description"]), {"related": related}
+                            ),
+                        }
+                    },
+                )
+            return str(rec["id"])
+        if change.kind == RULES:
+            self._set_rules(change, ids)
+            return self._id(ids, FRAMEWORK, model_key).__str__()
+        if change.kind == COURSE_LINK:
+            return self._link(change, ids)
+        if change.kind == TEMPLATE:
+            answer = self.client.call(
+                "core_competency_create_template",
+                {
+                    "template": {
+                        "shortname": data["shortname"],
+                        "description": self._template_description(change, model_key),
+                        "descriptionformat": HTML,
+                        "visible": bool(data["visible"]),
+                        "contextlevel": "system",
+                        "instanceid": 0,
+                    }
+                },
+            )
+            tid = int(answer["id"])
+            self._template_competencies(change, tid, set(), ids)
+            return str(tid)
+        raise SyncError(f"the moodle adapter does not know the object kind {change.kind!r}")
+
+    def update(self, change: Change, remote_id: str, ids: RemoteIds, model_key: str) -> None:
+        """Make the Moodle object ``remote_id`` hold ``change.data`` (only what differs)."""
+        data = change.data or {}
+        if change.kind == FRAMEWORK:
+            fw = self.framework or {}
+            self.client.call(
+                "core_competency_update_competency_framework",
+                {
+                    "competencyframework": {
+                        "id": int(remote_id),
+                        "shortname": data["shortname"],
+                        "description": with_marker(
+                            str(data["description"]), {"courses": _strs(data["courses"])}
+                        ),
+                        "descriptionformat": HTML,
+                        "visible": bool(data["visible"]),
+                        "scaleid": data["scaleid"],
+                        "scaleconfiguration": _dump_config(data["scaleconfiguration"]),
+                    }
+                },
+            )
+            self.framework = {
+                **fw,
+                "id": int(remote_id),
+                "scaleid": data["scaleid"],
+                "scaleconfiguration": _dump_config(data["scaleconfiguration"]),
+            }
+            return
+        if change.kind == COMPETENCY:
+            self._update_competency(change, int(remote_id), ids, model_key)
+            return
+        if change.kind == RULES:
+            self._set_rules(change, ids)
+            return
+        if change.kind == COURSE_LINK:
+            self._link(change, ids)
+            return
+        if change.kind == TEMPLATE:
+            self.client.call(
+                "core_competency_update_template",
+                {
+                    "template": {
+                        "id": int(remote_id),
+                        "shortname": data["shortname"],
+                        "description": self._template_description(change, model_key),
+                        "visible": bool(data["visible"]),
+                    }
+                },
+            )
+            members = self.template_members.get(change.key, set())
+            self._template_competencies(change, int(remote_id), members, ids)
+            return
+        raise SyncError(f"the moodle adapter does not know the object kind {change.kind!r}")
+
+    def delete(self, change: Change, remote_id: str) -> None:
+        """Delete a Moodle object (only with pruning); refusals become errors."""
+        rid = int(remote_id)
+        if change.kind == FRAMEWORK:
+            ok = self.client.call("core_competency_delete_competency_framework", {"id": rid})
+            what = "the framework (a competency of it is in use)"
+        elif change.kind == COMPETENCY:
+            ok = self.client.call("core_competency_delete_competency", {"id": rid})
+            what = "the competency (it or a child is used by a course, template, plan or rating)"
+        elif change.kind == RULES:
+            return  # rules go with their competencies
+        elif change.kind == COURSE_LINK:
+            link = self.links.get(change.key) or {}
+            comp = self.by_idnumber.get(change.key.rsplit("|", 1)[1]) or {}
+            # false only means the link was gone already
+            self.client.call(
+                "core_competency_remove_competency_from_course",
+                {"courseid": _int(link.get("courseid")), "competencyid": _int(comp.get("id"))},
+            )
+            return
+        elif change.kind == TEMPLATE:
+            ok = self.client.call(
+                "core_competency_delete_template", {"id": rid, "deleteplans": False}
+            )
+            what = "the template"
+        else:
+            raise SyncError(f"the moodle adapter does not know the object kind {change.kind!r}")
+        if not _true(ok):
+            raise SyncError(f"Moodle refused to delete {what}: {change.kind} {change.key}")
+
+    # -- write helpers -----------------------------------------------------------------
+    def _id(self, ids: RemoteIds, kind: str, key: str) -> int:
+        rid = ids.get(_ref(kind, key))
+        if rid is None:
+            raise SyncError(f"{kind} {key} does not exist in Moodle yet (it failed earlier)")
+        return int(rid)
+
+    def _framework_config(self, ids: RemoteIds, model_key: str) -> JsonValue:
+        fw = self.framework
+        if fw is None or str(fw.get("id")) != str(ids.get(_ref(FRAMEWORK, model_key))):
+            fw = self.find_framework(model_key) or {}
+            self.framework = fw
+        return _parse_config(fw.get("scaleconfiguration"))
+
+    def _relate(self, cid: int, add: list[str], remove: list[str], ids: RemoteIds) -> None:
+        for other in add:
+            self.client.call(
+                "core_competency_add_related_competency",
+                {"competencyid": cid, "relatedcompetencyid": self._id(ids, COMPETENCY, other)},
+            )
+        for other in remove:
+            oid = ids.get(_ref(COMPETENCY, other))
+            if oid is not None:
+                self.client.call(
+                    "core_competency_remove_related_competency",
+                    {"competencyid": cid, "relatedcompetencyid": int(oid)},
+                )
+
+    def _update_competency(self, change: Change, cid: int, ids: RemoteIds, model_key: str) -> None:
+        data = change.data or {}
+        rec = self.by_id.get(cid)
+        if rec is None:
+            raise SyncError(f"the competency {change.key} was not read from Moodle before")
+        body, marks = split_marker(rec.get("description"))
+        # the parent: set_parent only when it really changed (it throws otherwise)
+        want_parent = self._id(ids, COMPETENCY, str(data["parent"])) if data.get("parent") else 0
+        if _int(rec.get("parentid")) != want_parent:
+            self.client.call(
+                "core_competency_set_parent_competency",
+                {"competencyid": cid, "parentid": want_parent},
+            )
+            rec["parentid"] = want_parent
+        have = sorted(marks.get("related", []))
+        want = _strs(data.get("related"))
+        self._relate(
+            cid, [r for r in want if r not in have], [r for r in have if r not in want], ids
+        )
+        fields: dict[str, Any] = {}
+        if rec.get("shortname") != data["shortname"]:
+            fields["shortname"] = data["shortname"]
+        description = with_marker(str(data["description"]), {"related": want})
+        if body != data["description"] or have != want:
+            fields["description"] = description
+            fields["descriptionformat"] = HTML
+        own = rec.get("scaleid")
+        effective = (
+            _parse_config(rec.get("scaleconfiguration"))
+            if own
+            else self._framework_config(ids, model_key)
+        )
+        if effective != data["scaleconfiguration"] or (own and _int(own) != data["scaleid"]):
+            fields["scaleid"] = data["scaleid"]
+            fields["scaleconfiguration"] = _dump_config(data["scaleconfiguration"])
+        if fields:
+            self.client.call(
+                "core_competency_update_competency", {"competency": {"id": cid, **fields}}
+            )
+            rec.update(fields)
+
+    def _set_rules(self, change: Change, ids: RemoteIds) -> None:
+        """Set the rule of each parent whose rule or children differ from the last read."""
+        rules = (change.data or {}).get("rules") or {}
+        assert isinstance(rules, dict)
+        for parent, spec in sorted(rules.items()):
+            assert isinstance(spec, dict)
+            before = self.remote_rules.get(parent)
+            if before == spec:
+                continue
+            outcome = COMPETENCY_RULE_OUTCOME[str(spec["outcome"])]
+            had = COMPETENCY_RULE_OUTCOME.get(
+                str(before.get("outcome")) if isinstance(before, dict) else "none", 0
+            )
+            if not outcome and not had:
+                continue  # no rule wanted, none there (Moodle resets rules, never sets them)
+            self.client.call(
+                "core_competency_update_competency",
+                {
+                    "competency": {
+                        "id": self._id(ids, COMPETENCY, parent),
+                        "ruletype": RULE_ALL if outcome else "",
+                        "ruleoutcome": outcome,
+                    }
+                },
+            )
+            self.remote_rules[parent] = dict(spec)
+
+    def _link(self, change: Change, ids: RemoteIds) -> str:
+        data = change.data or {}
+        ref, comp = str(data["course"]), str(data["competency"])
+        course = self.directory.course(ref)
+        if course is None:
+            raise SyncError(f"the Moodle course {ref!r} was not found")
+        cid = self._id(ids, COMPETENCY, comp)
+        link = self.links.get(change.key)
+        if link is None:
+            # false means 'linked already' (e.g. an earlier run's answer was lost)
+            self.client.call(
+                "core_competency_add_competency_to_course",
+                {"courseid": int(course["id"]), "competencyid": cid},
+            )
+            rows = self.client.call(
+                "core_competency_list_course_competencies", {"id": int(course["id"])}
+            )
+            for row in rows or ():
+                if _int((row.get("competency") or {}).get("id")) == cid:
+                    link = row.get("coursecompetency")
+            if link is None:
+                raise SyncError(f"the link of {comp} to the course {ref!r} did not appear")
+            self.links[change.key] = link
+        want = COURSE_RULE_OUTCOME[str(data["rule"])]
+        if _int(link.get("ruleoutcome")) != want:
+            # takes the course-competency record's id, not the competency's
+            self.client.call(
+                "core_competency_set_course_competency_ruleoutcome",
+                {"coursecompetencyid": int(link["id"]), "ruleoutcome": want},
+            )
+            link["ruleoutcome"] = want
+        return str(link["id"])
+
+    def _template_description(self, change: Change, model_key: str) -> str:
+        body = str((change.data or {}).get("description") or "")
+        return with_marker(body, {"model": [model_key], "role": [change.key]})
+
+    def _template_competencies(
+        self, change: Change, tid: int, members: set[int], ids: RemoteIds
+    ) -> None:
+        want = {self._id(ids, COMPETENCY, c) for c in _strs((change.data or {})["competencies"])}
+        for cid in sorted(want - members):
+            # false means 'there already'
+            self.client.call(
+                "core_competency_add_competency_to_template",
+                {"templateid": tid, "competencyid": cid},
+            )
+        ours = set(self.by_id)
+        for cid in sorted((members - want) & ours):
+            self.client.call(
+                "core_competency_remove_competency_from_template",
+                {"templateid": tid, "competencyid": cid},
+            )
+        self.template_members[change.key] = want | (members - ours)
+
+
+def _json(value: Any) -> JsonValue:
+    out: JsonValue = json.loads(json.dumps(value))
+    return out
+
+
+def _parse_config(text: Any) -> JsonValue:
+    """A scale configuration as plain JSON with the values as integers (None if unreadable)."""
+    try:
+        items = json.loads(str(text or ""))
+    except ValueError:
+        return None
+    if not isinstance(items, list):
+        return None
+    out: list[JsonValue] = []
+    for item in items:
+        if not isinstance(item, dict):
+            return None
+        out.append({str(k): _int(v) for k, v in item.items()})
+    return out
+
+
+def _dump_config(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def json_names(values: Iterable[str]) -> list[JsonValue]:
+    """Sorted names as a JSON list."""
+    out: list[JsonValue] = []
+    out.extend(sorted(values))
+    return out
+
+
+def _strs(value: Any) -> list[str]:
+    return [str(v) for v in value or ()]
+
+
+__all__ = [
+    "COMPETENCY",
+    "COURSE_LINK",
+    "FRAMEWORK",
+    "RULES",
+    "TEMPLATE",
+    "ModelPush",
+    "json_names",
+    "link_key",
+]
