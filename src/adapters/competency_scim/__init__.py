@@ -20,8 +20,6 @@ See docs/adapters/scim.md.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from typing import Any
 
 from competency_core.hookspecs import hookimpl
@@ -30,12 +28,10 @@ from competency_core.sync import Adapter
 
 @hookimpl
 def register_adapters() -> list[type[Adapter[Any]]]:
-    """The ``scim`` adapter (the outbound client), once :mod:`competency_scim.adapter` exists."""
-    if importlib.util.find_spec("competency_scim.adapter") is None:
-        return []
-    module = importlib.import_module("competency_scim.adapter")
-    adapter: type[Adapter[Any]] = module.ScimAdapter
-    return [adapter]
+    """The ``scim`` adapter (the outbound client: :mod:`competency_scim.adapter`)."""
+    from competency_scim.adapter import ScimAdapter
+
+    return [ScimAdapter]
 
 
 __all__ = ["register_adapters"]

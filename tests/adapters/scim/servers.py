@@ -227,6 +227,7 @@ class ScimServer:
         self.faults = Faults(app)
         self.port = free_port()
         self.token = token
+        self.tenants = tenants
         self._server = make_server(
             "127.0.0.1",
             self.port,
@@ -249,7 +250,8 @@ class ScimServer:
         deadline = time.monotonic() + 10
         while True:
             try:
-                r = requests.get(self.url + "/ServiceProviderConfig", headers=headers, timeout=1)
+                base = self.url_for("ready") if self.tenants else self.url
+                r = requests.get(base + "/ServiceProviderConfig", headers=headers, timeout=1)
                 if r.status_code == 200:
                     break
             except requests.ConnectionError:
