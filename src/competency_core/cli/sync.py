@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -86,6 +87,17 @@ SetOption = typer.Option(
 SettingsOption = typer.Option(
     None, "--settings", help="A YAML or JSON file of adapter settings.", show_default=False
 )
+UrlOption = typer.Option(
+    None, "--url", help="The remote system's URL (the adapter's url setting).", show_default=False
+)
+TokenEnvOption = typer.Option(
+    None,
+    "--token-env",
+    metavar="VAR",
+    help="Read the adapter's token from the environment variable VAR (keeps it off the "
+    "command line and out of shell history).",
+    show_default=False,
+)
 StoreOption = typer.Option(
     None,
     "--store",
@@ -123,10 +135,32 @@ def parse_settings(pairs: list[str] | None, file: Path | None) -> dict[str, Any]
     return values
 
 
-def make_adapter(name: str, pairs: list[str] | None, file: Path | None) -> Adapter[Any]:
-    """The adapter ``name`` configured from the command line and the environment."""
+def make_adapter(
+    name: str,
+    pairs: list[str] | None,
+    file: Path | None,
+    *,
+    url: str | None = None,
+    token_env: str | None = None,
+) -> Adapter[Any]:
+    """The adapter ``name`` configured from the command line and the environment.
+
+    ``url`` sets the ``url`` setting; ``token_env`` names the environment variable that
+    holds the ``token`` setting.
+    """
     cls = plugin_registry().adapter(name)
-    adapter: Adapter[Any] = cls.configure(parse_settings(pairs, file))
+    values = parse_settings(pairs, file)
+    if url:
+        values["url"] = url
+    if token_env:
+        token = os.environ.get(token_env, "")
+        if not token.strip():
+            raise CompetencyError(
+                f"--token-env {token_env}: the environment variable {token_env} is not set "
+                f"or empty; export {token_env}=<token> first"
+            )
+        values["token"] = token
+    adapter: Adapter[Any] = cls.configure(values)
     return adapter
 
 
@@ -235,6 +269,8 @@ def plan_cmd(
     show_unchanged: bool = typer.Option(False, help="List unchanged objects too."),
     set_: list[str] = SetOption,
     settings: Path = SettingsOption,
+    url: str = UrlOption,
+    token_env: str = TokenEnvOption,
     store: str = StoreOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
@@ -242,7 +278,7 @@ def plan_cmd(
     name = ctx.meta["competency_adapter"]
 
     def run() -> Plan:
-        adapter = make_adapter(name, set_, settings)
+        adapter = make_adapter(name, set_, settings, url=url, token_env=token_env)
         with sync_state(store) as state:
             return make_plan(SyncEngine(adapter, state), what, source, model, prune)
 
@@ -269,6 +305,8 @@ def apply_cmd(
     prune: bool = typer.Option(False, "--prune", help="Delete remote objects missing locally."),
     set_: list[str] = SetOption,
     settings: Path = SettingsOption,
+    url: str = UrlOption,
+    token_env: str = TokenEnvOption,
     store: str = StoreOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
@@ -278,7 +316,7 @@ def apply_cmd(
         guarded(fmt, _raise("give either --plan FILE, or what to push and its file"))
 
     def run() -> tuple[Plan, ApplyReport]:
-        adapter = make_adapter(name, set_, settings)
+        adapter = make_adapter(name, set_, settings, url=url, token_env=token_env)
         with sync_state(store) as state:
             engine = SyncEngine(adapter, state)
             if plan_file is not None:
@@ -314,14 +352,17 @@ def pull_cmd(
     out: Path = typer.Option(None, "--out", "-o", help="Write to this YAML/JSON file."),
     set_: list[str] = SetOption,
     settings: Path = SettingsOption,
+    url: str = UrlOption,
+    token_env: str = TokenEnvOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Read a model, people, ratings or learning assignments from the remote system."""
     name = ctx.meta["competency_adapter"]
     skipped: list[Problem] = []
+    notes: list[str] = []
 
     def run() -> Any:
-        adapter = make_adapter(name, set_, settings)
+        adapter = make_adapter(name, set_, settings, url=url, token_env=token_env)
         try:
             if what is PullWhat.MODEL:
                 adapter.require(Capability.PULL_MODEL)
@@ -340,10 +381,19 @@ def pull_cmd(
             return Workforce.model_validate(parts)
         finally:
             skipped.extend(getattr(adapter, "skipped", []))
+            notes.extend(getattr(adapter, "notes", []))
 
     result = guarded(fmt, run)
     for p in skipped:
         err_console.print(f"[yellow]skipped[/yellow] {p}", markup=True)
+    if fmt == OutputFormat.TEXT:
+        for n in notes:
+            err_console.print(f"[yellow]note[/yellow] {n}", markup=True, highlight=False)
+        if isinstance(result, Workforce):
+            err_console.print(
+                f"Pulled: {len(result.people)} people, {len(result.assessments)} ratings, "
+                f"{len(result.assignments)} learning assignments from {name}."
+            )
     if out is not None:
         write_atomic(out, dumps(result, "json" if str(out).endswith(".json") else "yaml"))
         if fmt == OutputFormat.JSON:
@@ -358,8 +408,21 @@ def pull_cmd(
 
 def _pull(adapter: Adapter[Any], capability: Capability, method: str) -> Iterator[Any]:
     adapter.require(capability)
-    result: Iterator[Any] = getattr(adapter, method)()
-    return result
+    items: Iterator[Any] = getattr(adapter, method)()
+    show = err_console.is_terminal
+    what = method.removeprefix("pull_")
+    with Progress(
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed}"),
+        console=err_console,
+        transient=True,
+        disable=not show,
+    ) as bar:
+        task = bar.add_task(f"pulling {what} from {adapter.name}", total=None)
+        for n, item in enumerate(items, 1):
+            if n % 50 == 0:
+                bar.update(task, completed=n)
+            yield item
 
 
 @app.command()
