@@ -1,51 +1,26 @@
 """Real scim2-server instances for the outbound tests, in a thread on 127.0.0.1.
 
-:class:`ScimServer` builds the same application as the ``scim2-server`` command (its
-in-memory storage, the bearer-token application, the RFC 7643 schemas, optional tenants),
-from a service provider configuration given as JSON, behind a :class:`Faults` middleware
-that counts requests and injects failures and delays. It serves on a free port with a
-readiness wait, and stops when the ``with`` block ends.
+:class:`ScimServer` is competency_scim's :class:`LocalScimServer` (the application of the
+``scim2-server`` command: in-memory storage, bearer tokens, RFC 7643 schemas, optional
+tenants, a free port and a readiness wait) behind a :class:`Faults` middleware that logs
+requests and injects failures and delays.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import secrets
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, make_server
 
-import requests
-from scim2_models import ResourceType, Schema, ScimProvider, ServiceProviderConfig
-from scim2_server.applications.wsgi import TenantDispatcher
-from scim2_server.memory import InMemoryStorage
-from scim2_server.service import ScimService
-from scim2_server.testserver.application import BEARER_TOKEN_SCHEME, BearerTokenApplication
-from scim2_server.testserver.cli import ThreadingWSGIServer
-from scim2_server.utils import (
-    load_default_resource_types,
-    load_default_schemas,
-    load_json_resource,
-)
+from scim2_server.utils import load_json_resource
+
+from competency_scim.localserver import STRICT_CONFIG, LocalScimServer, extension_schema, free_port
 
 DEFAULT_CONFIG: dict[str, Any] = load_json_resource("default-service-provider-config.json")
-
-STRICT_CONFIG: dict[str, Any] = {
-    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
-    "patch": {"supported": True},
-    "bulk": {"supported": False, "maxOperations": 0, "maxPayloadSize": 0},
-    "filter": {"supported": True, "maxResults": 7},
-    "changePassword": {"supported": False},
-    "sort": {"supported": False},
-    "etag": {"supported": False},
-    "pagination": {"index": True, "cursor": False, "maxPageSize": 7},
-}
-"""A stricter service: pages of at most 7, no sort, no bulk, no ETags."""
 
 CURSOR_CONFIG: dict[str, Any] = {
     **copy.deepcopy(DEFAULT_CONFIG),
@@ -61,17 +36,6 @@ CURSOR_CONFIG: dict[str, Any] = {
 EXTENSION = "urn:competency-core:params:scim:schemas:extension:competency:2.0:User"
 
 Fault = Callable[[dict[str, Any]], "tuple[int, dict[str, str], bytes] | None"]
-
-
-class _Quiet(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -157,35 +121,10 @@ def refuse_filter(containing: str) -> Fault:
     return fault
 
 
-def _extension_schema() -> dict[str, Any]:
-    def attr(name: str, multi: bool = False) -> dict[str, Any]:
-        return {
-            "name": name,
-            "type": "string",
-            "multiValued": multi,
-            "description": name,
-            "required": False,
-            "caseExact": False,
-            "mutability": "readWrite",
-            "returned": "default",
-            "uniqueness": "none",
-        }
+class ScimServer(LocalScimServer):
+    """A :class:`LocalScimServer` behind a :class:`Faults` middleware (``self.faults``).
 
-    return {
-        "id": EXTENSION,
-        "name": "CompetencyUser",
-        "description": "competency-core role and competencies",
-        "attributes": [attr("role"), attr("roleTitle"), attr("competencies", multi=True)],
-        "meta": {"resourceType": "Schema", "location": f"/v2/Schemas/{EXTENSION}"},
-    }
-
-
-class ScimServer:
-    """A scim2-server on a free port of 127.0.0.1, in a thread (``with ScimServer() as s``).
-
-    ``config`` is the service provider configuration (JSON); ``token`` the bearer token it
-    accepts (None: any request); ``tenants``: every first path segment is its own empty
-    service (``url_for(tenant)``); ``extension``: serve the competency extension schema.
+    ``extension``: serve the competency extension schema (role, roleTitle, competencies).
     """
 
     def __init__(
@@ -196,102 +135,32 @@ class ScimServer:
         tenants: bool = False,
         extension: bool = False,
     ) -> None:
-        schemas = list(load_default_schemas().values())
-        resource_types = list(load_default_resource_types().values())
-        if extension:
-            schemas.append(Schema.model_validate(_extension_schema()))
-            rt = resource_types[0].model_dump(mode="json")
-            for r in resource_types:
-                if r.id == "User":
-                    rt = r.model_dump(mode="json")
-            rt.setdefault("schemaExtensions", []).append({"schema": EXTENSION, "required": False})
-            resource_types = [r for r in resource_types if r.id != "User"]
-            resource_types.append(ResourceType.model_validate(rt))
-        sp = ServiceProviderConfig.model_validate(config or DEFAULT_CONFIG)
-        if token is not None:
-            sp.authentication_schemes = [*(sp.authentication_schemes or []), BEARER_TOKEN_SCHEME]
-        provider = ScimProvider.from_discovery(schemas, resource_types, config=sp)
-        service = ScimService(provider, secret=secrets.token_urlsafe(32))
-        self.storages: dict[str | None, InMemoryStorage] = {}
+        self.faults = Faults(None)
 
-        def make(tenant: str | None = None) -> BearerTokenApplication:
-            self.storages[tenant] = InMemoryStorage()
-            return BearerTokenApplication(
-                self.storages[tenant],
-                provider,
-                service=service,
-                bearer_tokens=[token] if token else [],
+        def wrap(app: Any) -> Faults:
+            self.faults.app = app
+            return self.faults
+
+        ext = [
+            extension_schema(
+                EXTENSION, [("role", False), ("roleTitle", False), ("competencies", True)]
             )
-
-        app: Any = TenantDispatcher(make) if tenants else make()
-        self.faults = Faults(app)
-        self.port = free_port()
-        self.token = token
-        self.tenants = tenants
-        self._server = make_server(
-            "127.0.0.1",
-            self.port,
-            self.faults,
-            server_class=ThreadingWSGIServer,
-            handler_class=_Quiet,
+        ]
+        super().__init__(
+            config,
+            token=token,
+            tenants=tenants,
+            extension_schemas=ext if extension else (),
+            wrap=wrap,
         )
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v2"
-
-    def url_for(self, tenant: str) -> str:
-        return f"http://127.0.0.1:{self.port}/{tenant}/v2"
-
-    def start(self) -> ScimServer:
-        self._thread.start()
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                base = self.url_for("ready") if self.tenants else self.url
-                r = requests.get(base + "/ServiceProviderConfig", headers=headers, timeout=1)
-                if r.status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("scim2-server did not start within 10 s")
-            time.sleep(0.02)
+    def start(self, timeout: float = 10.0) -> ScimServer:
+        super().start(timeout)
         self.faults.log.clear()
         return self
 
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
     def __enter__(self) -> ScimServer:
         return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    # -- seeding, through the server's own HTTP API ------------------------------------
-    def session(self) -> requests.Session:
-        s = requests.Session()
-        if self.token:
-            s.headers["Authorization"] = f"Bearer {self.token}"
-        s.headers["Content-Type"] = "application/scim+json"
-        return s
-
-    def add_users(
-        self, users: Iterable[dict[str, Any]], base: str | None = None
-    ) -> list[dict[str, Any]]:
-        out = []
-        with self.session() as s:
-            for u in users:
-                body = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], **u}
-                r = s.post((base or self.url) + "/Users", json=body, timeout=10)
-                r.raise_for_status()
-                out.append(r.json())
-        return out
 
     def add_group(
         self, name: str, members: list[str], base: str | None = None, **extra: Any
@@ -325,3 +194,16 @@ def sample_users(
             "active": i % 5 != 4,
             ent: {"employeeNumber": str(1000 + i), "department": f"Dept {i % 3}"},
         }
+
+
+__all__ = [
+    "CURSOR_CONFIG",
+    "DEFAULT_CONFIG",
+    "EXTENSION",
+    "STRICT_CONFIG",
+    "ScimServer",
+    "fail_times",
+    "free_port",
+    "refuse_filter",
+    "sample_users",
+]
