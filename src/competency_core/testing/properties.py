@@ -229,6 +229,40 @@ def check_bounds(score: ScoreFn, case: ScoringCase) -> None:
         assert 0.0 <= value <= 1.0, f"{name} = {value!r} is outside [0, 1]"
 
 
+def check_formulas(score: ScoreFn, case: ScoringCase) -> None:
+    """The figures follow the contract's formulas on normalised levels.
+
+    Over the counted requirements (weights ``w``, normalised required ``q`` and actual
+    ``a`` levels, gaps ``g = max(0, q - a)``): ``gap = sum(w g) / sum(w)`` and ``readiness =
+    1 - sum(w g) / sum(w q)``; ``share_met`` and ``coverage`` when the result has them.
+    """
+    levels = resolve_levels(case.model, case.assessments, policy=case.policy, on=case.on)
+    minimum = case.policy.unassessed is UnassessedPolicy.MINIMUM
+    rows = []
+    for r in case.role.requirements:
+        q = case.model.scale_of(r.competency).normalise(r.level)
+        if r.competency in levels or minimum:
+            a = levels[r.competency].normalised if r.competency in levels else 0.0
+            rows.append((r.weight, q, max(0.0, q - a)))
+    w = math.fsum(x for x, _, _ in rows)
+    mass = math.fsum(x * g for x, _, g in rows)
+    required = math.fsum(x * q for x, q, _ in rows)
+    want = {
+        "gap": mass / w if w > 0 else 0.0,
+        "readiness": 1.0 - mass / required if required > 0 else 1.0,
+        "share_met": sum(g == 0.0 for _, _, g in rows) / len(rows) if rows else 1.0,
+        "coverage": (
+            sum(r.competency in levels for r in case.role.requirements)
+            / len(case.role.requirements)
+            if case.role.requirements
+            else 1.0
+        ),
+    }
+    got = _figures(score(case))
+    for name, value in got.items():
+        assert _close(value, want[name]), f"{name} = {value!r}, the contract gives {want[name]!r}"
+
+
 def check_zero_gap_iff_met(score: ScoreFn, case: ScoringCase) -> None:
     """The gap is 0, and readiness 1, exactly when every counted requirement is met."""
     s = score(case)
@@ -399,6 +433,7 @@ def check_scale_conversion(score: ScoreFn, case: ScoringCase) -> None:
 
 CONTRACT: tuple[Check, ...] = (
     check_bounds,
+    check_formulas,
     check_zero_gap_iff_met,
     check_raising_actual,
     check_raising_requirement,
@@ -425,12 +460,14 @@ def run_contract(
     cases: SearchStrategy[ScoringCase] | None = None,
     checks: Iterable[Check] = CONTRACT,
     max_examples: int = 50,
+    shrink: bool = True,
 ) -> None:
     """Check ``score`` against the contract on ``max_examples`` generated cases (hypothesis).
 
-    Raises the failing check's :class:`AssertionError` on the smallest case found.
+    Raises the failing check's :class:`AssertionError` on the smallest case found (on the
+    first one found with ``shrink=False``, which is quicker when only "does it fail?" matters).
     """
-    from hypothesis import HealthCheck, given, settings
+    from hypothesis import HealthCheck, Phase, given, settings
 
     from competency_core.testing.strategies import scoring_cases
 
@@ -440,6 +477,7 @@ def run_contract(
         max_examples=max_examples,
         deadline=None,
         database=None,
+        phases=tuple(p for p in Phase if shrink or p is not Phase.shrink),
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
     @given(cases if cases is not None else scoring_cases())
@@ -487,6 +525,7 @@ __all__ = [
     "check_bulk_matches_pair",
     "check_contract",
     "check_expired_ignored",
+    "check_formulas",
     "check_order_invariance",
     "check_raising_actual",
     "check_raising_requirement",

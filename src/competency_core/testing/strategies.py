@@ -362,6 +362,148 @@ def competency_models(
     )
 
 
+# -- lean models for scoring ----------------------------------------------------------------
+
+
+@st.composite
+def _scoring_model(
+    draw: st.DrawFn,
+    *,
+    n_scales: Any,
+    n_competencies: Any,
+    n_roles: Any,
+    requirements_per_role: Any,
+    weights: Any,
+    learning: Any,
+) -> CompetencyModel:
+    scale_list = []
+    for i in range(draw(_count(n_scales))):
+        n, first, inc = draw(st.integers(2, 8)), draw(st.integers(-3, 5)), draw(st.integers(1, 4))
+        values = [first + j * inc for j in range(n)]
+        scale_list.append(
+            ProficiencyScale(
+                key=f"s{i}",
+                name=LocalizedText(f"Scale {i}"),
+                levels=tuple(
+                    ProficiencyLevel(value=v, label=LocalizedText(f"L{v}")) for v in values
+                ),
+                proficient=draw(st.sampled_from(values)),
+            )
+        )
+    mappings = []
+    for src in scale_list:
+        for tgt in scale_list:
+            if src.key != tgt.key and draw(st.booleans()):
+                ends = sorted(
+                    draw(
+                        st.lists(
+                            st.sampled_from(tgt.values),
+                            min_size=len(src.values),
+                            max_size=len(src.values),
+                        )
+                    )
+                )
+                mappings.append(
+                    ScaleMapping(
+                        source=src.key,
+                        target=tgt.key,
+                        levels=dict(zip(src.values, ends, strict=True)),
+                    )
+                )
+    comp_scale = [draw(st.sampled_from(scale_list)) for _ in range(draw(_count(n_competencies)))]
+    comps = [
+        Competency(
+            key=f"c{i}",
+            name=LocalizedText(f"Competency {i}"),
+            domain=draw(st.sampled_from(["technical", "behavioural", "leadership"])),
+            scale=sc.key,
+            indicators={
+                v: (BehaviouralIndicator(text=LocalizedText(f"Shows c{i} at level {v}")),)
+                for v in draw(st.lists(st.sampled_from(sc.values), unique=True, max_size=3))
+            },
+        )
+        for i, sc in enumerate(comp_scale)
+    ]
+    roles = []
+    for i in range(draw(_count(n_roles))):
+        n_req = min(draw(_count(requirements_per_role)), len(comps))
+        picked = draw(
+            st.lists(
+                st.sampled_from(range(len(comps))), min_size=n_req, max_size=n_req, unique=True
+            )
+        )
+        roles.append(
+            RoleProfile(
+                key=f"r{i}",
+                title=LocalizedText(f"Role {i}"),
+                requirements=tuple(
+                    Requirement(
+                        competency=f"c{j}",
+                        level=draw(st.sampled_from(comp_scale[j].values)),
+                        weight=draw(_st(weights)),
+                        essential=draw(st.booleans()),
+                    )
+                    for j in picked
+                ),
+            )
+        )
+    resources = []
+    if comps and draw(_st(learning)):
+        for i in range(draw(st.integers(0, 5))):
+            devs = draw(
+                st.lists(st.sampled_from(range(len(comps))), min_size=1, max_size=3, unique=True)
+            )
+            resources.append(
+                LearningResource(
+                    key=f"res{i}",
+                    title=LocalizedText(f"Resource {i}"),
+                    develops=tuple(
+                        Development(
+                            competency=f"c{j}", to_level=draw(st.sampled_from(comp_scale[j].values))
+                        )
+                        for j in devs
+                    ),
+                    hours=draw(st.none() | st.sampled_from([0.0, 1.0, 2.5, 8.0, 40.0])),
+                    cost=draw(st.none() | st.sampled_from([0.0, 100.0, 750.0])),
+                )
+            )
+    return CompetencyModel(
+        key="scoring-model",
+        name=LocalizedText("Scoring model"),
+        scales=tuple(scale_list),
+        scale_mappings=tuple(mappings),
+        competencies=tuple(comps),
+        roles=tuple(roles),
+        learning_resources=tuple(resources),
+    )
+
+
+def scoring_models(
+    *,
+    n_scales: int | tuple[int, int] | SearchStrategy[int] = (1, 3),
+    n_competencies: int | tuple[int, int] | SearchStrategy[int] = (1, 8),
+    n_roles: int | tuple[int, int] | SearchStrategy[int] = (1, 4),
+    requirements_per_role: int | tuple[int, int] | SearchStrategy[int] = (0, 6),
+    weights: ValueOrStrategy[float] = st.sampled_from([0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 10.0]),
+    learning: ValueOrStrategy[bool] = st.booleans(),
+) -> SearchStrategy[CompetencyModel]:
+    """Lean, valid models for scoring tests: fast to generate, quick to shrink.
+
+    Scales of 2-8 levels with varied numbering (any start, any step), random monotone
+    mappings between them, competencies (``c0``, ``c1``...) with a few indicators, roles
+    (``r0``...) with weighted essential and desirable requirements, and optionally learning
+    resources. Texts are placeholders; use :func:`competency_models` for rich ones.
+    """
+    return _scoring_model(
+        n_scales=n_scales,
+        n_competencies=n_competencies,
+        n_roles=n_roles,
+        requirements_per_role=requirements_per_role,
+        weights=weights,
+        learning=learning,
+    )
+
+
 # -- people, assessments, workforces and scoring cases --------------------------------------
 
 _DEPARTMENTS = ("platform", "apps", "data", "sales")
@@ -371,6 +513,7 @@ _TEAMS = ("core", "mobile", "web", "ml", "emea")
 def people(
     *,
     key: ValueOrStrategy[str] = keys("person"),
+    name: ValueOrStrategy[str] = _PLAIN,
     role: ValueOrStrategy[str | None] = None,
     department: ValueOrStrategy[str | None] = st.none() | st.sampled_from(_DEPARTMENTS),
     team: ValueOrStrategy[str | None] = st.none() | st.sampled_from(_TEAMS),
@@ -380,7 +523,7 @@ def people(
     return st.builds(
         Person,
         key=_st(key),
-        name=_PLAIN,
+        name=_st(name),
         email=st.none() | _WORD.map(lambda w: f"{w}@example.com"),
         role=_st(role),
         department=_st(department),
@@ -488,7 +631,7 @@ def workforces(
     @st.composite
     def build(draw: st.DrawFn) -> Workforce:
         m = draw(_st(model))
-        person_keys = _unique_keys(draw, "person", draw(_count(n_people)))
+        person_keys = [f"person-{i}" for i in range(draw(_count(n_people)))]
         role_keys = [r.key for r in m.roles]
         members: list[Person] = []
         rated: list[Assessment] = []
@@ -499,7 +642,7 @@ def workforces(
                 else None
             )
             manager = draw(st.none() | st.sampled_from(person_keys[:i])) if i else None
-            members.append(draw(people(key=pk, role=role, manager=manager)))
+            members.append(draw(people(key=pk, name=f"Person {i}", role=role, manager=manager)))
             rated += draw(person_assessments(m, person=pk, size=assessments_per_person))
         return Workforce(model=m.key, people=tuple(members), assessments=tuple(rated))
 
@@ -533,11 +676,12 @@ def scoring_policies(
 
 
 def scoring_cases(
-    model: ValueOrStrategy[CompetencyModel] = competency_models(n_roles=(1, 4), learning=False),
+    model: ValueOrStrategy[CompetencyModel] = scoring_models(),
     *,
     policy: ValueOrStrategy[ScoringPolicy] = scoring_policies(),
     on: ValueOrStrategy[dt.date] = st.dates(dt.date(2023, 1, 1), dt.date(2026, 12, 31)),
     size: int | tuple[int, int] | SearchStrategy[int] = (0, 12),
+    person: ValueOrStrategy[str] = "p1",
 ) -> SearchStrategy[ScoringCase]:
     """Inputs of the contract's checks (:mod:`competency_core.testing.properties`).
 
@@ -549,7 +693,7 @@ def scoring_cases(
         m = draw(_st(model))
         if not m.roles:
             raise ValueError("scoring cases need a model with at least one role")
-        who = draw(keys("person"))
+        who = draw(_st(person))
         return ScoringCase(
             model=m,
             role=draw(st.sampled_from(m.roles)),
@@ -590,6 +734,7 @@ __all__ = [
     "register_type_strategies",
     "scales",
     "scoring_cases",
+    "scoring_models",
     "scoring_policies",
     "workforces",
 ]
