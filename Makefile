@@ -31,6 +31,7 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-render-tools.sh
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 clean:

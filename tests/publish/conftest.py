@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import struct
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -74,64 +72,19 @@ class Picture:
     """Share of pixels that are not (near) white."""
 
 
-def _unfilter(raw: bytes, width: int, height: int, bpp: int) -> list[bytearray]:
-    stride = width * bpp
-    rows: list[bytearray] = []
-    prev = bytearray(stride)
-    pos = 0
-    for _ in range(height):
-        kind = raw[pos]
-        line = bytearray(raw[pos + 1 : pos + 1 + stride])
-        pos += 1 + stride
-        for i in range(stride):
-            left = line[i - bpp] if i >= bpp else 0
-            up = prev[i]
-            corner = prev[i - bpp] if i >= bpp else 0
-            if kind == 1:
-                line[i] = (line[i] + left) & 0xFF
-            elif kind == 2:
-                line[i] = (line[i] + up) & 0xFF
-            elif kind == 3:
-                line[i] = (line[i] + (left + up) // 2) & 0xFF
-            elif kind == 4:
-                p = left + up - corner
-                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
-                pred = left if pa <= pb and pa <= pc else (up if pb <= pc else corner)
-                line[i] = (line[i] + pred) & 0xFF
-        rows.append(line)
-        prev = line
-    return rows
-
-
 def read_png(path: Path, step: int = 4) -> Picture:
-    """Decode an 8-bit RGB(A) PNG (what Chromium and pdftoppm write), sampling every ``step``."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
-    pos, idat = 8, b""
-    width = height = bpp = 0
-    while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
-        kind = data[pos + 4 : pos + 8]
-        body = data[pos + 8 : pos + 8 + length]
-        if kind == b"IHDR":
-            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
-            if depth != 8 or interlace != 0 or colour not in (2, 6):
-                raise ValueError(f"{path}: not an 8-bit RGB(A) PNG ({depth=}, {colour=})")
-            bpp = 3 if colour == 2 else 4
-        elif kind == b"IDAT":
-            idat += body
-        pos += 12 + length
-    rows = _unfilter(zlib.decompress(idat), width, height, bpp)
-    colours: set[tuple[int, ...]] = set()
-    ink = total = 0
-    for y in range(0, height, step):
-        row = rows[y]
-        for x in range(0, width, step):
-            px = tuple(row[x * bpp : x * bpp + 3])
-            colours.add(px)
-            total += 1
-            ink += min(px) < 235
-    return Picture(width, height, len(colours), ink / max(1, total))
+    """Size, colours and ink of a PNG (what Chromium and pdftoppm write), sampling every ``step``."""
+    from PIL import Image  # Pillow comes with matplotlib
+
+    with Image.open(path) as image:
+        if image.format != "PNG":
+            raise ValueError(f"{path} is a {image.format}, not a PNG")
+        rgb = image.convert("RGB")
+    width, height = rgb.size
+    small = rgb.resize((max(1, width // step), max(1, height // step)), Image.Resampling.NEAREST)
+    pixels = [small.getpixel((x, y)) for y in range(small.height) for x in range(small.width)]
+    ink = sum(1 for px in pixels if min(px) < 235)
+    return Picture(width, height, len(set(pixels)), ink / max(1, len(pixels)))
 
 
 @pytest.fixture(scope="session")
@@ -213,3 +166,15 @@ def html_link_check() -> Callable[[Path], list[str]]:
 @pytest.fixture(scope="session")
 def md_link_check() -> Callable[[Path], list[str]]:
     return broken_markdown_links
+
+
+def parse_page(path: Path) -> _Page:
+    """An HTML page's ids, links (href and src) and number of script elements."""
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+@pytest.fixture(scope="session")
+def html_page() -> Callable[[Path], _Page]:
+    return parse_page

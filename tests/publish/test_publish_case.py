@@ -104,7 +104,7 @@ SCHEMA = (
 
 
 @pytest.mark.skipif(not SCHEMA.is_file(), reason=f"the CASE 1.1 schema {SCHEMA} is absent")
-@settings(max_examples=15)
+@settings(max_examples=10)
 @given(model=competency_models())
 def test_generated_exports_are_valid_case_1_1(model: cc.CompetencyModel) -> None:
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
@@ -112,7 +112,7 @@ def test_generated_exports_are_valid_case_1_1(model: cc.CompetencyModel) -> None
 
 
 # -- round trips --------------------------------------------------------------------------------
-@settings(max_examples=30)
+@settings(max_examples=20)
 @given(model=competency_models())
 def test_export_then_import_is_the_same_model(model: cc.CompetencyModel) -> None:
     package = json.loads(json.dumps(export_case(model, changed=WHEN)))
@@ -126,7 +126,7 @@ def test_example_round_trips_through_a_file(se_model: cc.CompetencyModel, tmp_pa
     assert result.notes == []
 
 
-@settings(max_examples=20)
+@settings(max_examples=12)
 @given(model=competency_models())
 def test_without_extensions_the_standard_fields_keep_the_structure(
     model: cc.CompetencyModel,
@@ -169,7 +169,7 @@ def test_without_extensions_the_standard_fields_keep_the_structure(
 
 
 # -- identifiers --------------------------------------------------------------------------------
-@settings(max_examples=15)
+@settings(max_examples=8)
 @given(model=competency_models(), other_time=st.datetimes(timezones=st.just(dt.UTC)))
 def test_identifiers_are_stable_and_depend_only_on_keys(
     model: cc.CompetencyModel, other_time: dt.datetime

@@ -61,13 +61,15 @@ th{background:#eef2f8}
 .essential{background:#fde8d7}.desirable{background:#e6f0e6}
 ul.tree{list-style:none;padding-left:1.1rem}ul.tree>li{margin:.15rem 0}
 .facts th{width:11rem}
-.columns{columns:2 22rem}
+.columns{columns:2 22rem;margin:.8rem 0}.columns>ul{margin:0}
+td ul,td ol{margin:0;padding-left:1.2rem}td p{margin:0 0 .3rem}
+ul.tree li{break-inside:avoid}
 figure{margin:1rem 0}figure img{max-width:100%;border:1px solid #d0d7e2}
 .question{border-left:4px solid #1f4e9a;padding:.2rem .8rem;margin:1rem 0;background:#f7f9fc}
 """
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
-_MD_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+[.)])(?=\s|$)", re.MULTILINE)
+_MD_LINE_START = re.compile(r"^(\s*)(\d*)([#>+-]|(?<=\d)[.)])(?=\s|$)", re.MULTILINE)
 _SAFE_SCHEMES = {"http", "https", "mailto"}
 
 
@@ -75,13 +77,16 @@ def md_escape(value: str) -> str:
     r"""A text made inert in Markdown: no emphasis, links, HTML, headings or lists from it.
 
     >>> md_escape("<b>*1*</b> [x](y)")
-    '&lt;b&gt;\\\\*1\\\\*&lt;/b&gt; \\\\[x\\\\](y)'
+    '&lt;b&gt;\\*1\\*&lt;/b&gt; \\[x\\](y)'
     >>> md_escape("# not a heading")
-    '\\\\# not a heading'
+    '\\# not a heading'
+    >>> md_escape("1. not a list")
+    '1\\. not a list'
     """
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     value = _MD_SPECIAL.sub(r"\\\1", value)
-    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), value)
+    # a backslash escapes punctuation only, so "1. x" becomes "1\. x"
+    return _MD_LINE_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), value)
 
 
 class MdSafe(str):

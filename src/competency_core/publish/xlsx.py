@@ -337,10 +337,21 @@ class _Workbook:
             "colour from low (light) to high (dark) levels.",
             fmt="note",
         )
-        r = s.line("Competency key", "Competency", "Domain", fmt="header", height=175)
+        # rotated headers: the row is as tall as the longest title (about 6.5 pt a character)
+        longest = max((len(o.text(role.title)) for role in roles), default=10)
+        r = s.line(
+            "Competency key",
+            "Competency",
+            "Domain",
+            fmt="header",
+            height=min(409.0, max(60.0, 6.5 * longest + 14)),
+        )
         for j, role in enumerate(roles):
             s.text(r, 3 + j, o.text(role.title), "header_rot")
-        r = s.line("", "role keys", "", fmt="header", height=95)
+        longest_key = max((len(role.key) for role in roles), default=10)
+        r = s.line(
+            "", "role keys", "", fmt="header", height=min(409.0, max(40.0, 4.4 * longest_key + 12))
+        )
         for j, role in enumerate(roles):
             s.text(r, 3 + j, role.key, "key_small")
         s.ws.freeze_panes(MATRIX_HEADER_ROWS, 3)

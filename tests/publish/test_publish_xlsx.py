@@ -1,0 +1,224 @@
+"""The workbook: sheets, the role x competency matrix read back, strings never formulas, memory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from hypothesis import given, settings
+
+import competency_core as cc
+from competency_core.publish import write_workbook
+from competency_core.publish import xlsx as xlsx_module
+from competency_core.publish.outline import ModelOutline
+from competency_core.publish.xlsx import (
+    DICTIONARY_SHEET,
+    MATRIX_HEADER_ROWS,
+    MATRIX_SHEET,
+)
+from competency_core.publish.xlsx_gaps import GAPS_SHEET
+from competency_core.testing.strategies import competency_models
+
+ON = dt.date(2026, 6, 1)
+DANGEROUS = ("=1+1", "+SUM(A1:A2)", "-2+3", "@SUM(A1)", '=HYPERLINK("http://evil.example","x")')
+
+
+def read_matrix(path: Path) -> tuple[list[str], dict[tuple[str, str], tuple[int, bool]]]:
+    """The matrix sheet as (competency keys in row order, {(competency, role): (level, bold)})."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[MATRIX_SHEET]
+    role_keys = [
+        str(ws.cell(MATRIX_HEADER_ROWS, col).value)
+        for col in range(4, ws.max_column + 1)
+        if ws.cell(MATRIX_HEADER_ROWS, col).value is not None
+    ]
+    keys: list[str] = []
+    cells: dict[tuple[str, str], tuple[int, bool]] = {}
+    for row in range(MATRIX_HEADER_ROWS + 1, ws.max_row + 1):
+        key = ws.cell(row, 1).value
+        if key is None:
+            continue
+        keys.append(str(key))
+        for j, role in enumerate(role_keys):
+            cell = ws.cell(row, 4 + j)
+            if cell.value is not None:
+                assert cell.data_type == "n", (row, role, cell.value)
+                cells[str(key), role] = (int(cell.value), bool(cell.font.b))
+    return keys, cells
+
+
+def expected_matrix(
+    model: cc.CompetencyModel,
+) -> tuple[list[str], dict[tuple[str, str], tuple[int, bool]]]:
+    order = [e.competency.key for e in ModelOutline(model).entries]
+    cells = {
+        (q.competency, r.key): (q.level, q.essential) for r in model.roles for q in r.requirements
+    }
+    return order, cells
+
+
+def sheet_xml(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as z:
+        return {
+            n: z.read(n).decode("utf-8")
+            for n in z.namelist()
+            if n.startswith("xl/worksheets/sheet")
+        }
+
+
+# -- the example ----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def example_workbook(
+    se_model: cc.CompetencyModel, se_people: cc.Workforce, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Any]:
+    path = tmp_path_factory.mktemp("xlsx") / "example.xlsx"
+    summary = write_workbook(se_model, path, workforce=se_people, on=ON)
+    return path, summary
+
+
+def test_example_workbook_has_every_sheet(
+    se_model: cc.CompetencyModel, se_people: cc.Workforce, example_workbook: tuple[Path, Any]
+) -> None:
+    path, summary = example_workbook
+    assert not summary.constant_memory
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == summary.sheets
+    assert wb.sheetnames[:5] == ["Cover", "Competencies", "Scales", "Matrix", "Assessment guide"]
+    assert set(summary.role_sheets) == {r.key for r in se_model.roles}
+    for role in se_model.roles:
+        ws = wb[summary.role_sheets[role.key]]
+        text = {str(c.value) for row in ws.iter_rows() for c in row if c.value is not None}
+        assert se_model.text(role.title) in " ".join(text)
+        assert {q.competency for q in role.requirements} <= text
+    assert GAPS_SHEET in wb.sheetnames
+    assert set(summary.person_sheets) == {p.key for p in se_people.people if p.role}
+    cover = [c.value for row in wb["Cover"].iter_rows() for c in row if c.value is not None]
+    assert se_model.version in cover
+    assert "Approvals" in cover
+    assert "Changelog" in cover
+    # the dictionary: one row per competency with its definition
+    dictionary = wb[DICTIONARY_SHEET]
+    keys = {c.value for c in dictionary["A"]}
+    assert {c.key for c in se_model.competencies} <= keys
+
+
+def test_matrix_matches_the_model(
+    se_model: cc.CompetencyModel, example_workbook: tuple[Path, Any]
+) -> None:
+    path, _ = example_workbook
+    assert read_matrix(path) == expected_matrix(se_model)
+    ws = openpyxl.load_workbook(path)[MATRIX_SHEET]
+    assert ws.freeze_panes == f"D{MATRIX_HEADER_ROWS + 1}"
+    (rule,) = [r for rng in ws.conditional_formatting for r in rng.rules]
+    assert rule.type == "colorScale"
+    assert len(rule.colorScale.color) == 3
+
+
+@settings(max_examples=10, deadline=None)
+@given(model=competency_models(n_roles=(1, 4)))
+def test_matrix_matches_generated_models(model: cc.CompetencyModel) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "m.xlsx"
+        write_workbook(model, path)
+        assert read_matrix(path) == expected_matrix(model)
+
+
+def test_gap_sheets_have_charts(example_workbook: tuple[Path, Any]) -> None:
+    path, summary = example_workbook
+    with zipfile.ZipFile(path) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        kinds = {re.search(r"<c:(radar|bar)Chart>", z.read(n).decode()) is not None for n in charts}
+    # one chart per person sheet and one on the team sheet
+    assert len(charts) >= len(summary.person_sheets)
+    assert kinds == {True}
+
+
+# -- strings stay strings -------------------------------------------------------------------------
+def hostile(model: cc.CompetencyModel) -> cc.CompetencyModel:
+    """The model with competency names, definitions and a role title that look like formulas."""
+    comps = tuple(
+        c.model_copy(
+            update={
+                "name": cc.text(DANGEROUS[i % len(DANGEROUS)]),
+                "definition": cc.text(DANGEROUS[(i + 1) % len(DANGEROUS)]),
+                "tags": (DANGEROUS[(i + 2) % len(DANGEROUS)],),
+            }
+        )
+        for i, c in enumerate(model.competencies)
+    )
+    roles = (model.roles[0].model_copy(update={"title": cc.text("=cmd|' /C calc'!A0")}),)
+    return model.model_copy(update={"competencies": comps, "roles": roles + model.roles[1:]})
+
+
+@pytest.mark.parametrize("constant_memory", [False, True])
+def test_formula_like_texts_are_written_as_strings(
+    se_model: cc.CompetencyModel, tmp_path: Path, constant_memory: bool
+) -> None:
+    model = hostile(se_model)
+    path = tmp_path / "hostile.xlsx"
+    write_workbook(model, path, constant_memory=constant_memory)
+    for name, xml in sheet_xml(path).items():
+        assert "<f>" not in xml, f"{name} has a formula"
+    wb = openpyxl.load_workbook(path)
+    found: dict[str, str] = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value in (*DANGEROUS, "=cmd|' /C calc'!A0"):
+                    found[cell.value] = cell.data_type
+    assert set(found) == {*DANGEROUS, "=cmd|' /C calc'!A0"}
+    assert set(found.values()) == {"s"}
+
+
+# -- constant memory -------------------------------------------------------------------------------
+def values(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    wb = openpyxl.load_workbook(path, read_only=True)
+    return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+
+
+def test_constant_memory_writes_the_same_cells(
+    se_model: cc.CompetencyModel, tmp_path: Path
+) -> None:
+    normal = write_workbook(se_model, tmp_path / "normal.xlsx")
+    streamed = write_workbook(se_model, tmp_path / "streamed.xlsx", constant_memory=True)
+    assert streamed.constant_memory
+    assert normal.sheets == streamed.sheets
+    assert values(normal.path) == values(streamed.path)
+    # constant-memory mode writes strings inline, the normal mode through the shared table
+    assert any('t="inlineStr"' in x for x in sheet_xml(streamed.path).values())
+    assert not any('t="inlineStr"' in x for x in sheet_xml(normal.path).values())
+    # row heights set for wrapped texts survive the streaming (rows are flushed in order)
+    normal_ws = openpyxl.load_workbook(normal.path)[DICTIONARY_SHEET]
+    streamed_ws = openpyxl.load_workbook(streamed.path)[DICTIONARY_SHEET]
+    heights = {r: d.height for r, d in normal_ws.row_dimensions.items() if d.height}
+    assert heights
+    assert heights == {r: d.height for r, d in streamed_ws.row_dimensions.items() if d.height}
+
+
+def test_large_models_switch_to_constant_memory(
+    se_model: cc.CompetencyModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cells = len(se_model.competencies) * len(se_model.roles)
+    monkeypatch.setattr(xlsx_module, "CONSTANT_MEMORY_CELLS", cells - 1)
+    assert write_workbook(se_model, tmp_path / "big.xlsx").constant_memory
+    monkeypatch.setattr(xlsx_module, "CONSTANT_MEMORY_CELLS", cells)
+    assert not write_workbook(se_model, tmp_path / "small.xlsx").constant_memory
+
+
+def test_a_failed_write_leaves_no_file(
+    se_model: cc.CompetencyModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(xlsx_module._Workbook, "write_guide", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_workbook(se_model, tmp_path / "out.xlsx")
+    assert list(tmp_path.iterdir()) == []
