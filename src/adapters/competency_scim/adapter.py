@@ -145,6 +145,7 @@ class ScimAdapter(Adapter[ScimSettings]):
         self._users: dict[str, dict[str, Any]] = {}  # person key -> user (managed parts)
         self._fresh = False
         self._extension: bool | None = None
+        self._mapper: RoleMapper | None = None
 
     @property
     def target(self) -> str:
@@ -170,7 +171,12 @@ class ScimAdapter(Adapter[ScimSettings]):
 
     # -- people: who is who ------------------------------------------------------------
     def mapper(self) -> RoleMapper:
-        """The role mapper of the settings (a mapping file, else ``role_titles``)."""
+        """The role mapper of the settings (a mapping file, else ``role_titles``), read once."""
+        if self._mapper is None:
+            self._mapper = self._make_mapper()
+        return self._mapper
+
+    def _make_mapper(self) -> RoleMapper:
         s = self.settings
         if s.mapping_file is not None:
             mapping = RoleMapping.load(s.mapping_file)

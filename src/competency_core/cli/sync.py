@@ -535,4 +535,7 @@ def _demo_people(ctx: DemoContext) -> None:
     ctx.record("people CSV", Path(adapter.target) / "people.csv")
 
 
+# The SCIM client's demo step (81) lives in its own module, registered with these.
+from competency_core.cli import scim_outbound  # noqa: E402, F401
+
 __all__ = ["adapters", "apply_cmd", "parse_settings", "plan_cmd", "pull_cmd", "sync_app"]
