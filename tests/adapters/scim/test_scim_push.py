@@ -292,6 +292,26 @@ def test_provisioned_users_and_extension_attributes(tenants: ScimServer) -> None
         assert engine(adapter(url, **settings)).plan_ratings(rated).is_empty
 
 
+def test_provisioning_adopts_an_existing_user_of_the_same_name(tenants: ScimServer) -> None:
+    url = new_tenant(tenants)
+    (existing,) = tenants.add_users([{"userName": "ada", "displayName": "A. L."}], base=url)
+    ada = Person(key="ada", name="Ada Lovelace", role="engineer")
+    e = engine(adapter(url, provision_users=True))
+    plan = e.plan_people([ada])
+    assert {(c.kind, c.action) for c in plan.changes} == {
+        ("user", Action.CREATE),
+        ("role-group", Action.CREATE),
+    }
+    report = e.apply(plan)
+    assert report.ok, report.failed
+    with tenants.session() as s:
+        (user,) = s.get(url + "/Users").json()["Resources"]
+    assert user["id"] == existing["id"]
+    assert user["displayName"] == "Ada Lovelace"
+    assert user["externalId"] == "competency-core:person:ada"
+    assert engine(adapter(url, provision_users=True)).plan_people([ada]).is_empty
+
+
 def test_extension_not_announced_is_a_warning(tenants: ScimServer) -> None:
     url = new_tenant(tenants, 2)
     plan = engine(adapter(url, write_attributes=True)).plan_people(people(2))
