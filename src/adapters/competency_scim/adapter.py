@@ -166,8 +166,13 @@ class ScimAdapter(Adapter[ScimSettings]):
                 paging=s.paging,
                 token_hint="the token setting, --token-env or COMPETENCY_SCIM_TOKEN",
             )
-            self._client.on_fallback = self.notes.append
+            self._client.on_fallback = self._fell_back
         return self._client
+
+    def _fell_back(self, message: str) -> None:
+        """A filter was refused: tell the pull's summary and the next plan."""
+        self.notes.append(message)
+        self.warn(message)
 
     # -- people: who is who ------------------------------------------------------------
     def mapper(self) -> RoleMapper:

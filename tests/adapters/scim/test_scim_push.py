@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from servers import EXTENSION, STRICT_CONFIG, ScimServer, fail_times, sample_users
+from servers import EXTENSION, STRICT_CONFIG, ScimServer, fail_times, refuse_filter, sample_users
 
 from competency_core.people import LearningAssignment, Person
 from competency_core.plugins import PluginRegistry, plugin_registry
@@ -190,6 +190,21 @@ def test_nothing_deleted_unless_pruned_and_foreign_groups_untouched(tenants: Sci
     assert set(groups) == {"Everyone (made by the IdP)", "Role: engineer", "Role: analyst"}
     assert not groups["Role: engineer"].get("members")
     assert groups["Everyone (made by the IdP)"]["id"] == foreign["id"]
+
+
+def test_refused_group_filter_is_done_on_the_client(strict_tenants: ScimServer) -> None:
+    url = new_tenant(strict_tenants, 6)
+    strict_tenants.add_group("Someone else's", [], base=url)
+    strict_tenants.faults.faults.append(refuse_filter("externalId"))
+    try:
+        e = engine(adapter(url))
+        assert e.apply(e.plan_people(people(6))).ok
+        again = engine(adapter(url)).plan_people(people(6))
+    finally:
+        strict_tenants.faults.faults.clear()
+    assert again.is_empty, again.render()
+    assert any("filtering on the client" in w for w in again.warnings)
+    assert {c.key for c in again.changes} == {"engineer", "analyst"}
 
 
 def test_learning_groups(tenants: ScimServer) -> None:
