@@ -73,6 +73,7 @@ class MoodleAdapter(Adapter[MoodleSettings]):
             session=session,
             timeout=(10.0, settings.timeout),
             retries=settings.retries,
+            backoff=settings.backoff,
         )
         self.directory = Directory(self.client, settings.user_field, settings.course_field)
         self.hints = Hints()
@@ -121,6 +122,7 @@ class MoodleAdapter(Adapter[MoodleSettings]):
 
     def prepare(self, plan: Plan) -> None:
         """Learn from a saved plan which people to read (a new process applying it)."""
+        self.model_push.learn(plan)
         for change in plan.changes:
             user = (change.data or {}).get("user")
             if change.kind in _LEARNING_KINDS | {RATING} and user:

@@ -29,6 +29,8 @@ FUNCTION_TYPES: dict[str, FunctionType] = {
     "core_competency_update_competency": "write",
     "core_competency_delete_competency": "write",
     "core_competency_set_parent_competency": "write",
+    "core_competency_move_up_competency": "write",
+    "core_competency_move_down_competency": "write",
     "core_competency_add_related_competency": "write",
     "core_competency_remove_related_competency": "write",
     "core_competency_count_courses_using_competency": "read",
@@ -79,6 +81,8 @@ _MODEL = (
     "core_competency_create_competency",
     "core_competency_update_competency",
     "core_competency_set_parent_competency",
+    "core_competency_move_up_competency",
+    "core_competency_move_down_competency",
     "core_competency_add_related_competency",
 )
 _MODEL_LEARNING = (

@@ -29,7 +29,15 @@ from pydantic import JsonValue
 
 from competency_core.errors import SyncError
 from competency_core.model import CompetencyModel
-from competency_core.sync import Change, LocalObject, ObjectRef, RemoteIds, RemoteObject
+from competency_core.sync import (
+    Capability,
+    Change,
+    LocalObject,
+    ObjectRef,
+    Plan,
+    RemoteIds,
+    RemoteObject,
+)
 from competency_moodle.client import MoodleClient
 from competency_moodle.directory import Directory, course_ref, not_found_note
 from competency_moodle.errors import MoodleAccessError, MoodleWebServiceError
@@ -105,6 +113,7 @@ class ModelPush:
         self.templates: dict[str, dict[str, Any]] = {}
         self.template_members: dict[str, set[int]] = {}
         self.remote_rules: dict[str, JsonValue] = {}
+        self.wanted_pairs: set[frozenset[str]] = set()
         self._scale_items: list[str] | None = None
 
     # -- the scale ---------------------------------------------------------------------
@@ -226,22 +235,31 @@ class ModelPush:
                 depth[key] = 0 if parent is None or parent not in parents else 1 + level(parent)
             return depth[key]
 
-        pairs = {
-            (min(c.key, r), max(c.key, r))
-            for c in model.competencies
-            for r in c.related
-            if r in keys and r != c.key
-        }
-        owned: dict[str, list[str]] = {}
-        for low, high in pairs:
-            owned.setdefault(high, []).append(low)
         index = {c.key: i for i, c in enumerate(model.competencies)}
-        for comp in sorted(model.competencies, key=lambda c: (level(c.key), index[c.key])):
+        ordered = sorted(model.competencies, key=lambda c: (level(c.key), index[c.key]))
+        position = {c.key: i for i, c in enumerate(ordered)}
+        # a related pair belongs to the competency created later (no dependency cycles)
+        owned: dict[str, set[str]] = {}
+        for c in model.competencies:
+            for r in c.related:
+                if r in keys and r != c.key:
+                    first, later = sorted((c.key, r), key=position.__getitem__)
+                    owned.setdefault(later, set()).add(first)
+        self.wanted_pairs = {frozenset((a, b)) for b, firsts in owned.items() for a in firsts}
+        previous: dict[str | None, str] = {}
+        after: dict[str, str | None] = {}
+        for comp in model.competencies:  # siblings keep the model's order
+            after[comp.key] = previous.get(comp.parent)
+            previous[comp.parent] = comp.key
+        for comp in ordered:
             related = sorted(owned.get(comp.key, []))
             deps = [fw_ref]
             if comp.parent:
                 deps.append(_ref(COMPETENCY, comp.parent))
+            if after[comp.key]:
+                deps.append(_ref(COMPETENCY, str(after[comp.key])))
             deps += [_ref(COMPETENCY, r) for r in related]
+            deps = list(dict.fromkeys(deps))  # the engine runs a change once per listed dependency
             out.append(
                 LocalObject(
                     kind=COMPETENCY,
@@ -250,6 +268,7 @@ class ModelPush:
                         "shortname": shortname(model.text(comp.name)),
                         "description": competency_description(model, comp),
                         "parent": comp.parent,
+                        "after": after[comp.key],
                         "scaleid": sid,
                         "scaleconfiguration": _json(maps[comp.scale].configuration(sid)),
                         "related": list(related),
@@ -356,6 +375,7 @@ class ModelPush:
         self.by_idnumber = {str(c["idnumber"]): c for c in comps}
         children: dict[str, list[str]] = {}
         rules: dict[str, str] = {}
+        known = self._local_competencies()
         for c in comps:
             body, marks = split_marker(c.get("description"))
             parent = self.by_id.get(_int(c.get("parentid")))
@@ -377,6 +397,7 @@ class ModelPush:
                     "shortname": str(c.get("shortname", "")),
                     "description": body,
                     "parent": parent_key,
+                    "after": self._previous(c, known),
                     "scaleid": _int(own) if own else fw_scale,
                     "scaleconfiguration": _parse_config(c.get("scaleconfiguration"))
                     if own
@@ -386,10 +407,14 @@ class ModelPush:
                 depends_on=tuple(deps),
             )
         self._warn_in_use(comps)
-        self.remote_rules = {
-            p: {"outcome": rules.get(p, "none"), "children": json_names(kids)}
-            for p, kids in sorted(children.items())
-        }
+        self.remote_rules = {}
+        for p, kids in sorted(children.items()):
+            mine = [k for k in kids if known is None or k in known]
+            if mine and (known is None or p in known):
+                self.remote_rules[p] = {
+                    "outcome": rules.get(p, "none"),
+                    "children": json_names(mine),
+                }
         yield RemoteObject(
             kind=RULES,
             key=key,
@@ -529,6 +554,7 @@ class ModelPush:
             )
             self.by_id[int(rec["id"])] = rec
             self.by_idnumber[change.key] = rec
+            self._order(rec, _opt(data.get("after")))
             related = _strs(data.get("related"))
             if related:
                 self._relate(int(rec["id"]), related, [], ids)
@@ -666,7 +692,70 @@ class ModelPush:
             self.framework = fw
         return _parse_config(fw.get("scaleconfiguration"))
 
-    def _relate(self, cid: int, add: list[str], remove: list[str], ids: RemoteIds) -> None:
+    def learn(self, plan: Plan) -> None:
+        """Note what a saved plan pushes: its competencies and the related pairs it wants.
+
+        A new process applying a saved plan then reads Moodle as the planning one did,
+        and a related pair changing owner is not removed.
+        """
+        if plan.scope.operation is not Capability.PUSH_MODEL or self.local is not None:
+            return
+        self.local = {c.ref for c in plan.changes if c.data is not None}
+        for change in plan.changes:
+            if change.kind == COMPETENCY and change.data:
+                for other in _strs(change.data.get("related")):
+                    self.wanted_pairs.add(frozenset((change.key, other)))
+
+    def _siblings(self, rec: dict[str, Any], known: set[str] | None) -> list[dict[str, Any]]:
+        """The competency's siblings (itself included) in Moodle's order, ours only."""
+        parent = _int(rec.get("parentid"))
+        sibs = [
+            c
+            for c in self.by_id.values()
+            if _int(c.get("parentid")) == parent
+            and (known is None or str(c["idnumber"]) in known or c is rec)
+        ]
+        return sorted(sibs, key=lambda c: (_int(c.get("sortorder")), _int(c.get("id"))))
+
+    def _previous(self, rec: dict[str, Any], known: set[str] | None) -> str | None:
+        sibs = self._siblings(rec, known)
+        i = next(i for i, c in enumerate(sibs) if c is rec)
+        return str(sibs[i - 1]["idnumber"]) if i else None
+
+    def _order(self, rec: dict[str, Any], after: str | None) -> None:
+        """Move the competency among its siblings until it follows ``after`` (None: first).
+
+        Moodle makes a new competency the last sibling and has no call that sets a place,
+        only ``move_up_competency`` / ``move_down_competency`` (one step each).
+        """
+        known = self._local_competencies()
+        for _ in range(2 * len(self.by_id) + 2):
+            mine = self._siblings(rec, known)
+            i = next(i for i, c in enumerate(mine) if c is rec)
+            prev = str(mine[i - 1]["idnumber"]) if i else None
+            if prev == after:
+                return
+            above = after is None or after in {str(c["idnumber"]) for c in mine[:i]}
+            everyone = self._siblings(rec, None)
+            j = next(j for j, c in enumerate(everyone) if c is rec)
+            k = j - 1 if above else j + 1
+            if not 0 <= k < len(everyone):
+                break
+            function = "up" if above else "down"
+            self.client.call(f"core_competency_move_{function}_competency", {"id": int(rec["id"])})
+            for n, c in enumerate(everyone):  # as Moodle: renumber, then swap with the neighbour
+                c["sortorder"] = n
+            rec["sortorder"], everyone[k]["sortorder"] = k, j
+        raise SyncError(f"cannot put the competency {rec['idnumber']} after {after}")
+
+    def _local_competencies(self) -> set[str] | None:
+        if self.local is None:
+            return None
+        return {ref.key for ref in self.local if ref.kind == COMPETENCY}
+
+    def _relate(
+        self, cid: int, add: list[str], remove: list[str], ids: RemoteIds, key: str = ""
+    ) -> None:
         for other in add:
             self.client.call(
                 "core_competency_add_related_competency",
@@ -674,7 +763,7 @@ class ModelPush:
             )
         for other in remove:
             oid = ids.get(_ref(COMPETENCY, other))
-            if oid is not None:
+            if oid is not None and frozenset((key, other)) not in self.wanted_pairs:
                 self.client.call(
                     "core_competency_remove_related_competency",
                     {"competencyid": cid, "relatedcompetencyid": int(oid)},
@@ -693,7 +782,8 @@ class ModelPush:
                 "core_competency_set_parent_competency",
                 {"competencyid": cid, "parentid": want_parent},
             )
-            rec["parentid"] = want_parent
+            rec["parentid"], rec["sortorder"] = want_parent, len(self.by_id)  # the last child
+        self._order(rec, _opt(data.get("after")))
         have = sorted(marks.get("related", []))
         want = _strs(data.get("related"))
         self._relate(
@@ -834,6 +924,10 @@ def json_names(values: Iterable[str]) -> list[JsonValue]:
     out: list[JsonValue] = []
     out.extend(sorted(values))
     return out
+
+
+def _opt(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _strs(value: Any) -> list[str]:

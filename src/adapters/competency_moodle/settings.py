@@ -87,6 +87,9 @@ class MoodleSettings(AdapterSettings):
     )
     timeout: float = Field(default=60.0, gt=0, description="Seconds to wait for an answer.")
     retries: int = Field(default=3, ge=0, description="Retries of read calls that failed.")
+    backoff: float = Field(
+        default=0.5, ge=0, description="Seconds before the first retry (doubling after)."
+    )
     check_site: bool = Field(default=True, description="Check the site before syncing.")
 
     @field_validator("url")

@@ -338,6 +338,40 @@ def set_parent(call: Call, p: dict[str, Any]) -> bool:
     return True
 
 
+def _move(site: Site, cid: int, step: int) -> bool:
+    """Swap a competency with its neighbouring sibling (siblings renumbered first)."""
+    comp = site.competency(cid)
+    sibs = sorted(
+        (
+            c
+            for c in site.competencies.values()
+            if c["parentid"] == comp["parentid"]
+            and c["competencyframeworkid"] == comp["competencyframeworkid"]
+        ),
+        key=lambda c: (c["sortorder"], c["id"]),
+    )
+    for n, c in enumerate(sibs):
+        c["sortorder"] = n
+    j = sibs.index(comp)
+    k = j + step
+    if not 0 <= k < len(sibs):
+        return False
+    comp["sortorder"], sibs[k]["sortorder"] = k, j
+    return True
+
+
+@handles("core_competency_move_up_competency")
+def move_up(call: Call, p: dict[str, Any]) -> bool:
+    """Move a competency one place up among its siblings (false when it is first)."""
+    return _move(call.site, p["id"], -1)
+
+
+@handles("core_competency_move_down_competency")
+def move_down(call: Call, p: dict[str, Any]) -> bool:
+    """Move a competency one place down among its siblings (false when it is last)."""
+    return _move(call.site, p["id"], 1)
+
+
 @handles("core_competency_delete_competency")
 def delete_competency(call: Call, p: dict[str, Any]) -> bool:
     """Delete a competency and its descendants; false when any of them is in use."""

@@ -1,0 +1,55 @@
+"""The Moodle adapter under the adapter contract: a fresh emulated site per adapter."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from competency_core.testing import AdapterContract
+from competency_moodle import MoodleAdapter
+from competency_moodle.emulator import Contract, MoodleEmulator, find_contract
+
+REPO = Path(__file__).resolve().parents[3]
+TOKEN = "contract-token-5b1e0c"
+
+ITEMS = ["Not yet", "Beginning", "Developing", "Capable", "Strong", "Expert", "Master"]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _emulator() -> Iterator[MoodleEmulator]:
+    path = find_contract(REPO)
+    if path is None:
+        pytest.skip("the shared Moodle contract ../shared/moodle/ws_contract.json is absent")
+    with MoodleEmulator(Contract.load(path)) as moodle:
+        moodle.add_token(TOKEN)
+        TestMoodleAdapter.emulator = moodle
+        yield moodle
+        TestMoodleAdapter.emulator = None
+
+
+class TestMoodleAdapter(AdapterContract):
+    """Every contract property, against the emulator (7-item scale, levels spread)."""
+
+    emulator: ClassVar[MoodleEmulator | None] = None
+    _names = itertools.count(1)
+
+    def make_adapter(self) -> MoodleAdapter:
+        moodle = TestMoodleAdapter.emulator
+        assert moodle is not None
+        name = f"site{next(self._names)}"
+        site = moodle.add_site(name)
+        scale = site.add_scale("Contract scale", ITEMS)
+        return MoodleAdapter.configure(
+            {
+                "url": moodle.site_url(name),
+                "token": TOKEN,
+                "scale_id": scale,
+                "scale_fit": "spread",
+                "parent_rule": "complete",
+            },
+            env={},
+        )

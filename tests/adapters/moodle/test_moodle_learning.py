@@ -1,0 +1,179 @@
+"""Learning and ratings against the emulator: plans, cohorts, enrolments, grades both ways."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from moodle_scenario import TOKEN, Seeded, adapter, engine, make_model, seed, workforce
+
+from competency_core.people import RaterType
+from competency_moodle import MoodleAdapter, MoodleWebServiceError
+from competency_moodle.client import MoodleClient
+from competency_moodle.emulator import MoodleEmulator
+
+
+@pytest.fixture
+def moodle(contract: Any) -> Any:
+    with MoodleEmulator(contract) as emulator:
+        emulator.add_token(TOKEN)
+        yield emulator
+
+
+def _pushed(moodle: MoodleEmulator, **settings: Any) -> tuple[Seeded, MoodleAdapter]:
+    seeded = seed(moodle)
+    a = adapter(seeded, **settings)
+    e = engine(a)
+    assert e.apply(e.plan_model(make_model())).ok
+    wf = workforce()
+    a.use_workforce(wf.people, make_model())
+    return seeded, a
+
+
+def test_individual_plans_and_enrolments_with_people_not_found(moodle: MoodleEmulator) -> None:
+    seeded, a = _pushed(moodle)
+    e = engine(a)
+    wf = workforce()
+    plan = e.plan_assignments(wf.assignments)
+    [missing] = [w for w in plan.warnings if "person(s) not found" in w]
+    assert "zed" in missing  # said once, with everyone not found
+    assert {(c.kind, c.key) for c in plan.pending} == {
+        ("plan", "ada|engineer"),
+        ("plan", "bob|engineer"),
+        ("enrolment", "ada|CC-101"),
+        ("enrolment", "bob|CC-101"),
+    }
+    report = e.apply(plan)
+    assert report.ok, report.failed
+    snap = seeded.site.snapshot()
+    # individual plans (no template), active, with the template's competencies
+    assert snap["plans"] == [
+        ("ada", "Engineer", 1, ("coding", "design")),
+        ("bob", "Engineer", 1, ("coding", "design")),
+    ]
+    assert all(p["templateid"] is None for p in seeded.site.plans.values())
+    assert snap["enrolments"] == [("Clean code", "ada", 5), ("Clean code", "bob", 5)]
+    moodle.reset_calls()
+    again = e.plan_assignments(wf.assignments)
+    # plans are read back; enrolments cannot be listed, so they are planned again (harmless)
+    assert {c.kind for c in again.pending} == {"enrolment"}
+    assert any("always planned" in w for w in again.warnings)
+    assert moodle.write_calls() == []
+    assert e.apply(again).ok
+    assert seeded.site.snapshot()["enrolments"] == snap["enrolments"]
+
+
+def test_moodle_refuses_a_template_based_plan_so_the_adapter_never_asks(
+    moodle: MoodleEmulator,
+) -> None:
+    seeded, a = _pushed(moodle)
+    [template] = seeded.site.templates
+    user = next(u for u in seeded.site.users.values() if u["username"] == "ada")
+    with (
+        MoodleClient(seeded.url, TOKEN) as client,
+        pytest.raises(MoodleWebServiceError, match="create_plan_from_template"),
+    ):
+        client.call(
+            "core_competency_create_plan",
+            {"plan": {"name": "X", "userid": user["id"], "templateid": template, "status": 1}},
+        )
+    e = engine(a)
+    assert e.apply(e.plan_assignments(workforce().assignments)).ok
+    made = [c.params["plan"] for c in moodle.calls if c.function == "core_competency_create_plan"]
+    assert len(made) == 3  # the refused call above, then one per person found
+    assert [str(p["status"]) for p in made[1:]] == ["1", "1"]
+    assert ["templateid" in p for p in made] == [True, False, False]
+
+
+def test_cohort_plans_come_from_moodle_itself(moodle: MoodleEmulator) -> None:
+    seeded, a = _pushed(moodle, plans="cohort", cohorts={"engineer": "eng-cohort"})
+    [template] = seeded.site.templates
+    cohort = seeded.site.add_cohort("Engineers", "eng-cohort")
+    seeded.site.link_template_cohort(template, cohort)  # done by an admin in Moodle
+    e = engine(a)
+    plan = e.plan_assignments(())
+    assert {(c.kind, c.key) for c in plan.pending} == {
+        ("cohort-member", "ada|engineer"),
+        ("cohort-member", "bob|engineer"),
+    }
+    assert e.apply(plan).ok
+    assert e.plan_assignments(()).is_empty
+    assert seeded.site.sync_template_cohorts() == 2  # Moodle's hourly task
+    assert [(p[0], p[1]) for p in seeded.site.snapshot()["plans"]] == [
+        ("ada", "Engineer"),
+        ("bob", "Engineer"),
+    ]
+    assert all(p["templateid"] == template for p in seeded.site.plans.values())
+
+
+def test_a_role_without_a_cohort_is_reported(moodle: MoodleEmulator) -> None:
+    _, a = _pushed(moodle, plans="cohort")
+    plan = engine(a).plan_assignments(())
+    assert plan.is_empty
+    assert any("no cohort is set for the role(s) engineer" in w for w in plan.warnings)
+
+
+def test_users_matched_by_email(moodle: MoodleEmulator) -> None:
+    _, a = _pushed(moodle, user_field="email")
+    e = engine(a)
+    plan = e.plan_assignments(())
+    assert {c.key for c in plan.pending} == {"ada|engineer", "bob|engineer"}
+    assert {c.data["user"] for c in plan.pending if c.data} == {
+        "ada@example.org",
+        "bob@example.org",
+    }
+
+
+def test_ratings_pushed_as_grades_then_pulled_back(moodle: MoodleEmulator) -> None:
+    seeded, a = _pushed(moodle)
+    e = engine(a)
+    wf = workforce()
+    assert e.apply(e.plan_assignments(())).ok  # plans: Moodle shows ratings through them
+    plan = e.plan_ratings(wf.assessments)
+    # the latest rating per person and competency; levels are items 1-4 by name
+    assert {(c.key, c.data["grade"]) for c in plan.pending if c.data} == {
+        ("ada|coding", 4),
+        ("ada|design", 2),
+        ("bob|coding", 1),
+    }
+    assert e.apply(plan).ok
+    assert seeded.site.snapshot()["ratings"] == [
+        ("ada", "coding", 4),
+        ("ada", "design", 2),
+        ("bob", "coding", 1),
+    ]
+    moodle.reset_calls()
+    assert e.plan_ratings(wf.assessments).is_empty
+    assert moodle.write_calls() == []
+    pulled = sorted(a.pull_ratings(), key=lambda x: (x.person, x.competency))
+    assert [(x.person, x.competency, x.level) for x in pulled] == [
+        ("ada", "coding", 4),
+        ("ada", "design", 2),
+        ("bob", "coding", 1),
+    ]
+    assert pulled[0].rater == "admin"
+    assert pulled[0].rater_type is RaterType.MANAGER
+    assert pulled[0].date == dt.datetime.now(dt.UTC).date()
+    assert [p.path for p in a.skipped] == ["zed"]
+
+
+def test_ratings_outside_plans_are_said_to_be_graded_again(moodle: MoodleEmulator) -> None:
+    _, a = _pushed(moodle)
+    e = engine(a)
+    plan = e.plan_ratings(workforce().assessments)  # nobody has a plan yet
+    assert any("outside the person's plans" in w for w in plan.warnings)
+    assert e.apply(plan).ok
+    assert len(e.plan_ratings(workforce().assessments).pending) == 3
+
+
+def test_pull_needs_to_know_whom(moodle: MoodleEmulator) -> None:
+    seeded = seed(moodle)
+    a = adapter(seeded)
+    e = engine(a)
+    assert e.apply(e.plan_model(make_model())).ok
+    with pytest.raises(Exception, match="name the people"):
+        list(a.pull_ratings())
+    named = adapter(seeded, users=["ada"])
+    named.use_workforce(model=make_model())
+    assert list(named.pull_ratings()) == []
