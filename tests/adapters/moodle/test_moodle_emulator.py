@@ -118,7 +118,7 @@ def test_unknown_function_and_not_emulated(moodle: MoodleEmulator, client: Moodl
         "invalidrecord",
     )
     with pytest.raises(MoodleWebServiceError, match="does not implement"):
-        client.call("core_competency_move_up_competency", {"id": 1})
+        client.call("core_competency_template_viewed", {"id": 1})
 
 
 def test_framework_rules(moodle: MoodleEmulator, client: MoodleClient) -> None:
@@ -333,3 +333,19 @@ def test_hosted_sites_are_independent(moodle: MoodleEmulator) -> None:
     assert moodle.calls[-1].site == "second"
     with pytest.raises(ValueError, match="taken"):
         moodle.add_site("second")
+
+
+def test_move_up_and_down_swap_siblings(moodle: MoodleEmulator, client: MoodleClient) -> None:
+    fid = _framework(client, _scale(moodle))
+    a, b, c = (_competency(client, fid, k) for k in ("a", "b", "c"))
+
+    def order() -> list[str]:
+        comps = sorted(moodle.site.competencies.values(), key=lambda x: x["sortorder"])
+        return [x["idnumber"] for x in comps]
+
+    assert client.call("core_competency_move_up_competency", {"id": c}) is True
+    assert order() == ["a", "c", "b"]
+    assert client.call("core_competency_move_up_competency", {"id": a}) is False
+    assert client.call("core_competency_move_down_competency", {"id": a}) is True
+    assert order() == ["c", "a", "b"]
+    assert client.call("core_competency_move_down_competency", {"id": b}) is False
