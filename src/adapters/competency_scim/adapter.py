@@ -202,8 +202,11 @@ class ScimAdapter(Adapter[ScimSettings]):
         own = push.key_from_external_id(self.settings.prefix, push.USER, user.get("externalId"))
         return own or mapper.key_for(ScimUser(user))
 
-    def _index_users(self) -> None:
-        """Read every user once: person key <-> id, and the managed attributes."""
+    def _index_users(self, *, planning: bool = False) -> None:
+        """Read every user: person key <-> id, and the managed attributes.
+
+        ``planning``: note users left out in the plan being made.
+        """
         mapper = self.mapper()
         self._ids.clear()
         self._keys.clear()
@@ -228,7 +231,7 @@ class ScimAdapter(Adapter[ScimSettings]):
             if self.settings.write_attributes:
                 kept["attributes"] = push.attribute_data_of(user, self.settings.extension_schema)
             self._users[key] = kept
-        if clashes:
+        if clashes and planning:
             self.warn(
                 f"{len(clashes)} user(s) share a person key with another user and are left "
                 f"out: {', '.join(sorted(clashes)[:10])}"
@@ -284,7 +287,7 @@ class ScimAdapter(Adapter[ScimSettings]):
 
     def people_objects(self, people: Iterable[Person]) -> Iterable[LocalObject]:
         """Users (with provision_users), role attributes (write_attributes), role groups."""
-        self._index_users()
+        self._index_users(planning=True)
         everyone = list(people)
         if self.settings.provision_users:
             for p in everyone:
@@ -306,7 +309,7 @@ class ScimAdapter(Adapter[ScimSettings]):
         self, assignments: Iterable[LearningAssignment]
     ) -> Iterable[LocalObject]:
         """One learning group per learning resource."""
-        self._index_users()
+        self._index_users(planning=True)
         yield from self._groups(
             push.LEARNING_GROUP,
             self.settings.learning_group_name,
@@ -316,7 +319,7 @@ class ScimAdapter(Adapter[ScimSettings]):
 
     def rating_objects(self, assessments: Iterable[Assessment]) -> Iterable[LocalObject]:
         """Each person's latest level per competency, on their user (write_attributes)."""
-        self._index_users()
+        self._index_users(planning=True)
         if not self._extension_ok():
             if not self.settings.write_attributes:
                 self.warn("set write_attributes to write competencies to users: nothing to do")

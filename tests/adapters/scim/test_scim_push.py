@@ -259,6 +259,18 @@ def test_a_failing_write_is_reported_and_a_rerun_finishes(tenants: ScimServer) -
     assert engine(adapter(url)).plan_people(people(9)).is_empty
 
 
+def test_users_sharing_a_person_key_are_left_out_once(tenants: ScimServer) -> None:
+    url = new_tenant(tenants)
+    tenants.add_users([{"userName": "ab@x.com"}, {"userName": "ab-x.com"}], base=url)
+    a = adapter(url)
+    e = engine(a)
+    plan = e.plan_people([Person(key="ab-x.com", name="AB", role="engineer")])
+    clashes = [w for w in plan.warnings if "share a person key" in w]
+    assert len(clashes) == 1
+    assert e.apply(plan).ok
+    assert [w for w in e.plan_people([]).warnings if "share a person key" in w] == clashes
+
+
 def test_refused_token_in_a_plan(tenants: ScimServer, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     url = new_tenant(tenants, 1)
