@@ -40,6 +40,7 @@ from competency_csv.moodle_framework import (
     DESCRIPTION_FORMATS,
     FRAMEWORK,
     FrameworkOptions,
+    formula_warnings,
     framework_objects,
     ordered_rows,
     read_framework_file,
@@ -237,7 +238,11 @@ class CsvAdapter(Adapter[CsvSettings]):
     # -- local objects ------------------------------------------------------------------
     def model_objects(self, model: CompetencyModel) -> Iterable[LocalObject]:
         """The framework row and the competency rows of a model."""
-        return framework_objects(model, self.settings.framework_options, self.warn)
+        objects = framework_objects(model, self.settings.framework_options, self.warn)
+        if self.settings.escape_formulas:
+            for warning in formula_warnings(objects):
+                self.warn(warning)
+        return objects
 
     def _rows(self, spec: TableSpec[Any], items: Iterable[Any]) -> Iterator[LocalObject]:
         for item in items:

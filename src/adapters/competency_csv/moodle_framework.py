@@ -16,9 +16,10 @@ What a competency-core model becomes:
   related competencies are the cross-referenced idnumbers;
 * texts are written in one language (``language``, default the model's), or with
   ``multilang`` as Moodle multi-language spans (``<span lang="sv" class="multilang">``),
-  which the multi-language filter shows in the reader's language. Short names are cut to
-  Moodle's 100 characters (with a warning). Roles, indicators and level values are not
-  part of the format.
+  which the multi-language filter shows in the reader's language (a description with
+  spans is written as HTML, since Moodle shows plain text escaped, tags and all). Short
+  names are cut to Moodle's 100 characters (with a warning). Roles, indicators and level
+  values are not part of the format.
 
 Importing reverses this: scales get levels 1..n (Moodle's item numbers), and the first
 proficient item is the proficient level. Rows Moodle would drop silently (an unknown
@@ -43,7 +44,7 @@ from competency_core.model import CompetencyModel
 from competency_core.scales import ProficiencyScale
 from competency_core.sync.objects import LocalObject, ObjectRef, RemoteObject
 from competency_core.text import LocalizedText
-from competency_csv.csvio import CsvDialect, read_records, write_records
+from competency_csv.csvio import CsvDialect, escape_formula, read_records, write_records
 
 MOODLE_HEADER: tuple[str, ...] = (
     "Parent ID number",
@@ -80,6 +81,7 @@ TAXONOMY_TERMS = frozenset(
 )
 SHORTNAME_MAX = 100
 DESCRIPTION_FORMATS = {0: "moodle", 1: "html", 2: "plain", 4: "markdown"}
+HTML_FORMAT, PLAIN_FORMAT = 1, 2
 (PARENT, IDNUMBER, SHORTNAME, DESCRIPTION, DESCFORMAT, SCALEVALUES, SCALECONFIG) = range(7)
 RULETYPE, RULEOUTCOME, RULECONFIG, RELATED, EXPORTID, ISFRAMEWORK, TAXONOMY = range(7, 14)
 
@@ -187,8 +189,9 @@ def _shortname(
     warn: Callable[[str], None],
 ) -> str:
     text = render_text(model, value, options).strip()
-    if len(text) > SHORTNAME_MAX and options.multilang:
-        text = model.text(value, options.language).strip()
+    single = model.text(value, options.language).strip()
+    if len(text) > SHORTNAME_MAX and text != single:
+        text = single
         warn(
             f"{what}: the translated name is longer than Moodle's {SHORTNAME_MAX} characters; "
             "written in one language"
@@ -242,20 +245,49 @@ def _taxonomies(model: CompetencyModel, warn: Callable[[str], None]) -> str:
     return ",".join(["competency"] * depth)
 
 
+def _description(
+    model: CompetencyModel, value: LocalizedText | None, options: FrameworkOptions
+) -> tuple[str, int]:
+    """A description and its Moodle format: spans need HTML (Moodle escapes plain text)."""
+    text = render_text(model, value, options)
+    fmt = options.description_format
+    if fmt == PLAIN_FORMAT and _SPAN.search(text) and text != model.text(value, options.language):
+        fmt = HTML_FORMAT
+    return text, fmt
+
+
+def formula_warnings(objects: Iterable[LocalObject]) -> list[str]:
+    """Warnings for texts a spreadsheet-safe file starts with an apostrophe.
+
+    Moodle's importer keeps the apostrophe, so such a text would show it in Moodle.
+    """
+    out = []
+    for o in objects:
+        for name, value in o.data.items():
+            if isinstance(value, str) and escape_formula(value) != value:
+                out.append(
+                    f"{o.kind} {o.key!r}: the {name} starts with {value[:1]!r}, written with a "
+                    "leading apostrophe so that spreadsheets do not run it as a formula; "
+                    "Moodle keeps the apostrophe (set escape_formulas=false for a file "
+                    "only Moodle reads)"
+                )
+    return out
+
+
 def framework_objects(
     model: CompetencyModel, options: FrameworkOptions, warn: Callable[[str], None]
 ) -> list[LocalObject]:
     """The framework and its competencies as sync objects, parents first."""
     fw_scale = framework_scale(model)
     values, config = _scale_cells(fw_scale, model, options, warn)
-    fmt = options.description_format
+    description, fmt = _description(model, model.description, options)
     objects = [
         LocalObject(
             kind=FRAMEWORK,
             key=model.key,
             data={
                 "shortname": _shortname(model, model.name, options, "the model", warn),
-                "description": render_text(model, model.description, options),
+                "description": description,
                 "descriptionformat": fmt,
                 "scalevalues": values,
                 "scaleconfiguration": config,
@@ -274,6 +306,7 @@ def framework_objects(
                 own_scales[c.scale] = _scale_cells(model.scale(c.scale), model, options, warn)
             scale_values, scale_config = own_scales[c.scale]
         deps = [fw_ref] + ([ObjectRef(kind=COMPETENCY, key=c.parent)] if c.parent else [])
+        description, fmt = _description(model, c.definition, options)
         objects.append(
             LocalObject(
                 kind=COMPETENCY,
@@ -281,7 +314,7 @@ def framework_objects(
                 data={
                     "parent": c.parent,
                     "shortname": _shortname(model, c.name, options, f"competency {c.key!r}", warn),
-                    "description": render_text(model, c.definition, options),
+                    "description": description,
                     "descriptionformat": fmt,
                     "scalevalues": scale_values,
                     "scaleconfiguration": scale_config,
@@ -518,9 +551,12 @@ def export_framework(
 ) -> list[str]:
     """Write a model as a framework file that Moodle imports; returns the warnings."""
     warnings: list[str] = []
+    dialect = dialect or CsvDialect()
     objects = framework_objects(model, options or FrameworkOptions(), warnings.append)
+    if dialect.escape_formulas:
+        warnings += formula_warnings(objects)
     rows = [(o.kind, o.key, row_cells(o.kind, o.key, o.data, None)) for o in objects]
-    write_framework_file(path, ordered_rows(rows), dialect or CsvDialect())
+    write_framework_file(path, ordered_rows(rows), dialect)
     return warnings
 
 
@@ -535,6 +571,7 @@ __all__ = [
     "FrameworkRow",
     "depth_first",
     "export_framework",
+    "formula_warnings",
     "framework_objects",
     "framework_scale",
     "ordered_rows",

@@ -279,13 +279,13 @@ class _Importer:
     def _model(
         self, fw: FrameworkRow, fw_data: dict[str, Any], comps: list[dict[str, Any]]
     ) -> FrameworkImport:
-        name = fw_data["name"]
-        default = self.language or (next(iter(name)) if isinstance(name, dict) else "en")
+        # the exporter writes the default language's span first: the first span seen
+        default = self.language or (self.languages[0] if self.languages else "en")
         langs = [default, *[lang for lang in self.languages if lang != default]]
         taxonomies = fw.cells[13].strip()
         data: dict[str, Any] = {
             "key": fw.idnumber,
-            "name": name,
+            "name": fw_data["name"],
             "description": fw_data["description"],
             "default_language": default,
             "languages": langs if len(langs) > 1 else [],
@@ -328,7 +328,7 @@ def import_framework(
     """Read a Moodle competency framework file as a model (:class:`CsvReadError` if bad).
 
     ``language`` is the language of texts that are not multi-language spans (default: the
-    first language of the framework's name when it has spans, else ``en``).
+    language of the first span in the file, else ``en``).
     """
     file = read_framework_file(path, dialect or CsvDialect())
     if not file.rows and not file.problems:

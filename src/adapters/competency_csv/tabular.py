@@ -57,8 +57,8 @@ class TableSpec(Generic[T]):
 
 def _people_data(c: Cells) -> dict[str, Any]:
     known = {"id", "name", "email", "role", "department", "manager", "team", "job_level"}
-    data: dict[str, Any] = {"key": c.get("id"), "name": c.get("name")}
-    data |= {k: v for k, v in c.items() if k in known - {"id", "name"}}
+    data: dict[str, Any] = {"key": c["id"]} if "id" in c else {}
+    data |= {k: v for k, v in c.items() if k in known - {"id"}}
     attrs = {k: v for k, v in c.items() if k not in known}
     if attrs:
         data["attributes"] = attrs
@@ -281,12 +281,16 @@ def scan(
     if first is None:
         return None, iter(()), problems
     header = resolve_header(spec, first, header_map or {}, file, problems)
+    # without a required column every row would fail alike: the header's problem says it all
+    usable = all(c in header.canonical for c in spec.required)
 
     def rows() -> Iterator[Row[T]]:
         width = len(header.names)
         for rec in records:
             row: Row[T] = Row(line=rec.line, cells=header.cells(rec), raw=rec.cells, value=None)
-            if len(rec.cells) > width and any(c.strip() for c in rec.cells[width:]):
+            if not usable:
+                pass  # no value, and no problem of its own
+            elif len(rec.cells) > width and any(c.strip() for c in rec.cells[width:]):
                 row.problems.append(
                     Problem(
                         path="",
@@ -327,7 +331,7 @@ def read_table(
         if bad:
             raise CsvReadError(
                 bad,
-                f"{path}: {len({p.line for p in bad})} bad row(s); nothing was imported "
+                f"{path}: {len({p.line for p in bad})} line(s) with problems; nothing was imported "
                 "(fix them, or skip bad rows to import the others)",
             )
     report = on_skip or _ignore
