@@ -19,6 +19,8 @@ _COMMAND_MODULES = (
     "competency_core.cli.demo",
     "competency_core.cli.model_cmds",
     "competency_core.cli.publish",
+    "competency_core.cli.scoring",
+    "competency_core.cli.scim",
     "competency_core.cli.sync",
 )
 

@@ -1,0 +1,197 @@
+"""Directory resources projected onto people: users become persons, groups become teams.
+
+Called by :class:`~competency_scim.storage.DirectoryStorage` inside the transaction of
+every write, so the people always agree with the directory:
+
+* a user becomes (or updates) a :class:`~competency_core.people.Person`: its key is fixed
+  when it first arrives (from the mapping's ``person_key``; a person already in the store
+  with the same e-mail address and no directory entry is adopted instead of duplicated),
+  its role comes from the :class:`~competency_scim.mapping.RoleMapper`, its manager is the
+  person its Enterprise ``manager.value`` points at (resolved when that user arrives, in
+  whichever order they come), its team is the first group it belongs to that matches the
+  mapping;
+* a role that cannot be mapped keeps the role the person already had (if any), and the
+  person is reported as unmapped;
+* deleting a user keeps the person (assessments refer to it) with ``active: false`` and
+  the date it was deprovisioned; ``active: false`` from the identity provider does the same
+  without deleting anything;
+* a group's members get their team again when the group's name or members change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from competency_core.errors import UnknownKeyError
+from competency_core.people import Person
+from competency_core.store import Store
+from competency_core.store.directory import DirectoryEntryRow, DirectoryMemberRow
+from competency_core.store.schema import PersonRow
+from competency_scim.mapping import UNMAPPED, RoleMapper, ScimUser, email_of
+
+log = logging.getLogger("competency_scim")
+
+Entry = DirectoryEntryRow
+Member = DirectoryMemberRow
+USER = "User"
+
+
+class Projection:
+    """Keeps the people of the store in step with the directory (see the module docs)."""
+
+    def __init__(self, store: Store, mapper: RoleMapper) -> None:
+        self.store = store
+        self.mapper = mapper
+
+    @staticmethod
+    def manager_id(data: Mapping[str, Any]) -> str | None:
+        """The manager's id in a user's JSON (Enterprise ``manager.value``)."""
+        return ScimUser(data).manager_id
+
+    # -- events from the storage --------------------------------------------------------------
+    def changed(
+        self,
+        s: Session,
+        row: Entry,
+        *,
+        created: bool,
+        members_before: set[str] | None = None,
+        display_before: str | None = None,
+    ) -> None:
+        """A resource was created or replaced: update the people it concerns."""
+        if row.resource_type == USER:
+            self.project_user(s, row)
+            if created:  # people who named this user as their manager before it arrived
+                for report in s.scalars(select(Entry).where(Entry.manager_id == row.id)):
+                    self.project_user(s, report)
+            return
+        after = {str(m) for m in self._member_values(row.data)}
+        before = members_before or set()
+        renamed = display_before is not None and display_before != row.data.get("displayName")
+        self._reproject(s, (before | after) if renamed else (before ^ after))
+
+    def deleted(self, s: Session, row: Entry, members: set[str]) -> None:
+        """A resource was deleted (its rows are gone): deprovision a user, re-team members."""
+        if row.resource_type == USER:
+            if row.person_key:
+                self._deprovision(row.person_key)
+            return
+        self._reproject(s, members)
+
+    # -- users ---------------------------------------------------------------------------------
+    def project_user(self, s: Session, row: Entry) -> Person:
+        """Write the person a user row becomes; returns it."""
+        user = ScimUser({**row.data, "id": row.id}, groups=self._group_names(s, row.id))
+        key = row.person_key or self._new_key(s, user, row.id)
+        manager = None
+        if row.manager_id:
+            manager = s.scalar(select(Entry.person_key).where(Entry.id == row.manager_id))
+        person = self.mapper.person(user, key=key, manager=manager)
+        existing = self._person(key)
+        if existing is not None:
+            attributes = {**existing.attributes, **person.attributes}
+            attributes.pop("deprovisioned", None)
+            update: dict[str, Any] = {"attributes": attributes}
+            if person.role is None and existing.role is not None:
+                attributes["role_source"] += f" (kept the earlier role {existing.role})"
+                update["role"] = existing.role
+            if manager is None and row.manager_id is None:
+                update["manager"] = existing.manager
+            person = person.model_copy(update=update)
+        if person.attributes.get("role_source", "").startswith(UNMAPPED):
+            log.info("person %s: no role mapped (%s)", key, person.attributes["role_source"])
+        self.store.upsert_people([person])
+        if row.person_key != key:
+            row.person_key = key
+            s.flush()
+        return person
+
+    def _new_key(self, s: Session, user: ScimUser, entry_id: str) -> str:
+        email = email_of(user.data, user.user_name)
+        if email:
+            owners = list(
+                s.scalars(
+                    select(PersonRow.key)
+                    .where(func.lower(PersonRow.email) == email.lower())
+                    .limit(2)
+                )
+            )
+            if len(owners) == 1 and not self._linked(s, owners[0], entry_id):
+                return owners[0]
+        key = self.mapper.key_for(user)
+        if self._linked(s, key, entry_id):
+            key = f"{key[:91].rstrip('-_.:/')}-{entry_id[:8]}"
+        return key
+
+    @staticmethod
+    def _linked(s: Session, key: str, entry_id: str) -> bool:
+        """Whether another directory entry already became the person ``key``."""
+        other = s.scalar(
+            select(Entry.id).where(Entry.person_key == key, Entry.id != entry_id).limit(1)
+        )
+        return other is not None
+
+    def _person(self, key: str) -> Person | None:
+        try:
+            return self.store.person(key)
+        except UnknownKeyError:
+            return None
+
+    def _deprovision(self, key: str) -> None:
+        person = self._person(key)
+        if person is None:
+            return
+        attributes = {k: v for k, v in person.attributes.items() if k != "scim_id"}
+        attributes["active"] = "false"
+        attributes["deprovisioned"] = dt.date.today().isoformat()
+        self.store.upsert_people([person.model_copy(update={"attributes": attributes})])
+
+    # -- groups ---------------------------------------------------------------------------------
+    @staticmethod
+    def _member_values(data: Mapping[str, Any]) -> list[str]:
+        return [
+            str(m["value"])
+            for m in data.get("members") or []
+            if isinstance(m, Mapping) and m.get("value")
+        ]
+
+    @staticmethod
+    def _group_names(s: Session, member_id: str) -> tuple[str, ...]:
+        rows = s.scalars(
+            select(Entry.data)
+            .join(Member, Member.group_id == Entry.id)
+            .where(Member.member_id == member_id)
+        )
+        return tuple(str(d["displayName"]) for d in rows if d.get("displayName"))
+
+    def reproject_all(self) -> int:
+        """Project every directory user again (after the mapping changed); returns how many."""
+        done = 0
+        with self.store.transaction() as s:
+            for row in list(s.scalars(select(Entry).where(Entry.resource_type == USER))):
+                self.project_user(s, row)
+                done += 1
+        return done
+
+    def _reproject(self, s: Session, ids: set[str]) -> None:
+        if not ids:
+            return
+        users = s.scalars(select(Entry).where(Entry.id.in_(ids), Entry.resource_type == USER))
+        for row in list(users):
+            self.project_user(s, row)
+
+
+def directory_counts(store: Store) -> dict[str, int]:
+    """How many resources of each type the directory holds (``{"User": 12, "Group": 3}``)."""
+    with store.transaction() as s:
+        rows = s.execute(select(Entry.resource_type, func.count()).group_by(Entry.resource_type))
+        return {str(name): int(n) for name, n in rows}
+
+
+__all__ = ["Projection", "directory_counts"]

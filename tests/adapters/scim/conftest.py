@@ -1,0 +1,151 @@
+"""Fixtures of the SCIM adapter's tests.
+
+Inbound (competency-core as a SCIM service provider): a store on SQLite (and on a real
+PostgreSQL server for the tests marked ``postgres``), the software-engineering example
+model, the inbound service on that store served over HTTP on 127.0.0.1 in a thread, and a
+``requests`` session carrying its bearer token.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from competency_core.io import load_model
+from competency_core.model import CompetencyModel
+from competency_core.store import Store
+from competency_core.testing.postgres import PostgresServer, PostgresUnavailable, postgres_server
+from competency_scim.idp import SAMPLE_MAPPING
+from competency_scim.mapping import RoleMapping
+from competency_scim.service import RunningServer, ScimApplication, create_app, running
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+_PG_TEMPLATE = "cc_scim_template"
+
+# -- inbound ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def scim_model() -> CompetencyModel:
+    """The software-engineering example model (its role titles map job titles to roles)."""
+    return load_model(EXAMPLES / "software-engineering.yaml")
+
+
+@pytest.fixture
+def sample_mapping() -> RoleMapping:
+    """The role mapping that goes with :func:`competency_scim.idp.sample_employees`."""
+    return RoleMapping.model_validate(SAMPLE_MAPPING)
+
+
+@pytest.fixture(scope="session")
+def scim_postgres() -> Iterator[PostgresServer]:
+    """A throw-away PostgreSQL server for the session, with a migrated template database.
+
+    Skipped when no server can be had, and failed instead under CI (``CI=true``).
+    """
+    cm = postgres_server()
+    try:
+        server = cm.__enter__()
+    except PostgresUnavailable as exc:
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"PostgreSQL is required in CI: {exc}", pytrace=False)
+        pytest.skip(f"PostgreSQL not available: {exc}")
+    try:
+        Store(server.create_database(_PG_TEMPLATE)).close()
+        yield server
+    finally:
+        cm.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite store, copied for each test (migrating takes about a second)."""
+    path = tmp_path_factory.mktemp("scim-template") / "template.sqlite3"
+    Store(f"sqlite:///{path}").close()
+    return path
+
+
+def _sqlite_store(template: Path, tmp_path: Path) -> Store:
+    path = tmp_path / "scim.sqlite3"
+    shutil.copyfile(template, path)
+    return Store(f"sqlite:///{path}", upgrade=False)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def inbound_store(
+    request: pytest.FixtureRequest, tmp_path: Path, _sqlite_template: Path
+) -> Iterator[Store]:
+    """An empty store on SQLite, and on PostgreSQL."""
+    if request.param == "sqlite":
+        store = _sqlite_store(_sqlite_template, tmp_path)
+    else:
+        server: PostgresServer = request.getfixturevalue("scim_postgres")
+        name = f"scim_{secrets.token_hex(4)}"
+        store = Store(server.create_database(name, template=_PG_TEMPLATE), upgrade=False)
+    yield store
+    store.close()
+    if request.param != "sqlite":
+        server.drop_database(name)
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path, _sqlite_template: Path) -> Iterator[Store]:
+    """An empty store on SQLite only (for tests whose subject is not the database)."""
+    store = _sqlite_store(_sqlite_template, tmp_path)
+    yield store
+    store.close()
+
+
+@dataclass
+class Inbound:
+    """The inbound service running over HTTP, with a session that carries its token."""
+
+    app: ScimApplication
+    server: RunningServer
+    session: requests.Session
+    token: str
+    store: Store
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def call(self, method: str, path: str, body: Any = None, **kw: Any) -> requests.Response:
+        headers = {"Content-Type": "application/scim+json", **kw.pop("headers", {})}
+        return self.session.request(
+            method, f"{self.url}/{path}", json=body, headers=headers, timeout=30, **kw
+        )
+
+
+def start_inbound(
+    store: Store, model: CompetencyModel | None, mapping: RoleMapping | None, **kw: Any
+) -> Iterator[Inbound]:
+    token = secrets.token_urlsafe(24)
+    app = create_app(store, token=token, model=model, mapping=mapping, **kw)
+    with running(app) as server, requests.Session() as session:
+        session.headers["Authorization"] = f"Bearer {token}"
+        yield Inbound(app, server, session, token, store)
+
+
+@pytest.fixture
+def inbound(
+    inbound_store: Store, scim_model: CompetencyModel, sample_mapping: RoleMapping
+) -> Iterator[Inbound]:
+    """The inbound service on each backend, with the sample mapping and the example model."""
+    yield from start_inbound(inbound_store, scim_model, sample_mapping)
+
+
+@pytest.fixture
+def inbound_sqlite(
+    sqlite_store: Store, scim_model: CompetencyModel, sample_mapping: RoleMapping
+) -> Iterator[Inbound]:
+    """The inbound service on SQLite only."""
+    yield from start_inbound(sqlite_store, scim_model, sample_mapping)
