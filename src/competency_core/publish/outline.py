@@ -167,7 +167,13 @@ class ModelOutline:
     def roles_requiring(self, competency: str) -> list[tuple[RoleProfile, Requirement]]:
         """The roles that require a competency, in model order, with their requirement."""
         reqs = self.requirements_by_competency.get(competency, {})
-        return [(r, reqs[r.key]) for r in self.model.roles if r.key in reqs]
+        roles = self._roles_by_key
+        # requirements_by_competency is filled role by role, so its order is the model's
+        return [(roles[key], q) for key, q in reqs.items()]
+
+    @cached_property
+    def _roles_by_key(self) -> dict[str, RoleProfile]:
+        return {r.key: r for r in self.model.roles}
 
     def sorted_requirements(self, role: RoleProfile) -> list[Requirement]:
         """A role's requirements: essential first, then by weight (heaviest first), then order."""

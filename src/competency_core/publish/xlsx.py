@@ -436,7 +436,7 @@ class _Workbook:
                 ("Family", role.family),
                 ("Grade", role.grade),
                 ("Level", None if role.level is None else str(role.level)),
-                ("Track", role.track),
+                ("Track", o.track_name(role.track) or None),
                 ("Summary", o.text(role.summary)),
             ):
                 if value:

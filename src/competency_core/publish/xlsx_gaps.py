@@ -147,7 +147,48 @@ class GapSheets:
                 s.text(r, 5, f"{sum(x.ready for x in scored)} ready", "label")
                 common = Counter(k for x in scored for k in x.unmet_essentials).most_common(3)
                 s.text(r, 7, ", ".join(f"{o.name(k)} ({n})" for k, n in common), "wrap")
+        self._team_chart(s, teams)
         s.finish()
+
+    def _team_chart(self, s: SheetWriter, teams: dict[str, list[Person]]) -> None:
+        """A table of the teams' averages below the teams, and a bar chart of it below that."""
+        rows = []
+        for team, people in teams.items():
+            scored = [self.scores[p.key] for p in people if p.key in self.scores]
+            if scored:
+                rows.append((team, scored))
+        if not rows:
+            return
+        s.skip()
+        s.line("Teams at a glance", fmt="subtitle")
+        s.line("Team", "Scored", "", "Readiness", "Gap", "Ready", fmt="header")
+        first = s.row
+        for team, scored in rows:
+            r = s.line(team, float(len(scored)), fmt="wrap")
+            s.number(r, 3, sum(x.readiness for x in scored) / len(scored), "percent")
+            s.number(r, 4, sum(x.gap for x in scored) / len(scored), "percent")
+            s.number(r, 5, sum(x.ready for x in scored) / len(scored), "percent")
+        last = s.row - 1
+        name = self.summary_sheet
+        chart = self.book.add_chart({"type": "bar"})
+        for col, label, colour in (
+            (3, "Average readiness", "#4F81C7"),
+            (5, "Share ready", "#9BBB59"),
+        ):
+            chart.add_series(
+                {
+                    "name": label,
+                    "categories": [name, first, 0, last, 0],
+                    "values": [name, first, col, last, col],
+                    "fill": {"color": colour},
+                }
+            )
+        chart.set_title({"name": "Readiness by team"})
+        chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%"})
+        chart.set_y_axis({"reverse": True})
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 640, "height": max(260, 80 + 40 * len(rows))})
+        s.ws.insert_chart(s.row + 1, 0, chart)
 
     def _write_person(self, summary: Any, person: Person, sheet: str) -> None:
         o = self.outline

@@ -1,0 +1,243 @@
+"""Publishing benchmark: a model of 2,000 competencies and 500 roles to XLSX and HTML.
+
+Each measurement runs in a fresh process (so its peak memory is its own) on a generated
+model: 2,000 competencies (200 groups of 9, five levels, two indicators a level, a
+definition, relations), 500 roles with 30 requirements each, career moves along each job
+family. It prints medians of the repeats and ratios measured in the same run:
+
+* workbook: :func:`write_workbook` as published (constant-memory mode, chosen
+  automatically above 100,000 matrix cells) vs the same workbook with constant-memory
+  mode off (xlsxwriter keeps every cell in memory): the baseline for the memory figure;
+* handbook: :func:`write_handbook` (HTML, 2,000 + 1,500 + 5 pages) and the cost of a
+  page vs a model a tenth the size (does the time per page stay flat?);
+* both: the workbook and the HTML handbook in one process, the issue's target
+  (<= 10 s and <= 500 MB peak RSS on the 2-core machine).
+
+    .venv/bin/python benchmarks/bench_publish.py                 # 3 repeats, ~2-3 minutes
+    .venv/bin/python benchmarks/bench_publish.py --repeats 1 --competencies 500 --roles 100
+
+Time is wall-clock; CPU is the process's user + system time (the steadier figure on a
+shared machine). Peak memory is the child process's peak resident set size (``ru_maxrss``), from its start
+(Python, the libraries and the model included) to the end of the measured call; the
+model's own share is printed as "model loaded".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+TARGET_SECONDS = 10.0
+TARGET_MB = 500.0
+GROUP = 10
+"""Competencies per group: one parent and nine children."""
+
+
+def build_model(n_competencies: int, n_roles: int, per_role: int = 30) -> Any:
+    """A generated model of the given size (deterministic)."""
+    from competency_core.model import CompetencyModel
+
+    levels = [
+        {"value": v, "label": label, "description": f"{label}: what level {v} looks like."}
+        for v, label in enumerate(
+            ["Awareness", "Foundation", "Practitioner", "Advanced", "Expert"], start=1
+        )
+    ]
+    comps: list[dict[str, Any]] = []
+    for i in range(n_competencies):
+        group = i // GROUP
+        parent = None if i % GROUP == 0 else f"c{group * GROUP:05d}"
+        comps.append(
+            {
+                "key": f"c{i:05d}",
+                "name": f"Competency {i} of group {group}",
+                "domain": ("technical", "behavioural", "leadership")[group % 3],
+                "category": f"group-{group % 40}",
+                "scale": "five",
+                "parent": parent,
+                "definition": (
+                    f"What competency {i} means: doing the work of area {group} well, "
+                    "reliably and in a way others can build on."
+                ),
+                "indicators": {
+                    v: [
+                        f"Shows competency {i} at level {v} in everyday work, with examples.",
+                        f"Helps others with competency {i} at level {v} when asked.",
+                    ]
+                    for v in range(1, 6)
+                },
+                "related": [f"c{(i + 7) % n_competencies:05d}"] if i % 5 == 0 else [],
+            }
+        )
+    families = max(1, n_roles // 5)
+    roles = []
+    for j in range(n_roles):
+        family, level = j % families, j // families + 1
+        picked = sorted({(j * 37 + k * 61) % n_competencies for k in range(per_role)})
+        roles.append(
+            {
+                "key": f"r{j:04d}",
+                "title": f"Role {j} (family {family}, level {level})",
+                "family": f"family-{family}",
+                "level": level,
+                "summary": f"Role {j} does the work of family {family} at level {level}.",
+                "requirements": [
+                    {
+                        "competency": f"c{c:05d}",
+                        "level": 1 + (c + j) % 5,
+                        "weight": 1 + c % 3,
+                        "essential": (c + j) % 4 != 0,
+                    }
+                    for c in picked
+                ],
+            }
+        )
+    transitions = [
+        {"source": f"r{j:04d}", "target": f"r{j + families:04d}", "kind": "promotion"}
+        for j in range(n_roles - families)
+    ]
+    return CompetencyModel.model_validate(
+        {
+            "key": "bench",
+            "name": "Benchmark model",
+            "version": "1.0.0",
+            "scales": [{"key": "five", "name": "Five levels", "proficient": 3, "levels": levels}],
+            "competencies": comps,
+            "roles": roles,
+            "transitions": transitions,
+        }
+    )
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _child(case: str, n_competencies: int, n_roles: int, out: str, queue: Any) -> None:
+    from competency_core.publish import write_handbook, write_workbook
+
+    model = build_model(n_competencies, n_roles)
+    loaded = _peak_mb()
+    root = Path(out)
+    start, cpu = time.perf_counter(), _cpu()
+    detail: dict[str, Any] = {}
+    if case in ("xlsx", "both"):
+        # "xlsx" forces constant-memory mode; "both" lets the size decide, as published
+        wb = write_workbook(
+            model, root / "model.xlsx", constant_memory=True if case == "xlsx" else None
+        )
+        detail["constant_memory"] = wb.constant_memory
+        detail["sheets"] = len(wb.sheets)
+        detail["xlsx_mb"] = (root / "model.xlsx").stat().st_size / 1e6
+    if case == "xlsx-in-memory":
+        wb = write_workbook(model, root / "model.xlsx", constant_memory=False)
+        detail["constant_memory"] = wb.constant_memory
+    if case in ("html", "both"):
+        # "html" measures the pages alone (the career-graph picture is a fixed matplotlib cost)
+        hb = write_handbook(model, root / "handbook", career_graph=case == "both")
+        detail["pages"] = len(hb.pages)
+    seconds, cpu = time.perf_counter() - start, _cpu() - cpu
+    queue.put(
+        {"seconds": seconds, "cpu": cpu, "peak_mb": _peak_mb(), "loaded_mb": loaded, **detail}
+    )
+
+
+def measure(case: str, n_competencies: int, n_roles: int, repeats: int) -> dict[str, Any]:
+    """Median time and peak memory of ``case`` over ``repeats`` fresh processes."""
+    ctx = mp.get_context("spawn")
+    runs = []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory(prefix="bench-publish-") as out:
+            queue = ctx.Queue()
+            proc = ctx.Process(target=_child, args=(case, n_competencies, n_roles, out, queue))
+            proc.start()
+            result = queue.get(timeout=900)
+            proc.join()
+            if proc.exitcode != 0:
+                raise RuntimeError(f"{case}: the measuring process failed ({proc.exitcode})")
+            runs.append(result)
+    summary = dict(runs[0])
+    for key in ("seconds", "cpu", "peak_mb", "loaded_mb"):
+        summary[key] = statistics.median(r[key] for r in runs)
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--competencies", type=int, default=2000)
+    parser.add_argument("--roles", type=int, default=500)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+    args = parser.parse_args(argv)
+    n, r, k = args.competencies, args.roles, args.repeats
+    small = (max(GROUP, n // 10), max(5, r // 10))
+
+    results = {
+        "xlsx": measure("xlsx", n, r, k),
+        "xlsx-in-memory": measure("xlsx-in-memory", n, r, k),
+        "html": measure("html", n, r, k),
+        "html-small": measure("html", *small, k),
+        "both": measure("both", n, r, k),
+    }
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+
+    print(f"Publishing {n:,} competencies x {r:,} roles (medians of {k} fresh processes)")
+    print(f"{'case':<34}{'time':>9}{'CPU':>9}{'peak RSS':>11}{'model loaded':>14}")
+    rows = [
+        ("workbook (constant memory)", results["xlsx"]),
+        ("workbook (in memory, baseline)", results["xlsx-in-memory"]),
+        ("HTML handbook", results["html"]),
+        (f"HTML handbook, {small[0]} x {small[1]}", results["html-small"]),
+        ("workbook + HTML handbook", results["both"]),
+    ]
+    for label, res in rows:
+        print(
+            f"{label:<34}{res['seconds']:>8.2f}s{res['cpu']:>8.2f}s"
+            f"{res['peak_mb']:>9.0f}MB{res['loaded_mb']:>12.0f}MB"
+        )
+    cm, mem = results["xlsx"], results["xlsx-in-memory"]
+    print(
+        f"\nworkbook: {cm['sheets']} sheets, {cm['xlsx_mb']:.1f} MB file; constant memory uses "
+        f"{(cm['peak_mb'] - cm['loaded_mb']) / max(1e-9, mem['peak_mb'] - mem['loaded_mb']):.2f}x "
+        f"the memory above the loaded model and {cm['seconds'] / mem['seconds']:.2f}x the time "
+        "of the in-memory mode"
+    )
+    big, little = results["html"], results["html-small"]
+    per_big = big["seconds"] / big["pages"] * 1000
+    per_small = little["seconds"] / little["pages"] * 1000
+    print(
+        f"handbook: {big['pages']:,} pages, {per_big:.2f} ms a page vs {per_small:.2f} ms a page "
+        f"for {little['pages']:,} pages ({per_big / per_small:.2f}x)"
+    )
+    both = results["both"]
+    ok = both["seconds"] <= TARGET_SECONDS and both["peak_mb"] <= TARGET_MB
+    print(
+        f"target (workbook + handbook <= {TARGET_SECONDS:.0f} s, <= {TARGET_MB:.0f} MB): "
+        f"{both['seconds']:.2f} s ({both['cpu']:.2f} s CPU), {both['peak_mb']:.0f} MB -> "
+        f"{'met' if ok else 'NOT met'}"
+    )
+    if both["cpu"] < 0.7 * both["seconds"]:
+        print(
+            f"note: the process had the CPU {both['cpu'] / both['seconds']:.0%} of the time "
+            "(a busy machine); the CPU time is the steadier figure"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
