@@ -345,7 +345,7 @@ class CsvAdapter(Adapter[CsvSettings]):
     # -- reads -------------------------------------------------------------------------
     def _skip(self, problem: Problem) -> None:
         self.skipped.append(problem)
-        log.warning("skipped: %s", problem)
+        log.info("skipped: %s", problem)
 
     def pull_model(self, key: str | None = None) -> CompetencyModel:
         """Import a model from its framework file (the only one in the folder if no key)."""
