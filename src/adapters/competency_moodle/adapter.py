@@ -99,6 +99,7 @@ class MoodleAdapter(Adapter[MoodleSettings]):
         )
         self._checked: set[Operation] = set()
         self._rating_keys: list[str] = []
+        self._scope_key: str | None = None
         self.site: SiteInfo | None = None
 
     @property
@@ -178,6 +179,7 @@ class MoodleAdapter(Adapter[MoodleSettings]):
     def begin(self, plan: Plan) -> None:
         """Check the site for the operation (with the deletes when pruning)."""
         self.prepare(plan)
+        self._scope_key = plan.scope.key
         if plan.prune:
             self._checked.discard(_OPERATIONS[plan.scope.operation])
             self.check(_OPERATIONS[plan.scope.operation], prune=True)
@@ -209,11 +211,11 @@ class MoodleAdapter(Adapter[MoodleSettings]):
             self.model_push.delete(change, remote_id)
 
     def _framework_key(self, ids: RemoteIds) -> str:
+        if self._scope_key:
+            return self._scope_key
         keys = [ref.key for ref in ids if ref.kind == "framework"]
         if len(keys) == 1:
             return keys[0]
-        if self.hints.model is not None:
-            return self.hints.model.key
         raise SyncError("cannot tell which framework the change belongs to")
 
     # -- reads ----------------------------------------------------------------------------

@@ -106,6 +106,7 @@ class Learning:
         self.warn = warn
         self._cohort_ids: dict[str, int] = {}
         self._plan_members: dict[str, set[int]] = {}
+        self._ids: dict[str, int] | None = None
 
     # -- local objects -----------------------------------------------------------------
     def _model(self) -> CompetencyModel:
@@ -239,7 +240,7 @@ class Learning:
     def read(self) -> Iterator[RemoteObject]:
         """Plans or cohort memberships of the people in the hints."""
         self.plans.clear()
-        self._plan_members = {}
+        self._plan_members, self._ids = {}, None
         if not self.hints.users:
             return
         model = self._model()
@@ -314,14 +315,18 @@ class Learning:
 
     def _competency_ids(self, keys: Iterable[str]) -> tuple[dict[str, int], set[int]]:
         model = self._model()
-        fw = self.model_push.find_framework(model.key)
-        if fw is None:
-            raise SyncError(f"the framework {model.key!r} is not in Moodle: push the model first")
-        rows = self.client.call(
-            "core_competency_search_competencies",
-            {"searchtext": "", "competencyframeworkid": int(fw["id"])},
-        )
-        ids = {str(c["idnumber"]): int(c["id"]) for c in rows or ()}
+        if self._ids is None:
+            fw = self.model_push.find_framework(model.key)
+            if fw is None:
+                raise SyncError(
+                    f"the framework {model.key!r} is not in Moodle: push the model first"
+                )
+            rows = self.client.call(
+                "core_competency_search_competencies",
+                {"searchtext": "", "competencyframeworkid": int(fw["id"])},
+            )
+            self._ids = {str(c["idnumber"]): int(c["id"]) for c in rows or ()}
+        ids = self._ids
         wanted = list(keys)
         missing = [k for k in wanted if k not in ids]
         if missing:

@@ -58,6 +58,7 @@ class Ratings:
         self.warn = warn
         self.skip = skip
         self._in_plans: set[str] = set()
+        self._ids: dict[int, str] | None = None
 
     def _model(self, what: str) -> CompetencyModel:
         if self.hints.model is None:
@@ -71,14 +72,19 @@ class Ratings:
         return self.model_push.scale_maps(model)
 
     def _framework_ids(self, model: CompetencyModel) -> dict[int, str]:
-        fw = self.model_push.find_framework(model.key)
-        if fw is None:
-            return {}
-        rows = self.client.call(
-            "core_competency_search_competencies",
-            {"searchtext": "", "competencyframeworkid": int(fw["id"])},
-        )
-        return {int(c["id"]): str(c["idnumber"]) for c in rows or ()}
+        """Moodle id -> idnumber of the framework's competencies (read once per read)."""
+        if self._ids is None:
+            fw = self.model_push.find_framework(model.key)
+            rows = (
+                self.client.call(
+                    "core_competency_search_competencies",
+                    {"searchtext": "", "competencyframeworkid": int(fw["id"])},
+                )
+                if fw is not None
+                else []
+            )
+            self._ids = {int(c["id"]): str(c["idnumber"]) for c in rows or ()}
+        return self._ids
 
     def _value(self, person: str) -> str | None:
         p = self.hints.people.get(person)
@@ -129,7 +135,7 @@ class Ratings:
     def read(self) -> Iterator[RemoteObject]:
         """The ratings Moodle shows in the people's plans."""
         self.plans.clear()
-        self._in_plans = set()
+        self._in_plans, self._ids = set(), None
         if not self.hints.users:
             return
         model = self._model("reading ratings")
@@ -201,6 +207,8 @@ class Ratings:
         """People's ratings in Moodle as assessments (rater and date where Moodle has them)."""
         model = self._model("pulling ratings")
         maps = self._maps(model)
+        self.plans.clear()
+        self._ids = None
         people = list(self.settings.users) or sorted(self.hints.people)
         if not people:
             raise SyncError(

@@ -36,6 +36,7 @@ from competency_core.cli.output import (
 )
 from competency_core.errors import CompetencyError, ModelValidationError, Problem
 from competency_core.io import dumps, load_model, load_workforce, write_atomic
+from competency_core.model import CompetencyModel
 from competency_core.people import Workforce
 from competency_core.plugins import plugin_registry
 from competency_core.sync import (
@@ -98,6 +99,20 @@ TokenEnvOption = typer.Option(
     "command line and out of shell history).",
     show_default=False,
 )
+TokenFileOption = typer.Option(
+    None,
+    "--token-file",
+    metavar="FILE",
+    help="Read the adapter's token from the first line of FILE (instead of --token-env).",
+    show_default=False,
+)
+ScaleIdOption = typer.Option(
+    None,
+    "--scale-id",
+    metavar="N",
+    help="The remote scale to use (the adapter's scale_id setting, e.g. a Moodle scale).",
+    show_default=False,
+)
 StoreOption = typer.Option(
     None,
     "--store",
@@ -142,14 +157,47 @@ def make_adapter(
     *,
     url: str | None = None,
     token_env: str | None = None,
+    token_file: Path | None = None,
+    scale_id: int | None = None,
 ) -> Adapter[Any]:
     """The adapter ``name`` configured from the command line and the environment.
 
     ``url`` sets the ``url`` setting; ``token_env`` names the environment variable that
-    holds the ``token`` setting.
+    holds the ``token`` setting, ``token_file`` a file holding it; ``scale_id`` sets
+    ``scale_id``.
     """
     cls = plugin_registry().adapter(name)
     values = parse_settings(pairs, file)
+    fields = cls.settings_model.model_fields
+    for pair in pairs or ():
+        field = fields.get(pair.partition("=")[0].strip())
+        if field is not None and "SecretStr" in str(field.annotation):
+            raise CompetencyError(
+                f"--set {pair.partition('=')[0].strip()}=...: a secret on the command line "
+                "shows in shell history and process lists; use --token-env VAR, --token-file "
+                f"FILE or COMPETENCY_{name.upper()}_<NAME> instead"
+            )
+    for option, field, given in (
+        ("--url", "url", url),
+        ("--token-env/--token-file", "token", token_env or token_file),
+        ("--scale-id", "scale_id", scale_id),
+    ):
+        if given is not None and field not in fields:
+            raise CompetencyError(f"the {name} adapter has no {field} setting: drop {option}")
+    if token_env and token_file:
+        raise CompetencyError("give the token by --token-env or by --token-file, not both")
+    if token_file is not None:
+        try:
+            lines = token_file.read_text(encoding="utf-8").strip().splitlines()
+        except OSError as exc:
+            raise CompetencyError(
+                f"--token-file: cannot read {token_file}: {exc.strerror}"
+            ) from None
+        if not lines or not lines[0].strip():
+            raise CompetencyError(f"--token-file: {token_file} is empty")
+        values["token"] = lines[0].strip()
+    if scale_id is not None:
+        values["scale_id"] = scale_id
     if url:
         values["url"] = url
     if token_env:
@@ -198,7 +246,9 @@ def make_plan(
     """Read ``source`` and plan pushing it."""
     if what is What.MODEL:
         return engine.plan_model(load_model(source), prune=prune)
-    wf = load_workforce(source, load_model(model_file) if model_file else None)
+    local_model = load_model(model_file) if model_file else None
+    wf = load_workforce(source, local_model)
+    hand_over(engine.adapter, wf.people, local_model)
     if what is What.PEOPLE:
         return engine.plan_people(wf.people, prune=prune)
     if what is What.RATINGS:
@@ -206,12 +256,27 @@ def make_plan(
     return engine.plan_assignments(wf.assignments, prune=prune)
 
 
+def hand_over(
+    adapter: Adapter[Any], people: Any = (), model: CompetencyModel | None = None
+) -> None:
+    """Give the people and the model to an adapter that asks for them (``use_workforce``).
+
+    Some adapters match people or map levels with them (the Moodle adapter's learning
+    plans, enrolments and ratings); others do not define the method.
+    """
+    use = getattr(adapter, "use_workforce", None)
+    if callable(use):
+        use(people, model)
+
+
 def print_plan(plan: Plan, *, show_unchanged: bool = False, limit: int | None = None) -> None:
     """A plan for people (at most ``limit`` change lines)."""
     lines = plan.render(show_unchanged=show_unchanged).splitlines()
-    body = lines[1:-1]
+    body = [line for line in lines[1:-1] if not line.startswith("  warning: ")]
+    warnings = [line for line in lines[1:-1] if line.startswith("  warning: ")]
     if limit is not None and len(body) > limit:
         body = [*body[:limit], f"  ... and {len(body) - limit} more"]
+    body += warnings  # never cut: they say what the plan leaves out
     for line in [lines[0], *body, lines[-1]]:
         style = {"+": "green", "~": "yellow", "-": "red"}.get(line.strip()[:1])
         console.print(f"[{style}]{line}[/{style}]" if style else line, markup=bool(style))
@@ -271,6 +336,8 @@ def plan_cmd(
     settings: Path = SettingsOption,
     url: str = UrlOption,
     token_env: str = TokenEnvOption,
+    token_file: Path = TokenFileOption,
+    scale_id: int = ScaleIdOption,
     store: str = StoreOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
@@ -278,7 +345,15 @@ def plan_cmd(
     name = ctx.meta["competency_adapter"]
 
     def run() -> Plan:
-        adapter = make_adapter(name, set_, settings, url=url, token_env=token_env)
+        adapter = make_adapter(
+            name,
+            set_,
+            settings,
+            url=url,
+            token_env=token_env,
+            token_file=token_file,
+            scale_id=scale_id,
+        )
         with sync_state(store) as state:
             return make_plan(SyncEngine(adapter, state), what, source, model, prune)
 
@@ -307,6 +382,8 @@ def apply_cmd(
     settings: Path = SettingsOption,
     url: str = UrlOption,
     token_env: str = TokenEnvOption,
+    token_file: Path = TokenFileOption,
+    scale_id: int = ScaleIdOption,
     store: str = StoreOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
@@ -316,11 +393,24 @@ def apply_cmd(
         guarded(fmt, _raise("give either --plan FILE, or what to push and its file"))
 
     def run() -> tuple[Plan, ApplyReport]:
-        adapter = make_adapter(name, set_, settings, url=url, token_env=token_env)
+        adapter = make_adapter(
+            name,
+            set_,
+            settings,
+            url=url,
+            token_env=token_env,
+            token_file=token_file,
+            scale_id=scale_id,
+        )
         with sync_state(store) as state:
             engine = SyncEngine(adapter, state)
             if plan_file is not None:
                 plan = Plan.load(plan_file)
+                if model is not None:
+                    hand_over(adapter, (), load_model(model))
+                prepare = getattr(adapter, "prepare", None)
+                if callable(prepare):  # an adapter that reads what a saved plan is about
+                    prepare(plan)
             else:
                 plan = make_plan(engine, what, source, model, prune)
                 if fmt == OutputFormat.TEXT:
@@ -354,6 +444,14 @@ def pull_cmd(
     settings: Path = SettingsOption,
     url: str = UrlOption,
     token_env: str = TokenEnvOption,
+    token_file: Path = TokenFileOption,
+    scale_id: int = ScaleIdOption,
+    model_file: Path = typer.Option(
+        None, "--model", help="The model file (for adapters that map ratings with it)."
+    ),
+    people_file: Path = typer.Option(
+        None, "--people", help="A workforce file whose people to read (for adapters that ask)."
+    ),
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Read a model, people, ratings or learning assignments from the remote system."""
@@ -362,12 +460,26 @@ def pull_cmd(
     notes: list[str] = []
 
     def run() -> Any:
-        adapter = make_adapter(name, set_, settings, url=url, token_env=token_env)
+        adapter = make_adapter(
+            name,
+            set_,
+            settings,
+            url=url,
+            token_env=token_env,
+            token_file=token_file,
+            scale_id=scale_id,
+        )
+        local_model = load_model(model_file) if model_file else None
+        if people_file is not None or local_model is not None:
+            wf = load_workforce(people_file, local_model) if people_file else None
+            hand_over(adapter, wf.people if wf else (), local_model)
         try:
             if what is PullWhat.MODEL:
                 adapter.require(Capability.PULL_MODEL)
                 return adapter.pull_model(key)
-            parts: dict[str, Any] = {"model": model_key or key}
+            parts: dict[str, Any] = {
+                "model": model_key or key or (local_model.key if local_model else None)
+            }
             if what in (PullWhat.PEOPLE, PullWhat.WORKFORCE):
                 parts["people"] = tuple(_pull(adapter, Capability.PULL_PEOPLE, "pull_people"))
             if what in (PullWhat.RATINGS, PullWhat.WORKFORCE):
@@ -536,6 +648,8 @@ def _demo_people(ctx: DemoContext) -> None:
 
 
 # The SCIM client's demo step (81) lives in its own module, registered with these.
+# The Moodle adapter's demo steps (55-56), against the emulator it starts in-process.
+import competency_moodle.demo  # noqa: E402, F401
 from competency_core.cli import scim_outbound  # noqa: E402, F401
 
 __all__ = ["adapters", "apply_cmd", "parse_settings", "plan_cmd", "pull_cmd", "sync_app"]

@@ -1,0 +1,124 @@
+"""``competency sync moodle plan|apply|pull`` against the emulator (token from env or file)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from moodle_scenario import TOKEN, Seeded, seed
+
+from competency_moodle.emulator import MoodleEmulator
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+
+
+@pytest.fixture
+def site(contract: Any) -> Iterator[tuple[MoodleEmulator, Seeded]]:
+    with MoodleEmulator(contract) as emulator:
+        emulator.add_token(TOKEN)
+        seeded = seed(
+            emulator, items=["Awareness", "Foundation", "Practitioner", "Advanced", "Expert"]
+        )
+        for person in ("priya-raman", "daniel-kim", "aisha-bello"):
+            seeded.site.add_user(person)
+        yield emulator, seeded
+
+
+def _options(seeded: Seeded, store: Path) -> list[str]:
+    return [
+        "--url",
+        seeded.url,
+        "--token-env",
+        "MOODLE_TOKEN",
+        "--scale-id",
+        str(seeded.scale),
+        "--store",
+        str(store),
+    ]
+
+
+def test_plan_apply_replan_and_pull(
+    site: tuple[MoodleEmulator, Seeded],
+    cli: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    moodle, seeded = site
+    monkeypatch.setenv("MOODLE_TOKEN", TOKEN)
+    model = EXAMPLES / "software-engineering.yaml"
+    opts = _options(seeded, tmp_path / "state.sqlite3")
+    planned = cli("sync", "moodle", "plan", "model", model, "--out", tmp_path / "p.json", *opts)
+    assert planned.code == 0, planned.err
+    assert "+ framework software-engineering" in planned.out
+    assert "course(s) not found in Moodle" in planned.out  # only CC-101 exists there
+    assert moodle.write_calls() == []
+    applied = cli("sync", "moodle", "apply", "--plan", tmp_path / "p.json", *opts)
+    assert applied.code == 0, applied.err
+    assert "Applied:" in applied.out
+    assert "0 failed" in applied.out
+    moodle.reset_calls()
+    again = cli("sync", "moodle", "plan", "model", model, *opts)
+    assert again.code == 0, again.err
+    assert "No changes." in again.out
+    assert moodle.write_calls() == []
+    people = EXAMPLES / "people.yaml"
+    ratings = cli("sync", "moodle", "apply", "ratings", people, "--model", model, *opts)
+    assert ratings.code == 0, ratings.err
+    assert "person(s) not found" in ratings.out
+    pulled = cli(
+        "sync",
+        "moodle",
+        "pull",
+        "ratings",
+        "--model",
+        model,
+        "--people",
+        people,
+        *opts[:6],
+        "--format",
+        "json",
+    )
+    assert pulled.code == 0, pulled.err
+    assert pulled.json()["model"] == "software-engineering"
+    assert TOKEN not in planned.out + applied.out + again.out + ratings.out + pulled.out
+
+
+def test_token_from_a_file_and_never_on_the_command_line(
+    site: tuple[MoodleEmulator, Seeded], cli: Any, tmp_path: Path
+) -> None:
+    _, seeded = site
+    model = EXAMPLES / "software-engineering.yaml"
+    secret = tmp_path / "token"
+    secret.write_text(TOKEN + "\n", encoding="utf-8")
+    opts = ["--url", seeded.url, "--scale-id", str(seeded.scale), "--store", "memory"]
+    ok = cli("sync", "moodle", "plan", "model", model, "--token-file", secret, *opts)
+    assert ok.code == 0, ok.err
+    refused = cli("sync", "moodle", "plan", "model", model, "--set", f"token={TOKEN}", *opts)
+    assert refused.code == 2
+    assert "secret on the command line" in refused.err
+    assert TOKEN not in refused.err
+    unset = cli("sync", "moodle", "plan", "model", model, "--token-env", "NO_SUCH_VAR", *opts)
+    assert unset.code == 2
+    assert "NO_SUCH_VAR" in unset.err
+
+
+def test_a_wrong_token_or_scale_is_a_clear_error(
+    site: tuple[MoodleEmulator, Seeded], cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, seeded = site
+    model = EXAMPLES / "software-engineering.yaml"
+    monkeypatch.setenv("MOODLE_TOKEN", "not-the-token")
+    opts = ["--url", seeded.url, "--token-env", "MOODLE_TOKEN", "--store", "memory"]
+    bad = cli("sync", "moodle", "plan", "model", model, "--scale-id", "1", *opts)
+    assert bad.code == 2
+    assert "token was refused" in bad.err
+    assert "not-the-token" not in bad.err
+    monkeypatch.setenv("MOODLE_TOKEN", TOKEN)
+    no_scale = cli("sync", "moodle", "plan", "model", model, *opts)
+    assert no_scale.code == 2
+    assert "--scale-id" in no_scale.err
+    wrong = cli("sync", "moodle", "plan", "model", model, "--scale-id", "99999", *opts)
+    assert wrong.code == 2
+    assert "cannot read the Moodle scale 99999" in wrong.err
