@@ -170,8 +170,8 @@ def make_adapter(
     values = parse_settings(pairs, file)
     fields = cls.settings_model.model_fields
     for pair in pairs or ():
-        field = fields.get(pair.partition("=")[0].strip())
-        if field is not None and "SecretStr" in str(field.annotation):
+        spec = fields.get(pair.partition("=")[0].strip())
+        if spec is not None and "SecretStr" in str(spec.annotation):
             raise CompetencyError(
                 f"--set {pair.partition('=')[0].strip()}=...: a secret on the command line "
                 "shows in shell history and process lists; use --token-env VAR, --token-file "
