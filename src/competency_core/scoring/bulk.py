@@ -1,27 +1,33 @@
-"""Readiness of many people against many roles at once (numpy, chunked).
+"""Readiness of many people against many roles at once (numpy + scipy.sparse, chunked).
 
 The engine gives the same numbers as :func:`~competency_core.scoring.score_role` for every
-pair (within floating-point rounding; a property test checks it), but computes them as a
-few matrix products. The trick is to write a requirement's gap as a sum over the steps of
-its scale: with the scale's normalised levels ``t_0 = 0 < t_1 < ... < t_K = 1``,
+pair (within floating-point rounding of the sums; a property test checks it), computed as
+one sparse matrix product per chunk of people. Each distinct required level ``t`` of a
+competency ``c`` becomes a column: for a person with normalised level ``a``, its gap
+``max(0, t - a)`` and whether it is unmet ``[a < t]`` depend only on the person, and
+every requirement of every role is one such column with the requirement's weight. So
 
-    max(0, q - a) = sum over steps k with t_k <= q of clip(t_k - a, 0, t_k - t_{k-1})
+    gap mass[r, p] = sum over requirements (c, t, w) of r:  w * max(0, t - a[c, p])
 
-so the weighted gap mass of every (person, role) pair is ``B @ M``, where ``B[p, (c, k)] =
-clip(t_k - a_pc, 0, step)`` depends only on people and ``M[(c, k), r] = w_rc * [q_rc >= t_k]``
-only on roles. Whether a requirement is unmet is ``[a < q]``, the indicator of the step
-that reaches ``q``: counts of unmet (and unmet essential) requirements are a second
-product. People are processed in chunks, so memory stays bounded whatever their number.
+and the unmet counts, the unmet essential counts and the assessed counts are the same
+product with 0/1 entries. The role side is a sparse matrix with one entry per requirement
+(about 25 per role), so the work is ``people x requirements``, not ``people x roles x
+competencies``. People are processed in chunks, so memory stays bounded whatever their
+number: a chunk needs ``(2 x columns + competencies) x chunk_size`` floats, plus the result.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 
 from competency_core.errors import ScoringError
 from competency_core.model import CompetencyModel
@@ -125,29 +131,36 @@ class PeopleLevels:
 
 @dataclass(frozen=True)
 class RoleSet:
-    """Role requirements compiled into matrices over the steps of the competencies' scales."""
+    """Role requirements compiled into one sparse matrix (see the module docs).
+
+    A chunk of people is a stack of input rows: one ``gap`` row per column (distinct
+    required level of a competency), one ``count`` row per column, then one ``assessed``
+    row per competency. :attr:`figures` turns them into per-role sums: the gap mass, a
+    count code, then (for the ``exclude`` policy) the weight, required mass and blocking
+    essentials over the assessed competencies. The count code packs four integer counts
+    into one float exactly, as digits in base :attr:`base`: unmet, unmet essential,
+    assessed, assessed essential (one sparse entry per requirement instead of four).
+    """
 
     roles: tuple[str, ...]
     competencies: tuple[str, ...]
     """The competencies that some role requires (the columns people's levels are read from)."""
-    step_competency: IntArray
-    """For each step, the index of its competency in ``competencies``."""
-    step_top: FloatArray
-    """For each step, its upper normalised level ``t_k``."""
-    step_size: FloatArray
-    """For each step, ``t_k - t_{k-1}``."""
-    gap_weights: FloatArray
-    """``(steps, roles)``: the requirement's weight where it asks for ``t_k`` or more."""
-    unmet: npt.NDArray[np.float32]
-    """``(steps, 2 * roles)``: 1 where the requirement's level is ``t_k`` (all, then essential)."""
-    required: FloatArray
-    """``(competencies, roles)``: normalised required level (0 where not required)."""
-    weights: FloatArray
-    """``(competencies, roles)``: requirement weight (0 where not required)."""
-    requires: FloatArray
-    """``(competencies, roles)``: 1 where the role requires the competency."""
+    column_competency: IntArray
+    """For each column, the index of its competency in ``competencies``."""
+    column_level: FloatArray
+    """For each column, its normalised required level ``t``."""
+    base: int
+    """The base of the count code: more than any role's number of requirements."""
+    figures: sparse.csr_matrix
+    """``(5 x roles, 2 x columns + competencies)``: the sums, as described above."""
+    requirements: FloatArray
+    """Per role: the number of requirements."""
+    weight: FloatArray
+    """Per role: the sum of the requirements' weights."""
+    required_mass: FloatArray
+    """Per role: the sum of weight x normalised required level."""
     blocking: FloatArray
-    """``(competencies, roles)``: 1 for essential requirements above the scale minimum."""
+    """Per role: the number of essential requirements above their scale's minimum."""
 
     @classmethod
     def from_model(cls, model: CompetencyModel, roles: Sequence[str] | None = None) -> RoleSet:
@@ -155,56 +168,61 @@ class RoleSet:
         keys = tuple(roles) if roles is not None else tuple(r.key for r in model.roles)
         profiles = [model.role(k) for k in keys]
         comps = tuple(dict.fromkeys(q.competency for p in profiles for q in p.requirements))
-        col = {c: j for j, c in enumerate(comps)}
-        n_c, n_r = len(comps), len(keys)
-        required = np.zeros((n_c, n_r))
-        weights = np.zeros((n_c, n_r))
-        requires = np.zeros((n_c, n_r))
-        blocking = np.zeros((n_c, n_r))
-        level = np.zeros((n_c, n_r), dtype=np.int64)
-        essential = np.zeros((n_c, n_r), dtype=bool)
-        for r, p in enumerate(profiles):
+        comp_index = {c: j for j, c in enumerate(comps)}
+        normalise = {c: model.scale_of(c).normalise for c in comps}
+        base = max((len(p.requirements) for p in profiles), default=0) + 1
+        if base**4 >= 2**48:
+            raise ScoringError(f"a role has {base - 1} requirements: at most 4,095 are supported")
+        columns: dict[tuple[int, float], int] = {}
+        per_role: list[list[tuple[int, int, float, bool, float]]] = []
+        for p in profiles:
+            entries = []
             for q in p.requirements:
-                j = col[q.competency]
-                scale = model.scale_of(q.competency)
-                required[j, r] = scale.normalise(q.level)
-                weights[j, r] = q.weight
-                requires[j, r] = 1.0
-                level[j, r] = q.level
-                essential[j, r] = q.essential
-                blocking[j, r] = float(q.essential and q.level > scale.min_value)
-        step_c: list[int] = []
-        step_level: list[int] = []
-        step_top: list[float] = []
-        step_size: list[float] = []
-        for j, ck in enumerate(comps):
-            scale = model.scale_of(ck)
-            grid = normalised_grid(scale)
-            highest = int(level[j][requires[j] > 0].max())
-            for k in range(1, len(grid)):
-                if scale.values[k] > highest:
-                    break
-                step_c.append(j)
-                step_level.append(scale.values[k])
-                step_top.append(grid[k])
-                step_size.append(grid[k] - grid[k - 1])
-        sc = np.array(step_c, dtype=np.intp)
-        sl = np.array(step_level, dtype=np.int64)
-        req_level = level[sc]  # (steps, roles)
-        on_step = (requires[sc] > 0) & (req_level == sl[:, None])
-        gap_weights = np.where((requires[sc] > 0) & (req_level >= sl[:, None]), weights[sc], 0.0)
-        unmet = np.hstack([on_step, on_step & essential[sc]]).astype(np.float32)
+                j = comp_index[q.competency]
+                t = normalise[q.competency](q.level)
+                col = columns.setdefault((j, t), len(columns))
+                entries.append((j, col, q.weight, q.essential, t))
+            per_role.append(entries)
+        n_r, n_cols = len(keys), len(columns)
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        requirements = np.zeros(n_r)
+        weight = np.zeros(n_r)
+        required_mass = np.zeros(n_r)
+        blocking = np.zeros(n_r)
+        for r, entries in enumerate(per_role):
+            # row blocks: 0 gap mass, 1 count code, then over assessed competencies:
+            # 2 weight, 3 required mass, 4 blocking essentials
+            for j, col, w, essential, t in entries:
+                rows += [r, n_r + r, 2 * n_r + r, 3 * n_r + r]
+                cols += [col, n_cols + col, 2 * n_cols + j, 2 * n_cols + j]
+                vals += [w, 1.0 + base * essential, w, w * t]
+                if essential and t > 0.0:
+                    rows.append(4 * n_r + r)
+                    cols.append(2 * n_cols + j)
+                    vals.append(1.0)
+            requirements[r] = len(entries)
+            weight[r] = math.fsum(e[2] for e in entries)
+            required_mass[r] = math.fsum(e[2] * e[4] for e in entries)
+            blocking[r] = sum(e[3] and e[4] > 0.0 for e in entries)
+        figures = sparse.csr_matrix(
+            (np.array(vals, dtype=np.float64), (np.array(rows), np.array(cols))),
+            shape=(5 * n_r, 2 * n_cols + len(comps)),
+        )
+        figures.sum_duplicates()
+        figures.sort_indices()
+        ordered = sorted(columns.items(), key=lambda kv: kv[1])
         return cls(
             roles=keys,
             competencies=comps,
-            step_competency=sc,
-            step_top=np.array(step_top, dtype=np.float64),
-            step_size=np.array(step_size, dtype=np.float64),
-            gap_weights=gap_weights,
-            unmet=unmet.reshape(len(sc), 2 * n_r),
-            required=required,
-            weights=weights,
-            requires=requires,
+            column_competency=np.array([j for (j, _), _ in ordered], dtype=np.intp),
+            column_level=np.array([t for (_, t), _ in ordered], dtype=np.float64),
+            base=base,
+            figures=figures,
+            requirements=requirements,
+            weight=weight,
+            required_mass=required_mass,
             blocking=blocking,
         )
 
@@ -277,20 +295,85 @@ class ReadinessMatrix:
 
 
 def _columns(levels: PeopleLevels, roles: RoleSet) -> FloatArray:
-    """People's levels on the role set's competencies (NaN for competencies they lack)."""
+    """People's levels on the role set's competencies, transposed (NaN where they lack one)."""
     col = {c: j for j, c in enumerate(levels.competencies)}
-    out = np.full((len(levels.people), len(roles.competencies)), np.nan)
-    pick = [(j, col[c]) for j, c in enumerate(roles.competencies) if c in col]
-    if pick:
-        dst, src = zip(*pick, strict=True)
-        out[:, list(dst)] = levels.normalised[:, list(src)]
+    out = np.full((len(roles.competencies), len(levels.people)), np.nan)
+    for dst, c in enumerate(roles.competencies):
+        if c in col:
+            out[dst] = levels.normalised[:, col[c]]
     return out
 
 
-def _safe_div(num: FloatArray, den: FloatArray, empty: float) -> FloatArray:
-    out = np.full(np.broadcast_shapes(num.shape, den.shape), empty)
+def _ratio(num: FloatArray, den: FloatArray, empty: float, out: FloatArray) -> None:
+    """``out = num / den`` where ``den > 0``, else ``empty`` (``den`` is per role or per pair)."""
+    out[...] = empty
     np.divide(num, den, out=out, where=np.broadcast_to(den > 0, out.shape))
-    return out
+
+
+def _digits(code: FloatArray, base: float) -> tuple[FloatArray, FloatArray]:
+    """``(code mod base, code // base)`` for integer-valued floats, exactly (see RoleSet)."""
+    high = np.floor((code + 0.5) * (1.0 / base))
+    return code - base * high, high
+
+
+@dataclass(frozen=True)
+class _Engine:
+    """One readiness computation: inputs, outputs, and the work on a chunk of people."""
+
+    roles: RoleSet
+    levels_t: FloatArray
+    exclude: bool
+    threshold: float
+    out: dict[str, FloatArray]
+    ready: BoolArray
+
+    def chunk(self, start: int, stop: int) -> None:
+        rs, n_r = self.roles, len(self.roles.roles)
+        col_c, col_t = rs.column_competency, rs.column_level[:, None]
+        n_cols = len(col_c)
+        figures = rs.figures if self.exclude else rs.figures[: 2 * n_r]
+        base = float(rs.base)
+        a = self.levels_t[:, start:stop]
+        x = np.empty((2 * n_cols + len(rs.competencies), stop - start))
+        gap, count, assessed = x[:n_cols], x[n_cols : 2 * n_cols], x[2 * n_cols :]
+        np.logical_not(np.isnan(a), out=assessed, casting="unsafe")
+        on_col = np.nan_to_num(a, nan=0.0)[col_c]
+        np.subtract(col_t, on_col, out=gap)
+        np.maximum(gap, 0.0, out=gap)
+        np.less(on_col, col_t, out=count, casting="unsafe")
+        on_assessed = assessed[col_c]
+        if self.exclude:  # unassessed competencies count neither as a gap nor as unmet
+            gap *= on_assessed
+            count *= on_assessed
+        on_assessed *= base * base
+        count += on_assessed
+        sums = figures @ x
+        gap_mass = sums[:n_r]
+        unmet, high = _digits(sums[n_r : 2 * n_r], base)
+        unmet_essential, high = _digits(high, base)
+        n_assessed, _ = _digits(high, base)
+        if self.exclude:
+            weight_sum = sums[2 * n_r : 3 * n_r]
+            required_mass = sums[3 * n_r : 4 * n_r]
+            counted = n_assessed
+        else:
+            weight_sum = rs.weight[:, None]
+            required_mass = rs.required_mass[:, None]
+            counted = rs.requirements[:, None]
+        cols = slice(start, stop)
+        readiness, gap_out = self.out["readiness"][:, cols], self.out["gap"][:, cols]
+        _ratio(gap_mass, required_mass, 0.0, readiness)
+        np.subtract(1.0, readiness, out=readiness)
+        # the sums can round a hair past the exact bounds: clip to [0, 1]
+        np.clip(readiness, 0.0, 1.0, out=readiness)
+        _ratio(gap_mass, weight_sum, 0.0, gap_out)
+        np.clip(gap_out, 0.0, 1.0, out=gap_out)
+        _ratio(counted - unmet, counted, 1.0, self.out["share_met"][:, cols])
+        _ratio(n_assessed, rs.requirements[:, None], 1.0, self.out["coverage"][:, cols])
+        ok = (unmet_essential == 0) & (readiness >= self.threshold)
+        if self.exclude:
+            ok &= sums[4 * n_r :] >= rs.blocking[:, None]
+        self.ready[:, cols] = ok
 
 
 def readiness_matrix(
@@ -300,13 +383,17 @@ def readiness_matrix(
     roles: RoleSet | Sequence[str] | None = None,
     policy: ScoringPolicy = DEFAULT_POLICY,
     on: dt.date | None = None,
-    chunk_size: int = 2048,
+    chunk_size: int = 512,
+    workers: int | None = None,
 ) -> ReadinessMatrix:
     """Score every person against every role (default: all the model's roles).
 
     ``people`` is a workforce (its assessments are resolved by ``policy`` as of ``on``) or
-    levels resolved beforehand. Memory is bounded by ``chunk_size`` people at a time, plus
-    the result (five people x roles arrays).
+    levels resolved beforehand. Memory is bounded by ``chunk_size`` people per worker at a
+    time, plus the result (five people x roles arrays); the default chunk keeps a chunk's
+    inputs in the processor's cache. Chunks run on ``workers`` threads (default: the CPUs
+    available, at most 8; numpy and scipy release the GIL), and the result does not depend
+    on their number.
     """
     day = on or dt.date.today()
     levels = (
@@ -316,54 +403,33 @@ def readiness_matrix(
     )
     rs = roles if isinstance(roles, RoleSet) else RoleSet.from_model(model, roles)
     n_p, n_r = len(levels.people), len(rs.roles)
-    shape = (n_p, n_r)
-    out = {name: np.empty(shape) for name in ("readiness", "gap", "share_met", "coverage")}
-    ready = np.empty(shape, dtype=bool)
-    a_all = _columns(levels, rs)
-    exclude = policy.unassessed is UnassessedPolicy.EXCLUDE
-    n_req = rs.requires.sum(axis=0)
-    wq = rs.weights * rs.required
-    for start in range(0, n_p, max(1, chunk_size)):
-        stop = min(n_p, start + max(1, chunk_size))
-        a = a_all[start:stop]
-        assessed = ~np.isnan(a)
-        filled = np.where(assessed, a, 0.0)
-        steps = np.clip(rs.step_top - filled[:, rs.step_competency], 0.0, rs.step_size)
-        if exclude:
-            steps *= assessed[:, rs.step_competency]
-        gap_mass = steps @ rs.gap_weights
-        unmet = (steps > 0).astype(np.float32) @ rs.unmet
-        assessed_f = assessed.astype(np.float64)
-        n_assessed = assessed_f @ rs.requires
-        if exclude:
-            weight_sum = assessed_f @ rs.weights
-            required_mass = assessed_f @ wq
-            counted = n_assessed
-            blocked = (assessed_f @ rs.blocking) < rs.blocking.sum(axis=0)
-        else:
-            weight_sum = rs.weights.sum(axis=0)[None, :]
-            required_mass = wq.sum(axis=0)[None, :]
-            counted = n_req[None, :]
-            blocked = np.zeros((stop - start, n_r), dtype=bool)
-        # the step sums can round a hair past the exact bounds: clip to [0, 1]
-        readiness = np.clip(1.0 - _safe_div(gap_mass, required_mass, 0.0), 0.0, 1.0)
-        out["readiness"][start:stop] = readiness
-        out["gap"][start:stop] = np.clip(_safe_div(gap_mass, weight_sum, 0.0), 0.0, 1.0)
-        out["share_met"][start:stop] = _safe_div(counted - unmet[:, :n_r], counted, 1.0)
-        out["coverage"][start:stop] = _safe_div(n_assessed, n_req[None, :], 1.0)
-        ready[start:stop] = (
-            (unmet[:, n_r:] == 0)
-            & ~blocked
-            & (readiness >= policy.ready_threshold - READY_TOLERANCE)
-        )
+    # computed role-major (roles x people), handed out transposed (people x roles views)
+    engine = _Engine(
+        roles=rs,
+        levels_t=_columns(levels, rs),
+        exclude=policy.unassessed is UnassessedPolicy.EXCLUDE,
+        threshold=policy.ready_threshold - READY_TOLERANCE,
+        out={name: np.empty((n_r, n_p)) for name in ("readiness", "gap", "share_met", "coverage")},
+        ready=np.empty((n_r, n_p), dtype=bool),
+    )
+    step = max(1, chunk_size)
+    bounds = [(s, min(n_p, s + step)) for s in range(0, n_p, step)]
+    n_workers = workers if workers is not None else min(8, len(os.sched_getaffinity(0)))
+    if n_workers > 1 and len(bounds) > 1:
+        with ThreadPoolExecutor(max_workers=n_workers) as pool:
+            for done in [pool.submit(engine.chunk, s, e) for s, e in bounds]:
+                done.result()
+    else:
+        for s, e in bounds:
+            engine.chunk(s, e)
     return ReadinessMatrix(
         people=levels.people,
         roles=rs.roles,
-        readiness=out["readiness"],
-        gap=out["gap"],
-        share_met=out["share_met"],
-        coverage=out["coverage"],
-        ready=ready,
+        readiness=engine.out["readiness"].T,
+        gap=engine.out["gap"].T,
+        share_met=engine.out["share_met"].T,
+        coverage=engine.out["coverage"].T,
+        ready=engine.ready.T,
         policy=policy,
         on=day,
     )

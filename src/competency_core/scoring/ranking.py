@@ -60,7 +60,7 @@ def top_k_rows(
     ready: npt.NDArray[np.bool_],
     k: int,
     *,
-    chunk_rows: int = 4096,
+    chunk_rows: int = 64,
 ) -> npt.NDArray[np.intp]:
     """For each row, the column indices of the ``k`` best entries, best first.
 

@@ -1,0 +1,487 @@
+"""``competency gap|fit|plan|readiness``: gap scoring, best fits, development plans, readiness.
+
+Every command takes a model file and a workforce file (``--people``: people and their
+assessments, as ``examples/people.yaml``), the scoring policy as options, and ``--format
+json``. Unknown people or roles, invalid files and assessments that cannot be scored end
+with a clear message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from competency_core.cli.app import app
+from competency_core.cli.core import load_model_or_fail
+from competency_core.cli.output import (
+    FormatOption,
+    OutputFormat,
+    console,
+    emit_json,
+    fail,
+    simple_table,
+)
+from competency_core.errors import CompetencyError, ModelValidationError, Problem
+from competency_core.io import load_workforce
+from competency_core.model import CompetencyModel
+from competency_core.people import Workforce
+from competency_core.scoring import (
+    Aggregation,
+    ReadinessMatrix,
+    RoleScore,
+    ScoringPolicy,
+    UnassessedPolicy,
+    readiness_matrix,
+    score_person,
+)
+from competency_core.scoring.organisation import ReadinessStat, organisation_readiness
+from competency_core.scoring.plans import DevelopmentPlan, plan_for_person
+
+ModelArgument = typer.Argument(..., help="The model file (YAML or JSON).")
+PeopleOption = typer.Option(
+    ..., "--people", "-p", help="Workforce file: people and their assessments."
+)
+OnOption = typer.Option(
+    None, "--on", formats=["%Y-%m-%d"], help="Scoring date YYYY-MM-DD (default: today)."
+)
+UnassessedOption = typer.Option(
+    UnassessedPolicy.MINIMUM,
+    "--unassessed",
+    help="An unassessed requirement counts as the scale's minimum, or is left out (coverage).",
+)
+AggregationOption = typer.Option(
+    Aggregation.LATEST,
+    "--aggregate",
+    help="Several ratings of one competency: the latest, the most trusted rater, or a blend.",
+)
+ThresholdOption = typer.Option(
+    0.8, "--threshold", min=0.0, max=1.0, help="Readiness from which someone is ready."
+)
+LanguageOption = typer.Option(None, "--language", help="Language of names and indicators.")
+
+
+@contextmanager
+def _reported(fmt: OutputFormat) -> Iterator[None]:
+    """Turn library errors into the CLI's error report (exit 2), in JSON when asked."""
+    try:
+        yield
+    except ModelValidationError as exc:
+        fail(exc.problems, fmt, str(exc).splitlines()[0])
+    except CompetencyError as exc:
+        message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+        fail([Problem(path="", message=message)], fmt, "error")
+
+
+def _inputs(model: Path, people: Path, fmt: OutputFormat) -> tuple[CompetencyModel, Workforce]:
+    m = load_model_or_fail(model, fmt)
+    try:
+        return m, load_workforce(people, m)
+    except ModelValidationError as exc:
+        fail(exc.problems, fmt, f"{people}: the workforce file is invalid")
+
+
+def _policy(
+    unassessed: UnassessedPolicy, aggregate: Aggregation, threshold: float
+) -> ScoringPolicy:
+    return ScoringPolicy(unassessed=unassessed, aggregation=aggregate, ready_threshold=threshold)
+
+
+def _day(on: dt.datetime | None) -> dt.date:
+    return on.date() if on else dt.date.today()
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def _level(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def score_dict(model: CompetencyModel, s: RoleScore, language: str | None = None) -> dict[str, Any]:
+    """A role score as the JSON object ``competency gap`` prints."""
+    return {
+        "person": s.person,
+        "role": s.role,
+        "on": s.on.isoformat(),
+        "policy": s.policy.model_dump(mode="json"),
+        "readiness": s.readiness,
+        "gap": s.gap,
+        "share_met": s.share_met,
+        "coverage": s.coverage,
+        "ready": s.ready,
+        "unmet_essentials": list(s.unmet_essentials),
+        "requirements": [
+            {
+                "competency": r.competency,
+                "name": model.text(model.competency(r.competency).name, language),
+                "required": r.required,
+                "actual": r.actual,
+                "assessed": r.assessed,
+                "counted": r.counted,
+                "gap": r.gap,
+                "surplus": r.surplus,
+                "weight": r.weight,
+                "essential": r.essential,
+                "met": r.met,
+            }
+            for r in s.requirements
+        ],
+        "biggest_gaps": [r.competency for r in s.gaps],
+    }
+
+
+@app.command("gap")
+def gap_command(
+    model: Path = ModelArgument,
+    people: Path = PeopleOption,
+    person: str = typer.Option(..., "--person", help="The person to score."),
+    role: str = typer.Option(
+        None, "--role", "-r", help="Score against this role (default: theirs)."
+    ),
+    unassessed: UnassessedPolicy = UnassessedOption,
+    aggregate: Aggregation = AggregationOption,
+    threshold: float = ThresholdOption,
+    on: dt.datetime = OnOption,
+    language: str = LanguageOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """A person against a role: per requirement required and actual level, gap, met."""
+    m, wf = _inputs(model, people, fmt)
+    with _reported(fmt):
+        s = score_person(
+            m, wf, person, role, policy=_policy(unassessed, aggregate, threshold), on=_day(on)
+        )
+    if fmt == OutputFormat.JSON:
+        emit_json(score_dict(m, s, language))
+        return
+    verdict = "[green]ready[/green]" if s.ready else "[red]not ready[/red]"
+    console.print(
+        f"[bold]{person}[/bold] against [bold]{s.role}[/bold] on {s.on}: {verdict}, readiness "
+        f"{_pct(s.readiness)}, gap {s.gap:.2f}, {_pct(s.share_met)} of requirements met, "
+        f"coverage {_pct(s.coverage)}"
+    )
+    rows = [
+        (
+            r.competency,
+            r.required,
+            _level(r.actual) + ("" if r.assessed else " (unassessed)"),
+            "-" if r.gap is None else f"{r.gap:.2f}",
+            "yes" if r.essential else "",
+            "yes" if r.met else "[red]no[/red]",
+        )
+        for r in s.requirements
+    ]
+    console.print(
+        simple_table(None, ["competency", "required", "actual", "gap", "essential", "met"], rows)
+    )
+    if s.unmet_essentials:
+        console.print(f"unmet essential requirements: {', '.join(s.unmet_essentials)}")
+    if s.gaps:
+        console.print("biggest gaps first: " + ", ".join(g.competency for g in s.gaps))
+
+
+def _match_dict(matrix: ReadinessMatrix, i: int, r: int, rank: int) -> dict[str, Any]:
+    return {
+        "rank": rank,
+        "person": matrix.people[i],
+        "role": matrix.roles[r],
+        "readiness": float(matrix.readiness[i, r]),
+        "gap": float(matrix.gap[i, r]),
+        "share_met": float(matrix.share_met[i, r]),
+        "coverage": float(matrix.coverage[i, r]),
+        "ready": bool(matrix.ready[i, r]),
+    }
+
+
+@app.command("fit")
+def fit_command(
+    model: Path = ModelArgument,
+    people: Path = PeopleOption,
+    person: str = typer.Option(None, "--person", help="The roles that fit this person best."),
+    role: str = typer.Option(None, "--role", "-r", help="The people who fit this role best."),
+    top: int = typer.Option(10, "--top", "-k", min=1, help="How many to show."),
+    unassessed: UnassessedPolicy = UnassessedOption,
+    aggregate: Aggregation = AggregationOption,
+    threshold: float = ThresholdOption,
+    on: dt.datetime = OnOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Best fits: the top roles for a person (--person) or the top people for a role (--role).
+
+    Ready first, then by readiness; everyone is scored against every role at once.
+    """
+    m, wf = _inputs(model, people, fmt)
+    with _reported(fmt):
+        if (person is None) == (role is None):
+            raise CompetencyError("name a person (--person KEY) or a role (--role KEY), not both")
+        policy = _policy(unassessed, aggregate, threshold)
+        if person is not None:
+            wf.person(person)
+        if role is not None:
+            m.role(role)
+        matrix = readiness_matrix(m, wf, policy=policy, on=_day(on))
+        matches = matrix.top_roles(person, top) if person else matrix.top_candidates(role, top)
+    items = [
+        _match_dict(matrix, matrix.people.index(x.person), matrix.roles.index(x.role), x.rank)
+        for x in matches
+    ]
+    if fmt == OutputFormat.JSON:
+        emit_json(
+            {
+                "person" if person else "role": person or role,
+                "on": matrix.on.isoformat(),
+                "policy": policy.model_dump(mode="json"),
+                "matches": items,
+            }
+        )
+        return
+    who = f"roles for {person}" if person else f"people for {role}"
+
+    def name_of(x: dict[str, Any]) -> str:
+        return m.text(m.role(x["role"]).title) if person else wf.person(x["person"]).name
+
+    rows = [
+        (
+            x["rank"],
+            x["role"] if person else x["person"],
+            name_of(x),
+            _pct(x["readiness"]),
+            f"{x['gap']:.2f}",
+            _pct(x["share_met"]),
+            _pct(x["coverage"]),
+            "[green]ready[/green]" if x["ready"] else "",
+        )
+        for x in items
+    ]
+    console.print(
+        simple_table(
+            f"The best {len(items)} {who} on {matrix.on}",
+            [
+                "#",
+                "role" if person else "person",
+                "name",
+                "readiness",
+                "gap",
+                "met",
+                "coverage",
+                "",
+            ],
+            rows,
+        )
+    )
+
+
+class CostBasisChoice(StrEnum):
+    """What the choice of learning resources minimises."""
+
+    HOURS = "hours"
+    COST = "cost"
+    COUNT = "count"
+
+
+def plan_dict(plan: DevelopmentPlan) -> dict[str, Any]:
+    """A development plan as the JSON object ``competency plan`` prints."""
+    data = plan.model_dump(mode="json", exclude={"score"})
+    data["readiness"] = plan.score.readiness
+    data["ready"] = plan.score.ready
+    return data
+
+
+@app.command("plan")
+def plan_command(
+    model: Path = ModelArgument,
+    people: Path = PeopleOption,
+    person: str = typer.Option(..., "--person", help="The person to plan for."),
+    role: str = typer.Option(
+        None, "--role", "-r", help="The target role (default: their current role)."
+    ),
+    by: CostBasisChoice = typer.Option(
+        CostBasisChoice.HOURS, "--by", help="Choose learning that minimises hours, cost or count."
+    ),
+    budget: float = typer.Option(
+        None, "--budget", min=0.0, help="Spend at most this many hours (cost, resources)."
+    ),
+    unassessed: UnassessedPolicy = UnassessedOption,
+    aggregate: Aggregation = AggregationOption,
+    threshold: float = ThresholdOption,
+    on: dt.datetime = OnOption,
+    language: str = LanguageOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """A development plan: gaps in priority order, what to practise, which learning closes them."""
+    m, wf = _inputs(model, people, fmt)
+    with _reported(fmt):
+        plan = plan_for_person(
+            m,
+            wf,
+            person,
+            role,
+            policy=_policy(unassessed, aggregate, threshold),
+            on=_day(on),
+            by=by.value,
+            budget=budget,
+            language=language,
+        )
+    if fmt == OutputFormat.JSON:
+        emit_json(plan_dict(plan))
+        return
+    console.print(
+        f"[bold]Development plan for {person} towards {plan.role}[/bold] (readiness "
+        f"{_pct(plan.score.readiness)}, {'ready' if plan.score.ready else 'not ready'}): "
+        f"{len(plan.items)} gap(s)"
+    )
+    for n, item in enumerate(plan.items, 1):
+        star = " [bold]essential[/bold]" if item.essential else ""
+        console.print(
+            f"{n}. {item.competency} ({item.name}){star}: {_level(item.actual)} -> "
+            f"{item.required}, gap {item.gap:.2f}, priority {item.priority:.2f}"
+        )
+        if item.indicators:
+            console.print(f"   practise (level {item.indicator_level}):")
+            for text in item.indicators:
+                console.print(f"     - {text}")
+        if item.resources:
+            console.print(f"   learning: {', '.join(item.resources)}")
+    if plan.resources:
+        rows = [
+            (r.resource, r.title, r.kind, _level(r.hours), _level(r.cost), ", ".join(r.closes))
+            for r in plan.resources
+        ]
+        console.print(
+            simple_table(
+                f"Learning chosen (by {plan.by}): {plan.total_hours:g} h, cost {plan.total_cost:g}",
+                ["resource", "title", "kind", "hours", "cost", "closes"],
+                rows,
+            )
+        )
+    if plan.uncovered:
+        console.print(f"[yellow]no chosen learning closes:[/yellow] {', '.join(plan.uncovered)}")
+
+
+class Breakdown(StrEnum):
+    """How ``competency readiness`` groups its figures."""
+
+    COMPETENCY = "competency"
+    DOMAIN = "domain"
+    DEPARTMENT = "department"
+    TEAM = "team"
+
+
+def _stat_row(s: ReadinessStat, named: bool) -> tuple[Any, ...]:
+    return (
+        s.key,
+        *([s.label] if named else []),
+        s.people,
+        s.requirements,
+        _pct(s.share_met),
+        f"{s.mean_gap:.2f}",
+        _pct(s.coverage),
+    )
+
+
+@app.command("readiness")
+def readiness_command(
+    model: Path = ModelArgument,
+    people: Path = PeopleOption,
+    by: list[Breakdown] = typer.Option(
+        None, "--by", help="Breakdowns to show (repeat; default: competency and domain)."
+    ),
+    unassessed: UnassessedPolicy = UnassessedOption,
+    aggregate: Aggregation = AggregationOption,
+    threshold: float = ThresholdOption,
+    on: dt.datetime = OnOption,
+    language: str = LanguageOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Organisation readiness: who meets what their own role requires, by competency, domain...
+
+    For each group: the share of (person, requirement) pairs met and the mean gap, over
+    the people whose current role requires it.
+    """
+    m, wf = _inputs(model, people, fmt)
+    with _reported(fmt):
+        result = organisation_readiness(
+            m, wf, policy=_policy(unassessed, aggregate, threshold), on=_day(on), language=language
+        )
+    if fmt == OutputFormat.JSON:
+        emit_json(result.model_dump(mode="json"))
+        return
+    o = result.overall
+    console.print(
+        f"[bold]Organisation readiness on {result.on}[/bold]: {result.people} people scored "
+        f"against their roles, {_pct(o.share_met)} of requirements met, mean gap "
+        f"{o.mean_gap:.2f}, coverage {_pct(o.coverage)}"
+    )
+    if result.without_role:
+        console.print(f"not scored (no current role): {', '.join(result.without_role)}")
+    groups = {
+        Breakdown.COMPETENCY: result.by_competency,
+        Breakdown.DOMAIN: result.by_domain,
+        Breakdown.DEPARTMENT: result.by_department,
+        Breakdown.TEAM: result.by_team,
+    }
+    for what in by or [Breakdown.COMPETENCY, Breakdown.DOMAIN]:
+        named = what is Breakdown.COMPETENCY
+        names = ["name"] if named else []
+        console.print(
+            simple_table(
+                f"By {what.value}",
+                [what.value, *names, "people", "pairs", "met", "mean gap", "coverage"],
+                [_stat_row(s, named) for s in groups[what]],
+            )
+        )
+
+
+# -- demo steps ------------------------------------------------------------------------
+from competency_core.cli.demo import DemoContext, demo_step  # noqa: E402
+
+_DEMO_ON = dt.date(2026, 4, 1)
+
+
+def _demo_cli(ctx: DemoContext, *args: str) -> None:
+    """Run a scoring command on the examples, as a user would type it."""
+    console.print(f"[dim]$ competency {' '.join(args)}[/dim]")
+    code = app(args=list(args), prog_name="competency", standalone_mode=False)
+    if isinstance(code, int) and code:
+        raise CompetencyError(f"competency {args[0]} failed (exit {code})")
+
+
+def _demo_files(ctx: DemoContext) -> tuple[str, str]:
+    return str(ctx.examples / "software-engineering.yaml"), str(ctx.examples / "people.yaml")
+
+
+@demo_step(30, "Gap scoring: a person against their next role")
+def _demo_gap(ctx: DemoContext) -> None:
+    model, people = _demo_files(ctx)
+    on = _DEMO_ON.isoformat()
+    _demo_cli(ctx, "gap", model, "-p", people, "--person", "daniel-kim", "-r",
+              "senior-engineering-manager", "--on", on)  # fmt: skip
+
+
+@demo_step(31, "Best fits: the top roles for a person, the top people for a role")
+def _demo_fit(ctx: DemoContext) -> None:
+    model, people = _demo_files(ctx)
+    on = _DEMO_ON.isoformat()
+    _demo_cli(ctx, "fit", model, "-p", people, "--person", "daniel-kim", "-k", "3", "--on", on)
+    _demo_cli(ctx, "fit", model, "-p", people, "--role", "staff-engineer", "-k", "5", "--on", on)
+
+
+@demo_step(32, "Development plan: what to practise and which learning closes the gaps")
+def _demo_plan(ctx: DemoContext) -> None:
+    model, people = _demo_files(ctx)
+    _demo_cli(ctx, "plan", model, "-p", people, "--person", "daniel-kim", "-r",
+              "senior-engineering-manager", "--on", _DEMO_ON.isoformat())  # fmt: skip
+
+
+@demo_step(33, "Organisation readiness per competency, domain and team")
+def _demo_readiness(ctx: DemoContext) -> None:
+    model, people = _demo_files(ctx)
+    _demo_cli(ctx, "readiness", model, "-p", people, "--by", "domain", "--by", "team",
+              "--on", _DEMO_ON.isoformat())  # fmt: skip
