@@ -471,6 +471,12 @@ class ScimClient:
                 yield page.resources
                 if not page.next_cursor or not page.resources:
                     return
+                if page.next_cursor == cursor:
+                    raise ScimResponseError(
+                        f"GET {resource} at {self.url}: the service gave the same nextCursor "
+                        "twice; set paging to index",
+                        operation=f"GET {resource}",
+                    )
                 cursor = page.next_cursor
         start = 1
         while True:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -21,6 +22,7 @@ from servers import (
 from competency_scim.client import Filter, ScimClient
 from competency_scim.errors import (
     ScimAuthError,
+    ScimResponseError,
     ScimServerError,
     ScimTransportError,
 )
@@ -251,3 +253,23 @@ def test_filter_expressions_quote_values() -> None:
     assert f.expression == '(userName eq "a\\"b") and (active eq true)'
     assert f.test({"userName": 'A"B', "active": "True"})
     assert not f.test({"userName": 'a"b', "active": False})
+
+
+def test_a_cursor_that_does_not_move_is_an_error(cursor_server: ScimServer) -> None:
+    def same_cursor(environ: dict[str, Any]) -> tuple[int, dict[str, str], bytes] | None:
+        if not environ.get("PATH_INFO", "").endswith("/Users"):
+            return None
+        page = {
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+            "totalResults": 3,
+            "itemsPerPage": 1,
+            "nextCursor": "stuck",
+            "Resources": [{"id": "1", "userName": "a"}],
+        }
+        return 200, {"Content-Type": "application/scim+json"}, json.dumps(page).encode()
+
+    c = client(cursor_server)
+    assert c.features.cursor
+    cursor_server.faults.faults.append(same_cursor)
+    with pytest.raises(ScimResponseError, match="same nextCursor twice"):
+        list(c.users())
