@@ -204,7 +204,7 @@ def read_records(
         line, start = start, reader.line_num + 1
         if not cells or (len(cells) == 1 and not cells[0].strip()):
             continue
-        if dialect.escape_formulas:
+        if dialect.escape_formulas and any(c[:1] == "'" for c in cells):
             cells = [unescape_formula(c) for c in cells]
         yield Record(line=line, cells=tuple(cells))
 
