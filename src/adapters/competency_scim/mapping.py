@@ -430,6 +430,9 @@ class UnmappedPerson(BaseModel):
     user_name: str | None = None
     title: str | None = None
     department: str | None = None
+    kept_role: str | None = Field(
+        default=None, description="The role the person had before, which they keep meanwhile."
+    )
     reason: str
 
 
@@ -472,7 +475,7 @@ def mapping_report(people: Iterable[Person], model: CompetencyModel | None = Non
         total += 1
         if p.attributes.get("active") == "false":
             inactive += 1
-        if p.role is None:
+        if p.role is None or p.attributes.get("role_source", "").startswith(UNMAPPED):
             unmapped.append(
                 UnmappedPerson(
                     key=p.key,
@@ -480,6 +483,7 @@ def mapping_report(people: Iterable[Person], model: CompetencyModel | None = Non
                     user_name=p.attributes.get("user_name"),
                     title=p.attributes.get("title"),
                     department=p.department,
+                    kept_role=p.role,
                     reason=p.attributes.get("role_source", UNMAPPED),
                 )
             )

@@ -12,6 +12,8 @@ every write, so the people always agree with the directory:
   mapping;
 * a role that cannot be mapped keeps the role the person already had (if any), and the
   person is reported as unmapped;
+* the directory is the source of the manager: a user that no longer names one loses it
+  (a person adopted from elsewhere keeps theirs until the directory names one);
 * deleting a user keeps the person (assessments refer to it) with ``active: false`` and
   the date it was deprovisioned; ``active: false`` from the identity provider does the same
   without deleting anything;
@@ -101,8 +103,8 @@ class Projection:
             if person.role is None and existing.role is not None:
                 attributes["role_source"] += f" (kept the earlier role {existing.role})"
                 update["role"] = existing.role
-            if manager is None and row.manager_id is None:
-                update["manager"] = existing.manager
+            if manager is None and row.manager_id is None and "scim_id" not in existing.attributes:
+                update["manager"] = existing.manager  # adopted: the directory names no manager
             person = person.model_copy(update=update)
         if person.attributes.get("role_source", "").startswith(UNMAPPED):
             log.info("person %s: no role mapped (%s)", key, person.attributes["role_source"])

@@ -8,16 +8,15 @@ model, the inbound service on that store served over HTTP on 127.0.0.1 in a thre
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-import requests
+from scim_inbound_support import Inbound, start_inbound
 
 from competency_core.io import load_model
 from competency_core.model import CompetencyModel
@@ -25,7 +24,6 @@ from competency_core.store import Store
 from competency_core.testing.postgres import PostgresServer, PostgresUnavailable, postgres_server
 from competency_scim.idp import SAMPLE_MAPPING
 from competency_scim.mapping import RoleMapping
-from competency_scim.service import RunningServer, ScimApplication, create_app, running
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 _PG_TEMPLATE = "cc_scim_template"
@@ -39,7 +37,7 @@ def scim_model() -> CompetencyModel:
     return load_model(EXAMPLES / "software-engineering.yaml")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def sample_mapping() -> RoleMapping:
     """The role mapping that goes with :func:`competency_scim.idp.sample_employees`."""
     return RoleMapping.model_validate(SAMPLE_MAPPING)
@@ -79,21 +77,37 @@ def _sqlite_store(template: Path, tmp_path: Path) -> Store:
     return Store(f"sqlite:///{path}", upgrade=False)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def inbound_store(
-    request: pytest.FixtureRequest, tmp_path: Path, _sqlite_template: Path
-) -> Iterator[Store]:
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@contextlib.contextmanager
+def _backend_store(backend: str, folder: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
+    if backend == "sqlite":
+        store = _sqlite_store(request.getfixturevalue("_sqlite_template"), folder)
+        with store:
+            yield store
+        return
+    server: PostgresServer = request.getfixturevalue("scim_postgres")
+    name = f"scim_{secrets.token_hex(4)}"
+    with Store(server.create_database(name, template=_PG_TEMPLATE), upgrade=False) as store:
+        yield store
+    server.drop_database(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def inbound_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """An empty store on SQLite, and on PostgreSQL."""
-    if request.param == "sqlite":
-        store = _sqlite_store(_sqlite_template, tmp_path)
-    else:
-        server: PostgresServer = request.getfixturevalue("scim_postgres")
-        name = f"scim_{secrets.token_hex(4)}"
-        store = Store(server.create_database(name, template=_PG_TEMPLATE), upgrade=False)
-    yield store
-    store.close()
-    if request.param != "sqlite":
-        server.drop_database(name)
+    with _backend_store(request.param, tmp_path, request) as store:
+        yield store
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Store]:
+    """An empty store on each backend, shared by the tests of a module (they only read)."""
+    with _backend_store(request.param, tmp_path_factory.mktemp("scim"), request) as store:
+        yield store
 
 
 @pytest.fixture
@@ -102,37 +116,6 @@ def sqlite_store(tmp_path: Path, _sqlite_template: Path) -> Iterator[Store]:
     store = _sqlite_store(_sqlite_template, tmp_path)
     yield store
     store.close()
-
-
-@dataclass
-class Inbound:
-    """The inbound service running over HTTP, with a session that carries its token."""
-
-    app: ScimApplication
-    server: RunningServer
-    session: requests.Session
-    token: str
-    store: Store
-
-    @property
-    def url(self) -> str:
-        return self.server.url
-
-    def call(self, method: str, path: str, body: Any = None, **kw: Any) -> requests.Response:
-        headers = {"Content-Type": "application/scim+json", **kw.pop("headers", {})}
-        return self.session.request(
-            method, f"{self.url}/{path}", json=body, headers=headers, timeout=30, **kw
-        )
-
-
-def start_inbound(
-    store: Store, model: CompetencyModel | None, mapping: RoleMapping | None, **kw: Any
-) -> Iterator[Inbound]:
-    token = secrets.token_urlsafe(24)
-    app = create_app(store, token=token, model=model, mapping=mapping, **kw)
-    with running(app) as server, requests.Session() as session:
-        session.headers["Authorization"] = f"Bearer {token}"
-        yield Inbound(app, server, session, token, store)
 
 
 @pytest.fixture
