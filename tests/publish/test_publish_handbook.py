@@ -265,3 +265,10 @@ def test_link_checker_finds_broken_links(
     problems = html_link_check(tmp_path)
     assert len(problems) == 4
     assert any("no anchor #nowhere" in p for p in problems)
+
+
+def test_picture_limit_is_the_drawing_limit() -> None:
+    from competency_core.careers import drawing
+    from competency_core.publish import handbook
+
+    assert handbook.MAX_PICTURE_ROLES == drawing.MAX_PICTURE_ROLES

@@ -223,9 +223,6 @@ def _career_picture(model: CompetencyModel, out: Path) -> tuple[Path | None, str
     """Draw the career graph (roles with a declared move) as SVG; else say why there is none."""
     if not model.transitions:
         return None, "The model declares no career transitions, so there is no career graph."
-    from competency_core.careers import CareerGraph
-    from competency_core.careers.drawing import MAX_PICTURE_ROLES, draw
-
     roles = {r for t in model.transitions for r in (t.source, t.target)}
     if len(roles) > MAX_PICTURE_ROLES:
         return None, (
@@ -233,9 +230,16 @@ def _career_picture(model: CompetencyModel, out: Path) -> tuple[Path | None, str
             f"holds ({MAX_PICTURE_ROLES}); the moves are listed on each role's page. Draw part "
             "of it with `competency path draw`."
         )
+    from competency_core.careers import CareerGraph
+    from competency_core.careers.drawing import draw
+
     target = draw(CareerGraph.from_model(model), out / "career-graph.svg", roles=roles)
     return target, None
 
+
+MAX_PICTURE_ROLES = 80
+"""The most roles the career graph picture holds (``careers.drawing.MAX_PICTURE_ROLES``;
+kept here so that a big model's handbook does not import the careers package at all)."""
 
 MANIFEST = ".handbook-files"
 """The list of files the last run wrote, so that a re-run removes pages that went away."""
