@@ -35,7 +35,7 @@ def _one_language(warnings: list[str], key: str) -> bool:
     return any(w.startswith(f"competency {key!r}: the translated name") for w in warnings)
 
 
-@settings(max_examples=25)
+@settings(max_examples=20)
 @given(model=MODELS, dialect=DIALECTS, multilang=st.booleans())
 def test_export_then_import_keeps_hierarchy_keys_and_texts(
     model: CompetencyModel, dialect: CsvDialect, multilang: bool

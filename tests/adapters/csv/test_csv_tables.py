@@ -89,7 +89,7 @@ def test_people_columns_and_attributes(workforce: Workforce, tmp_path: Path) -> 
     assert set(header[8:]) == extra  # attributes become columns of their own
 
 
-@settings(max_examples=20)
+@settings(max_examples=10)
 @given(
     wf=workforces(competency_models(n_competencies=(1, 4), n_roles=(0, 2)), n_people=(0, 5)),
     comment=st.text(max_size=20),
