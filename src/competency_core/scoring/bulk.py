@@ -129,6 +129,12 @@ class PeopleLevels:
         return cls(tuple(people), tuple(competencies), out)
 
 
+def _inverse(values: FloatArray) -> FloatArray:
+    out = np.zeros_like(values)
+    np.divide(1.0, values, out=out, where=values > 0)
+    return out
+
+
 @dataclass(frozen=True)
 class RoleSet:
     """Role requirements compiled into one sparse matrix (see the module docs).
@@ -161,6 +167,21 @@ class RoleSet:
     """Per role: the sum of weight x normalised required level."""
     blocking: FloatArray
     """Per role: the number of essential requirements above their scale's minimum."""
+
+    @property
+    def inverse_required_mass(self) -> FloatArray:
+        """Per role: ``1 / required_mass`` (0 where it is 0)."""
+        return _inverse(self.required_mass)
+
+    @property
+    def inverse_weight(self) -> FloatArray:
+        """Per role: ``1 / weight`` (0 where it is 0)."""
+        return _inverse(self.weight)
+
+    @property
+    def inverse_requirements(self) -> FloatArray:
+        """Per role: ``1 / requirements`` (0 where it is 0)."""
+        return _inverse(self.requirements)
 
     @classmethod
     def from_model(cls, model: CompetencyModel, roles: Sequence[str] | None = None) -> RoleSet:
@@ -352,24 +373,25 @@ class _Engine:
         unmet, high = _digits(sums[n_r : 2 * n_r], base)
         unmet_essential, high = _digits(high, base)
         n_assessed, _ = _digits(high, base)
-        if self.exclude:
-            weight_sum = sums[2 * n_r : 3 * n_r]
-            required_mass = sums[3 * n_r : 4 * n_r]
-            counted = n_assessed
-        else:
-            weight_sum = rs.weight[:, None]
-            required_mass = rs.required_mass[:, None]
-            counted = rs.requirements[:, None]
         cols = slice(start, stop)
         readiness, gap_out = self.out["readiness"][:, cols], self.out["gap"][:, cols]
-        _ratio(gap_mass, required_mass, 0.0, readiness)
+        share_met, coverage = self.out["share_met"][:, cols], self.out["coverage"][:, cols]
+        if self.exclude:  # the denominators depend on who was assessed
+            counted = n_assessed
+            _ratio(gap_mass, sums[3 * n_r : 4 * n_r], 0.0, readiness)
+            _ratio(gap_mass, sums[2 * n_r : 3 * n_r], 0.0, gap_out)
+            _ratio(counted - unmet, counted, 1.0, share_met)
+        else:  # per-role denominators: multiply by their inverses (0 where a role has none)
+            np.multiply(gap_mass, rs.inverse_required_mass[:, None], out=readiness)
+            np.multiply(gap_mass, rs.inverse_weight[:, None], out=gap_out)
+            np.multiply(unmet, rs.inverse_requirements[:, None], out=share_met)
+            np.subtract(1.0, share_met, out=share_met)
         np.subtract(1.0, readiness, out=readiness)
         # the sums can round a hair past the exact bounds: clip to [0, 1]
         np.clip(readiness, 0.0, 1.0, out=readiness)
-        _ratio(gap_mass, weight_sum, 0.0, gap_out)
         np.clip(gap_out, 0.0, 1.0, out=gap_out)
-        _ratio(counted - unmet, counted, 1.0, self.out["share_met"][:, cols])
-        _ratio(n_assessed, rs.requirements[:, None], 1.0, self.out["coverage"][:, cols])
+        np.multiply(n_assessed, rs.inverse_requirements[:, None], out=coverage)
+        coverage[rs.requirements == 0] = 1.0
         ok = (unmet_essential == 0) & (readiness >= self.threshold)
         if self.exclude:
             ok &= sums[4 * n_r :] >= rs.blocking[:, None]
