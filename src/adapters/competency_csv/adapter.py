@@ -35,7 +35,7 @@ from competency_core.sync import (
     RemoteObject,
     Scope,
 )
-from competency_csv.csvio import CsvDialect, normalise_header, write_records
+from competency_csv.csvio import CsvDialect, write_records
 from competency_csv.moodle_framework import (
     DESCRIPTION_FORMATS,
     FRAMEWORK,
@@ -54,6 +54,8 @@ from competency_csv.tabular import (
     ASSIGNMENTS,
     PEOPLE,
     TableSpec,
+    canonical_column,
+    own_column_name,
     read_table,
     scan,
     table_header,
@@ -169,19 +171,12 @@ class _PlainTable:
                     self.rows.append(list(row.raw))
         if not self.header:
             self.header = table_header(spec, [], settings.header_map)
-            self.canonical = [self._canonical(n) for n in self.header]
-
-    def _canonical(self, name: str) -> str:
-        mapped = {normalise_header(k): v for k, v in self.settings.header_map.items()}
-        norm = normalise_header(name)
-        target = normalise_header(mapped.get(norm, norm))
-        return self.spec.aliases.get(target, target)
+            self.canonical = [canonical_column(spec, n, settings.header_map) for n in self.header]
 
     def put(self, key: str, data: Mapping[str, JsonValue]) -> None:
         for column in data:
             if column not in self.canonical:
-                inverse = {normalise_header(v): k for k, v in self.settings.header_map.items()}
-                self.header.append(inverse.get(column, column))
+                self.header.append(own_column_name(self.spec, column, self.settings.header_map))
                 self.canonical.append(column)
         old = self.rows[self.index[key]] if key in self.index else None
         width = len(self.header)

@@ -187,6 +187,35 @@ class Header:
         }
 
 
+def canonical_column(spec: TableSpec[Any], name: str, header_map: Mapping[str, str]) -> str | None:
+    """The column a file's column ``name`` feeds, or None when the table ignores it.
+
+    A column of the spec is matched loosely (``Job level`` is ``job_level``), through
+    ``header_map`` and the spec's aliases. Any other column of a table with extra columns
+    (people's attributes) keeps its own name, or the name ``header_map`` gives it, so that
+    an attribute such as ``Cost Center`` is written and read back under the same name.
+    """
+    norm = normalise_header(name)
+    if not norm:
+        return None
+    mapped = next((v for k, v in header_map.items() if normalise_header(k) == norm), None)
+    target = normalise_header(mapped) if mapped is not None else norm
+    target = spec.aliases.get(target, target)
+    if target in spec.columns:
+        return target
+    if spec.extra_columns:
+        return (mapped if mapped is not None else name).strip()
+    return None
+
+
+def own_column_name(spec: TableSpec[Any], column: str, header_map: Mapping[str, str]) -> str:
+    """The name a file gets for the canonical ``column``: the ``header_map`` key feeding it."""
+    for own in header_map:
+        if canonical_column(spec, own, header_map) == column:
+            return own
+    return column
+
+
 def resolve_header(
     spec: TableSpec[Any],
     record: Record,
@@ -195,14 +224,11 @@ def resolve_header(
     problems: list[Problem],
 ) -> Header:
     """Match a header row's columns to the spec's (problems for missing or repeated ones)."""
-    mapping = {normalise_header(k): v for k, v in header_map.items()}
     canonical: list[str | None] = []
     seen: dict[str, str] = {}
     for name in record.cells:
-        norm = normalise_header(name)
-        target = normalise_header(mapping.get(norm, norm)) if norm else ""
-        target = spec.aliases.get(target, target)
-        if not target or (target not in spec.columns and not spec.extra_columns):
+        target = canonical_column(spec, name, header_map)
+        if target is None:
             canonical.append(None)
             continue
         if target in seen:
@@ -392,18 +418,20 @@ def check_table(
     return sorted(problems + out, key=lambda p: p.line or 0)
 
 
-def table_header(
-    spec: TableSpec[T], items: Iterable[Cells], header_map: Mapping[str, str]
-) -> list[str]:
-    """The columns to write for new rows: the spec's, then any extra ones in order seen."""
+def _columns(spec: TableSpec[T], items: Iterable[Cells]) -> list[str]:
+    """The canonical columns of new rows: the spec's, then extra ones in the order seen."""
     cols = list(spec.columns)
     if spec.extra_columns:
         for cells in items:
             cols += [c for c in cells if c not in cols]
-    inverse: dict[str, str] = {}
-    for own, canon in header_map.items():
-        inverse.setdefault(normalise_header(canon), own)
-    return [inverse.get(c, c) for c in cols]
+    return cols
+
+
+def table_header(
+    spec: TableSpec[T], items: Iterable[Cells], header_map: Mapping[str, str]
+) -> list[str]:
+    """The columns to write for new rows: the spec's, then any extra ones in order seen."""
+    return [own_column_name(spec, c, header_map) for c in _columns(spec, items)]
 
 
 def write_table(
@@ -416,10 +444,10 @@ def write_table(
 ) -> None:
     """Write objects as a new table file (columns named through ``header_map`` if given)."""
     rows = [spec.to_cells(i) for i in items]
-    names = table_header(spec, rows, header_map or {})
-    canon = [normalise_header((header_map or {}).get(n, n)) for n in names]
+    cols = _columns(spec, rows)
+    names = [own_column_name(spec, c, header_map or {}) for c in cols]
     write_records(
-        path, [names, *([r.get(c, "") for c in canon] for r in rows)], dialect or CsvDialect()
+        path, [names, *([r.get(c, "") for c in cols] for r in rows)], dialect or CsvDialect()
     )
 
 
@@ -446,7 +474,9 @@ __all__ = [
     "Header",
     "Row",
     "TableSpec",
+    "canonical_column",
     "check_table",
+    "own_column_name",
     "read_assessments",
     "read_assignments",
     "read_people",

@@ -66,6 +66,20 @@ def test_rows_it_cannot_read_are_kept_and_the_plan_warns(tmp_path: Path) -> None
     ]
 
 
+def test_people_with_any_attribute_names_converge(tmp_path: Path) -> None:
+    e = engine(tmp_path, header_map={"Employee ID": "id", "Kostnadsställe": "Cost Center"})
+    people = [
+        Person(key="a", name="A", attributes={"Cost Center": "42", "Job-Family": "eng"}),
+        Person(key="b", name="B", team="core"),
+    ]
+    assert e.apply(e.plan_people(people)).ok
+    assert e.plan_people(people).is_empty
+    header = (tmp_path / "people.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("Employee ID,name,")
+    assert header.endswith(",Kostnadsställe,Job-Family")
+    assert list(e.adapter.pull_people()) == people
+
+
 def test_prune_deletes_rows_not_in_the_local_data(tmp_path: Path) -> None:
     e = engine(tmp_path)
     everyone = [Person(key=k, name=k.title()) for k in ("ann", "bob", "cem")]

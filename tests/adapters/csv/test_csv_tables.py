@@ -135,7 +135,7 @@ def test_a_header_map_reads_columns_named_otherwise(tmp_path: Path) -> None:
             email="asa@example.com",  # "E-mail" is matched loosely as e_mail, an alias of email
             role="engineer",
             department="Engineering",
-            attributes={"location": "Malmö"},
+            attributes={"Location": "Malmö"},
         ),
         Person(
             key="e-2",
@@ -144,7 +144,7 @@ def test_a_header_map_reads_columns_named_otherwise(tmp_path: Path) -> None:
             role="engineer",
             department="Engineering",
             manager="e-1",
-            attributes={"location": "Lund"},
+            attributes={"Location": "Lund"},
         ),
     ]
     # written back with the file's own column names
@@ -153,6 +153,22 @@ def test_a_header_map_reads_columns_named_otherwise(tmp_path: Path) -> None:
     header = out.read_text(encoding="cp1252").splitlines()[0]
     assert header.startswith("Employee ID;Full name;email;Job;Dept;Reports to")
     assert list(read_people(out, dialect=dialect, header_map=HR_MAP)) == people
+
+
+def test_attributes_keep_their_names(tmp_path: Path) -> None:
+    people = [
+        Person(key="a", name="A", attributes={"Cost Center": "42", "location": "Lund"}),
+        Person(key="b", name="B", attributes={"Shoe size (EU)": "44"}),
+    ]
+    path = tmp_path / "p.csv"
+    write_table(path, PEOPLE, people)
+    header = path.read_text(encoding="utf-8").splitlines()[0]
+    assert header.endswith(",Cost Center,location,Shoe size (EU)")
+    assert list(read_people(path)) == people
+    # an attribute named through the header map
+    write_table(path, PEOPLE, people, header_map={"Kostnadsställe": "Cost Center"})
+    assert "Kostnadsställe" in path.read_text(encoding="utf-8").splitlines()[0]
+    assert list(read_people(path, header_map={"Kostnadsställe": "Cost Center"})) == people
 
 
 def test_columns_are_matched_loosely(tmp_path: Path) -> None:
