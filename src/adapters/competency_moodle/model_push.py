@@ -11,8 +11,9 @@ idnumber):
   competencies it owns (a pair belongs to the later key; kept in the marker line, since
   no web service lists related competencies). Created top-down; re-parented with
   ``set_parent_competency`` only when the parent really changed;
-* ``rules`` (key: the model key): every parent's completion rule, set after the whole
-  tree (creating or moving a child resets its parent's rule in Moodle);
+* ``rule`` (key: the parent competency's key), with ``parent_rule`` set: the parent's
+  completion rule, set after the whole tree (creating or moving a child resets its
+  parent's rule in Moodle);
 * ``course-competency`` (key ``course|competency``): a course link and its rule outcome;
 * ``template`` (key: the role key): a learning-plan template per role profile with its
   competencies, recognised by its marker line (templates have no idnumber).
@@ -58,7 +59,7 @@ from competency_moodle.texts import (
 
 FRAMEWORK = "framework"
 COMPETENCY = "competency"
-RULES = "rules"
+RULE = "rule"
 COURSE_LINK = "course-competency"
 TEMPLATE = "template"
 RULE_ALL = "core_competency\\competency_rule_all"
@@ -112,7 +113,6 @@ class ModelPush:
         self.links: dict[str, dict[str, Any]] = {}
         self.templates: dict[str, dict[str, Any]] = {}
         self.template_members: dict[str, set[int]] = {}
-        self.remote_rules: dict[str, JsonValue] = {}
         self.wanted_pairs: set[frozenset[str]] = set()
         self._scale_items: list[str] | None = None
 
@@ -283,19 +283,24 @@ class ModelPush:
             if comp.parent:
                 children.setdefault(comp.parent, []).append(comp.key)
         rule = self.settings.parent_rule
-        out.append(
-            LocalObject(
-                kind=RULES,
-                key=model.key,
-                data={
-                    "rules": {
-                        p: {"outcome": rule, "children": json_names(kids)}
-                        for p, kids in sorted(children.items())
-                    }
-                },
-                depends_on=(fw_ref, *(_ref(COMPETENCY, c.key) for c in model.competencies)),
-            )
-        )
+        if rule != "none":
+            # a rule per parent, listed after every competency: the engine keeps plan order
+            # among independent changes, so rules are set once the tree is built (creating
+            # or moving a child makes Moodle reset its parent's rule). The children are in
+            # the data so that a new or moved child shows as a change of the rule.
+            for p, kids in sorted(children.items()):
+                out.append(
+                    LocalObject(
+                        kind=RULE,
+                        key=p,
+                        data={"outcome": rule, "children": json_names(kids)},
+                        depends_on=(
+                            fw_ref,
+                            _ref(COMPETENCY, p),
+                            *(_ref(COMPETENCY, k) for k in kids),
+                        ),
+                    )
+                )
         out += links
 
         # templates from role profiles
@@ -330,7 +335,7 @@ class ModelPush:
     def read(self, key: str) -> Iterator[RemoteObject]:
         """Every object of the model ``key`` in Moodle, in the shape of the local objects."""
         self.by_idnumber, self.by_id, self.links = {}, {}, {}
-        self.templates, self.template_members, self.remote_rules = {}, {}, {}
+        self.templates, self.template_members = {}, {}
         fw = self.framework = self.find_framework(key)
         if fw is not None:
             yield from self._read_framework(key, fw)
@@ -376,6 +381,7 @@ class ModelPush:
         children: dict[str, list[str]] = {}
         rules: dict[str, str] = {}
         known = self._local_competencies()
+        previous = self._previous_all(comps, known)
         for c in comps:
             body, marks = split_marker(c.get("description"))
             parent = self.by_id.get(_int(c.get("parentid")))
@@ -397,7 +403,9 @@ class ModelPush:
                     "shortname": str(c.get("shortname", "")),
                     "description": body,
                     "parent": parent_key,
-                    "after": self._previous(c, known),
+                    "after": previous[int(c["id"])]
+                    if int(c["id"]) in previous
+                    else self._previous(c, known),
                     "scaleid": _int(own) if own else fw_scale,
                     "scaleconfiguration": _parse_config(c.get("scaleconfiguration"))
                     if own
@@ -407,21 +415,19 @@ class ModelPush:
                 depends_on=tuple(deps),
             )
         self._warn_in_use(comps)
-        self.remote_rules = {}
+        # a rule exists once it is set (an apply cut short before the rules leaves Moodle
+        # as the plan found it: no rule)
         for p, kids in sorted(children.items()):
+            if rules.get(p, "none") == "none":
+                continue
             mine = [k for k in kids if known is None or k in known]
-            if mine and (known is None or p in known):
-                self.remote_rules[p] = {
-                    "outcome": rules.get(p, "none"),
-                    "children": json_names(mine),
-                }
-        yield RemoteObject(
-            kind=RULES,
-            key=key,
-            remote_id=str(fw["id"]),
-            data={"rules": dict(self.remote_rules)},
-            depends_on=(fw_ref,),
-        )
+            yield RemoteObject(
+                kind=RULE,
+                key=p,
+                remote_id=str(self.by_idnumber[p]["id"]),
+                data={"outcome": rules[p], "children": json_names(mine)},
+                depends_on=(fw_ref, _ref(COMPETENCY, p)),
+            )
         for ref in sorted(set(courses) | self.course_hints):
             course = self.directory.course(ref)
             if course is None:
@@ -570,9 +576,8 @@ class ModelPush:
                     },
                 )
             return str(rec["id"])
-        if change.kind == RULES:
-            self._set_rules(change, ids)
-            return self._id(ids, FRAMEWORK, model_key).__str__()
+        if change.kind == RULE:
+            return str(self._set_rule(change.key, str(data["outcome"]), ids))
         if change.kind == COURSE_LINK:
             return self._link(change, ids)
         if change.kind == TEMPLATE:
@@ -625,8 +630,8 @@ class ModelPush:
         if change.kind == COMPETENCY:
             self._update_competency(change, int(remote_id), ids, model_key)
             return
-        if change.kind == RULES:
-            self._set_rules(change, ids)
+        if change.kind == RULE:
+            self._set_rule(change.key, str(data["outcome"]), ids)
             return
         if change.kind == COURSE_LINK:
             self._link(change, ids)
@@ -657,8 +662,12 @@ class ModelPush:
         elif change.kind == COMPETENCY:
             ok = self.client.call("core_competency_delete_competency", {"id": rid})
             what = "the competency (it or a child is used by a course, template, plan or rating)"
-        elif change.kind == RULES:
-            return  # rules go with their competencies
+        elif change.kind == RULE:
+            self.client.call(  # no rule wanted any more
+                "core_competency_update_competency",
+                {"competency": {"id": rid, "ruletype": "", "ruleoutcome": 0}},
+            )
+            return
         elif change.kind == COURSE_LINK:
             link = self.links.get(change.key) or {}
             comp = self.by_idnumber.get(change.key.rsplit("|", 1)[1]) or {}
@@ -716,6 +725,20 @@ class ModelPush:
             and (known is None or str(c["idnumber"]) in known or c is rec)
         ]
         return sorted(sibs, key=lambda c: (_int(c.get("sortorder")), _int(c.get("id"))))
+
+    @staticmethod
+    def _previous_all(comps: list[dict[str, Any]], known: set[str] | None) -> dict[int, str | None]:
+        """Each of our competencies' previous sibling among ours (one pass over the tree)."""
+        groups: dict[int, list[dict[str, Any]]] = {}
+        for c in comps:
+            if known is None or str(c["idnumber"]) in known:
+                groups.setdefault(_int(c.get("parentid")), []).append(c)
+        out: dict[int, str | None] = {}
+        for sibs in groups.values():
+            sibs.sort(key=lambda c: (_int(c.get("sortorder")), _int(c.get("id"))))
+            for i, c in enumerate(sibs):
+                out[int(c["id"])] = str(sibs[i - 1]["idnumber"]) if i else None
+        return out
 
     def _previous(self, rec: dict[str, Any], known: set[str] | None) -> str | None:
         sibs = self._siblings(rec, known)
@@ -811,32 +834,21 @@ class ModelPush:
             )
             rec.update(fields)
 
-    def _set_rules(self, change: Change, ids: RemoteIds) -> None:
-        """Set the rule of each parent whose rule or children differ from the last read."""
-        rules = (change.data or {}).get("rules") or {}
-        assert isinstance(rules, dict)
-        for parent, spec in sorted(rules.items()):
-            assert isinstance(spec, dict)
-            before = self.remote_rules.get(parent)
-            if before == spec:
-                continue
-            outcome = COMPETENCY_RULE_OUTCOME[str(spec["outcome"])]
-            had = COMPETENCY_RULE_OUTCOME.get(
-                str(before.get("outcome")) if isinstance(before, dict) else "none", 0
-            )
-            if not outcome and not had:
-                continue  # no rule wanted, none there (Moodle resets rules, never sets them)
-            self.client.call(
-                "core_competency_update_competency",
-                {
-                    "competency": {
-                        "id": self._id(ids, COMPETENCY, parent),
-                        "ruletype": RULE_ALL if outcome else "",
-                        "ruleoutcome": outcome,
-                    }
-                },
-            )
-            self.remote_rules[parent] = dict(spec)
+    def _set_rule(self, parent: str, outcome: str, ids: RemoteIds) -> int:
+        """Give a parent the rule 'all children completed' with ``outcome``; its id."""
+        cid = self._id(ids, COMPETENCY, parent)
+        number = COMPETENCY_RULE_OUTCOME[outcome]
+        self.client.call(
+            "core_competency_update_competency",
+            {
+                "competency": {
+                    "id": cid,
+                    "ruletype": RULE_ALL if number else "",
+                    "ruleoutcome": number,
+                }
+            },
+        )
+        return cid
 
     def _link(self, change: Change, ids: RemoteIds) -> str:
         data = change.data or {}
@@ -938,7 +950,7 @@ __all__ = [
     "COMPETENCY",
     "COURSE_LINK",
     "FRAMEWORK",
-    "RULES",
+    "RULE",
     "TEMPLATE",
     "ModelPush",
     "json_names",

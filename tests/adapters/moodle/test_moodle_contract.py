@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from hypothesis import strategies as st
 
+from competency_core.model import CompetencyModel
 from competency_core.testing import AdapterContract
+from competency_core.testing.strategies import competency_models
 from competency_moodle import MoodleAdapter
 from competency_moodle.emulator import Contract, MoodleEmulator, find_contract
 
@@ -36,6 +39,12 @@ class TestMoodleAdapter(AdapterContract):
 
     emulator: ClassVar[MoodleEmulator | None] = None
     _names = itertools.count(1)
+
+    def models(self) -> st.SearchStrategy[CompetencyModel]:
+        """Smaller models than the default: every call here is an HTTP round trip."""
+        return competency_models(
+            key=self.model_key, n_competencies=(1, 4), n_roles=(0, 1), n_scales=(1, 2)
+        )
 
     def make_adapter(self) -> MoodleAdapter:
         moodle = TestMoodleAdapter.emulator

@@ -148,7 +148,7 @@ def test_a_new_child_is_created_and_the_parent_rule_set_again(moodle: MoodleEmul
     plan = e.plan_model(bigger)
     assert {(c.action, c.kind, c.key) for c in plan.pending} == {
         (Action.CREATE, "competency", "coding.debug"),
-        (Action.UPDATE, "rules", "eng"),
+        (Action.UPDATE, "rule", "coding"),
     }
     assert e.apply(plan).ok
     writes = _writes(moodle)
