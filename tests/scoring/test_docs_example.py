@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from competency_core import CompetencyModel
@@ -92,6 +92,7 @@ def test_deciding_ready_from_the_percent_alone_is_caught() -> None:
         )
 
 
+@settings(max_examples=15)
 @given(st.from_type(RoleProfile))  # valid roles, through hypothesis' entry point
 def test_every_role_renders_a_card(role: RoleProfile) -> None:
     card = render_card(role)

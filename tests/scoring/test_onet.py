@@ -96,7 +96,7 @@ def _onet_cases(model: CompetencyModel) -> Any:
 
 def test_the_contract_holds_on_real_roles(onet_small: CompetencyModel) -> None:
     checks = [c for c in P.CONTRACT if c is not P.check_affine_renumbering]
-    P.run_contract(cases=_onet_cases(onet_small), checks=checks, max_examples=15)
+    P.run_contract(cases=_onet_cases(onet_small), checks=checks, max_examples=10)
 
 
 @settings(max_examples=5)

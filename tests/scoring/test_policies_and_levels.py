@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import doctest
-import importlib
 from typing import Any
 
 import numpy as np
@@ -192,19 +190,3 @@ def test_levels_given_as_an_array_score_like_the_workforce(
 def test_levels_outside_the_scale_are_refused() -> None:
     with pytest.raises(ScoringError, match="outside scale 'five'"):
         PeopleLevels.from_levels(sample_model(), ["ann"], ["python"], [[7.0]])
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        "competency_core.scoring.policy",
-        "competency_core.scoring.levels",
-        "competency_core.scoring.pair",
-        "competency_core.scoring.organisation",
-        "competency_core.scoring.plans",
-        "competency_core.scoring.onet",
-    ],
-)
-def test_docstring_examples_hold(module: str) -> None:
-    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0
