@@ -243,7 +243,6 @@ class Learning:
         self._plan_members, self._ids = {}, None
         if not self.hints.users:
             return
-        model = self._model()
         by_value = {
             str(v): k
             for k, p in self.hints.people.items()
@@ -251,6 +250,7 @@ class Learning:
         }
         users = {v: u for v, u in self.directory.users(sorted(self.hints.users)).items() if u}
         if self.settings.plans == "individual":
+            model = self._model()
             titles = {shortname(model.text(r.title)): r.key for r in model.roles}
             fw = self.model_push.find_framework(model.key)
             comps: dict[int, str] = {}

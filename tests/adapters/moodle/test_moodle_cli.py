@@ -122,3 +122,27 @@ def test_a_wrong_token_or_scale_is_a_clear_error(
     wrong = cli("sync", "moodle", "plan", "model", model, "--scale-id", "99999", *opts)
     assert wrong.code == 2
     assert "cannot read the Moodle scale 99999" in wrong.err
+
+
+def test_a_saved_learning_plan_applies_in_a_new_process(
+    site: tuple[MoodleEmulator, Seeded],
+    cli: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _, seeded = site
+    monkeypatch.setenv("MOODLE_TOKEN", TOKEN)
+    model, people = EXAMPLES / "software-engineering.yaml", EXAMPLES / "people.yaml"
+    opts = _options(seeded, tmp_path / "state.sqlite3")
+    assert cli("sync", "moodle", "apply", "model", model, *opts).code == 0
+    plan = tmp_path / "learning.json"
+    planned = cli(
+        "sync", "moodle", "plan", "assignments", people, "--model", model, "--out", plan, *opts
+    )
+    assert planned.code == 0, planned.err
+    assert "+ plan priya-raman|senior-engineering-manager" in planned.out
+    applied = cli("sync", "moodle", "apply", "--plan", plan, "--model", model, *opts)
+    assert applied.code == 0, applied.err
+    assert "0 failed" in applied.out
+    names = sorted(seeded.site.users[p["userid"]]["username"] for p in seeded.site.plans.values())
+    assert names == ["aisha-bello", "daniel-kim", "priya-raman"]
