@@ -241,7 +241,11 @@ class CsvAdapter(Adapter[CsvSettings]):
 
     def _rows(self, spec: TableSpec[Any], items: Iterable[Any]) -> Iterator[LocalObject]:
         for item in items:
-            yield LocalObject(kind=spec.kind, key=spec.key(item), data=dict(spec.to_cells(item)))
+            # as a file gives them back: cells trimmed, empty ones absent (else never equal)
+            cells: dict[str, JsonValue] = {
+                k: v.strip() for k, v in spec.to_cells(item).items() if v.strip()
+            }
+            yield LocalObject(kind=spec.kind, key=spec.key(item), data=cells)
 
     def people_objects(self, people: Iterable[Person]) -> Iterable[LocalObject]:
         """One row per person."""

@@ -106,7 +106,8 @@ def _assessment_cells(a: Assessment) -> Cells:
 
 
 def _assessment_key(a: Assessment) -> str:
-    return "|".join((a.person, a.competency, a.rater_type.value, a.rater or "", a.date.isoformat()))
+    rater = (a.rater or "").strip()  # as a file gives it back
+    return "|".join((a.person, a.competency, a.rater_type.value, rater, a.date.isoformat()))
 
 
 def _assignment_cells(a: LearningAssignment) -> Cells:

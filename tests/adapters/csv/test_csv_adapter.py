@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from competency_core import load_model
 from competency_core.errors import SyncError
 from competency_core.people import Assessment, Person
 from competency_core.sync import SyncEngine
-from competency_csv import CsvAdapter
+from competency_csv import PEOPLE, CsvAdapter
+from competency_csv.csvio import normalise_header
 
 
 def engine(folder: Path, **settings: Any) -> SyncEngine:
@@ -142,3 +146,77 @@ def test_a_formula_escape_in_a_framework_file_is_a_plan_warning(
     assert "starts with '-'" in warning
     assert "escape_formulas=false" in warning
     assert engine(tmp_path, escape_formulas=False).plan_model(model).warnings == ()
+
+
+_KNOWN = {"id", "key", "person", "person_id", "e_mail", *PEOPLE.columns}
+_ATTRIBUTE = st.text(min_size=1, max_size=10).filter(
+    lambda k: k == k.strip() and normalise_header(k) not in _KNOWN
+)
+_VALUE = st.text(max_size=12)
+
+
+@settings(max_examples=30)
+@given(
+    people=st.lists(
+        st.builds(
+            Person,
+            key=st.sampled_from(["ann", "bob", "cem", "dan"]),
+            name=st.text(min_size=1, max_size=12).filter(str.strip),
+            department=st.none() | _VALUE,
+            attributes=st.dictionaries(_ATTRIBUTE, _VALUE, max_size=3),
+        ),
+        max_size=4,
+        unique_by=lambda p: p.key,
+    ),
+    dialect=st.sampled_from([{}, {"delimiter": ";", "bom": True}, {"delimiter": "tab"}]),
+)
+def test_any_people_converge_and_come_back_trimmed(
+    people: list[Person], dialect: dict[str, Any]
+) -> None:
+    with tempfile.TemporaryDirectory() as d:
+        e = engine(Path(d), **dialect)
+        assert e.apply(e.plan_people(people)).ok
+        assert e.plan_people(people).is_empty, e.plan_people(people).render()
+        back = list(e.adapter.pull_people())
+
+    def trimmed(p: Person) -> Person:
+        attrs = {k: v.strip() for k, v in p.attributes.items() if v.strip()}
+        return p.model_copy(
+            update={
+                "name": p.name.strip(),
+                "department": (p.department or "").strip() or None,
+                "attributes": attrs,
+            }
+        )
+
+    assert back == [trimmed(p) for p in people]
+
+
+@settings(max_examples=25)
+@given(
+    ratings=st.lists(
+        st.builds(
+            Assessment,
+            person=st.sampled_from(["ann", "bob"]),
+            competency=st.sampled_from(["coding", "testing"]),
+            level=st.integers(-3, 9),
+            date=st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)),
+            rater=st.none() | st.text(max_size=8),
+            evidence=st.lists(st.text(max_size=8), max_size=3).map(tuple),
+            comment=st.none() | st.text(max_size=20),
+        ),
+        max_size=5,
+        unique_by=lambda a: (a.person, a.competency, (a.rater or "").strip(), a.date),
+    )
+)
+def test_any_ratings_converge(ratings: list[Assessment]) -> None:
+    with tempfile.TemporaryDirectory() as d:
+        e = engine(Path(d))
+        plan = e.plan_ratings(ratings)
+        report = e.apply(plan)
+        assert report.ok, report.failed
+        assert e.plan_ratings(ratings).is_empty, e.plan_ratings(ratings).render()
+        back = list(e.adapter.pull_ratings())
+    assert [(a.person, a.competency, a.level, a.date) for a in back] == [
+        (a.person, a.competency, a.level, a.date) for a in ratings
+    ]
