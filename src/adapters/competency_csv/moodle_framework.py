@@ -257,7 +257,7 @@ def _description(
 
 
 def formula_warnings(objects: Iterable[LocalObject]) -> list[str]:
-    """Warnings for texts a spreadsheet-safe file starts with an apostrophe.
+    """Warnings for texts that a spreadsheet-safe file writes with a leading apostrophe.
 
     Moodle's importer keeps the apostrophe, so such a text would show it in Moodle.
     """
