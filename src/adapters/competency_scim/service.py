@@ -73,7 +73,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("competency_scim.service")
 
-TOKEN_ENV = "COMPETENCY_SCIM_TOKEN"
+TOKEN_ENV = "COMPETENCY_SCIM_SERVICE_TOKEN"
+"""The default variable of the inbound token (not ``COMPETENCY_SCIM_TOKEN``: the client's)."""
 TOLERANT = ScimPolicy(
     unknown=ScimPolicy.Unknown.ignore,
     remove_value_as_filter=ScimPolicy.RemoveValue.apply,
@@ -301,17 +302,17 @@ def read_token(
 def app_from_env() -> ScimApplication:
     """The service configured from the environment, for any WSGI server.
 
-    ``COMPETENCY_SCIM_TOKEN`` or ``COMPETENCY_SCIM_TOKEN_FILE`` (required),
-    ``COMPETENCY_STORE_URL``, and optionally ``COMPETENCY_SCIM_MAPPING`` (a mapping file)
-    and ``COMPETENCY_SCIM_MODEL`` (a model file whose role titles are matched)::
+    ``COMPETENCY_SCIM_SERVICE_TOKEN`` or ``COMPETENCY_SCIM_SERVICE_TOKEN_FILE`` (required),
+    ``COMPETENCY_STORE_URL``, and optionally ``COMPETENCY_SCIM_SERVICE_MAPPING`` (a mapping file)
+    and ``COMPETENCY_SCIM_SERVICE_MODEL`` (a model file whose role titles are matched)::
 
         gunicorn 'competency_scim.service:app_from_env()'
     """
     from competency_core.io import load_model
 
     token = read_token(file=os.environ.get(f"{TOKEN_ENV}_FILE") or None)
-    mapping_file = os.environ.get("COMPETENCY_SCIM_MAPPING")
-    model_file = os.environ.get("COMPETENCY_SCIM_MODEL")
+    mapping_file = os.environ.get("COMPETENCY_SCIM_SERVICE_MAPPING")
+    model_file = os.environ.get("COMPETENCY_SCIM_SERVICE_MODEL")
     return create_app(
         Store(),
         token=token,

@@ -6,7 +6,7 @@ a role mapped from their title or any attribute). ``roles`` shows how the people
 map to role profiles and lists those whose role could not be mapped.
 
 The bearer token comes from an environment variable (``--token-env``, default
-``COMPETENCY_SCIM_TOKEN``) or a file (``--token-file``); it is never printed.
+``COMPETENCY_SCIM_SERVICE_TOKEN``) or a file (``--token-file``); it is never printed.
 The outbound direction (pulling from and pushing to a SCIM service) is
 ``competency sync scim ...``.
 """
@@ -82,7 +82,7 @@ def serve_cmd(
     host: str = typer.Option("127.0.0.1", "--host", help="The address to listen on."),
     port: int = typer.Option(8080, "--port", help="The port to listen on (0: a free one)."),
     token_env: str = typer.Option(
-        "COMPETENCY_SCIM_TOKEN",
+        "COMPETENCY_SCIM_SERVICE_TOKEN",
         "--token-env",
         help="The environment variable holding the bearer token the identity provider sends.",
     ),

@@ -283,3 +283,13 @@ def test_cli_serve_runs_the_service_until_interrupted(tmp_path: Path) -> None:
     assert "The directory holds 1 user(s) and 0 group(s)" in out
     assert "serve-secret" not in out + err
     assert "Traceback" not in err
+
+
+def test_the_docstring_examples_hold() -> None:
+    import doctest
+
+    import competency_scim.mapping
+
+    result = doctest.testmod(competency_scim.mapping)
+    assert result.attempted >= 3
+    assert result.failed == 0

@@ -289,3 +289,23 @@ def test_a_failed_request_writes_nothing(inbound_sqlite: Inbound) -> None:
     assert r.status_code == 409
     assert r.json()["scimType"] == "uniqueness"
     assert [p.key for p in inbound_sqlite.store.people()] == ["taken-example.com"]
+
+
+def test_app_from_env_serves_a_wsgi_server(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from competency_scim.service import app_from_env, running
+
+    token_file = tmp_path / "token"
+    token_file.write_text("env-configured-token\n", encoding="utf-8")
+    mapping = tmp_path / "roles.yaml"
+    mapping.write_text("rules: [{equals: Wizard, role: staff-engineer}]\n", encoding="utf-8")
+    monkeypatch.setenv("COMPETENCY_SCIM_SERVICE_TOKEN_FILE", str(token_file))
+    monkeypatch.setenv("COMPETENCY_SCIM_SERVICE_MAPPING", str(mapping))
+    monkeypatch.setenv("COMPETENCY_STORE_URL", f"sqlite:///{tmp_path / 'env.sqlite3'}")
+    app = app_from_env()
+    with running(app) as server:
+        auth = {"Authorization": "Bearer env-configured-token"}
+        body = _user("wiz@example.com", title="wizard")
+        r = requests.post(f"{server.url}/Users", json=body, headers=auth, timeout=10)
+        assert r.status_code == 201, r.text
+    assert app.directory.store.person("wiz-example.com").role == "staff-engineer"
+    app.directory.store.close()
