@@ -222,3 +222,30 @@ def test_a_failed_write_leaves_no_file(
     with pytest.raises(RuntimeError, match="disk full"):
         write_workbook(se_model, tmp_path / "out.xlsx")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_gap_sheets_hold_the_scores(
+    se_model: cc.CompetencyModel, se_people: cc.Workforce, example_workbook: tuple[Path, Any]
+) -> None:
+    from competency_core.scoring import score_person
+
+    path, summary = example_workbook
+    wb = openpyxl.load_workbook(path)
+    rows = {
+        row[0]: row
+        for row in wb[GAPS_SHEET].iter_rows(values_only=True)
+        if row[0] in summary.person_sheets
+    }
+    assert set(rows) == set(summary.person_sheets)
+    for key, sheet in summary.person_sheets.items():
+        score = score_person(se_model, se_people, key, on=ON)
+        assert rows[key][3] == pytest.approx(score.readiness)
+        assert rows[key][4] == pytest.approx(score.gap)
+        assert rows[key][5] == ("yes" if score.ready else "no")
+        person = wb[sheet]
+        required = {
+            r[0]: r[2]
+            for r in person.iter_rows(values_only=True)
+            if r[0] in {q.competency for q in se_model.role(score.role).requirements}
+        }
+        assert required == {q.competency: q.level for q in se_model.role(score.role).requirements}

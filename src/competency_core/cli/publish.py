@@ -27,6 +27,7 @@ from competency_core.io import load_workforce, save_model
 from competency_core.model import CompetencyModel
 from competency_core.people import Workforce
 from competency_core.publish import (
+    HandbookFormat,
     import_case,
     read_case,
     validate_case,
@@ -64,9 +65,13 @@ def publish_model(
                 "notes": wb.notes,
             }
         )
-    for fmt, folder in (("html", html), ("markdown", markdown)):
+    handbooks: tuple[tuple[HandbookFormat, Path | None], ...] = (
+        ("html", html),
+        ("markdown", markdown),
+    )
+    for fmt, folder in handbooks:
         if folder is not None:
-            hb = write_handbook(model, folder, format=fmt, language=language)  # type: ignore[arg-type]
+            hb = write_handbook(model, folder, format=fmt, language=language)
             done.append(
                 {"kind": fmt, "path": str(hb.index), "pages": len(hb.pages), "notes": hb.notes}
             )
