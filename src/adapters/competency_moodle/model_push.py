@@ -1,29 +1,19 @@
-"""Pushing a model to Moodle: framework, competencies, rules, course links, templates.
+"""Pushing a model to Moodle: reading what is there, and the writes.
 
-Objects of a model push (``push-model``, scope key = the model's key = the framework's
-idnumber):
-
-* ``framework`` (key: the model key): short name, description, the scale and its
-  configuration, visibility, and the courses the model links (kept in the description's
-  marker line, so that a later run knows which courses to read);
-* ``competency`` (key: the competency key = its idnumber): short name, description
-  (definition and indicators), parent, effective scale configuration, and the related
-  competencies it owns (a pair belongs to the later key; kept in the marker line, since
-  no web service lists related competencies). Created top-down; re-parented with
-  ``set_parent_competency`` only when the parent really changed;
-* ``rule`` (key: the parent competency's key), with ``parent_rule`` set: the parent's
-  completion rule, set after the whole tree (creating or moving a child resets its
-  parent's rule in Moodle);
-* ``course-competency`` (key ``course|competency``): a course link and its rule outcome;
-* ``template`` (key: the role key): a learning-plan template per role profile with its
-  competencies, recognised by its marker line (templates have no idnumber).
+The objects compared are built by :mod:`competency_moodle.model_objects` (framework,
+competencies, rules, course links, templates). :class:`ModelPush` reads the same objects
+from Moodle (the framework by its exact idnumber, the whole tree in one
+``search_competencies`` call, the course links of the courses the model names, the
+templates carrying the model's marker line) and carries out each change with the fewest
+calls: ``set_parent_competency`` only when the parent really changed, moves only when the
+sibling order differs, ``update_competency`` only for fields that differ.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pydantic import JsonValue
@@ -40,8 +30,19 @@ from competency_core.sync import (
     RemoteObject,
 )
 from competency_moodle.client import MoodleClient
-from competency_moodle.directory import Directory, course_ref, not_found_note
+from competency_moodle.directory import Directory
 from competency_moodle.errors import MoodleAccessError, MoodleWebServiceError
+from competency_moodle.model_objects import (
+    COMPETENCY,
+    COURSE_LINK,
+    FRAMEWORK,
+    RULE,
+    TEMPLATE,
+    json_names,
+    link_key,
+    model_objects,
+    obj_ref,
+)
 from competency_moodle.scales import ScaleMap, ScaleMismatchError, map_scale
 from competency_moodle.settings import (
     COMPETENCY_RULE_OUTCOME,
@@ -49,33 +50,13 @@ from competency_moodle.settings import (
     MoodleSettings,
 )
 from competency_moodle.site import SYSTEM_CONTEXT
-from competency_moodle.texts import (
-    competency_description,
-    paragraph,
-    shortname,
-    split_marker,
-    with_marker,
-)
+from competency_moodle.texts import split_marker, with_marker
 
-FRAMEWORK = "framework"
-COMPETENCY = "competency"
-RULE = "rule"
-COURSE_LINK = "course-competency"
-TEMPLATE = "template"
 RULE_ALL = "core_competency\\competency_rule_all"
 HTML = 1
 
 _COMPETENCY_OUTCOME_NAME = {v: k for k, v in COMPETENCY_RULE_OUTCOME.items()}
 _COURSE_OUTCOME_NAME = {v: k for k, v in COURSE_RULE_OUTCOME.items()}
-
-
-def _ref(kind: str, key: str) -> ObjectRef:
-    return ObjectRef(kind=kind, key=key)
-
-
-def link_key(course: str, competency: str) -> str:
-    """The key of a course link."""
-    return f"{course}|{competency}"
 
 
 def _int(value: Any) -> int:
@@ -173,152 +154,20 @@ class ModelPush:
     # -- local objects -----------------------------------------------------------------
     def objects(self, model: CompetencyModel) -> list[LocalObject]:
         """The objects the model becomes in Moodle, parents before children."""
-        sid = self.scale_id()
         maps = self.scale_maps(model)
         counts = Counter(c.scale for c in model.competencies)
         primary = counts.most_common(1)[0][0] if counts else model.scales[0].key
-        if primary not in maps:
+        if primary not in maps:  # a model without competencies: its first scale
             maps[primary] = self.scale_maps(model.model_copy(update={"competencies": ()}))[primary]
-        fw_ref = _ref(FRAMEWORK, model.key)
-        out: list[LocalObject] = []
-
-        # courses named by learning resources
-        links: list[LocalObject] = []
-        missing: list[str] = []
-        keys = {c.key for c in model.competencies}
-        outcome = self.settings.course_rule_outcome
-        for res in model.learning_resources:
-            ref = course_ref(res.external_ids)
-            if ref is None:
-                continue
-            self.course_hints.add(ref)
-            if self.directory.course(ref) is None:
-                missing.append(f"{ref} (resource {res.key})")
-                continue
-            for dev in res.develops:
-                if dev.competency in keys:
-                    links.append(
-                        LocalObject(
-                            kind=COURSE_LINK,
-                            key=link_key(ref, dev.competency),
-                            data={"course": ref, "competency": dev.competency, "rule": outcome},
-                            depends_on=(fw_ref, _ref(COMPETENCY, dev.competency)),
-                        )
-                    )
-        if missing:
-            self.warn(not_found_note("course(s)", sorted(set(missing)), self.settings.course_field))
-        courses = sorted({str(o.data["course"]) for o in links})
-        out.append(
-            LocalObject(
-                kind=FRAMEWORK,
-                key=model.key,
-                data={
-                    "shortname": shortname(model.text(model.name)),
-                    "description": paragraph(model.text(model.description))
-                    if model.description
-                    else "",
-                    "visible": True,
-                    "scaleid": sid,
-                    "scaleconfiguration": _json(maps[primary].configuration(sid)),
-                    "courses": list(courses),
-                },
-            )
+        out, courses, self.wanted_pairs = model_objects(
+            model,
+            scale_id=self.scale_id(),
+            maps=maps,
+            settings=self.settings,
+            directory=self.directory,
+            warn=self.warn,
         )
-
-        # competencies, top-down
-        depth: dict[str, int] = {}
-        parents = {c.key: c.parent for c in model.competencies}
-
-        def level(key: str) -> int:
-            if key not in depth:
-                parent = parents.get(key)
-                depth[key] = 0 if parent is None or parent not in parents else 1 + level(parent)
-            return depth[key]
-
-        index = {c.key: i for i, c in enumerate(model.competencies)}
-        ordered = sorted(model.competencies, key=lambda c: (level(c.key), index[c.key]))
-        position = {c.key: i for i, c in enumerate(ordered)}
-        # a related pair belongs to the competency created later (no dependency cycles)
-        owned: dict[str, set[str]] = {}
-        for c in model.competencies:
-            for r in c.related:
-                if r in keys and r != c.key:
-                    first, later = sorted((c.key, r), key=position.__getitem__)
-                    owned.setdefault(later, set()).add(first)
-        self.wanted_pairs = {frozenset((a, b)) for b, firsts in owned.items() for a in firsts}
-        previous: dict[str | None, str] = {}
-        after: dict[str, str | None] = {}
-        for comp in model.competencies:  # siblings keep the model's order
-            after[comp.key] = previous.get(comp.parent)
-            previous[comp.parent] = comp.key
-        for comp in ordered:
-            related = sorted(owned.get(comp.key, []))
-            deps = [fw_ref]
-            if comp.parent:
-                deps.append(_ref(COMPETENCY, comp.parent))
-            if after[comp.key]:
-                deps.append(_ref(COMPETENCY, str(after[comp.key])))
-            deps += [_ref(COMPETENCY, r) for r in related]
-            deps = list(dict.fromkeys(deps))  # the engine runs a change once per listed dependency
-            out.append(
-                LocalObject(
-                    kind=COMPETENCY,
-                    key=comp.key,
-                    data={
-                        "shortname": shortname(model.text(comp.name)),
-                        "description": competency_description(model, comp),
-                        "parent": comp.parent,
-                        "after": after[comp.key],
-                        "scaleid": sid,
-                        "scaleconfiguration": _json(maps[comp.scale].configuration(sid)),
-                        "related": list(related),
-                    },
-                    depends_on=tuple(deps),
-                )
-            )
-
-        # completion rules, after the whole tree
-        children: dict[str, list[str]] = {}
-        for comp in model.competencies:
-            if comp.parent:
-                children.setdefault(comp.parent, []).append(comp.key)
-        rule = self.settings.parent_rule
-        if rule != "none":
-            # a rule per parent, listed after every competency: the engine keeps plan order
-            # among independent changes, so rules are set once the tree is built (creating
-            # or moving a child makes Moodle reset its parent's rule). The children are in
-            # the data so that a new or moved child shows as a change of the rule.
-            for p, kids in sorted(children.items()):
-                out.append(
-                    LocalObject(
-                        kind=RULE,
-                        key=p,
-                        data={"outcome": rule, "children": json_names(kids)},
-                        depends_on=(
-                            fw_ref,
-                            _ref(COMPETENCY, p),
-                            *(_ref(COMPETENCY, k) for k in kids),
-                        ),
-                    )
-                )
-        out += links
-
-        # templates from role profiles
-        for role in model.roles:
-            comps = sorted({r.competency for r in role.requirements if r.competency in keys})
-            out.append(
-                LocalObject(
-                    kind=TEMPLATE,
-                    key=role.key,
-                    data={
-                        "shortname": shortname(model.text(role.title)),
-                        "description": paragraph(model.text(role.summary)) if role.summary else "",
-                        "visible": True,
-                        "competencies": list(comps),
-                    },
-                    depends_on=(fw_ref, *(_ref(COMPETENCY, c) for c in comps)),
-                )
-            )
+        self.course_hints |= courses
         self.local = {o.ref for o in out}
         return out
 
@@ -342,7 +191,7 @@ class ModelPush:
         yield from self._read_templates(key)
 
     def _read_framework(self, key: str, fw: dict[str, Any]) -> Iterator[RemoteObject]:
-        fw_ref = _ref(FRAMEWORK, key)
+        fw_ref = obj_ref(FRAMEWORK, key)
         body, marks = split_marker(fw.get("description"))
         fw_scale = _int(fw.get("scaleid"))
         fw_config = _parse_config(fw.get("scaleconfiguration"))
@@ -394,7 +243,7 @@ class ModelPush:
                 else "none"
             )
             own = c.get("scaleid")
-            deps = [fw_ref] + ([_ref(COMPETENCY, parent_key)] if parent_key else [])
+            deps = [fw_ref] + ([obj_ref(COMPETENCY, parent_key)] if parent_key else [])
             yield RemoteObject(
                 kind=COMPETENCY,
                 key=str(c["idnumber"]),
@@ -426,7 +275,7 @@ class ModelPush:
                 key=p,
                 remote_id=str(self.by_idnumber[p]["id"]),
                 data={"outcome": rules[p], "children": json_names(mine)},
-                depends_on=(fw_ref, _ref(COMPETENCY, p)),
+                depends_on=(fw_ref, obj_ref(COMPETENCY, p)),
             )
         for ref in sorted(set(courses) | self.course_hints):
             course = self.directory.course(ref)
@@ -451,7 +300,7 @@ class ModelPush:
                         "competency": idn,
                         "rule": _COURSE_OUTCOME_NAME.get(_int(link.get("ruleoutcome")), "none"),
                     },
-                    depends_on=(fw_ref, _ref(COMPETENCY, idn)),
+                    depends_on=(fw_ref, obj_ref(COMPETENCY, idn)),
                 )
 
     def _warn_in_use(self, comps: list[dict[str, Any]]) -> None:
@@ -459,7 +308,7 @@ class ModelPush:
         if self.local is None:
             return
         for c in comps:
-            ref = _ref(COMPETENCY, str(c["idnumber"]))
+            ref = obj_ref(COMPETENCY, str(c["idnumber"]))
             if ref in self.local:
                 continue
             try:
@@ -482,7 +331,7 @@ class ModelPush:
         rows = self.client.call(
             "core_competency_list_templates", {"context": SYSTEM_CONTEXT, "sort": "id"}
         )
-        fw_ref = _ref(FRAMEWORK, key)
+        fw_ref = obj_ref(FRAMEWORK, key)
         for tpl in rows or ():
             body, marks = split_marker(tpl.get("description"))
             if marks.get("model") != [key] or len(marks.get("role", [])) != 1:
@@ -511,7 +360,7 @@ class ModelPush:
                     "visible": bool(tpl.get("visible")),
                     "competencies": list(comps),
                 },
-                depends_on=(fw_ref, *(_ref(COMPETENCY, c) for c in comps)),
+                depends_on=(fw_ref, *(obj_ref(COMPETENCY, c) for c in comps)),
             )
 
     # -- writes ------------------------------------------------------------------------
@@ -689,14 +538,14 @@ class ModelPush:
 
     # -- write helpers -----------------------------------------------------------------
     def _id(self, ids: RemoteIds, kind: str, key: str) -> int:
-        rid = ids.get(_ref(kind, key))
+        rid = ids.get(obj_ref(kind, key))
         if rid is None:
             raise SyncError(f"{kind} {key} does not exist in Moodle yet (it failed earlier)")
         return int(rid)
 
     def _framework_config(self, ids: RemoteIds, model_key: str) -> JsonValue:
         fw = self.framework
-        if fw is None or str(fw.get("id")) != str(ids.get(_ref(FRAMEWORK, model_key))):
+        if fw is None or str(fw.get("id")) != str(ids.get(obj_ref(FRAMEWORK, model_key))):
             fw = self.find_framework(model_key) or {}
             self.framework = fw
         return _parse_config(fw.get("scaleconfiguration"))
@@ -785,7 +634,7 @@ class ModelPush:
                 {"competencyid": cid, "relatedcompetencyid": self._id(ids, COMPETENCY, other)},
             )
         for other in remove:
-            oid = ids.get(_ref(COMPETENCY, other))
+            oid = ids.get(obj_ref(COMPETENCY, other))
             if oid is not None and frozenset((key, other)) not in self.wanted_pairs:
                 self.client.call(
                     "core_competency_remove_related_competency",
@@ -906,11 +755,6 @@ class ModelPush:
         self.template_members[change.key] = want | (members - ours)
 
 
-def _json(value: Any) -> JsonValue:
-    out: JsonValue = json.loads(json.dumps(value))
-    return out
-
-
 def _parse_config(text: Any) -> JsonValue:
     """A scale configuration as plain JSON with the values as integers (None if unreadable)."""
     try:
@@ -931,13 +775,6 @@ def _dump_config(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
-def json_names(values: Iterable[str]) -> list[JsonValue]:
-    """Sorted names as a JSON list."""
-    out: list[JsonValue] = []
-    out.extend(sorted(values))
-    return out
-
-
 def _opt(value: Any) -> str | None:
     return None if value is None else str(value)
 
@@ -946,13 +783,4 @@ def _strs(value: Any) -> list[str]:
     return [str(v) for v in value or ()]
 
 
-__all__ = [
-    "COMPETENCY",
-    "COURSE_LINK",
-    "FRAMEWORK",
-    "RULE",
-    "TEMPLATE",
-    "ModelPush",
-    "json_names",
-    "link_key",
-]
+__all__ = ["RULE_ALL", "ModelPush"]
