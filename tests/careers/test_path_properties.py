@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
@@ -25,6 +26,7 @@ from competency_core.careers import (
 )
 from competency_core.model import CompetencyModel
 from competency_core.people import Assessment, Person, Workforce
+from competency_core.scoring import DEFAULT_POLICY, ScoringPolicy
 
 KINDS = ["promotion", "lateral", "track-switch", "specialist", "management"]
 COMPETENCIES = ["c0", "c1", "c2", "c3"]
@@ -202,7 +204,8 @@ def test_k_cheapest_paths_from_a_person_match_brute_force(
             for c, lv in levels.items()
         ),
     )
-    me = PersonProfile.from_workforce(cg, wf, "p", on=DAY)
+    policy = data.draw(st.sampled_from([DEFAULT_POLICY, ScoringPolicy(unassessed="exclude")]))
+    me = PersonProfile.from_workforce(cg, wf, "p", on=DAY, policy=policy)
     found = best_paths(cg, me, target, k=k)
     event(f"{found.status}, {len(found.paths)} path(s)")
     if not cg.is_rated(target):
@@ -283,3 +286,22 @@ def test_the_brute_force_helper_itself_finds_costs() -> None:
     found = best_paths(cg, "a", "c", k=2)
     assert [p.roles for p in found.paths] == [("a", "c"), ("a", "b", "c")]  # ties: fewer steps
     assert not math.isnan(found.paths[0].cost)
+
+
+@given(career_models(), st.data())
+def test_the_fast_person_step_gaps_equal_the_general_ones(
+    model: CompetencyModel, data: st.DataObject
+) -> None:
+    """``person_gaps`` (minimum policy, every edge at once) == ``edge_gaps``, to the bit."""
+    cg = CareerGraph.from_model(model)
+    vec = cg.vectors
+    person = np.array(
+        [
+            data.draw(st.sampled_from([math.nan, 0.0, 0.25, 0.5, 0.75, 1.0]))
+            for _ in vec.competencies
+        ]
+    )
+    start = data.draw(st.integers(0, len(cg.roles) - 1))
+    fast = vec.person_gaps(vec.step_entries(cg.src, cg.dst), cg.src, cg.dst, person, start)
+    general = vec.edge_gaps(cg.src, cg.dst, person, start, DEFAULT_POLICY)
+    assert np.array_equal(fast, general, equal_nan=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +30,11 @@ from competency_core.scoring.policy import READY_TOLERANCE, ScoringPolicy, Unass
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+
+_COMPETENCY = attrgetter("competency")
+_LEVEL = attrgetter("level")
+_WEIGHT = attrgetter("weight")
+_ESSENTIAL = attrgetter("essential")
 
 _CHUNK = 1 << 20
 """Expanded (edge, requirement) entries evaluated at once: bounds temporary memory."""
@@ -55,6 +61,19 @@ class RequirementGaps:
     weight: FloatArray
     essential: BoolArray
     within_one_level: BoolArray
+
+
+@dataclass(frozen=True, slots=True)
+class StepEntries:
+    """Every (edge, requirement of its target) pair, with the gap left by the source role."""
+
+    pos: IntArray
+    """The requirement (its position in :class:`RoleVectors`' flat arrays)."""
+    seg: IntArray
+    """The edge."""
+    short: FloatArray
+    """``weight * max(0, required - the source role's required level)`` (normalised)."""
+    edges: int
 
 
 def segments(indptr: IntArray, rows: IntArray) -> tuple[IntArray, IntArray]:
@@ -121,10 +140,11 @@ class RoleVectors:
         indptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         nnz = int(indptr[-1])
         flat = [q for r in roles for q in r.requirements]
-        comp = np.fromiter((col[q.competency] for q in flat), np.int64, nnz)
-        level = np.fromiter((q.level for q in flat), np.int64, nnz)
-        weight = np.fromiter((q.weight for q in flat), np.float64, nnz)
-        essential = np.fromiter((q.essential for q in flat), bool, nnz)
+        # map + attrgetter: the loops over (up to millions of) requirements run in C
+        comp = np.fromiter(map(col.__getitem__, map(_COMPETENCY, flat)), np.int64, nnz)
+        level = np.fromiter(map(_LEVEL, flat), np.int64, nnz)
+        weight = np.fromiter(map(_WEIGHT, flat), np.float64, nnz)
+        essential = np.fromiter(map(_ESSENTIAL, flat), bool, nnz)
         base = lo[comp]
         # the same division as ProficiencyScale.normalise, so the floats are identical
         required = (level - base) / span[comp]
@@ -202,6 +222,30 @@ class RoleVectors:
         Under the ``exclude`` policy an unassessed requirement above the minimum is listed
         with its whole required level as gap (an upper bound) and no actual level.
         """
+        flat, bounds = self.gaps_flat(state, roles, policy)
+        out = []
+        for r in range(len(roles)):
+            sl = slice(int(bounds[r]), int(bounds[r + 1]))
+            out.append(
+                RequirementGaps(
+                    competency=flat.competency[sl],
+                    required=flat.required[sl],
+                    actual=flat.actual[sl],
+                    gap=flat.gap[sl],
+                    weight=flat.weight[sl],
+                    essential=flat.essential[sl],
+                    within_one_level=flat.within_one_level[sl],
+                )
+            )
+        return out
+
+    def gaps_flat(
+        self, state: FloatArray, roles: IntArray, policy: ScoringPolicy
+    ) -> tuple[RequirementGaps, IntArray]:
+        """:meth:`gaps_many` as one set of arrays: role ``i``'s gaps are ``bounds[i]:bounds[i+1]``.
+
+        Cheaper than :meth:`gaps_many` when many roles are asked (no per-role arrays).
+        """
         pos, seg = segments(self.indptr, roles)
         comp = self.comp[pos]
         a = state[comp]
@@ -221,28 +265,17 @@ class RoleVectors:
             assessed[idx], self.scale_min[c] + filled[idx] * self.scale_span[c], np.nan
         )
         within = assessed[idx] & (filled[idx] >= self.below[pos][idx])
-        bounds = np.searchsorted(seg[idx], np.arange(len(roles) + 1))
-        parts = [
-            self.level[pos][idx],
-            gap[idx],
-            w[idx],
-            self.essential[pos][idx],
-        ]
-        out = []
-        for r in range(len(roles)):
-            sl = slice(int(bounds[r]), int(bounds[r + 1]))
-            out.append(
-                RequirementGaps(
-                    competency=c[sl],
-                    required=parts[0][sl],
-                    actual=actual[sl],
-                    gap=parts[1][sl],
-                    weight=parts[2][sl],
-                    essential=parts[3][sl],
-                    within_one_level=within[sl],
-                )
-            )
-        return out
+        bounds = np.searchsorted(seg[idx], np.arange(len(roles) + 1)).astype(np.int64)
+        flat = RequirementGaps(
+            competency=c,
+            required=self.level[pos][idx],
+            actual=actual,
+            gap=gap[idx],
+            weight=w[idx],
+            essential=self.essential[pos][idx],
+            within_one_level=within,
+        )
+        return flat, bounds
 
     def edge_gaps(
         self,
@@ -286,6 +319,46 @@ class RoleVectors:
             out[lo : lo + len(s)] = np.where(rated, np.clip(chunk, 0.0, 1.0), np.nan)
         return out
 
+    def step_entries(self, src: IntArray, dst: IntArray) -> StepEntries:
+        """The (edge, requirement of its target) entries of edges, for :meth:`person_gaps`."""
+        pos, seg = segments(self.indptr, dst)
+        short = np.empty(len(pos))
+        for lo in range(0, len(pos), _CHUNK):
+            p, e = pos[lo : lo + _CHUNK], seg[lo : lo + _CHUNK]
+            short[lo : lo + _CHUNK] = self.weight[p] * np.maximum(
+                0.0, self.required[p] - self.dense[src[e], self.comp[p]]
+            )
+        return StepEntries(pos, seg, short, len(src))
+
+    def person_gaps(
+        self, entries: StepEntries, src: IntArray, dst: IntArray, person: FloatArray, start: int
+    ) -> FloatArray:
+        """:meth:`edge_gaps` with ``person`` under the ``minimum`` policy, for every edge, fast.
+
+        A requirement's weighted gap after holding ``u`` is ``w * max(0, q - max(p, d_u))``,
+        which is ``min(w * max(0, q - p), w * max(0, q - d_u))`` exactly (``w > 0``): the
+        second term does not depend on the person and is kept in ``entries``; the first is
+        one value per requirement. The sums run in the same order as :meth:`edge_gaps`, so
+        the floats are the same.
+        """
+        p = np.nan_to_num(person, nan=0.0)
+        mine = self.weight * np.maximum(0.0, self.required - p[self.comp])
+        mass = np.zeros(entries.edges)
+        for lo in range(0, len(entries.pos), _CHUNK):
+            pos = entries.pos[lo : lo + _CHUNK]
+            seg = entries.seg[lo : lo + _CHUNK]
+            gap = np.minimum(mine[pos], entries.short[lo : lo + _CHUNK])
+            mass += np.bincount(seg, gap, entries.edges)
+        weights = self.weight_sum[dst]
+        out = np.zeros(entries.edges)
+        np.divide(mass, weights, out=out, where=weights > 0)
+        out = np.where(self.rated[dst] & self.rated[src], np.clip(out, 0.0, 1.0), np.nan)
+        first = np.flatnonzero(src == start)
+        if len(first):  # steps out of the start: measured against the person alone
+            policy = ScoringPolicy(unassessed=UnassessedPolicy.MINIMUM)
+            out[first] = self.edge_gaps(src[first], dst[first], person, start, policy)
+        return out
+
     def similarity(self, rows: IntArray, cols: IntArray | None = None) -> FloatArray:
         """Weighted Jaccard overlap of required-level profiles: sum(min) / sum(max).
 
@@ -301,4 +374,4 @@ class RoleVectors:
         return out
 
 
-__all__ = ["RequirementGaps", "RoleVectors", "Scores", "segments"]
+__all__ = ["RequirementGaps", "RoleVectors", "Scores", "StepEntries", "segments"]

@@ -24,6 +24,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter, methodcaller
 from typing import Any
 
 import networkx as nx
@@ -153,6 +154,14 @@ def _kind_code(data: Mapping[str, Any]) -> int:
         ) from None
 
 
+def _lookup(table: Mapping[Any, int], keys: Sequence[Any]) -> list[int]:
+    """``[table[k] for k in keys]``, with the loop in C."""
+    if not keys:
+        return []
+    found = itemgetter(*keys)(table)
+    return [found] if len(keys) == 1 else list(found)
+
+
 @dataclass(frozen=True)
 class _EdgeArrays:
     """Edges as arrays: ends (node numbers), kind code, typical months (NaN: unknown)."""
@@ -167,26 +176,20 @@ class _EdgeArrays:
     def from_triples(
         cls, edges: Sequence[tuple[str, str, Mapping[str, Any]]], index: Mapping[str, int]
     ) -> _EdgeArrays:
-        n = len(edges)
-        kind = _KIND_CODE
-        months = np.fromiter(
-            (np.nan if (m := d.get("typical_months")) is None else float(m) for _, _, d in edges),
-            np.float64,
-            n,
-        )
+        # columns unzipped and looked up with itemgetter / methodcaller: the loops run in C
+        us, vs, ds = zip(*edges, strict=True) if edges else ((), (), ())
+        kinds = list(map(methodcaller("get", "kind", "promotion"), ds))
+        try:
+            codes = _lookup(_KIND_CODE, kinds)
+        except (KeyError, TypeError):
+            codes = [_kind_code(d) for d in ds]
         return cls(
-            src=np.fromiter((index[u] for u, _, _ in edges), np.int64, n),
-            dst=np.fromiter((index[v] for _, v, _ in edges), np.int64, n),
-            kind=np.fromiter(
-                (
-                    kind[k] if (k := d.get("kind", "promotion")) in kind else _kind_code(d)
-                    for _, _, d in edges
-                ),
-                np.int8,
-                n,
-            ),
-            months=months,
-            suggested=np.fromiter((bool(d.get("suggested")) for _, _, d in edges), bool, n),
+            src=np.array(_lookup(index, us), np.int64),
+            dst=np.array(_lookup(index, vs), np.int64),
+            kind=np.array(codes, np.int8),
+            # None becomes NaN (unknown months), None and False become False
+            months=np.array(list(map(methodcaller("get", "typical_months"), ds)), np.float64),
+            suggested=np.array(list(map(methodcaller("get", "suggested"), ds)), bool),
         )
 
     @classmethod
@@ -201,22 +204,35 @@ def _digraph(
 ) -> nx.DiGraph:
     """The same DiGraph as ``add_nodes_from(nodes); add_edges_from(edges)``, made faster.
 
-    ``add_edges_from`` updates successor and predecessor dicts in edge order: on a million
-    edges in random order nearly every update misses the CPU caches. Here the successor
-    dicts are filled in source order and the predecessor dicts in target order, each edge
-    sharing one attribute dict between both, exactly as networkx itself stores it. (A
-    transition listed twice keeps the last attributes, as networkx would.)
+    ``add_edges_from`` updates successor and predecessor dicts one edge at a time, in edge
+    order: on a million edges in random order nearly every update misses the CPU caches.
+    Here the edges are sorted by source (then target), and each node's successor dict is
+    made at once by ``dict(zip(targets, data))``; the same for predecessors. Each edge's
+    attribute dict is shared by both, exactly as networkx itself stores it. (A transition
+    listed twice keeps the last attributes, as networkx would: the sorts are stable.)
     """
     g = nx.DiGraph()
     g.add_nodes_from(nodes)
-    succ, pred = g._succ, g._pred
-    for e in np.lexsort((arrays.dst, arrays.src)).tolist():
-        u, v, d = edges[e]
-        succ[u][v] = d
-    for e in np.lexsort((arrays.src, arrays.dst)).tolist():
-        u, v, _ = edges[e]
-        pred[v][u] = succ[u][v]
+    if not edges:
+        return g
+    keys = [k for k, _ in nodes]
+    data = [d for _, _, d in edges]
+    for outer, by, other in ((g._succ, arrays.src, arrays.dst), (g._pred, arrays.dst, arrays.src)):
+        order = np.lexsort((other, by))
+        ordered = _gather(data, order.tolist())
+        names = _gather(keys, other[order].tolist())
+        lo = 0
+        for i, hi in enumerate(np.cumsum(np.bincount(by, minlength=len(keys))).tolist()):
+            if hi > lo:
+                outer[keys[i]] = dict(zip(names[lo:hi], ordered[lo:hi], strict=True))
+            lo = hi
     return g
+
+
+def _gather(items: Sequence[Any], positions: list[int]) -> list[Any]:
+    """``[items[p] for p in positions]``, with the loop in C."""
+    found = itemgetter(*positions)(items)
+    return [found] if len(positions) == 1 else list(found)
 
 
 class CareerGraph:
@@ -361,6 +377,29 @@ class CareerGraph:
         """``(key, name)`` of every competency, aligned with ``vectors.competencies``."""
         m = self.model
         return tuple((k, m.text(m.competency(k).name)) for k in self.vectors.competencies)
+
+    @cached_property
+    def competency_columns(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Keys and names of every competency, aligned with ``vectors.competencies``."""
+        names = self.competency_names
+        return tuple(k for k, _ in names), tuple(n for _, n in names)
+
+    @cached_property
+    def edge_kinds(self) -> list[str]:
+        """The kind of every edge, as its string value."""
+        values = [k.value for k in KINDS]
+        return [values[c] for c in self.kind_code.tolist()]
+
+    @cached_property
+    def suggested_list(self) -> list[bool]:
+        """Whether each edge is suggested, as a list."""
+        out: list[bool] = self.suggested.tolist()
+        return out
+
+    @cached_property
+    def titles(self) -> tuple[str, ...]:
+        """Every role's title, aligned with ``roles``."""
+        return tuple(self.title(k) for k in self.roles)
 
     @cached_property
     def edge_index(self) -> dict[tuple[str, str], int]:

@@ -21,14 +21,17 @@ readiness is made up for them; paths avoid them and results say so.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import repeat
 
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from competency_core.careers._engine import FloatArray, RequirementGaps
+from competency_core.careers._engine import FloatArray, RequirementGaps, StepEntries
 from competency_core.careers._search import (
     bounded_bfs,
     distances_to,
@@ -43,6 +46,7 @@ from competency_core.careers.results import (
     Development,
     DevelopmentItem,
     Gap,
+    Gaps,
     NextStep,
     NextSteps,
     PathStatus,
@@ -110,20 +114,40 @@ def _state(cg: CareerGraph, origin: int, person: PersonProfile | None) -> FloatA
     return person.levels if person is not None else cg.vectors.state_of_role(origin)
 
 
-def _gap_records(cg: CareerGraph, g: RequirementGaps) -> tuple[Gap, ...]:
-    names = cg.competency_names
-    return tuple(
-        Gap(names[c][0], names[c][1], req, None if act != act else act, gap, w, ess)
-        for c, req, act, gap, w, ess in zip(
-            g.competency.tolist(),
-            g.required.tolist(),
-            g.actual.tolist(),
-            g.gap.tolist(),
-            g.weight.tolist(),
-            g.essential.tolist(),
-            strict=True,
-        )
+def _gap_list(cg: CareerGraph, g: RequirementGaps) -> list[Gap]:
+    """:class:`Gap` records of gap arrays, made in bulk (queries make thousands)."""
+    keys, names = cg.competency_columns
+    c = g.competency.tolist()
+    actual: list[float | None] = g.actual.tolist()
+    if np.isnan(g.actual).any():
+        actual = [None if a != a else a for a in actual]  # a != a: NaN
+    rows = zip(
+        [keys[i] for i in c],
+        [names[i] for i in c],
+        g.required.tolist(),
+        actual,
+        g.gap.tolist(),
+        g.weight.tolist(),
+        g.essential.tolist(),
+        strict=True,
     )
+    # tuple.__new__ straight from the rows skips the named tuple's keyword constructor
+    return list(map(tuple.__new__, repeat(Gap), rows))
+
+
+_NO_GAPS = Gaps.of(())
+
+
+def _gap_slice(cg: CareerGraph, g: RequirementGaps, lo: int, hi: int) -> list[Gap]:
+    """The :class:`Gap` records of entries ``lo:hi`` of gap arrays."""
+    return _gap_list(
+        cg,
+        RequirementGaps(*(getattr(g, f.name)[lo:hi] for f in dataclasses.fields(RequirementGaps))),
+    )
+
+
+def _gap_records(cg: CareerGraph, g: RequirementGaps) -> tuple[Gap, ...]:
+    return tuple(_gap_list(cg, g))
 
 
 def next_steps(
@@ -164,6 +188,7 @@ def next_steps(
     if limit is not None:
         order = order[:limit]
     src = cg.src_list
+    kind_of, suggested_edge = cg.edge_kinds, cg.suggested_list
     roles = cg.roles
     steps: list[NextStep] = []
 
@@ -171,31 +196,42 @@ def next_steps(
         path, kinds_, sugg = [node], [], False
         while node != origin:
             e = reached[node][1]
-            kinds_.append(KINDS[cg.kind_code[e]].value)
-            sugg = sugg or bool(cg.suggested[e])
+            kinds_.append(kind_of[e])
+            sugg = sugg or suggested_edge[e]
             node = src[e]
             path.append(node)
         return tuple(roles[i] for i in reversed(path)), tuple(reversed(kinds_)), sugg
 
     ordered = rated[order]
-    all_gaps = cg.vectors.gaps_many(state, ordered, pol)
-    for n, i in enumerate(order.tolist()):
-        r = int(rated[i])
+    flat, bounds = cg.vectors.gaps_flat(state, ordered, pol)
+    ends = bounds.tolist()
+    essential = np.flatnonzero(flat.essential)
+    keys = cg.competency_columns[0]
+    blocking_keys = [keys[c] for c in flat.competency[essential].tolist()]
+    blocking_ends = np.searchsorted(essential, bounds).tolist()
+    titles = cg.titles
+    ready, readiness, gap = (
+        scores.ready.tolist(),
+        scores.readiness.tolist(),
+        scores.gap.tolist(),
+    )
+    for n, (i, r) in enumerate(zip(order.tolist(), ordered.tolist(), strict=True)):
         via, kinds_used, sugg = route(r)
-        gaps = _gap_records(cg, all_gaps[n])
+        lo, hi = ends[n], ends[n + 1]
+        gaps = Gaps(partial(_gap_slice, cg, flat, lo, hi), hi - lo)
         steps.append(
             NextStep(
                 role=roles[r],
-                title=cg.title(roles[r]),
+                title=titles[r],
                 hops=reached[r][0],
                 via=via,
                 kinds=kinds_used,
                 suggested=sugg,
-                status="ready" if scores.ready[i] else "not ready",
-                readiness=float(scores.readiness[i]),
-                gap=float(scores.gap[i]),
+                status="ready" if ready[i] else "not ready",
+                readiness=readiness[i],
+                gap=gap[i],
                 gaps=gaps,
-                blocking=tuple(g.competency for g in gaps if g.essential),
+                blocking=tuple(blocking_keys[blocking_ends[n] : blocking_ends[n + 1]]),
             )
         )
     unrated = sorted(
@@ -206,7 +242,7 @@ def next_steps(
         steps.append(
             NextStep(
                 roles[r],
-                cg.title(roles[r]),
+                titles[r],
                 reached[r][0],
                 via,
                 kinds_used,
@@ -214,7 +250,7 @@ def next_steps(
                 "not rated",
                 None,
                 None,
-                (),
+                _NO_GAPS,
                 (),
             )
         )
@@ -268,11 +304,19 @@ def _weights(
     else:
         forward, backward = _hops_matrices(cg, usable, key)
         live = usable & reachable(forward, origin)[cg.src] & reachable(backward, target)[cg.dst]
-        gap = np.full(len(cg.src), np.nan)
-        ids = np.flatnonzero(live)
-        gap[ids] = cg.vectors.edge_gaps(
-            cg.src[ids], cg.dst[ids], person.levels, origin, person.policy
-        )
+        if person.policy.unassessed is UnassessedPolicy.MINIMUM:
+            entries = cg.cache.get("step entries")
+            if not isinstance(entries, StepEntries):
+                entries = cg.vectors.step_entries(cg.src, cg.dst)
+                cg.cache["step entries"] = entries
+            every = cg.vectors.person_gaps(entries, cg.src, cg.dst, person.levels, origin)
+            gap = np.where(live, every, np.nan)
+        else:
+            gap = np.full(len(cg.src), np.nan)
+            ids = np.flatnonzero(live)
+            gap[ids] = cg.vectors.edge_gaps(
+                cg.src[ids], cg.dst[ids], person.levels, origin, person.policy
+            )
     cost = gap + time_weight * np.nan_to_num(cg.months, nan=0.0) / 12.0 if time_weight else gap
     out = _Weights(gap, cost, cost.tolist(), reversed_matrix(len(cg.roles), cg.src, cg.dst, cost))
     if person is None:

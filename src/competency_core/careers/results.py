@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import Enum
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, overload
 
 Status = Literal["ready", "not ready", "not rated"]
 """Where a person (or a role's holder) stands for a role; "not rated": it has no requirements."""
@@ -21,6 +22,8 @@ def _plain(value: Any) -> Any:
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, tuple) and hasattr(value, "_asdict"):
         return {k: _plain(v) for k, v in value._asdict().items()}
+    if isinstance(value, Gaps):
+        return [_plain(v) for v in value]
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, tuple | list):
@@ -65,6 +68,64 @@ class Gap(NamedTuple):
         return out
 
 
+class Gaps(Sequence[Gap]):
+    """The gaps of one step: an immutable sequence of :class:`Gap`, made when first read.
+
+    A next-steps query on a real model reaches hundreds of roles with dozens of gaps each;
+    most callers read a few. The records are made from the query's arrays on first use and
+    kept. Compares equal to a tuple (or list) of the same gaps.
+    """
+
+    __slots__ = ("_items", "_length", "_make")
+
+    def __init__(self, make: Callable[[], Iterable[Gap]] | Iterable[Gap], length: int) -> None:
+        self._make: Callable[[], Iterable[Gap]] | None
+        self._items: tuple[Gap, ...] | None
+        if callable(make):
+            self._make, self._items = make, None
+        else:
+            self._make, self._items = None, tuple(make)
+        self._length = length
+
+    @classmethod
+    def of(cls, gaps: Iterable[Gap]) -> Gaps:
+        """Gaps already made."""
+        items = tuple(gaps)
+        return cls(items, len(items))
+
+    def _all(self) -> tuple[Gap, ...]:
+        if self._items is None:
+            assert self._make is not None
+            self._items, self._make = tuple(self._make()), None
+        return self._items
+
+    @overload
+    def __getitem__(self, index: int) -> Gap: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Gap, ...]: ...
+    def __getitem__(self, index: int | slice) -> Gap | tuple[Gap, ...]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[Gap]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Gaps):
+            return self._all() == other._all()
+        if isinstance(other, tuple | list):
+            return self._all() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class NextStep(_Result):
     """A role reachable from where someone is, with their readiness for it."""
@@ -81,8 +142,8 @@ class NextStep(_Result):
     status: Status
     readiness: float | None
     gap: float | None
-    gaps: tuple[Gap, ...]
-    """Unmet requirements, biggest gap first."""
+    gaps: Gaps
+    """Unmet requirements, biggest gap first (made into records when first read)."""
     blocking: tuple[str, ...]
     """Essential requirements not met: each makes the person not ready, whatever the score."""
 
@@ -253,6 +314,7 @@ __all__ = [
     "Development",
     "DevelopmentItem",
     "Gap",
+    "Gaps",
     "NextStep",
     "NextSteps",
     "PathStatus",

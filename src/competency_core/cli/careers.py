@@ -7,7 +7,7 @@ on every transition). Every command takes ``--format json``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -143,7 +143,7 @@ def _pct(value: float | None) -> str:
     return "not rated" if value is None else f"{value:.0%}"
 
 
-def _gaps(gaps: tuple[Gap, ...], n: int = 3) -> str:
+def _gaps(gaps: Sequence[Gap], n: int = 3) -> str:
     shown = ", ".join(
         f"{g.competency} {g.actual if g.actual is None else f'{g.actual:g}'}->{g.required}"
         f"{'*' if g.essential else ''}"
