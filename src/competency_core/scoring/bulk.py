@@ -24,6 +24,7 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -342,23 +343,50 @@ class _Engine:
     """One readiness computation: inputs, outputs, and the work on a chunk of people."""
 
     roles: RoleSet
-    levels_t: FloatArray
+    filled: FloatArray
+    """People's normalised levels on the role set's competencies, transposed; 0 if unassessed."""
+    assessed: FloatArray
+    """1.0 where ``filled`` holds an assessed level, else 0.0."""
     exclude: bool
     threshold: float
     out: dict[str, FloatArray]
     ready: BoolArray
 
-    def chunk(self, start: int, stop: int) -> None:
+    @classmethod
+    def prepare(
+        cls, levels: PeopleLevels, roles: RoleSet, policy: ScoringPolicy
+    ) -> tuple[_Engine, dict[str, Any]]:
+        levels_t = _columns(levels, roles)
+        assessed = ~np.isnan(levels_t)
+        n_r, n_p = len(roles.roles), len(levels.people)
+        exclude = policy.unassessed is UnassessedPolicy.EXCLUDE
+        engine = cls(
+            roles=roles,
+            filled=np.where(assessed, levels_t, 0.0),
+            assessed=assessed.astype(np.float64),
+            exclude=exclude,
+            threshold=policy.ready_threshold - READY_TOLERANCE,
+            out={k: np.empty((n_r, n_p)) for k in ("readiness", "gap", "share_met", "coverage")},
+            ready=np.empty((n_r, n_p), dtype=bool),
+        )
+        shared = {
+            "figures": roles.figures if exclude else roles.figures[: 2 * n_r],
+            "inverse_required_mass": roles.inverse_required_mass[:, None],
+            "inverse_weight": roles.inverse_weight[:, None],
+            "inverse_requirements": roles.inverse_requirements[:, None],
+            "no_requirements": roles.requirements == 0,
+        }
+        return engine, shared
+
+    def chunk(self, start: int, stop: int, shared: dict[str, Any]) -> None:
         rs, n_r = self.roles, len(self.roles.roles)
         col_c, col_t = rs.column_competency, rs.column_level[:, None]
         n_cols = len(col_c)
-        figures = rs.figures if self.exclude else rs.figures[: 2 * n_r]
         base = float(rs.base)
-        a = self.levels_t[:, start:stop]
         x = np.empty((2 * n_cols + len(rs.competencies), stop - start))
         gap, count, assessed = x[:n_cols], x[n_cols : 2 * n_cols], x[2 * n_cols :]
-        np.logical_not(np.isnan(a), out=assessed, casting="unsafe")
-        on_col = np.nan_to_num(a, nan=0.0)[col_c]
+        assessed[...] = self.assessed[:, start:stop]
+        on_col = self.filled[col_c, start:stop]
         np.subtract(col_t, on_col, out=gap)
         np.maximum(gap, 0.0, out=gap)
         np.less(on_col, col_t, out=count, casting="unsafe")
@@ -368,7 +396,7 @@ class _Engine:
             count *= on_assessed
         on_assessed *= base * base
         count += on_assessed
-        sums = figures @ x
+        sums = shared["figures"] @ x
         gap_mass = sums[:n_r]
         unmet, high = _digits(sums[n_r : 2 * n_r], base)
         unmet_essential, high = _digits(high, base)
@@ -382,16 +410,16 @@ class _Engine:
             _ratio(gap_mass, sums[2 * n_r : 3 * n_r], 0.0, gap_out)
             _ratio(counted - unmet, counted, 1.0, share_met)
         else:  # per-role denominators: multiply by their inverses (0 where a role has none)
-            np.multiply(gap_mass, rs.inverse_required_mass[:, None], out=readiness)
-            np.multiply(gap_mass, rs.inverse_weight[:, None], out=gap_out)
-            np.multiply(unmet, rs.inverse_requirements[:, None], out=share_met)
+            np.multiply(gap_mass, shared["inverse_required_mass"], out=readiness)
+            np.multiply(gap_mass, shared["inverse_weight"], out=gap_out)
+            np.multiply(unmet, shared["inverse_requirements"], out=share_met)
             np.subtract(1.0, share_met, out=share_met)
         np.subtract(1.0, readiness, out=readiness)
         # the sums can round a hair past the exact bounds: clip to [0, 1]
         np.clip(readiness, 0.0, 1.0, out=readiness)
         np.clip(gap_out, 0.0, 1.0, out=gap_out)
-        np.multiply(n_assessed, rs.inverse_requirements[:, None], out=coverage)
-        coverage[rs.requirements == 0] = 1.0
+        np.multiply(n_assessed, shared["inverse_requirements"], out=coverage)
+        coverage[shared["no_requirements"]] = 1.0
         ok = (unmet_essential == 0) & (readiness >= self.threshold)
         if self.exclude:
             ok &= sums[4 * n_r :] >= rs.blocking[:, None]
@@ -405,7 +433,7 @@ def readiness_matrix(
     roles: RoleSet | Sequence[str] | None = None,
     policy: ScoringPolicy = DEFAULT_POLICY,
     on: dt.date | None = None,
-    chunk_size: int = 512,
+    chunk_size: int = 128,
     workers: int | None = None,
 ) -> ReadinessMatrix:
     """Score every person against every role (default: all the model's roles).
@@ -424,26 +452,19 @@ def readiness_matrix(
         else PeopleLevels.from_workforce(model, people, policy=policy, on=day)
     )
     rs = roles if isinstance(roles, RoleSet) else RoleSet.from_model(model, roles)
-    n_p, n_r = len(levels.people), len(rs.roles)
+    n_p = len(levels.people)
     # computed role-major (roles x people), handed out transposed (people x roles views)
-    engine = _Engine(
-        roles=rs,
-        levels_t=_columns(levels, rs),
-        exclude=policy.unassessed is UnassessedPolicy.EXCLUDE,
-        threshold=policy.ready_threshold - READY_TOLERANCE,
-        out={name: np.empty((n_r, n_p)) for name in ("readiness", "gap", "share_met", "coverage")},
-        ready=np.empty((n_r, n_p), dtype=bool),
-    )
+    engine, shared = _Engine.prepare(levels, rs, policy)
     step = max(1, chunk_size)
     bounds = [(s, min(n_p, s + step)) for s in range(0, n_p, step)]
     n_workers = workers if workers is not None else min(8, len(os.sched_getaffinity(0)))
     if n_workers > 1 and len(bounds) > 1:
         with ThreadPoolExecutor(max_workers=n_workers) as pool:
-            for done in [pool.submit(engine.chunk, s, e) for s, e in bounds]:
+            for done in [pool.submit(engine.chunk, s, e, shared) for s, e in bounds]:
                 done.result()
     else:
         for s, e in bounds:
-            engine.chunk(s, e)
+            engine.chunk(s, e, shared)
     return ReadinessMatrix(
         people=levels.people,
         roles=rs.roles,
