@@ -2,6 +2,7 @@
 
 * ``push-model``: framework, scale configuration, competencies, related competencies,
   completion rules, course links and learning-plan templates (:mod:`.model_push`);
+* ``pull-model``: a framework back as a model (:mod:`.model_pull`);
 * ``assign-learning``: plans for people's roles (individual plans, or the cohort linked to
   the template) and manual enrolments (:mod:`.learning`);
 * ``push-ratings`` / ``pull-ratings``: grades both ways (:mod:`.ratings`).
@@ -38,6 +39,7 @@ from competency_moodle.client import MoodleClient
 from competency_moodle.directory import Directory
 from competency_moodle.functions import Operation, needed_functions
 from competency_moodle.learning import COHORT_MEMBER, ENROLMENT, PLAN, Hints, Learning, Plans
+from competency_moodle.model_pull import ModelPull
 from competency_moodle.model_push import ModelPush
 from competency_moodle.ratings import RATING, Ratings
 from competency_moodle.settings import MoodleSettings
@@ -45,6 +47,7 @@ from competency_moodle.site import SiteInfo, check_site
 
 _OPERATIONS: dict[Capability, Operation] = {
     Capability.PUSH_MODEL: "push-model",
+    Capability.PULL_MODEL: "pull-model",
     Capability.ASSIGN_LEARNING: "assign-learning",
     Capability.PUSH_RATINGS: "push-ratings",
     Capability.PULL_RATINGS: "pull-ratings",
@@ -219,6 +222,11 @@ class MoodleAdapter(Adapter[MoodleSettings]):
         raise SyncError("cannot tell which framework the change belongs to")
 
     # -- reads ----------------------------------------------------------------------------
+    def pull_model(self, key: str | None = None) -> CompetencyModel:
+        """The framework ``key`` (or the only one) with its competencies and templates."""
+        self.check("pull-model")
+        return ModelPull(self.model_push, self.skipped.append).pull(key)
+
     def pull_ratings(self) -> Iterator[Assessment]:
         """People's ratings from their Moodle plans, as assessments."""
         self.check("pull-ratings")

@@ -135,6 +135,13 @@ _PUSH_RATINGS = (
     "core_competency_list_plan_competencies",
     "core_competency_grade_competency",
 )
+_PULL_MODEL = (
+    "core_competency_list_competency_frameworks",
+    "core_competency_get_scale_values",
+    "core_competency_search_competencies",
+    "core_competency_list_templates",
+    "core_competency_list_competencies_in_template",
+)
 _PULL_RATINGS = (
     "core_competency_list_competency_frameworks",
     "core_competency_search_competencies",
@@ -143,13 +150,14 @@ _PULL_RATINGS = (
     "core_competency_list_plan_competencies",
 )
 
-Operation = Literal["push-model", "assign-learning", "push-ratings", "pull-ratings"]
+Operation = Literal["push-model", "pull-model", "assign-learning", "push-ratings", "pull-ratings"]
 
 
 def needed_functions(operation: Operation, *, prune: bool = False) -> tuple[str, ...]:
     """The functions a token must allow for ``operation`` (with ``prune``: the deletes too)."""
     groups: dict[str, tuple[tuple[str, ...], ...]] = {
         "push-model": (_MODEL, _MODEL_LEARNING) + ((_PRUNE_MODEL,) if prune else ()),
+        "pull-model": (_PULL_MODEL,),
         "assign-learning": (_PEOPLE, _LEARNING) + ((_PRUNE_LEARNING,) if prune else ()),
         "push-ratings": (_PEOPLE, _PUSH_RATINGS),
         "pull-ratings": (_PEOPLE, _PULL_RATINGS),

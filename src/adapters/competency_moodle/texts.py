@@ -27,14 +27,40 @@ SHORTNAME_MAX = 100
 
 
 def shortname(text: str) -> str:
-    """A Moodle short name: tags removed (PARAM_TEXT does it), spaces tidied, 100 chars."""
-    clean = " ".join(_TAGS.sub("", text).split())
+    """A Moodle short name: tags removed (PARAM_TEXT does it), trimmed, 100 characters."""
+    clean = " ".join(_TAGS.sub("", text).splitlines()).strip()
     return clean[:SHORTNAME_MAX].strip() or "-"
 
 
 def paragraph(text: str) -> str:
-    """Plain text as an HTML paragraph (line breaks kept)."""
-    return "<p>" + "<br>".join(html.escape(line) for line in text.strip().splitlines()) + "</p>"
+    """Plain text as an HTML paragraph (line breaks kept as ``<br>``)."""
+    return "<p>" + html.escape(text.strip()).replace("\n", "<br>") + "</p>"
+
+
+def plain(fragment: str) -> str:
+    """HTML written by :func:`paragraph` (or any HTML) back as plain text."""
+    return html.unescape(_TAGS.sub("", fragment.replace("<br>", "\n")))
+
+
+_DEFINITION = re.compile(r"\s*<p>(?!<strong>)(.*?)</p>", re.S)
+_LEVEL = re.compile(r"<p><strong>(.*?)</strong></p>\s*<ul>(.*?)</ul>", re.S)
+_ITEM = re.compile(r"<li>(.*?)</li>", re.S)
+
+
+def parse_description(body: str) -> tuple[str, list[tuple[str, list[str]]]]:
+    """The definition and the indicators (level label, texts) of a description.
+
+    Reads what :func:`competency_description` writes; other HTML becomes the definition.
+    """
+    found = _DEFINITION.match(body)
+    definition = plain(found.group(1)) if found else ""
+    levels = [
+        (plain(m.group(1)), [plain(i) for i in _ITEM.findall(m.group(2))])
+        for m in _LEVEL.finditer(body)
+    ]
+    if not found and not levels and body.strip():
+        definition = plain(body).strip()
+    return definition, levels
 
 
 def competency_description(model: CompetencyModel, comp: Competency) -> str:
@@ -84,6 +110,8 @@ __all__ = [
     "MARK",
     "competency_description",
     "paragraph",
+    "parse_description",
+    "plain",
     "shortname",
     "split_marker",
     "with_marker",

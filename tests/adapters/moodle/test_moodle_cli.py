@@ -82,6 +82,21 @@ def test_plan_apply_replan_and_pull(
     )
     assert pulled.code == 0, pulled.err
     assert pulled.json()["model"] == "software-engineering"
+    back = cli(
+        "sync",
+        "moodle",
+        "pull",
+        "model",
+        "--key",
+        "software-engineering",
+        *opts[:6],
+        "--format",
+        "json",
+    )
+    assert back.code == 0, back.err
+    competencies = back.json()["competencies"]
+    assert len(competencies) == 27
+    assert sum(1 for c in competencies if c.get("parent")) == 7
     assert TOKEN not in planned.out + applied.out + again.out + ratings.out + pulled.out
 
 

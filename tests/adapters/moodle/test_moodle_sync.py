@@ -307,3 +307,40 @@ def test_a_saved_plan_applies_from_a_new_process(moodle: MoodleEmulator, tmp_pat
     fresh.prepare(saved)
     assert engine(fresh, e.state).apply(saved).ok
     assert e.plan_model(changed).is_empty
+
+
+def test_a_pushed_model_is_pulled_back(moodle: MoodleEmulator) -> None:
+    _, e = _push(moodle)
+    adapter_ = e.adapter
+    pulled = adapter_.pull_model("eng")
+    model = make_model()
+    assert pulled.key == "eng"
+    assert pulled.text(pulled.name) == "Engineering"
+    assert [c.key for c in pulled.competencies] == [
+        "coding",
+        "coding.review",
+        "coding.tests",
+        "design",
+    ]
+    for c in model.competencies:
+        p = pulled.competency(c.key)
+        assert p.parent == c.parent
+        assert pulled.text(p.name) == model.text(c.name)
+        assert pulled.text(p.definition) == model.text(c.definition)
+    [scale] = pulled.scales
+    assert [pulled.text(lv.label) for lv in scale.levels] == [
+        "Aware",
+        "Working",
+        "Skilled",
+        "Expert",
+    ]
+    assert scale.proficient == 3
+    coding = pulled.competency("coding")
+    assert [pulled.text(i.text) for i in coding.indicators[3]] == ["Writes tested code"]
+    assert pulled.competency("design").related == ("coding",)
+    [role] = pulled.roles
+    assert (role.key, pulled.text(role.title)) == ("engineer", "Engineer")
+    assert sorted(r.competency for r in role.requirements) == ["coding", "design"]
+    assert adapter_.pull_model() == pulled  # the only framework on the site
+    with pytest.raises(SyncError, match="no competency framework with the idnumber 'nope'"):
+        adapter_.pull_model("nope")

@@ -65,6 +65,45 @@ def test_marker_round_trip_and_shortnames() -> None:
         "<p>[competency-core] is mentioned</p> in the middle",
         {},
     )
-    assert shortname("  <b>Bold</b>   name ") == "Bold name"
+    assert shortname("  <b>Bold</b>   name ") == "Bold   name"  # as Moodle keeps it
+    assert shortname("two\nlines") == "two lines"
     assert len(shortname("x" * 300)) == 100
     assert shortname("<i></i>") == "-"
+
+
+def test_descriptions_read_back() -> None:
+    from competency_core.model import CompetencyModel
+    from competency_moodle.texts import competency_description, parse_description
+
+    model = CompetencyModel.model_validate(
+        {
+            "key": "m",
+            "name": "M",
+            "scales": [
+                {
+                    "key": "s",
+                    "name": "S",
+                    "proficient": 2,
+                    "levels": [{"value": 1, "label": "Low"}, {"value": 2, "label": "High & Co"}],
+                }
+            ],
+            "competencies": [
+                {
+                    "key": "c",
+                    "name": "C",
+                    "scale": "s",
+                    "definition": "Line one <b>\nline 'two' & more",
+                    "indicators": {2: [{"text": "Does <it>"}, {"text": "And this"}]},
+                }
+            ],
+        }
+    )
+    html = competency_description(model, model.competencies[0])
+    assert parse_description(html) == (
+        "Line one <b>\nline 'two' & more",
+        [("High & Co", ["Does <it>", "And this"])],
+    )
+    assert parse_description("<div>Written in <em>Moodle</em></div>") == (
+        "Written in Moodle",
+        [],
+    )
