@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from scim_inbound_support import Inbound, start_inbound
 
 from competency_core.io import load_model
@@ -26,7 +26,6 @@ from competency_scim.idp import SAMPLE_MAPPING
 from competency_scim.mapping import RoleMapping
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
-_PG_TEMPLATE = "cc_scim_template"
 
 # -- inbound ---------------------------------------------------------------------------------
 
@@ -44,23 +43,42 @@ def sample_mapping() -> RoleMapping:
 
 
 @pytest.fixture(scope="session")
-def scim_postgres() -> Iterator[PostgresServer]:
-    """A throw-away PostgreSQL server for the session, with a migrated template database.
+def scim_postgres() -> Iterator[dict[str, str]]:
+    """A throw-away PostgreSQL server for the session, with two migrated databases.
 
-    Skipped when no server can be had, and failed instead under CI (``CI=true``).
+    ``function`` serves the tests with a store of their own, ``module`` the module-scoped
+    stores; each is emptied (TRUNCATE) before use, which is much faster than creating a
+    database per test. Skipped when no server can be had, and failed under CI (``CI=true``).
     """
     cm = postgres_server()
     try:
-        server = cm.__enter__()
+        server: PostgresServer = cm.__enter__()
     except PostgresUnavailable as exc:
         if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
             pytest.fail(f"PostgreSQL is required in CI: {exc}", pytrace=False)
         pytest.skip(f"PostgreSQL not available: {exc}")
     try:
-        Store(server.create_database(_PG_TEMPLATE)).close()
-        yield server
+        urls = {}
+        for scope in ("function", "module"):
+            urls[scope] = server.create_database(f"cc_scim_{scope}")
+            Store(urls[scope]).close()
+        yield urls
     finally:
         cm.__exit__(None, None, None)
+
+
+def _emptied(url: str) -> Store:
+    store = Store(url, upgrade=False)
+    with store.transaction() as s:
+        tables = s.scalars(
+            sa.text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename <> 'alembic_version'"
+            )
+        )
+        names = ", ".join(f'"{t}"' for t in tables)
+        s.execute(sa.text(f"TRUNCATE TABLE {names} RESTART IDENTITY CASCADE"))
+    return store
 
 
 @pytest.fixture(scope="session")
@@ -87,11 +105,9 @@ def _backend_store(backend: str, folder: Path, request: pytest.FixtureRequest) -
         with store:
             yield store
         return
-    server: PostgresServer = request.getfixturevalue("scim_postgres")
-    name = f"scim_{secrets.token_hex(4)}"
-    with Store(server.create_database(name, template=_PG_TEMPLATE), upgrade=False) as store:
+    urls: dict[str, str] = request.getfixturevalue("scim_postgres")
+    with _emptied(urls[request.scope]) as store:
         yield store
-    server.drop_database(name)
 
 
 @pytest.fixture(params=BACKENDS)
