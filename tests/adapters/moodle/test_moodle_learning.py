@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
 import pytest
 from moodle_scenario import TOKEN, Seeded, adapter, engine, make_model, seed, workforce
 
+from competency_core.errors import SyncError
 from competency_core.people import RaterType
 from competency_moodle import MoodleAdapter, MoodleWebServiceError
 from competency_moodle.client import MoodleClient
@@ -177,3 +179,38 @@ def test_pull_needs_to_know_whom(moodle: MoodleEmulator) -> None:
     named = adapter(seeded, users=["ada"])
     named.use_workforce(model=make_model())
     assert list(named.pull_ratings()) == []
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_learning_failure_at_every_call_then_a_rerun(moodle: MoodleEmulator, when: str) -> None:
+    clean, a = _pushed(moodle)
+    e = engine(a)
+    moodle.reset_calls()
+    assert e.apply(e.plan_assignments(workforce().assignments)).ok
+    calls = moodle.call_count
+    expected = clean.site.snapshot()
+    for n in range(1, calls + 1):
+        seeded, first = _pushed_on(moodle, f"{when}{n}")
+        moodle.reset_calls()
+        if when == "before":
+            moodle.fail(n, status=500)
+        else:
+            moodle.fail(n, drop=True, when="after")
+        with contextlib.suppress(SyncError):
+            engine(first).apply(engine(first).plan_assignments(workforce().assignments))
+        moodle.clear_failures()
+        again = adapter(seeded)
+        again.use_workforce(workforce().people, make_model())
+        report = engine(again).apply(engine(again).plan_assignments(workforce().assignments))
+        assert report.ok, (n, report.failed)
+        assert seeded.site.snapshot() == expected, n
+        assert len(seeded.site.plans) == 2, n
+
+
+def _pushed_on(moodle: MoodleEmulator, name: str) -> tuple[Seeded, MoodleAdapter]:
+    seeded = seed(moodle, name)
+    a = adapter(seeded)
+    e = engine(a)
+    assert e.apply(e.plan_model(make_model())).ok
+    a.use_workforce(workforce().people, make_model())
+    return seeded, a
