@@ -326,6 +326,13 @@ def _columns(levels: PeopleLevels, roles: RoleSet) -> FloatArray:
     return out
 
 
+def _available_cpus() -> int:
+    """CPUs this process may run on (the affinity mask where the OS has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def _ratio(num: FloatArray, den: FloatArray, empty: float, out: FloatArray) -> None:
     """``out = num / den`` where ``den > 0``, else ``empty`` (``den`` is per role or per pair)."""
     out[...] = empty
@@ -457,7 +464,7 @@ def readiness_matrix(
     engine, shared = _Engine.prepare(levels, rs, policy)
     step = max(1, chunk_size)
     bounds = [(s, min(n_p, s + step)) for s in range(0, n_p, step)]
-    n_workers = workers if workers is not None else min(8, len(os.sched_getaffinity(0)))
+    n_workers = workers if workers is not None else min(8, _available_cpus())
     if n_workers > 1 and len(bounds) > 1:
         with ThreadPoolExecutor(max_workers=n_workers) as pool:
             for done in [pool.submit(engine.chunk, s, e, shared) for s, e in bounds]:
