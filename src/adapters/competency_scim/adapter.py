@@ -47,6 +47,9 @@ from competency_scim.mapping import RoleMapper, RoleMapping, RoleRule, ScimUser
 
 log = logging.getLogger("competency_scim")
 
+UNMAPPED_KEPT = 100
+"""How many people without a role a pull keeps as examples (the rest are counted)."""
+
 _WRITE_SCOPES = {
     Capability.PUSH_PEOPLE: (push.ROLE_GROUP,),
     Capability.ASSIGN_LEARNING: (push.LEARNING_GROUP,),
@@ -138,7 +141,8 @@ class ScimAdapter(Adapter[ScimSettings]):
         super().__init__(settings)
         self._client = client
         self.notes: list[str] = []
-        self.unmapped: list[Person] = []
+        self.unmapped: list[Person] = []  # the first UNMAPPED_KEPT people without a role
+        self.unmapped_count = 0
         self.pulled = 0
         self._ids: dict[str, str] = {}  # person key -> user id
         self._keys: dict[str, str] = {}  # user id -> person key
@@ -471,12 +475,17 @@ class ScimAdapter(Adapter[ScimSettings]):
 
     # -- reads -------------------------------------------------------------------------
     def pull_people(self) -> Iterator[Person]:
-        """Stream the users as people (active only unless ``active_only`` is off)."""
+        """Stream the users as people (active only unless ``active_only`` is off).
+
+        Afterwards ``pulled`` counts them, ``unmapped_count`` those without a role (the
+        first :data:`UNMAPPED_KEPT` are in ``unmapped``), and ``notes`` says what to know.
+        """
         s = self.settings
         mapper = self.mapper()
         keys: dict[str, str] = {}
         self.pulled = 0
         self.unmapped.clear()
+        self.unmapped_count = 0
         for user in self.client.users(
             active=True if s.active_only else None, modified_since=s.modified_since
         ):
@@ -497,15 +506,17 @@ class ScimAdapter(Adapter[ScimSettings]):
             person = mapper.person(scim_user, key=key, manager=manager)
             self.pulled += 1
             if person.role is None:
-                self.unmapped.append(person)
+                self.unmapped_count += 1
+                if len(self.unmapped) < UNMAPPED_KEPT:  # a stream keeps no more than this
+                    self.unmapped.append(person)
             yield person
-        if self.unmapped:
+        if self.unmapped_count:
             shown = ", ".join(
                 f"{p.key} ({p.attributes.get('title') or 'no title'})" for p in self.unmapped[:5]
             )
             self.notes.append(
-                f"{len(self.unmapped)} of {self.pulled} people have no role: {shown}"
-                + (" ..." if len(self.unmapped) > 5 else "")
+                f"{self.unmapped_count} of {self.pulled} people have no role: {shown}"
+                + (" ..." if self.unmapped_count > 5 else "")
                 + "; add rules to the role mapping"
             )
 

@@ -104,6 +104,7 @@ def test_pull_people_maps_roles_and_notes_the_unmapped(
     assert pulled["user00000-example.com"].role == "engineer"
     assert pulled["user00002-example.com"].role is None  # "Chef" maps to nothing
     assert a.unmapped
+    assert a.unmapped_count == len(a.unmapped) == 9  # every third is a "Chef" (one inactive)
     assert any("have no role" in n for n in a.notes)
     everyone = adapter(url, active_only=False)
     assert len(list(everyone.pull_people())) == 31
