@@ -293,3 +293,15 @@ def test_the_docstring_examples_hold() -> None:
     result = doctest.testmod(competency_scim.mapping)
     assert result.attempted >= 3
     assert result.failed == 0
+
+
+def test_the_demo_step_provisions_and_shows_the_mapping(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    r = cli("demo", "--examples", EXAMPLES, "--out", tmp_path, "--only", "Entra ID and Okta")
+    assert r.code == 0, r.err
+    assert "Demo finished: 1 steps" in r.out
+    assert "a wrong token: HTTP 401" in r.out
+    assert "10 people from SCIM: 8 mapped to 6 role(s), 2 unmapped, 2 inactive" in r.out
+    assert "unmapped sara.nilsson-example.com: unmapped: title 'Office Manager'" in r.out
+    assert (tmp_path / "scim-inbound.sqlite3").is_file()
