@@ -33,7 +33,6 @@ from competency_core.model import CompetencyModel
 from competency_core.people import Workforce
 from competency_core.scoring import (
     Aggregation,
-    ReadinessMatrix,
     RoleScore,
     ScoringPolicy,
     UnassessedPolicy,
@@ -187,19 +186,6 @@ def gap_command(
         console.print("biggest gaps first: " + ", ".join(g.competency for g in s.gaps))
 
 
-def _match_dict(matrix: ReadinessMatrix, i: int, r: int, rank: int) -> dict[str, Any]:
-    return {
-        "rank": rank,
-        "person": matrix.people[i],
-        "role": matrix.roles[r],
-        "readiness": float(matrix.readiness[i, r]),
-        "gap": float(matrix.gap[i, r]),
-        "share_met": float(matrix.share_met[i, r]),
-        "coverage": float(matrix.coverage[i, r]),
-        "ready": bool(matrix.ready[i, r]),
-    }
-
-
 @app.command("fit")
 def fit_command(
     model: Path = ModelArgument,
@@ -228,10 +214,7 @@ def fit_command(
             m.role(role)
         matrix = readiness_matrix(m, wf, policy=policy, on=_day(on))
         matches = matrix.top_roles(person, top) if person else matrix.top_candidates(role, top)
-    items = [
-        _match_dict(matrix, matrix.people.index(x.person), matrix.roles.index(x.role), x.rank)
-        for x in matches
-    ]
+    items = [x.model_dump(mode="json") for x in matches]
     if fmt == OutputFormat.JSON:
         emit_json(
             {
