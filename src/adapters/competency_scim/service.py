@@ -30,7 +30,7 @@ import logging
 import os
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from socketserver import ThreadingMixIn
@@ -216,6 +216,8 @@ class ScimApplication(WSGIApplication):
         super().__init__(storage, provider, service or TolerantService(provider))
         self.directory = storage
         self._token = _digest(token.get_secret_value()) if token is not None else None
+        sqlite = storage.store.dialect == "sqlite"
+        self._serial: AbstractContextManager[Any] = threading.Lock() if sqlite else nullcontext()
 
     def __repr__(self) -> str:
         return f"ScimApplication({self.directory.store!r})"
@@ -247,8 +249,13 @@ class ScimApplication(WSGIApplication):
         return request.subject
 
     def dispatch_request(self, request: ScimRequest) -> ScimResponse:
-        """Serve a request in one store transaction (rolled back if it fails)."""
-        with self.directory.store.transaction():
+        """Serve a request in one store transaction (rolled back if it fails).
+
+        On SQLite, which has one writer at a time, requests are served one after the
+        other: identity providers send requests in parallel, and a second writer would
+        otherwise fail with "database is locked".
+        """
+        with self._serial, self.directory.store.transaction():
             return super().dispatch_request(request)
 
     def finalize_response(self, request: ScimRequest, response: ScimResponse) -> ScimResponse:

@@ -309,3 +309,24 @@ def test_app_from_env_serves_a_wsgi_server(tmp_path: Any, monkeypatch: pytest.Mo
         assert r.status_code == 201, r.text
     assert app.directory.store.person("wiz-example.com").role == "staff-engineer"
     app.directory.store.close()
+
+
+def test_parallel_requests_are_all_served(inbound: Inbound) -> None:
+    """Identity providers send requests in parallel (SQLite has one writer at a time)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def create(i: int) -> int:
+        with requests.Session() as session:
+            r = session.post(
+                f"{inbound.url}/Users",
+                json=_user(f"par{i:03d}@example.com", title="Software Engineer"),
+                headers={"Authorization": f"Bearer {inbound.token}"},
+                timeout=60,
+            )
+            return r.status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(create, range(40)))
+    assert statuses == [201] * 40
+    assert len(inbound.store.people()) == 40
+    assert _search(inbound, count=0)["totalResults"] == 40
