@@ -8,8 +8,9 @@ the figures are the service's: scim2-server's protocol core, our storage on the 
 (SQLite file, default durability), the projection onto people and the role mapping.
 Baseline in the same run: the same scim2-server core on its own in-memory storage
 (``scim2_server.memory.InMemoryStorage``, which keeps nothing on disk and maps nothing).
-Times are medians of ``--repeats`` runs (fresh store each run); peak Python memory
-(tracemalloc) is measured in one more run.
+Each run is a fresh process (and a fresh store); times are medians of ``--repeats`` runs,
+and the memory figure is the peak resident memory the work added above the process's size
+once the service was set up (Linux ``VmHWM`` - ``VmRSS``).
 
 ``--part pull``: the client pull (10,000 users from a local scim2-server in pages of 100),
 in ``benchmarks/bench_scim_pull.py``; ``--part all`` runs both.
@@ -25,10 +26,10 @@ import io
 import json
 import runpy
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -172,63 +173,83 @@ def memory_service(folder: Path) -> Iterator[tuple[Caller, None]]:
     yield Caller(Baseline(InMemoryStorage(), provider, TolerantService(provider))), None
 
 
-def timed(
-    service: Callable[[Path], Any], work: Callable[[Caller, int], int], n: int, folder: Path
-) -> float:
-    with service(folder) as (call, _store):
+def _memory_kib(field: str) -> int:
+    """A line of /proc/self/status in KiB (VmRSS: now, VmHWM: the peak so far)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+ROWS: dict[str, tuple[Callable[[Path], Any], Callable[[Caller, int], int]]] = {
+    "bulk": (competency_service, in_bulk),
+    "bulk-baseline": (memory_service, in_bulk),
+    "single": (competency_service, one_by_one),
+    "single-baseline": (memory_service, one_by_one),
+}
+
+
+def measure(row: str, n: int) -> dict[str, float]:
+    """One run of a row in this process: seconds, and the peak memory the work added (MiB).
+
+    The peak is the process's high-water mark (VmHWM) above its resident size once the
+    service is set up, so each row runs in a fresh process (see :func:`run_row`).
+    """
+    service, work = ROWS[row]
+    with tempfile.TemporaryDirectory() as tmp, service(Path(tmp)) as (call, _store):
+        call("GET", "ServiceProviderConfig")  # warm up: imports, caches
+        before = _memory_kib("VmRSS")
         started = time.perf_counter()
         assert work(call, n) == n
-        return time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        peak = _memory_kib("VmHWM")
+    return {"seconds": seconds, "peak_mib": max(0, peak - before) / 1024}
 
 
-def peak_mib(
-    service: Callable[[Path], Any], work: Callable[[Caller, int], int], n: int, folder: Path
-) -> float:
-    with service(folder) as (call, _store):
-        tracemalloc.start()
-        work(call, n)
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-    return peak / 2**20
+def run_row(row: str, n: int) -> dict[str, float]:
+    """:func:`measure` in a fresh Python process."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--measure", row, "--users", str(n)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
 
 
 def bench_inbound(n: int, repeats: int, single: int) -> None:
     """Part 2: ``n`` users provisioned into the inbound service, against scim2-server's memory."""
     print(
-        f"SCIM inbound: users provisioned into the service (in-process WSGI), "
-        f"median of {repeats} run(s)"
+        "SCIM inbound: users provisioned into the service (in-process WSGI, "
+        f"a fresh process per run), median of {repeats} run(s)"
     )
     rows = [
-        (f"competency-core, {n:,} users in /Bulk of 1,000", n, competency_service, in_bulk),
-        (f"scim2-server in memory, {n:,} users in /Bulk (baseline)", n, memory_service, in_bulk),
-        (f"competency-core, {single:,} users one POST each", single, competency_service, one_by_one),
-        (f"scim2-server in memory, {single:,} one POST each (baseline)", single, memory_service,
-         one_by_one),
-    ]  # fmt: skip
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        times: dict[str, list[float]] = {row[0]: [] for row in rows}
-        for _ in range(repeats):
-            for label, count, service, work in rows:
-                times[label].append(timed(service, work, count, folder))
-        medians = {label: statistics.median(t) for label, t in times.items()}
-        peaks = {label: peak_mib(service, work, c, folder) for label, c, service, work in rows}
-        with competency_service(folder) as (call, store):
-            one_by_one(call, min(single, 600))
-            report = mapping_report(store.people())
-    print(f"{'':60} {'time':>9} {'users/s':>9} {'peak MiB':>9}")
-    for label, count, _, _ in rows:
-        t = medians[label]
-        print(f"{label:60} {t:8.2f}s {count / t:9,.0f} {peaks[label]:9.1f}")
+        ("bulk", n, f"competency-core, {n:,} users in /Bulk of 1,000"),
+        ("bulk-baseline", n, f"scim2-server in memory, {n:,} users in /Bulk (baseline)"),
+        ("single", single, f"competency-core, {single:,} users one request each"),
+        ("single-baseline", single, f"scim2-server in memory, {single:,} one each (baseline)"),
+    ]
+    results: dict[str, list[dict[str, float]]] = {row: [] for row, _, _ in rows}
+    for _ in range(repeats):
+        for row, count, _ in rows:
+            results[row].append(run_row(row, count))
+    seconds = {row: statistics.median(r["seconds"] for r in results[row]) for row, _, _ in rows}
+    peaks = {row: statistics.median(r["peak_mib"] for r in results[row]) for row, _, _ in rows}
+    print(f"{'':60} {'time':>9} {'users/s':>9} {'peak +MiB':>10}")
+    for row, count, label in rows:
+        print(f"{label:60} {seconds[row]:8.2f}s {count / seconds[row]:9,.0f} {peaks[row]:10.1f}")
     for kind, ours, base in (
-        ("/Bulk", rows[0][0], rows[1][0]),
-        ("one POST each", rows[2][0], rows[3][0]),
+        ("/Bulk", "bulk", "bulk-baseline"),
+        ("one each", "single", "single-baseline"),
     ):
         print(
             f"ratio {kind}, competency-core / scim2-server in memory: "
-            f"{medians[ours] / medians[base]:.2f}x time, {peaks[ours] / peaks[base]:.2f}x peak memory"
+            f"{seconds[ours] / seconds[base]:.2f}x time, "
+            f"{peaks[ours] / max(peaks[base], 0.1):.2f}x peak memory"
         )
-    print(f"role mapping check: {report.summary()}")
+    with tempfile.TemporaryDirectory() as tmp, competency_service(Path(tmp)) as (call, store):
+        one_by_one(call, min(single, 300))
+        print(f"role mapping check: {mapping_report(store.people()).summary()}")
 
 
 # -- pull (the client: benchmarks/bench_scim_pull.py) ------------------------------------------
@@ -256,7 +277,11 @@ def main() -> None:
     parser.add_argument(
         "--single", type=int, default=1000, help="users sent one POST each (inbound)"
     )
+    parser.add_argument("--measure", choices=sorted(ROWS), help=argparse.SUPPRESS)
     args, rest = parser.parse_known_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.users)))
+        return
     if args.part in ("pull", "all"):
         bench_pull([f"--users={args.users}", f"--repeats={args.repeats}", *rest])
     if args.part in ("inbound", "all"):
