@@ -249,7 +249,10 @@ def test_next_steps_reach_exactly_the_roles_within_k_transitions(
         assert all(followed.has_edge(u, v) for u, v in itertools.pairwise(s.via))
         if s.status == "ready":
             assert s.blocking == ()
-        assert set(s.blocking) <= {g.competency for g in s.gaps if g.essential}
+        # blocking: the essential gaps, in the gaps' order (biggest gap, heavier weight first)
+        assert s.blocking == tuple(g.competency for g in s.gaps if g.essential)
+        order = [(-g.gap, -g.weight, COMPETENCIES.index(g.competency)) for g in s.gaps]
+        assert order == sorted(order)
         assert s.status == "not rated" or all(g.gap > 0 for g in s.gaps)
 
 

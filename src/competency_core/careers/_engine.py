@@ -63,6 +63,13 @@ class RequirementGaps:
     within_one_level: BoolArray
 
 
+def gap_order(g: RequirementGaps, seg: IntArray | None = None) -> IntArray:
+    """The order of gaps: (role,) bigger gap, heavier weight, then competency order."""
+    keys = (g.competency, -g.weight, -g.gap) + (() if seg is None else (seg,))
+    out: IntArray = np.lexsort(keys)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class StepEntries:
     """Every (edge, requirement of its target) pair, with the gap left by the source role."""
@@ -240,11 +247,13 @@ class RoleVectors:
         return out
 
     def gaps_flat(
-        self, state: FloatArray, roles: IntArray, policy: ScoringPolicy
+        self, state: FloatArray, roles: IntArray, policy: ScoringPolicy, *, ordered: bool = True
     ) -> tuple[RequirementGaps, IntArray]:
         """:meth:`gaps_many` as one set of arrays: role ``i``'s gaps are ``bounds[i]:bounds[i+1]``.
 
         Cheaper than :meth:`gaps_many` when many roles are asked (no per-role arrays).
+        ``ordered=False`` leaves each role's gaps in requirement order (sort a role's slice
+        with :func:`gap_order` when it is needed): sorting them all is most of the work.
         """
         pos, seg = segments(self.indptr, roles)
         comp = self.comp[pos]
@@ -259,7 +268,8 @@ class RoleVectors:
         unmet = np.where(assessed, gap > 0, q > 0)
         idx = np.flatnonzero(unmet)
         w = self.weight[pos]
-        idx = idx[np.lexsort((comp[idx], -w[idx], -gap[idx], seg[idx]))]
+        if ordered:
+            idx = idx[np.lexsort((comp[idx], -w[idx], -gap[idx], seg[idx]))]
         c = comp[idx]
         actual = np.where(
             assessed[idx], self.scale_min[c] + filled[idx] * self.scale_span[c], np.nan
@@ -328,7 +338,10 @@ class RoleVectors:
             short[lo : lo + _CHUNK] = self.weight[p] * np.maximum(
                 0.0, self.required[p] - self.dense[src[e], self.comp[p]]
             )
-        return StepEntries(pos, seg, short, len(src))
+        # an entry the source role already meets adds nothing to any person's gap (x + 0.0
+        # is x): dropping it leaves every sum the same and halves the work on real data
+        keep = short > 0
+        return StepEntries(pos[keep], seg[keep], short[keep], len(src))
 
     def person_gaps(
         self, entries: StepEntries, src: IntArray, dst: IntArray, person: FloatArray, start: int
@@ -374,4 +387,4 @@ class RoleVectors:
         return out
 
 
-__all__ = ["RequirementGaps", "RoleVectors", "Scores", "StepEntries", "segments"]
+__all__ = ["RequirementGaps", "RoleVectors", "Scores", "StepEntries", "gap_order", "segments"]

@@ -31,7 +31,7 @@ from itertools import repeat
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from competency_core.careers._engine import FloatArray, RequirementGaps, StepEntries
+from competency_core.careers._engine import FloatArray, RequirementGaps, StepEntries, gap_order
 from competency_core.careers._search import (
     bounded_bfs,
     distances_to,
@@ -139,10 +139,11 @@ _NO_GAPS = Gaps.of(())
 
 
 def _gap_slice(cg: CareerGraph, g: RequirementGaps, lo: int, hi: int) -> list[Gap]:
-    """The :class:`Gap` records of entries ``lo:hi`` of gap arrays."""
+    """The :class:`Gap` records of entries ``lo:hi`` of gap arrays, in gap order."""
+    part = RequirementGaps(*(getattr(g, f.name)[lo:hi] for f in dataclasses.fields(g)))
+    order = gap_order(part)
     return _gap_list(
-        cg,
-        RequirementGaps(*(getattr(g, f.name)[lo:hi] for f in dataclasses.fields(RequirementGaps))),
+        cg, RequirementGaps(*(getattr(part, f.name)[order] for f in dataclasses.fields(g)))
     )
 
 
@@ -203,12 +204,17 @@ def next_steps(
         return tuple(roles[i] for i in reversed(path)), tuple(reversed(kinds_)), sugg
 
     ordered = rated[order]
-    flat, bounds = cg.vectors.gaps_flat(state, ordered, pol)
+    # each role's gaps are sorted when first read; the essential ones (blocking) now
+    flat, bounds = cg.vectors.gaps_flat(state, ordered, pol, ordered=False)
     ends = bounds.tolist()
     essential = np.flatnonzero(flat.essential)
+    role_of = np.repeat(np.arange(len(ordered)), np.diff(bounds))[essential]
+    chosen = RequirementGaps(*(getattr(flat, f.name)[essential] for f in dataclasses.fields(flat)))
+    essential = essential[gap_order(chosen, role_of)]
     keys = cg.competency_columns[0]
     blocking_keys = [keys[c] for c in flat.competency[essential].tolist()]
-    blocking_ends = np.searchsorted(essential, bounds).tolist()
+    counts = np.bincount(role_of, minlength=len(ordered))
+    blocking_ends = np.concatenate(([0], np.cumsum(counts))).tolist()
     titles = cg.titles
     ready, readiness, gap = (
         scores.ready.tolist(),
