@@ -316,14 +316,18 @@ class ReadinessMatrix:
         return top_k_rows(self.readiness, self.ready, k)
 
 
-def _columns(levels: PeopleLevels, roles: RoleSet) -> FloatArray:
-    """People's levels on the role set's competencies, transposed (NaN where they lack one)."""
+def _columns(levels: PeopleLevels, roles: RoleSet) -> tuple[FloatArray, IntArray]:
+    """People's levels and, per competency of the role set, the column to read it from.
+
+    Competencies the levels lack read an extra all-NaN column (unassessed).
+    """
     col = {c: j for j, c in enumerate(levels.competencies)}
-    out = np.full((len(roles.competencies), len(levels.people)), np.nan)
-    for dst, c in enumerate(roles.competencies):
-        if c in col:
-            out[dst] = levels.normalised[:, col[c]]
-    return out
+    source = levels.normalised
+    missing = len(levels.competencies)
+    if any(c not in col for c in roles.competencies):
+        source = np.hstack([source, np.full((len(levels.people), 1), np.nan)])
+    index = np.array([col.get(c, missing) for c in roles.competencies], dtype=np.intp)
+    return source, index
 
 
 def _available_cpus() -> int:
@@ -350,10 +354,10 @@ class _Engine:
     """One readiness computation: inputs, outputs, and the work on a chunk of people."""
 
     roles: RoleSet
-    filled: FloatArray
-    """People's normalised levels on the role set's competencies, transposed; 0 if unassessed."""
-    assessed: FloatArray
-    """1.0 where ``filled`` holds an assessed level, else 0.0."""
+    levels: FloatArray
+    """People's normalised levels (people x competencies; NaN: unassessed)."""
+    columns: IntArray
+    """For each competency of the role set, its column in ``levels``."""
     exclude: bool
     threshold: float
     out: dict[str, FloatArray]
@@ -363,14 +367,13 @@ class _Engine:
     def prepare(
         cls, levels: PeopleLevels, roles: RoleSet, policy: ScoringPolicy
     ) -> tuple[_Engine, dict[str, Any]]:
-        levels_t = _columns(levels, roles)
-        assessed = ~np.isnan(levels_t)
+        source, index = _columns(levels, roles)
         n_r, n_p = len(roles.roles), len(levels.people)
         exclude = policy.unassessed is UnassessedPolicy.EXCLUDE
         engine = cls(
             roles=roles,
-            filled=np.where(assessed, levels_t, 0.0),
-            assessed=assessed.astype(np.float64),
+            levels=source,
+            columns=index,
             exclude=exclude,
             threshold=policy.ready_threshold - READY_TOLERANCE,
             out={k: np.empty((n_r, n_p)) for k in ("readiness", "gap", "share_met", "coverage")},
@@ -392,8 +395,10 @@ class _Engine:
         base = float(rs.base)
         x = np.empty((2 * n_cols + len(rs.competencies), stop - start))
         gap, count, assessed = x[:n_cols], x[n_cols : 2 * n_cols], x[2 * n_cols :]
-        assessed[...] = self.assessed[:, start:stop]
-        on_col = self.filled[col_c, start:stop]
+        a = self.levels[start:stop, self.columns].T  # competencies x people
+        seen = ~np.isnan(a)
+        assessed[...] = seen
+        on_col = np.where(seen, a, 0.0)[col_c]
         np.subtract(col_t, on_col, out=gap)
         np.maximum(gap, 0.0, out=gap)
         np.less(on_col, col_t, out=count, casting="unsafe")
