@@ -1,7 +1,9 @@
 """``competency path next|best|develop|succession|bench|health|draw``: career-path questions.
 
-MODEL is a model file, or a folder of O*NET text files (imported on the fly, tier and rank
-on every transition). Every command takes ``--format json``.
+MODEL is a model file, a folder of O*NET text files (imported on the fly, tier and rank
+on every transition) or a folder of ESCO occupation-skill relations (imported on the fly;
+its transitions are suggested from skill overlap and followed). Every command takes
+``--format json``.
 """
 
 from __future__ import annotations
@@ -52,7 +54,9 @@ path_app = typer.Typer(
 )
 app.add_typer(path_app, name="path")
 
-ModelArgument = typer.Argument(..., help="A model file, or a folder of O*NET text files.")
+ModelArgument = typer.Argument(
+    ..., help="A model file, or a folder of O*NET text files or of ESCO relations."
+)
 PeopleOption = typer.Option(
     None, "--people", "-p", help="Workforce file: people and their assessments."
 )
@@ -68,8 +72,17 @@ SuggestedOption = typer.Option(
     False, "--suggested", help="Also follow transitions suggested by requirement overlap."
 )
 SimilarityOption = typer.Option(
-    0.75, "--similarity", min=0.01, max=1.0, help="Least overlap for a suggested transition."
+    None,
+    "--similarity",
+    min=0.01,
+    max=1.0,
+    help="Least overlap for a suggested transition (default 0.75; 0.3 for ESCO).",
 )
+
+
+def _follow(cg: CareerGraph, suggested: bool) -> bool:
+    """Follow suggested transitions when asked, or when the graph has only those (ESCO)."""
+    return suggested or bool(len(cg.suggested) and cg.suggested.all())
 
 
 @contextmanager
@@ -84,12 +97,17 @@ def _reported(fmt: OutputFormat) -> Iterator[None]:
 
 
 def _graph(
-    model: Path, fmt: OutputFormat, suggested: bool = False, similarity: float = 0.75
+    model: Path, fmt: OutputFormat, suggested: bool = False, similarity: float | None = None
 ) -> CareerGraph:
+    from competency_core.importers.esco import import_esco, is_esco_folder
     from competency_core.importers.onet import import_onet, is_onet_folder
 
+    if model.is_dir() and is_esco_folder(model):
+        # ESCO declares no transitions: its graph is the suggested one
+        esco = SuggestionSettings(threshold=similarity or 0.3, per_role=3)
+        return import_esco(model).career_graph(esco)
     suggest: bool | SuggestionSettings = (
-        SuggestionSettings(threshold=similarity) if suggested else False
+        SuggestionSettings(threshold=similarity or 0.75) if suggested else False
     )
     if model.is_dir() and is_onet_folder(model):
         imported = import_onet(model)
@@ -161,7 +179,7 @@ def next_command(
     steps: int = typer.Option(2, "--steps", "-k", min=1, help="Transitions at most."),
     kind: list[str] = KindOption,
     suggested: bool = SuggestedOption,
-    similarity: float = SimilarityOption,
+    similarity: float | None = SimilarityOption,
     limit: int = typer.Option(None, "--limit", "-n", min=1, help="Show the best N only."),
     on: dt.datetime = OnOption,
     fmt: OutputFormat = FormatOption,
@@ -175,7 +193,7 @@ def next_command(
             start,
             max_steps=steps,
             kinds=_kinds(kind),
-            include_suggested=suggested,
+            include_suggested=_follow(cg, suggested),
             limit=limit,
         )
     if fmt == OutputFormat.JSON:
@@ -212,7 +230,7 @@ def best_command(
     ),
     kind: list[str] = KindOption,
     suggested: bool = SuggestedOption,
-    similarity: float = SimilarityOption,
+    similarity: float | None = SimilarityOption,
     on: dt.datetime = OnOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
@@ -227,7 +245,7 @@ def best_command(
             k=k,
             time_weight=time_weight,
             kinds=_kinds(kind),
-            include_suggested=suggested,
+            include_suggested=_follow(cg, suggested),
         )
     if fmt == OutputFormat.JSON:
         emit_json(result.to_dict())
@@ -250,7 +268,7 @@ def develop_command(
     time_weight: float = typer.Option(0.0, "--time-weight", min=0.0),
     kind: list[str] = KindOption,
     suggested: bool = SuggestedOption,
-    similarity: float = SimilarityOption,
+    similarity: float | None = SimilarityOption,
     on: dt.datetime = OnOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
@@ -264,7 +282,7 @@ def develop_command(
             target,
             time_weight=time_weight,
             kinds=_kinds(kind),
-            include_suggested=suggested,
+            include_suggested=_follow(cg, suggested),
         )
     if fmt == OutputFormat.JSON:
         emit_json(
@@ -447,7 +465,7 @@ def draw_command(
     around: str = typer.Option(None, "--around", help="Draw only the roles near this one."),
     radius: int = typer.Option(1, "--radius", min=1, help="How near, in transitions."),
     suggested: bool = SuggestedOption,
-    similarity: float = SimilarityOption,
+    similarity: float | None = SimilarityOption,
     on: dt.datetime = OnOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
@@ -464,7 +482,7 @@ def draw_command(
         highlight: CareerPath | None = None
         if target is not None:
             start = _start(cg, role, person, people, on, fmt)
-            found = best_paths(cg, start, target, k=1, include_suggested=suggested)
+            found = best_paths(cg, start, target, k=1, include_suggested=_follow(cg, suggested))
             if not found.paths:
                 raise CompetencyError(f"nothing to highlight: {found.message}")
             highlight = found.paths[0]
@@ -478,11 +496,16 @@ def draw_command(
                 raise CompetencyError(f"a {kind.value} picture needs --out FILE.{kind.value}")
             title = f"{model.stem}: {' -> '.join(highlight.roles)}" if highlight else model.stem
             written = drawing.draw(
-                cg, out, highlight=highlight, roles=roles, suggested=suggested, title=title
+                cg,
+                out,
+                highlight=highlight,
+                roles=roles,
+                suggested=_follow(cg, suggested),
+                title=title,
             )
         else:
             render = drawing.to_mermaid if kind == DrawFormat.MERMAID else drawing.to_dot
-            text = render(cg, highlight=highlight, roles=roles, suggested=suggested)
+            text = render(cg, highlight=highlight, roles=roles, suggested=_follow(cg, suggested))
             if out is not None:
                 out.write_text(text + "\n", encoding="utf-8")
                 written = out
