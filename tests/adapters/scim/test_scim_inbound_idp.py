@@ -230,3 +230,25 @@ def test_a_report_arriving_before_the_manager_is_linked_when_the_manager_arrives
     assert r.status_code == 200, r.text
     assert [op["status"] for op in r.json()["Operations"]] == ["201", "201"]
     assert inbound.store.person("report-x.example").manager == "boss-x.example"
+
+
+def test_renaming_or_deleting_a_group_moves_its_members_teams(inbound_sqlite: Inbound) -> None:
+    inbound = inbound_sqlite
+    okta = OktaProvisioner(inbound.session, inbound.url)
+    okta.provision(
+        [
+            Employee("a@x.example", "Ann", "A", "Software Engineer", groups=("Team Web",)),
+            Employee(
+                "b@x.example", "Bo", "B", "Software Engineer", groups=("Team Web", "Team Zeta")
+            ),
+        ]
+    )
+    gid = okta.ids["Team Web"]
+    _patch(inbound, f"Groups/{gid}", {"op": "replace", "path": "displayName", "value": "Team Apps"})
+    people = _people(inbound.store)
+    assert people["a-x.example"].team == "Team Apps"
+    assert people["b-x.example"].team == "Team Apps"  # the first matching group by name
+    assert inbound.call("DELETE", f"Groups/{gid}").status_code == 204
+    people = _people(inbound.store)
+    assert people["a-x.example"].team is None
+    assert people["b-x.example"].team == "Team Zeta"
