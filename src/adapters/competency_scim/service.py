@@ -16,6 +16,7 @@ teams. It serves ``/v2/Users``, ``/v2/Groups``, ``/v2/Bulk``, ``/v2/ServiceProvi
   :class:`~scim2_models.ScimPolicy`), and the Enterprise ``manager`` as a bare id (Entra ID),
   which is rewritten to ``{"value": id}`` here.
 * Every request is one store transaction; an operation of a bulk request is a savepoint.
+  On SQLite (one writer at a time) requests are served one after the other.
 
 ``competency scim serve`` runs it (:func:`serve`); any WSGI server can run
 :func:`app_from_env` instead.
