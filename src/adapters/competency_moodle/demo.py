@@ -15,6 +15,8 @@ from typing import Any
 from competency_core.cli.demo import DemoContext, demo_step
 from competency_core.cli.output import console
 from competency_core.cli.sync import print_plan, print_report
+from competency_core.io import dumps, write_atomic
+from competency_core.people import Workforce
 from competency_core.plugins import plugin_registry
 from competency_core.sync import StoreSyncState, SyncEngine
 from competency_moodle.adapter import MoodleAdapter
@@ -132,6 +134,10 @@ def _demo_learning(ctx: DemoContext) -> None:
             f"pulled back from the Moodle emulator: {len(pulled)} ratings of {people} people "
             "(read through their learning plans, grades mapped to levels)"
         )
+        back = Workforce(model=model.key, assessments=tuple(pulled))
+        path = ctx.out / "moodle-ratings.yaml"
+        write_atomic(path, dumps(back, "yaml"))
+        ctx.record("ratings pulled from the Moodle emulator", path)
     finally:
         adapter.close()
         moodle.stop()
