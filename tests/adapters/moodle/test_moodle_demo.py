@@ -1,0 +1,23 @@
+"""Demo steps 55-56 run against the Moodle emulator they start themselves."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+
+
+def test_the_moodle_demo_steps(cli: Any, tmp_path: Path, contract: Any) -> None:
+    r = cli("demo", "--examples", EXAMPLES, "--out", tmp_path, "--only", "Moodle emulator")
+    assert r.code == 0, r.err
+    assert "Moodle emulator (a local stand-in, not a real Moodle)" in r.out
+    assert re.search(r"the re-plan made (\d+) calls \(\1 read, 0 write\)", r.out), r.out
+    assert "No changes." in r.out
+    back = yaml.safe_load((tmp_path / "moodle-ratings.yaml").read_text(encoding="utf-8"))
+    assert back["model"] == "software-engineering"
+    assert len(back["assessments"]) > 100
+    assert {a["rater"] for a in back["assessments"]} == {"admin"}
