@@ -2,7 +2,7 @@
 
 Whether a function only reads (and so may be retried after a failed call) or writes is
 taken from Moodle's own ``db/services.php`` (``'type' => 'read'`` or ``'write'``), as
-recorded in the shared contract file; ``tests/adapters/moodle/test_functions.py`` checks
+recorded in the shared contract file; ``tests/adapters/moodle/test_moodle_emulator.py`` checks
 this table against that file so the two cannot drift apart.
 """
 

@@ -14,6 +14,7 @@ from competency_core.people import RaterType
 from competency_moodle import MoodleAdapter, MoodleWebServiceError
 from competency_moodle.client import MoodleClient
 from competency_moodle.emulator import MoodleEmulator
+from competency_moodle.functions import needed_functions
 
 
 @pytest.fixture
@@ -214,3 +215,27 @@ def _pushed_on(moodle: MoodleEmulator, name: str) -> tuple[Seeded, MoodleAdapter
     assert e.apply(e.plan_model(make_model())).ok
     a.use_workforce(workforce().people, make_model())
     return seeded, a
+
+
+def test_each_operation_needs_only_the_functions_it_names(moodle: MoodleEmulator) -> None:
+    """A token limited to needed_functions(operation) is enough: the lists are complete."""
+    seeded = seed(moodle)
+    for op in ("push-model", "pull-model", "assign-learning", "push-ratings", "pull-ratings"):
+        moodle.add_token(f"only-{op}", needed_functions(op))  # type: ignore[arg-type]
+
+    def limited(op: str) -> MoodleAdapter:
+        a = adapter(seeded, token=f"only-{op}", parent_rule="complete")
+        a.use_workforce(workforce().people, make_model())
+        return a
+
+    e = engine(limited("push-model"))
+    assert e.apply(e.plan_model(make_model())).ok
+    assert e.plan_model(make_model()).is_empty
+    assert limited("pull-model").pull_model("eng").key == "eng"
+    e = engine(limited("assign-learning"))
+    assert e.apply(e.plan_assignments(workforce().assignments)).ok
+    e = engine(limited("push-ratings"))
+    assert e.apply(e.plan_ratings(workforce().assessments)).ok
+    assert len(list(limited("pull-ratings").pull_ratings())) == 3
+    refused = [c for c in moodle.calls if c.outcome.startswith("exception")]
+    assert refused == []
