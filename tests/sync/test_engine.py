@@ -123,6 +123,9 @@ def test_creates_go_parents_first_and_deletes_children_first() -> None:
     assert order == ["parent", "child", "c2", "p2"]
     with pytest.raises(SyncError, match="cycle"):
         dependency_order([ch(Action.CREATE, "x", "y"), ch(Action.CREATE, "y", "x")])
+    # A dependency named twice still puts the change in the order once.
+    twice = [ch(Action.CREATE, "child", "parent", "parent"), ch(Action.CREATE, "parent")]
+    assert [c.key for c in dependency_order(twice)] == ["parent", "child"]
 
 
 def test_local_and_remote_duplicates_are_refused() -> None:

@@ -88,7 +88,7 @@ def _topological(changes: Sequence[Change]) -> list[Change]:
     for i, c in enumerate(changes):
         for dep in c.depends_on:
             j = pos.get(dep)
-            if j is not None and j != i:
+            if j is not None and j != i and j not in waiting[i]:  # a dependency named twice
                 waiting[i].add(j)
                 users[j].append(i)
     ready = [i for i, deps in waiting.items() if not deps]
