@@ -83,3 +83,16 @@ def test_refused_and_missing_tokens_are_clear(
     r = cli("sync", "scim", "pull", "people", "--url", "ftp://x", "--token-env", "SCIM_CLI_TOKEN")
     assert r.code == 2
     assert "url" in r.err
+
+
+def test_the_demo_step_pulls_and_pushes_groups(
+    cli: Callable[..., Any], examples: Path, tmp_path: Path
+) -> None:
+    r = cli("demo", "--examples", examples, "--out", tmp_path, "--only", "SCIM: pull people")
+    assert r.code == 0, r.err
+    assert "Demo finished: 1 steps" in r.out
+    assert "15 people from SCIM: 14 mapped to 8 role(s), 1 unmapped" in r.out
+    assert "office-manager: Office Manager" in r.out
+    assert "+ role-group senior-engineer" in r.out
+    assert "Planning again: 0 change(s) left" in r.out
+    assert (tmp_path / "scim-groups-plan.json").is_file()
