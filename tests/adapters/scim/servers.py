@@ -48,6 +48,7 @@ class Faults:
 
     app: Any
     log: list[tuple[str, str, str]] = field(default_factory=list)
+    if_match: list[tuple[str, str | None]] = field(default_factory=list)  # (method, If-Match)
     faults: list[Fault] = field(default_factory=list)
     delay: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -61,6 +62,7 @@ class Faults:
                     environ.get("QUERY_STRING", ""),
                 )
             )
+            self.if_match.append((environ["REQUEST_METHOD"], environ.get("HTTP_IF_MATCH")))
             answer = None
             for fault in list(self.faults):
                 answer = fault(environ)

@@ -148,7 +148,11 @@ def test_role_groups_plan_apply_then_nothing_to_do(
     assert server.faults.writes() == []  # a re-run sends no write at all
 
 
-def test_memberships_are_patched_with_add_and_remove(tenants: ScimServer) -> None:
+@pytest.mark.parametrize("strict", [False, True], ids=["default", "strict"])
+def test_memberships_are_patched_with_add_and_remove(
+    tenants: ScimServer, strict_tenants: ScimServer, strict: bool
+) -> None:
+    tenants = strict_tenants if strict else tenants
     url = new_tenant(tenants, 12)
     everyone = people(12)
     e = engine(adapter(url))
@@ -162,6 +166,7 @@ def test_memberships_are_patched_with_add_and_remove(tenants: ScimServer) -> Non
         p.model_copy(update={"role": None}) if p.key.startswith("user00001") else p for p in moved
     ]
     tenants.faults.log.clear()
+    tenants.faults.if_match.clear()
     e2 = engine(adapter(url))
     plan = e2.plan_people(moved)
     updates = {c.key: c for c in plan.changes if c.action is Action.UPDATE}
@@ -170,6 +175,10 @@ def test_memberships_are_patched_with_add_and_remove(tenants: ScimServer) -> Non
     patches = [(m, p) for m, p, _ in tenants.faults.writes()]
     assert patches
     assert all(m == "PATCH" for m, _ in patches)
+    # If-Match with the version read where the service announces ETags, never elsewhere
+    sent = [v for m, v in tenants.faults.if_match if m == "PATCH"]
+    assert sent
+    assert all(v is None for v in sent) if strict else all(sent)
     assert engine(adapter(url)).plan_people(moved).is_empty
     with tenants.session() as s:
         groups = {g["displayName"]: g for g in s.get(url + "/Groups").json()["Resources"]}
