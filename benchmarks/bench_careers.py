@@ -293,11 +293,12 @@ def bench_graph(
     for depth in (2, 3):
         origins = [rng.choice(rated) for _ in range(queries)]
         next_steps(cg, origins[0], max_steps=depth)  # first call fills the caches
-        ours, plain_t, sizes = [], [], []
+        ours, cpus, plain_t, sizes = [], [], [], []
         with no_gc():
             for o in origins:
-                w, _, got = timed(lambda o=o, d=depth: next_steps(cg, o, max_steps=d))
+                w, c, got = timed(lambda o=o, d=depth: next_steps(cg, o, max_steps=d))
                 ours.append(w)
+                cpus.append(c)
                 sizes.append(len(got.steps))
             for o in origins:
                 w, _, _ = timed(lambda o=o, d=depth: plain_next_steps(plain, model, o, d))
@@ -306,27 +307,30 @@ def bench_graph(
         b50, b90 = percentiles(plain_t)
         figures[f"next{depth}"] = p50
         print(
-            f"next steps k={depth}    p50 {ms(p50)} p90 {ms(p90)}   plain p50 {ms(b50)} "
+            f"next steps k={depth}    p50 {ms(p50)} p90 {ms(p90)} (cpu p50 "
+            f"{ms(statistics.median(cpus))})   plain p50 {ms(b50)} "
             f"p90 {ms(b90)}   speed-up {ratio(p50, b50)}   (median {statistics.median(sizes):.0f}"
             " roles reached, with their gaps)"
         )
         if persons and depth == 2:
             people = [person_in(cg, o, rng) for o in origins]
             with no_gc():
-                times = [timed(lambda p=p: next_steps(cg, p, max_steps=2))[0] for p in people]
-            p50, p90 = percentiles(times)
+                runs = [timed(lambda p=p: next_steps(cg, p, max_steps=2)) for p in people]
+            p50, p90 = percentiles([r[0] for r in runs])
             figures["next2_person"] = p50
-            print(f"next steps k=2 from a person   p50 {ms(p50)} p90 {ms(p90)}")
+            cpu = statistics.median(r[1] for r in runs)
+            print(f"next steps k=2 from a person   p50 {ms(p50)} p90 {ms(p90)} (cpu p50 {ms(cpu)})")
     # the 5 cheapest paths
     chosen = [pairs(cg, rng) for _ in range(path_queries)]
     best_paths(cg, *chosen[0], k=5)
     graph = cost_graph(cg)
-    ours, lengths = [], []
+    ours, cpus, lengths = [], [], []
     found = 0
     with no_gc():
         for s, t in chosen:
-            w, _, got = timed(lambda s=s, t=t: best_paths(cg, s, t, k=5))
+            w, c, got = timed(lambda s=s, t=t: best_paths(cg, s, t, k=5))
             ours.append(w)
+            cpus.append(c)
             found += bool(got.paths)
             lengths += [len(p.roles) - 1 for p in got.paths]
     agree, plain_t = 0, []
@@ -341,16 +345,18 @@ def bench_graph(
     if persons:
         people = [(person_in(cg, s, rng), t) for s, t in chosen[:100]]
         with no_gc():
-            times = [timed(lambda p=p, t=t: best_paths(cg, p, t, k=5))[0] for p, t in people]
-        p50, p90 = percentiles(times)
+            runs = [timed(lambda p=p, t=t: best_paths(cg, p, t, k=5)) for p, t in people]
+        p50, p90 = percentiles([r[0] for r in runs])
         figures["best5_person"] = p50
-        print(f"5 cheapest paths from a person   p50 {ms(p50)} p90 {ms(p90)}")
+        cpu = statistics.median(r[1] for r in runs)
+        print(f"5 cheapest paths from a person   p50 {ms(p50)} p90 {ms(p90)} (cpu p50 {ms(cpu)})")
     p50, p90 = percentiles(ours)
     same = percentiles(ours[:baseline_paths])[0]
     b50, b90 = percentiles(plain_t)
     figures["best5"] = p50
     print(
-        f"5 cheapest paths  p50 {ms(p50)} p90 {ms(p90)}   ({found}/{len(chosen)} pairs "
+        f"5 cheapest paths  p50 {ms(p50)} p90 {ms(p90)} (cpu p50 {ms(statistics.median(cpus))})"
+        f"   ({found}/{len(chosen)} pairs "
         f"connected, median {statistics.median(lengths or [0]):.0f} steps per path)"
     )
     print(

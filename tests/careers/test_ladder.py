@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import networkx as nx
 import numpy as np
 import pytest
 from careers_helpers import DAY, LADDER, ladder_model, ladder_workforce
@@ -81,9 +82,19 @@ def test_step_costs_by_hand(cg: CareerGraph) -> None:
     assert not cg.is_rated("specialist")
 
 
-def test_a_changed_networkx_graph_is_refused() -> None:
+def test_the_networkx_graph_is_frozen_and_a_copy_can_be_changed() -> None:
     cg = CareerGraph.from_model(ladder_model())
-    cg.graph.add_edge("junior", "manager", kind=TransitionKind.PROMOTION)
+    with pytest.raises(nx.NetworkXError, match="Frozen graph"):
+        cg.graph.add_edge("junior", "manager", kind=TransitionKind.PROMOTION)
+    assert cg.edge_count_unchanged()
+    g = nx.DiGraph(cg.graph)
+    g.add_edge("junior", "manager", kind=TransitionKind.PROMOTION)
+    changed = CareerGraph(cg.model, g)
+    # junior holds b .25: manager asks b .5 and d 1.0 -> (.25 + 1.0) / 2
+    assert changed.step_cost("junior", "manager") == pytest.approx(0.625)
+    assert "manager" in {s.role for s in next_steps(changed, "junior", max_steps=1).steps}
+    # a graph unfrozen behind the wrapper's back is refused
+    cg.graph.frozen = False  # type: ignore[attr-defined]
     with pytest.raises(CompetencyError, match="changed after the CareerGraph was built"):
         next_steps(cg, "junior")
 

@@ -13,8 +13,9 @@ two roles' requirement profiles overlap; they are kept apart (``suggested=True``
 
 Alongside the networkx graph the wrapper keeps arrays (requirement vectors of every role,
 the gap of every transition) that the queries use to stay fast on large graphs. They are
-computed once; if you change ``cg.graph`` afterwards, build a new ``CareerGraph(model,
-graph)``: the queries refuse a graph that changed under them.
+computed once, and the graph is frozen (:func:`networkx.freeze`: adding or removing nodes
+or edges raises). To change it, copy it (``g = nx.DiGraph(cg.graph)``), change the copy
+and build a new ``CareerGraph(model, g)``.
 """
 
 from __future__ import annotations
@@ -277,6 +278,7 @@ class CareerGraph:
             ] = {}
             self.cache: dict[object, object] = {}
             """Derived arrays the queries reuse (edge weights per filter, ...)."""
+            nx.freeze(graph)  # the arrays above describe this graph: keep it as it is
 
     # -- building -----------------------------------------------------------------
     @classmethod
@@ -344,13 +346,22 @@ class CareerGraph:
 
     # -- lookups --------------------------------------------------------------------
     def check_unchanged(self) -> None:
-        """Raise if ``graph`` gained or lost nodes or edges since this wrapper was built."""
-        succ = self.graph._succ  # counting edges through the public API is ~20x slower
-        if (len(succ), sum(map(len, succ.values()))) != self._shape:
+        """Raise if ``graph`` was unfrozen or gained or lost nodes since this wrapper was built.
+
+        The graph is frozen (:func:`networkx.freeze`), so adding or removing nodes and
+        edges through networkx raises at once; this check costs O(1) per query (counting
+        the edges of a million-edge graph would cost more than the query).
+        """
+        if not nx.is_frozen(self.graph) or len(self.graph._succ) != self._shape[0]:
             raise CompetencyError(
                 "the networkx graph changed after the CareerGraph was built; "
                 "build a new one with CareerGraph(model, graph)"
             )
+
+    def edge_count_unchanged(self) -> bool:
+        """Whether the graph still has as many edges as when the wrapper was built (O(edges))."""
+        succ = self.graph._succ  # counting edges through the public API is ~20x slower
+        return (len(succ), sum(map(len, succ.values()))) == self._shape
 
     def role_index(self, key: str) -> int:
         """The node number of a role (:class:`UnknownKeyError` if it is not in the graph)."""
