@@ -329,6 +329,28 @@ def test_provisioned_users_and_extension_attributes(tenants: ScimServer) -> None
         assert engine(adapter(url, **settings)).plan_ratings(rated).is_empty
 
 
+def test_prune_deletes_only_provisioned_users(tenants: ScimServer) -> None:
+    url = new_tenant(tenants, 2)  # two users from the identity provider
+    two = [Person(key=k, name=k.title(), role="engineer") for k in ("ada", "alan")]
+    settings = {"provision_users": True}
+    e = engine(adapter(url, **settings))
+    assert e.apply(e.plan_people(two)).ok
+    kept = engine(adapter(url, **settings)).plan_people(two[:1])
+    assert [c.action for c in kept.changes if c.kind == "user"] == [
+        Action.UNCHANGED,
+        Action.UNCHANGED,
+    ]
+    e2 = engine(adapter(url, **settings))
+    pruned = e2.plan_people(two[:1], prune=True)
+    deletes = [(c.kind, c.key) for c in pruned.changes if c.action is Action.DELETE]
+    assert deletes == [("user", "alan")]
+    assert e2.apply(pruned).ok
+    with tenants.session() as s:
+        names = sorted(u["userName"] for u in s.get(url + "/Users").json()["Resources"])
+    assert names == ["ada", "user00000@example.com", "user00001@example.com"]
+    assert engine(adapter(url, **settings)).plan_people(two[:1], prune=True).is_empty
+
+
 def test_provisioning_adopts_an_existing_user_of_the_same_name(tenants: ScimServer) -> None:
     url = new_tenant(tenants)
     (existing,) = tenants.add_users([{"userName": "ada", "displayName": "A. L."}], base=url)
