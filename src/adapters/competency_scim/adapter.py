@@ -28,6 +28,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, JsonValue, SecretStr, field_validator
 
 from competency_core.errors import SyncError
+from competency_core.model import CompetencyModel
 from competency_core.people import Assessment, LearningAssignment, Person
 from competency_core.sync import (
     Adapter,
@@ -87,7 +88,8 @@ class ScimSettings(AdapterSettings):
         description="The externalId prefix of the groups and users the adapter manages.",
     )
     role_group_name: str = Field(
-        default="Role: {key}", description="Display name of a role's group ({key})."
+        default="Role: {key}",
+        description="Display name of a role's group: {key}, and {title} with a model.",
     )
     learning_group_name: str = Field(
         default="Learning: {key}", description="Display name of a learning group ({key})."
@@ -114,8 +116,14 @@ class ScimSettings(AdapterSettings):
     @field_validator("role_group_name", "learning_group_name")
     @classmethod
     def _has_key(cls, value: str) -> str:
-        if "{key}" not in value:
-            raise ValueError("the name must contain {key}, e.g. 'Role: {key}'")
+        if "{key}" not in value and "{title}" not in value:
+            raise ValueError("the name must contain {key} or {title}, e.g. 'Role: {key}'")
+        try:
+            value.format(key="k", title="t")
+        except (KeyError, IndexError, ValueError):
+            raise ValueError(
+                "use only {key} and {title} in braces (double other braces: {{ }})"
+            ) from None
         return value
 
 
@@ -150,6 +158,7 @@ class ScimAdapter(Adapter[ScimSettings]):
         self._fresh = False
         self._extension: bool | None = None
         self._mapper: RoleMapper | None = None
+        self._model: CompetencyModel | None = None
 
     @property
     def target(self) -> str:
@@ -275,18 +284,34 @@ class ScimAdapter(Adapter[ScimSettings]):
             )
 
     # -- local objects -----------------------------------------------------------------
+    def use_workforce(self, people: Iterable[Person], model: CompetencyModel | None) -> None:
+        """Take the model the people belong to: every role profile gets a group, titled.
+
+        Without a model, only the roles people hold get groups, named by key.
+        """
+        self._model = model
+
+    def _role_titles(self) -> dict[str, str]:
+        model = self._model
+        return {r.key: model.text(r.title) or r.key for r in model.roles} if model else {}
+
     def _groups(
-        self, kind: str, template: str, members: dict[str, list[str]], what: str
+        self,
+        kind: str,
+        template: str,
+        members: dict[str, list[str]],
+        what: str,
+        titles: dict[str, str] | None = None,
     ) -> Iterator[LocalObject]:
         missing: set[str] = set()
+        titles = titles or {}
         existing = {o.key for o in self._read_groups(kind)}
-        for key in sorted(members.keys() | existing):
+        for key in sorted(members.keys() | existing | titles.keys()):
             keys = members.get(key, [])
             missing |= {k for k in keys if not self._exists(k)}
             held = [k for k in keys if self._exists(k)]
-            yield push.local(
-                kind, key, push.group_data(template.format(key=key), held), self._depends(held)
-            )
+            name = template.format(key=key, title=titles.get(key, key))
+            yield push.local(kind, key, push.group_data(name, held), self._depends(held))
         self._left_out(missing, what)
 
     def people_objects(self, people: Iterable[Person]) -> Iterable[LocalObject]:
@@ -302,11 +327,16 @@ class ScimAdapter(Adapter[ScimSettings]):
                     old = self._users.get(p.key, {}).get("attributes") or {}
                     data = push.attribute_data(p.role, old.get("competencies") or [])
                     yield push.local(push.USER_ATTRIBUTES, p.key, data, self._depends([p.key]))
+        titles = self._role_titles()
+        holders = push.role_members(everyone)
+        unknown = sorted(r for r in holders if titles and r not in titles)
+        if unknown:
+            self.warn(
+                f"role(s) not in the model {self._model.key if self._model else ''}: "
+                f"{', '.join(unknown[:10])} (their groups are named by key)"
+            )
         yield from self._groups(
-            push.ROLE_GROUP,
-            self.settings.role_group_name,
-            push.role_members(everyone),
-            "role groups",
+            push.ROLE_GROUP, self.settings.role_group_name, holders, "role groups", titles
         )
 
     def assignment_objects(

@@ -82,6 +82,7 @@ def _demo_outbound(ctx: DemoContext) -> None:
             "url": server.url,
             "token": token,
             "model_file": str(ctx.examples / "software-engineering.yaml"),
+            "role_group_name": "Role: {title}",
         }
         adapter = ScimAdapter.configure(settings, env={})
         pulled = list(adapter.pull_people())
@@ -98,6 +99,7 @@ def _demo_outbound(ctx: DemoContext) -> None:
                 + [(f"(none) {u.key}: {u.title}", "1") for u in report.unmapped],
             )
         )
+        adapter.use_workforce(wf.people, model)  # every role profile gets a group, titled
         engine = SyncEngine(adapter, InMemorySyncState())
         plan = engine.plan_people(wf.people)
         print_plan(plan, limit=8)
@@ -105,10 +107,21 @@ def _demo_outbound(ctx: DemoContext) -> None:
         plan.save(path)
         ctx.record("SCIM role-groups plan (JSON)", path)
         print_report(engine.apply(plan))
+        groups = adapter.client.groups(attributes=("displayName", "members"))
+        console.print(
+            simple_table(
+                "groups in the SCIM service after the apply",
+                ["group", "members"],
+                sorted(
+                    (str(g.get("displayName")), str(len(g.get("members") or []))) for g in groups
+                ),
+            )
+        )
         learning = engine.plan_assignments(wf.assignments)
         print_plan(learning, limit=6)
         print_report(engine.apply(learning))
         again = ScimAdapter.configure(settings, env={})
+        again.use_workforce(wf.people, model)
         replan = SyncEngine(again, InMemorySyncState()).plan_people(wf.people)
         print_plan(replan)
         writes = [c for c in replan.changes if c.pending]

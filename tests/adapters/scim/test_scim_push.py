@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from competency_core.plugins import PluginRegistry, plugin_registry
 from competency_core.sync import (
     Action,
     Adapter,
+    AdapterSettingsError,
     InMemorySyncState,
     OutcomeStatus,
     SyncEngine,
@@ -215,6 +217,29 @@ def test_refused_group_filter_is_done_on_the_client(strict_tenants: ScimServer) 
     assert again.is_empty, again.render()
     assert any("filtering on the client" in w for w in again.warnings)
     assert {c.key for c in again.changes} == {"engineer", "analyst"}
+
+
+def test_with_the_model_every_role_gets_a_group_named_by_its_title(tenants: ScimServer) -> None:
+    from competency_core.io import load_model
+
+    model = load_model(Path(__file__).parents[3] / "examples" / "software-engineering.yaml")
+    url = new_tenant(tenants, 3)
+    someone = [
+        Person(key="user00000-example.com", name="U0", role="engineer"),
+        Person(key="user00001-example.com", name="U1", role="not-in-the-model"),
+    ]
+    a = adapter(url, role_group_name="{title} ({key})")
+    a.use_workforce(someone, model)
+    plan = engine(a).plan_people(someone)
+    groups = {c.key: c.data for c in plan.changes}
+    assert set(groups) == {r.key for r in model.roles} | {"not-in-the-model"}
+    engineer = groups["engineer"]
+    assert engineer is not None
+    assert engineer["displayName"] == f"{model.text(model.role('engineer').title)} (engineer)"
+    assert engineer["members"] == ["user00000-example.com"]
+    assert any("not-in-the-model" in w for w in plan.warnings)
+    with pytest.raises(AdapterSettingsError):
+        adapter(url, role_group_name="Role {nope}")
 
 
 def test_learning_groups(tenants: ScimServer) -> None:

@@ -94,5 +94,6 @@ def test_the_demo_step_pulls_and_pushes_groups(
     assert "15 people from SCIM: 14 mapped to 8 role(s), 1 unmapped" in r.out
     assert "office-manager: Office Manager" in r.out
     assert "+ role-group senior-engineer" in r.out
+    assert "Role: Senior Software Engineer" in r.out  # the role's title, from the model
     assert "Planning again: 0 change(s) left" in r.out
     assert (tmp_path / "scim-groups-plan.json").is_file()
