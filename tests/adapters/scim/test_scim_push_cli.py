@@ -65,6 +65,21 @@ def test_pull_plan_apply_replan(
     assert r.json()["report"]["outcomes"][0]["key"] == "course-sql"
 
 
+def test_plan_with_the_model_names_groups_by_title(
+    cli: Callable[..., Any], server: ScimServer, env: None, examples: Path, tmp_path: Path
+) -> None:
+    common = ["--url", server.url, "--token-env", "SCIM_CLI_TOKEN", "--store", "memory"]
+    model = examples / "software-engineering.yaml"
+    r = cli(
+        "sync", "scim", "plan", "people", examples / "people.yaml", "--model", model,
+        "--set", "role_group_name=Role: {title}", *common, "--format", "json",
+    )  # fmt: skip
+    assert r.code == 0, r.err
+    names = {c["key"]: c["data"]["displayName"] for c in r.json()["changes"]}
+    assert names["senior-engineer"] == "Role: Senior Software Engineer"
+    assert any("no user in the service" in w for w in r.json()["warnings"])
+
+
 def test_refused_and_missing_tokens_are_clear(
     cli: Callable[..., Any], server: ScimServer, env: None
 ) -> None:
