@@ -88,9 +88,41 @@ def reversed_matrix(
     return csr_matrix((weights[ok], (dst[ok], src[ok])), shape=(n, n))
 
 
-def distances_to(reversed_graph: csr_matrix, target: int) -> npt.NDArray[np.float64]:
-    """The cheapest cost from every node to ``target`` (inf: unreachable), at C speed."""
-    return np.asarray(dijkstra(reversed_graph, directed=True, indices=target), dtype=np.float64)
+def distances_to(
+    reversed_graph: csr_matrix, target: int, limit: float = math.inf
+) -> npt.NDArray[np.float64]:
+    """The cheapest cost from every node to ``target``, at C speed.
+
+    inf where the target cannot be reached, or only at a cost above ``limit`` (the search
+    stops there: on a big graph a bounded search is much cheaper than a full one).
+    """
+    found = dijkstra(reversed_graph, directed=True, indices=target, limit=limit)
+    return np.asarray(found, dtype=np.float64)
+
+
+def k_shortest_bounded(
+    adj: Adjacency,
+    weights: Sequence[float],
+    reversed_graph: csr_matrix,
+    source: int,
+    target: int,
+    k: int,
+    edge_source: Sequence[int],
+    limit: float = 1.0,
+) -> list[Route]:
+    """:func:`k_shortest` with the distances to the target computed only up to a bound.
+
+    Nodes farther than ``limit`` from the target are left out. That cannot change the
+    answer when the k-th path found costs at most ``limit``: every path that cheap stays
+    clear of them. Otherwise the bound grows fourfold (and at last goes away) and the
+    search runs again.
+    """
+    while True:
+        h = distances_to(reversed_graph, target, limit)
+        routes = k_shortest(adj, weights, h.tolist(), source, target, k, edge_source)
+        if limit == math.inf or (len(routes) == k and routes[-1].cost <= limit):
+            return routes
+        limit = limit * 4 if limit < 64 else math.inf
 
 
 def reachable(graph: csr_matrix, start: int) -> npt.NDArray[np.bool_]:
@@ -210,6 +242,7 @@ __all__ = [
     "bounded_bfs",
     "distances_to",
     "k_shortest",
+    "k_shortest_bounded",
     "reachable",
     "reversed_matrix",
 ]

@@ -34,8 +34,7 @@ from scipy.sparse import csr_matrix
 from competency_core.careers._engine import FloatArray, RequirementGaps, StepEntries, gap_order
 from competency_core.careers._search import (
     bounded_bfs,
-    distances_to,
-    k_shortest,
+    k_shortest_bounded,
     reachable,
     reversed_matrix,
 )
@@ -378,8 +377,7 @@ def best_paths(
     usable = cg.usable(kinds, include_suggested)[0]
     key = cg.filter_key(kinds, include_suggested)
     w = _weights(cg, origin, goal, person, usable, key, time_weight)
-    h = distances_to(w.reversed, goal)
-    routes = k_shortest(cg.adjacency, w.costs, h.tolist(), origin, goal, k, cg.src_list)
+    routes = k_shortest_bounded(cg.adjacency, w.costs, w.reversed, origin, goal, k, cg.src_list)
     if not routes:
         if reachable(_hops_matrices(cg, usable, key)[0], origin)[goal]:
             return answer("no path", f"{target} is reachable only through roles that are not rated")
