@@ -114,15 +114,23 @@ def k_shortest_bounded(
 
     Nodes farther than ``limit`` from the target are left out. That cannot change the
     answer when the k-th path found costs at most ``limit``: every path that cheap stays
-    clear of them. Otherwise the bound grows fourfold (and at last goes away) and the
-    search runs again.
+    clear of them. Otherwise the search runs again with a bound that is enough: the cost
+    of the k-th path found (k paths that cheap exist, so the k cheapest cost no more), or,
+    with fewer than k found, twice the bound; after a few rounds, no bound.
     """
+    rounds = 0
     while True:
         h = distances_to(reversed_graph, target, limit)
         routes = k_shortest(adj, weights, h.tolist(), source, target, k, edge_source)
         if limit == math.inf or (len(routes) == k and routes[-1].cost <= limit):
             return routes
-        limit = limit * 4 if limit < 64 else math.inf
+        rounds += 1
+        if rounds >= 6:
+            limit = math.inf
+        elif len(routes) == k:  # a hair more: sums in another order may round up
+            limit = max(routes[-1].cost * (1 + 1e-9) + 1e-12, limit * 1.01)
+        else:
+            limit *= 2
 
 
 def reachable(graph: csr_matrix, start: int) -> npt.NDArray[np.bool_]:
