@@ -114,9 +114,12 @@ def serve_cmd(
     _warn(problems)
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    handler.set_name("competency-scim-serve")
     for name in ("competency_scim", "scim2_server"):
         logger = logging.getLogger(name)
         logger.setLevel(logging.INFO if verbose else logging.WARNING)
+        for old in [h for h in logger.handlers if h.get_name() == handler.get_name()]:
+            logger.removeHandler(old)  # served before in this process
         logger.addHandler(handler)
     with Store(store) as db:
         config = service_provider_config(
