@@ -4,6 +4,7 @@ examples and the O*NET folders, with ``--format json`` (and text for a person to
 from __future__ import annotations
 
 import copy
+import csv
 import datetime as dt
 import json
 from collections.abc import Callable
@@ -394,3 +395,40 @@ def test_queries_on_the_full_onet_release(cli: Cli, onet: Path) -> None:
     unrated = _json(cli, "path", "best", folder, "--from", "15-1252.00", "--to", "11-3021.00")
     assert unrated["status"] == "not rated"
     assert "not rated" in unrated["message"]
+
+
+def test_every_other_query_on_the_full_onet_release(cli: Cli, onet: Path, tmp_path: Path) -> None:
+    folder = onet / "full"
+    nxt = _json(cli, "path", "next", folder, "--from", "15-1211.00", "-k", "2")
+    statuses = {s["role"]: s["status"] for s in nxt["steps"]}
+    assert statuses["15-1252.00"] == "not rated"
+    # the related occupations of 15-1211.00 and theirs, read straight from the file
+    with (folder / "Related Occupations.txt").open(encoding="utf-8") as f:
+        links: dict[str, set[str]] = {}
+        for row in csv.DictReader(f, delimiter="\t"):
+            links.setdefault(row["O*NET-SOC Code"], set()).add(row["Related O*NET-SOC Code"])
+    near = links["15-1211.00"] | {b for a in links["15-1211.00"] for b in links.get(a, ())}
+    assert set(statuses) == near - {"15-1211.00"}
+    dev = _json(cli, "path", "develop", folder, "--from", "15-1211.00", "--to", "11-3021.00")
+    assert dev["path"]["status"] == "found"
+    assert dev["development"]["items"]
+    health = _json(cli, "path", "health", folder)
+    assert (health["roles"], health["transitions"], len(health["not_rated"])) == (
+        923,
+        18_460,
+        44,
+    )
+    people = _onet_people(folder, "15-1212.00", tmp_path / "people.json")
+    succ = _json(cli, "path", "succession", folder, "15-1212.00", "-p", people, "--on", ON)
+    assert [c["band"] for c in succ["candidates"]] == [
+        "ready now",
+        "ready in one step",
+        "not ready",
+    ]
+    bench = _json(cli, "path", "bench", folder, "-p", people, "--on", ON)
+    assert len(bench["bench"]) == 923
+    drawn = _json(
+        cli, "path", "draw", folder, "--from", "15-1211.00", "--to", "11-3021.00", "--as", "dot"
+    )
+    assert drawn["highlight"][0] == "15-1211.00"
+    assert drawn["text"].startswith("digraph career {")
