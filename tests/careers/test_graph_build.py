@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import networkx as nx
 from careers_helpers import DAY, ladder_model, ladder_workforce
 from hypothesis import given
@@ -74,3 +76,7 @@ def test_gaps_are_made_when_first_read() -> None:
     assert hash(senior.gaps) == hash(tuple(senior.gaps))
     assert repr(senior.gaps).startswith("(Gap(competency='a'")
     assert senior.to_dict()["gaps"][1]["competency"] == "c"
+    # pickled as the records alone (not the graph the query ran on)
+    copied = pickle.loads(pickle.dumps(senior))
+    assert copied == senior
+    assert len(pickle.dumps(senior.gaps)) < 1_000

@@ -125,6 +125,10 @@ class Gaps(Sequence[Gap]):
     def __repr__(self) -> str:
         return repr(self._all())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled (and copied) as the records, not as the query's arrays and graph
+        return (Gaps.of, (self._all(),))
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class NextStep(_Result):
