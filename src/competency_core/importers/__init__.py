@@ -8,7 +8,14 @@ Career ladders published as data:
   ``roles/``);
 - :func:`import_snowflake`: Medium's snowflake tracks (``snowflake-tracks.json``).
 
-Each has a ``check_*`` twin that returns ``(model or None, problems)`` instead of raising,
+Occupational databases (career graphs with real requirements; see ``docs/careers.md``):
+
+- :func:`~competency_core.importers.onet.import_onet`: the O*NET database in its
+  published text layout (occupations, skill and knowledge ratings, related occupations);
+- :func:`~competency_core.importers.esco.import_esco`: ESCO occupations with their
+  essential and optional skills.
+
+Each ladder importer has a ``check_*`` twin that returns ``(model or None, problems)`` instead of raising,
 like :func:`competency_core.check_model_file`. See ``docs/importers.md``.
 """
 
