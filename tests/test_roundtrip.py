@@ -10,12 +10,12 @@ from competency_core.io import dumps, loads_model
 from competency_core.testing import strategies as cst
 
 
-@given(cst.competency_models())
+@given(cst.competency_models(indicator_details=st.booleans()))
 def test_yaml_round_trip_is_identity(model: cc.CompetencyModel) -> None:
     assert loads_model(dumps(model, "yaml")) == model
 
 
-@given(cst.competency_models())
+@given(cst.competency_models(indicator_details=st.booleans()))
 def test_json_round_trip_is_identity(model: cc.CompetencyModel) -> None:
     assert loads_model(dumps(model, "json"), "json") == model
 

@@ -21,7 +21,12 @@ from typing import Any, TypeAlias, TypeVar
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from competency_core.competencies import BehaviouralIndicator, Competency, ExternalReference
+from competency_core.competencies import (
+    BehaviouralIndicator,
+    Competency,
+    ExternalReference,
+    Link,
+)
 from competency_core.learning import Development, LearningResource
 from competency_core.model import CompetencyModel, LifecycleStatus, ModelMetadata
 from competency_core.people import Assessment, Person, RaterType, Workforce
@@ -148,8 +153,10 @@ def _model(
     learning: Any,
     status: Any,
     version: Any,
+    indicator_details: Any = False,
 ) -> CompetencyModel:
     langs = list(draw(_st(languages)))
+    details = draw(_st(indicator_details))
     texts = localized_texts(langs)
     maybe_text = st.none() | texts
     scale_keys = _unique_keys(draw, "scale", draw(_count(n_scales)))
@@ -174,6 +181,7 @@ def _model(
                     text=draw(texts),
                     track=draw(st.none() | st.sampled_from(track_keys)) if track_keys else None,
                     examples=tuple(draw(st.lists(texts, max_size=1))),
+                    **(draw(_indicator_details()) if details else {}),
                 )
                 for _ in range(draw(st.integers(1, 2)))
             )
@@ -344,8 +352,13 @@ def competency_models(
     version: ValueOrStrategy[str] = st.builds(
         lambda a, b, c: f"{a}.{b}.{c}", st.integers(0, 5), st.integers(0, 20), st.integers(0, 20)
     ),
+    indicator_details: ValueOrStrategy[bool] = False,
 ) -> SearchStrategy[CompetencyModel]:
-    """Whole, valid competency models (every reference resolves, hierarchy acyclic)."""
+    """Whole, valid competency models (every reference resolves, hierarchy acyclic).
+
+    ``indicator_details=True`` also gives indicators source keys, URLs, labelled links and
+    attributes (off by default: formats such as CASE or Moodle's CSV do not carry them).
+    """
     return _model(
         key=key,
         n_scales=n_scales,
@@ -359,7 +372,31 @@ def competency_models(
         learning=learning,
         status=status,
         version=version,
+        indicator_details=indicator_details,
     )
+
+
+_URLS = st.sampled_from(
+    ["https://example.com/guide", "https://example.org/talk?id=7", "https://intra.example/x y"]
+)
+_WORDS = st.text(alphabet="abcdefghij KLM-é:#", min_size=1, max_size=12).filter(str.strip)
+
+
+@st.composite
+def _indicator_details(draw: st.DrawFn) -> dict[str, Any]:
+    """Optional indicator fields from source frameworks: key, urls, links, attributes."""
+    out: dict[str, Any] = {}
+    if draw(st.booleans()):
+        out["key"] = draw(_WORDS)
+    if draw(st.booleans()):
+        out["urls"] = tuple(draw(st.lists(_URLS, max_size=2)))
+    if draw(st.booleans()):
+        out["links"] = tuple(
+            Link(url=u, label=lb) for u, lb in draw(st.lists(st.tuples(_URLS, _WORDS), max_size=2))
+        )
+    if draw(st.booleans()):
+        out["attributes"] = draw(st.dictionaries(_WORDS, _WORDS, max_size=2))
+    return out
 
 
 # -- lean models for scoring ----------------------------------------------------------------
