@@ -112,7 +112,12 @@ def test_links_resolve_for_generated_models(
 def hostile(model: cc.CompetencyModel) -> cc.CompetencyModel:
     coding = model.competency("coding")
     ind = coding.indicators[2][0].model_copy(
-        update={"text": cc.text(f"Writes {IMG} code"), "urls": ("javascript:alert(1)",)}
+        update={
+            "text": cc.text(f"Writes {IMG} code"),
+            "urls": ("javascript:alert(1)",),
+            "links": (cc.Link(url="javascript:alert(2)", label=f"Guide {SCRIPT}"),),
+            "attributes": {"proficiency": f"Expert {SCRIPT}"},
+        }
     )
     changed = coding.model_copy(
         update={
@@ -150,6 +155,8 @@ def test_model_texts_cannot_inject_html(
     assert f"Coding {SCRIPT}" in html.unescape(re.sub(r"<[^>]+>", "", coding))
     assert IMG in html.unescape(coding)
     assert "javascript:alert(1)" in html.unescape(coding)  # shown, but not as a link
+    assert f"Guide {SCRIPT} (javascript:alert(2))" in html.unescape(coding)
+    assert f"proficiency: Expert {SCRIPT}" in html.unescape(coding)
 
 
 def test_model_texts_cannot_inject_markdown(
@@ -165,6 +172,37 @@ def test_model_texts_cannot_inject_markdown(
     assert "\\# Heading?" in coding
     everything = "".join(p.read_text(encoding="utf-8") for p in tmp_path.rglob("*.md"))
     assert not re.search(r"(?<!\\)\]\(javascript:", everything)
+
+
+def test_labelled_links_and_attributes_are_shown(
+    se_model: cc.CompetencyModel, tmp_path: Path, html_link_check: LinkCheck
+) -> None:
+    coding = se_model.competency("coding")
+    ind = coding.indicators[2][0].model_copy(
+        update={
+            "links": (cc.Link(url="https://example.com/tdd", label="A TDD guide"),),
+            "attributes": {"proficiency": "Practitioner"},
+        }
+    )
+    changed = coding.model_copy(
+        update={"indicators": {**coding.indicators, 2: (ind, *coding.indicators[2][1:])}}
+    )
+    model = se_model.model_copy(
+        update={
+            "competencies": tuple(
+                changed if c.key == "coding" else c for c in se_model.competencies
+            )
+        }
+    )
+    write_handbook(model, tmp_path / "html")
+    page = (tmp_path / "html" / "competencies" / "coding.html").read_text(encoding="utf-8")
+    assert '<a href="https://example.com/tdd" rel="noopener">A TDD guide</a>' in page
+    assert "proficiency: Practitioner" in page
+    assert html_link_check(tmp_path / "html") == []
+    write_handbook(model, tmp_path / "md", format="markdown")
+    md = (tmp_path / "md" / "competencies" / "coding.md").read_text(encoding="utf-8")
+    assert "[A TDD guide](<https://example.com/tdd>)" in md
+    assert "_(proficiency: Practitioner)_" in md
 
 
 def test_md_escape_and_safe_url() -> None:
