@@ -9,8 +9,7 @@ its transitions are suggested from skill overlap and followed). Every command ta
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 
@@ -40,9 +39,10 @@ from competency_core.cli.output import (
     emit_json,
     err_console,
     fail,
+    reported,
     simple_table,
 )
-from competency_core.errors import CompetencyError, ModelValidationError, Problem
+from competency_core.errors import CompetencyError, ModelValidationError
 from competency_core.io import load_workforce
 from competency_core.people import Workforce
 from competency_core.roles import TransitionKind
@@ -83,17 +83,6 @@ SimilarityOption = typer.Option(
 def _follow(cg: CareerGraph, suggested: bool) -> bool:
     """Follow suggested transitions when asked, or when the graph has only those (ESCO)."""
     return suggested or bool(len(cg.suggested) and cg.suggested.all())
-
-
-@contextmanager
-def _reported(fmt: OutputFormat) -> Iterator[None]:
-    """Turn library errors into the CLI's error report (exit 2), in JSON when asked."""
-    try:
-        yield
-    except ModelValidationError as exc:
-        fail(exc.problems, fmt, str(exc).splitlines()[0])
-    except CompetencyError as exc:
-        fail([Problem(path="", message=str(exc))], fmt, "error")
 
 
 def _graph(
@@ -185,7 +174,7 @@ def next_command(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Roles reachable in a few transitions, ranked by readiness, with the gaps that block."""
-    with _reported(fmt):
+    with reported(fmt):
         cg = _graph(model, fmt, suggested, similarity)
         start = _start(cg, role, person, people, on, fmt)
         result = next_steps(
@@ -235,7 +224,7 @@ def best_command(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """The k cheapest paths to a role, where a step costs the gap to close for it."""
-    with _reported(fmt):
+    with reported(fmt):
         cg = _graph(model, fmt, suggested, similarity)
         start = _start(cg, role, person, people, on, fmt)
         result = best_paths(
@@ -273,7 +262,7 @@ def develop_command(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """What to develop to reach a role: the gaps along the cheapest path, in order."""
-    with _reported(fmt):
+    with reported(fmt):
         cg = _graph(model, fmt, suggested, similarity)
         start = _start(cg, role, person, people, on, fmt)
         found, dev = development_plan(
@@ -326,7 +315,7 @@ def succession_command(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Ranked successors for a role: ready now / ready in one step / not ready."""
-    with _reported(fmt):
+    with reported(fmt):
         cg = _graph(model, fmt)
         wf = _workforce(cg, people, fmt)
         result = succession(cg, role, wf, on=on.date() if on else None, limit=limit)
@@ -362,7 +351,7 @@ def bench_command(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Bench strength of every role and the roles at risk (no successor ready now)."""
-    with _reported(fmt):
+    with reported(fmt):
         cg = _graph(model, fmt)
         wf = _workforce(cg, people, fmt)
         day = on.date() if on else None
@@ -402,7 +391,7 @@ def bench_command(
 @path_app.command("health")
 def health_command(model: Path = ModelArgument, fmt: OutputFormat = FormatOption) -> None:
     """Graph health: no way in or out, dead ends, promotion cycles, split families."""
-    with _reported(fmt):
+    with reported(fmt):
         health = graph_health(_graph(model, fmt))
     if fmt == OutputFormat.JSON:
         emit_json({**health.to_dict(), "problems": health.problems})
@@ -472,7 +461,7 @@ def draw_command(
     """Draw the graph as Mermaid, DOT, SVG or PNG, with a person's path highlighted."""
     from competency_core.careers import drawing
 
-    with _reported(fmt):
+    with reported(fmt):
         kind = as_ or (
             DrawFormat(out.suffix.lower().lstrip("."))
             if out is not None and out.suffix.lower() in (".svg", ".png", ".dot")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import Any, NoReturn
 
@@ -12,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from competency_core.errors import Problem
+from competency_core.errors import CompetencyError, ModelValidationError, Problem
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -72,6 +73,17 @@ def fail(problems: Iterable[Problem], fmt: OutputFormat, summary: str | None = N
             err_console.print(f"[red]{summary}[/red]")
         print_problems(items)
     raise typer.Exit(EXIT_USAGE)
+
+
+@contextmanager
+def reported(fmt: OutputFormat) -> Iterator[None]:
+    """Turn library errors into the CLI's error report (exit 2), in JSON when asked."""
+    try:
+        yield
+    except ModelValidationError as exc:
+        fail(exc.problems, fmt, str(exc).splitlines()[0])
+    except CompetencyError as exc:
+        fail([Problem(path="", message=str(exc))], fmt, "error")
 
 
 def simple_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:

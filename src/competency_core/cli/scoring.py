@@ -9,8 +9,6 @@ with a clear message and exit code 2.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -25,9 +23,10 @@ from competency_core.cli.output import (
     console,
     emit_json,
     fail,
+    reported,
     simple_table,
 )
-from competency_core.errors import CompetencyError, ModelValidationError, Problem
+from competency_core.errors import CompetencyError, ModelValidationError
 from competency_core.io import load_workforce
 from competency_core.model import CompetencyModel
 from competency_core.people import Workforce
@@ -63,18 +62,6 @@ ThresholdOption = typer.Option(
     0.8, "--threshold", min=0.0, max=1.0, help="Readiness from which someone is ready."
 )
 LanguageOption = typer.Option(None, "--language", help="Language of names and indicators.")
-
-
-@contextmanager
-def _reported(fmt: OutputFormat) -> Iterator[None]:
-    """Turn library errors into the CLI's error report (exit 2), in JSON when asked."""
-    try:
-        yield
-    except ModelValidationError as exc:
-        fail(exc.problems, fmt, str(exc).splitlines()[0])
-    except CompetencyError as exc:
-        message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
-        fail([Problem(path="", message=message)], fmt, "error")
 
 
 def _inputs(model: Path, people: Path, fmt: OutputFormat) -> tuple[CompetencyModel, Workforce]:
@@ -153,7 +140,7 @@ def gap_command(
 ) -> None:
     """A person against a role: per requirement required and actual level, gap, met."""
     m, wf = _inputs(model, people, fmt)
-    with _reported(fmt):
+    with reported(fmt):
         s = score_person(
             m, wf, person, role, policy=_policy(unassessed, aggregate, threshold), on=_day(on)
         )
@@ -204,7 +191,7 @@ def fit_command(
     Ready first, then by readiness; everyone is scored against every role at once.
     """
     m, wf = _inputs(model, people, fmt)
-    with _reported(fmt):
+    with reported(fmt):
         if (person is None) == (role is None):
             raise CompetencyError("name a person (--person KEY) or a role (--role KEY), not both")
         policy = _policy(unassessed, aggregate, threshold)
@@ -300,7 +287,7 @@ def plan_command(
 ) -> None:
     """A development plan: gaps in priority order, what to practise, which learning closes them."""
     m, wf = _inputs(model, people, fmt)
-    with _reported(fmt):
+    with reported(fmt):
         plan = plan_for_person(
             m,
             wf,
@@ -389,7 +376,7 @@ def readiness_command(
     the people whose current role requires it.
     """
     m, wf = _inputs(model, people, fmt)
-    with _reported(fmt):
+    with reported(fmt):
         result = organisation_readiness(
             m, wf, policy=_policy(unassessed, aggregate, threshold), on=_day(on), language=language
         )
