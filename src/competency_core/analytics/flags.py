@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from competency_core.analytics.raters import CompetencyAgreement, LevelOfMeasurement
 from competency_core.analytics.ratings import Answer
@@ -98,12 +98,17 @@ class ItemFlag(BaseModel):
 
     competency: str
     kind: FlagKind
-    concern: Concern
     message: str = Field(description="What was found, with its numbers, in a sentence.")
     value: float = Field(description="The figure that crossed the threshold.")
     threshold: float | None = Field(description="The threshold it crossed (None: a fact).")
     numbers: dict[str, float | int] = Field(description="Every figure the flag rests on.")
     suggestion: str = Field(description="What to do about it, in plain language.")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def concern(self) -> Concern:
+        """What the flag says about the competency (too broad, too narrow, ...): from its kind."""
+        return CONCERNS[self.kind]
 
 
 def _pct(x: float) -> str:
@@ -120,7 +125,6 @@ def level_flags(
             ItemFlag(
                 competency=c.key,
                 kind=FlagKind.CEILING,
-                concern=CONCERNS[FlagKind.CEILING],
                 message=f"{_pct(s['top_share'])} of {n} people are rated at the top level "
                 f"({label_top}); threshold {_pct(t.ceiling_share)}",
                 value=s["top_share"],
@@ -136,7 +140,6 @@ def level_flags(
             ItemFlag(
                 competency=c.key,
                 kind=FlagKind.FLOOR,
-                concern=CONCERNS[FlagKind.FLOOR],
                 message=f"{_pct(s['bottom_share'])} of {n} people are rated at the bottom "
                 f"level ({label_bottom}); threshold {_pct(t.floor_share)}",
                 value=s["bottom_share"],
@@ -152,7 +155,6 @@ def level_flags(
             ItemFlag(
                 competency=c.key,
                 kind=FlagKind.LOW_VARIANCE,
-                concern=CONCERNS[FlagKind.LOW_VARIANCE],
                 message=f"people's levels barely differ: standard deviation {s['sd']:.2f} "
                 f"levels ({s['normalised_sd']:.2f} of the scale) over {n} people; "
                 f"threshold {t.low_sd:.2f}",
@@ -175,7 +177,6 @@ def hard_to_rate_flag(
     return ItemFlag(
         competency=c.key,
         kind=FlagKind.HARD_TO_RATE,
-        concern=CONCERNS[FlagKind.HARD_TO_RATE],
         message=f"{_pct(share)} of {answers} answers were not a level "
         f"({kinds[Answer.CANNOT_RATE]} 'cannot rate', {kinds[Answer.MISSING]} left blank); "
         f"threshold {_pct(t.unrated_share)}",
@@ -215,7 +216,6 @@ def low_agreement_flag(
     return ItemFlag(
         competency=c.key,
         kind=FlagKind.LOW_AGREEMENT,
-        concern=CONCERNS[FlagKind.LOW_AGREEMENT],
         message=f"raters disagree: Krippendorff's alpha ({agreement.level_of_measurement}) "
         f"{agreement.alpha:.2f} over {agreement.pairable_people} people{extra}; "
         f"threshold {t.low_alpha:.3f}",
@@ -237,7 +237,6 @@ def role_flags(
             ItemFlag(
                 competency=c.key,
                 kind=FlagKind.NO_ROLE,
-                concern=CONCERNS[FlagKind.NO_ROLE],
                 message=f"no role of the {len(model.roles)} requires it",
                 value=0,
                 threshold=None,
@@ -252,7 +251,6 @@ def role_flags(
             ItemFlag(
                 competency=c.key,
                 kind=FlagKind.EVERY_ROLE,
-                concern=CONCERNS[FlagKind.EVERY_ROLE],
                 message=f"all {n_roles} roles require it"
                 + (
                     f", all at level {required[0]}"
