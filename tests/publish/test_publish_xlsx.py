@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -10,12 +11,14 @@ from typing import Any
 
 import openpyxl
 import pytest
+import xlsxwriter
 from hypothesis import given, settings
 
 import competency_core as cc
 from competency_core.publish import write_workbook
 from competency_core.publish import xlsx as xlsx_module
 from competency_core.publish.outline import ModelOutline
+from competency_core.publish.sheets import SHEET_NAME_MAX, SheetNames
 from competency_core.publish.xlsx import (
     DICTIONARY_SHEET,
     MATRIX_HEADER_ROWS,
@@ -249,3 +252,17 @@ def test_gap_sheets_hold_the_scores(
             if r[0] in {q.competency for q in se_model.role(score.role).requirements}
         }
         assert required == {q.competency: q.level for q in se_model.role(score.role).requirements}
+
+
+def test_sheet_names_fit_excel_counting_utf16_units() -> None:
+    names = SheetNames()
+    wanted = "É𡱧Ċ𣫪" * 10  # characters outside the BMP count twice in Excel
+    first, second = names.make(wanted), names.make(wanted)
+    for name in (first, second):
+        assert len(name.encode("utf-16-le")) // 2 <= SHEET_NAME_MAX
+    assert first != second
+    assert second.endswith(" (2)")
+    book = xlsxwriter.Workbook(io.BytesIO())
+    book.add_worksheet(first)
+    book.add_worksheet(second)
+    book.close()

@@ -29,8 +29,22 @@ def cell_text(value: str) -> str:
     return value
 
 
+def _utf16_cut(value: str, units: int) -> str:
+    """``value`` cut to at most ``units`` UTF-16 code units (how Excel counts a sheet name)."""
+    out, used = [], 0
+    for ch in value:
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > units:
+            break
+        out.append(ch)
+    return "".join(out)
+
+
 class SheetNames:
-    """Unique, legal sheet names: 31 characters at most, no brackets, colon, star, slashes."""
+    """Unique, legal sheet names: 31 characters at most, no brackets, colon, star, slashes.
+
+    Characters are counted in UTF-16 code units, as Excel counts them.
+    """
 
     def __init__(self) -> None:
         self._taken: set[str] = set()
@@ -38,11 +52,11 @@ class SheetNames:
     def make(self, wanted: str) -> str:
         """A legal, not yet used sheet name as close to ``wanted`` as possible."""
         base = _ILLEGAL_SHEET.sub("-", " ".join(cell_text(wanted).split())).strip() or "Sheet"
-        base = base[:SHEET_NAME_MAX].strip()
+        base = _utf16_cut(base, SHEET_NAME_MAX).strip()
         name, n = base, 2
         while name.lower() in self._taken or name.lower() == "history":
             suffix = f" ({n})"
-            name = base[: SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
+            name = _utf16_cut(base, SHEET_NAME_MAX - len(suffix)).rstrip() + suffix
             n += 1
         self._taken.add(name.lower())
         return name
