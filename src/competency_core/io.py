@@ -11,7 +11,8 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -344,20 +345,36 @@ def dumps(obj: BaseModel, fmt: Format = "yaml") -> str:
     )
 
 
-def write_atomic(path: str | os.PathLike[str], content: str | bytes) -> None:
-    """Write a file so that it is either fully written or left as it was."""
+@contextmanager
+def replaced_atomically(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """A temporary file next to ``path`` to write; it replaces ``path`` when the block ends.
+
+    If the block raises, the temporary file is removed and ``path`` is left as it was, so
+    a reader never sees a half-written file.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content.encode("utf-8") if isinstance(content, str) else content)
-            fh.flush()
-            os.fsync(fh.fileno())
+        yield Path(tmp)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: str | os.PathLike[str], content: str | bytes, *, sync: bool = True) -> None:
+    """Write a file so that it is either fully written or left as it was.
+
+    ``sync`` waits until the content is on disk before the file replaces ``path``; many
+    small files that can be rewritten (a handbook's pages) may skip it.
+    """
+    with replaced_atomically(path) as tmp, tmp.open("wb") as fh:
+        fh.write(content.encode("utf-8") if isinstance(content, str) else content)
+        if sync:
+            fh.flush()
+            os.fsync(fh.fileno())
 
 
 def save_model(
@@ -524,6 +541,7 @@ __all__ = [
     "loads_model",
     "model_json_schema",
     "parse_text",
+    "replaced_atomically",
     "save_model",
     "save_workforce",
     "sniff_kind",

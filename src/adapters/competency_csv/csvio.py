@@ -17,7 +17,6 @@ import csv
 import io
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from competency_core.errors import ModelValidationError, Problem, SyncError
+from competency_core.io import replaced_atomically
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -224,39 +224,33 @@ def write_records(
     A character the encoding cannot hold raises :class:`SyncError` naming the row.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     name = codecs.lookup(dialect.encoding).name
     encoding = "utf-8-sig" if name == "utf-8" and dialect.bom else dialect.encoding
     delimiter = "," if dialect.delimiter == "auto" else dialect.delimiter
-    try:
-        with (
-            os.fdopen(fd, "wb") as raw,
-            io.TextIOWrapper(raw, encoding=encoding, newline="") as fh,
-        ):
-            writer = csv.writer(
-                fh,
-                delimiter=delimiter,
-                quotechar='"',
-                quoting=csv.QUOTE_ALL if dialect.quoting == "all" else csv.QUOTE_MINIMAL,
-                lineterminator="\r\n" if dialect.newline == "crlf" else "\n",
-            )
-            for n, row in enumerate(rows, 1):
-                cells = [escape_formula(c) for c in row] if dialect.escape_formulas else row
-                try:
-                    writer.writerow(cells)
-                except UnicodeEncodeError as exc:
-                    bad = exc.object[exc.start : exc.end]
-                    raise SyncError(
-                        f"cannot write {target}: row {n} has {bad!r}, which {dialect.encoding} "
-                        "cannot encode; use encoding=utf-8"
-                    ) from None
-            fh.flush()
-            os.fsync(raw.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with (
+        replaced_atomically(target) as tmp,
+        tmp.open("wb") as raw,
+        io.TextIOWrapper(raw, encoding=encoding, newline="") as fh,
+    ):
+        writer = csv.writer(
+            fh,
+            delimiter=delimiter,
+            quotechar='"',
+            quoting=csv.QUOTE_ALL if dialect.quoting == "all" else csv.QUOTE_MINIMAL,
+            lineterminator="\r\n" if dialect.newline == "crlf" else "\n",
+        )
+        for n, row in enumerate(rows, 1):
+            cells = [escape_formula(c) for c in row] if dialect.escape_formulas else row
+            try:
+                writer.writerow(cells)
+            except UnicodeEncodeError as exc:
+                bad = exc.object[exc.start : exc.end]
+                raise SyncError(
+                    f"cannot write {target}: row {n} has {bad!r}, which {dialect.encoding} "
+                    "cannot encode; use encoding=utf-8"
+                ) from None
+        fh.flush()
+        os.fsync(raw.fileno())
 
 
 def normalise_header(name: str) -> str:

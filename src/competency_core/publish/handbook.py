@@ -27,6 +27,7 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from competency_core.io import write_atomic
 from competency_core.model import CompetencyModel
 from competency_core.publish.guides import (
     Audience,
@@ -246,11 +247,8 @@ MANIFEST = ".handbook-files"
 
 
 def _write(path: Path, text: str) -> None:
-    """Write one page: to a temporary name, then renamed into place (no half-written pages)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.partial")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    """Write one page atomically (no half-written pages); pages can be rewritten, so no fsync."""
+    write_atomic(path, text, sync=False)
 
 
 def _remove_stale(root: Path, written: list[Path]) -> list[str]:

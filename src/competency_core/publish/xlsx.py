@@ -23,6 +23,7 @@ import xlsxwriter
 
 from competency_core.competencies import BehaviouralIndicator
 from competency_core.errors import CompetencyError
+from competency_core.io import replaced_atomically
 from competency_core.model import CompetencyModel
 from competency_core.people import Workforce
 from competency_core.publish.guides import ASSESSMENT_STEPS, RATER_GUIDANCE
@@ -510,41 +511,35 @@ def write_workbook(
     moved into place only when complete.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     if constant_memory is None:
         constant_memory = len(model.competencies) * max(1, len(model.roles)) > CONSTANT_MEMORY_CELLS
-    tmp = target.with_name(f".{target.name}.partial")
-    wb = _Workbook(
-        model,
-        tmp,
-        language=language,
-        constant_memory=constant_memory,
-        changelog=changelog or _changelog(model, previous),
-    )
     try:
-        gaps = None
-        if workforce is not None:
-            from competency_core.publish.xlsx_gaps import GapSheets
-
-            gaps = GapSheets(
-                wb.book, wb.formats, wb.names, wb.outline, workforce, on, max_person_sheets
+        with replaced_atomically(target) as tmp:
+            wb = _Workbook(
+                model,
+                tmp,
+                language=language,
+                constant_memory=constant_memory,
+                changelog=changelog or _changelog(model, previous),
             )
-        wb.write_cover(gaps.contents() if gaps else [])
-        wb.write_dictionary()
-        wb.write_scales()
-        wb.write_matrix()
-        wb.write_guide()
-        wb.write_roles()
-        if gaps is not None:
-            gaps.write(wb.summary, wb.cover)
-        wb.book.close()
-        os.replace(tmp, target)
+            gaps = None
+            if workforce is not None:
+                from competency_core.publish.xlsx_gaps import GapSheets
+
+                gaps = GapSheets(
+                    wb.book, wb.formats, wb.names, wb.outline, workforce, on, max_person_sheets
+                )
+            wb.write_cover(gaps.contents() if gaps else [])
+            wb.write_dictionary()
+            wb.write_scales()
+            wb.write_matrix()
+            wb.write_guide()
+            wb.write_roles()
+            if gaps is not None:
+                gaps.write(wb.summary, wb.cover)
+            wb.book.close()
     except xlsxwriter.exceptions.XlsxWriterException as exc:
-        tmp.unlink(missing_ok=True)
         raise CompetencyError(f"cannot write the workbook {target}: {exc}") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     wb.summary.path = target
     return wb.summary
 
