@@ -94,7 +94,10 @@ class Directory:
                     "core_course_get_courses_by_field", {"field": field, "value": ref}
                 )
                 courses = (answer or {}).get("courses") or []
-                exact = [c for c in courses if str(c.get(field)) == ref]
+                # Moodle matches the field exactly, but answers a course's idnumber only
+                # to users who may update the course (the sync user need not): a course
+                # without the field is taken as Moodle's exact match
+                exact = [c for c in courses if str(c.get(field, ref)) == ref]
                 if len(exact) > 1:
                     raise SyncError(
                         f"{len(exact)} Moodle courses have the {field} {ref!r}: give the "

@@ -29,7 +29,7 @@ from competency_moodle.directory import Directory, MoodleUser, course_ref, not_f
 from competency_moodle.model_objects import json_names
 from competency_moodle.model_push import ModelPush
 from competency_moodle.settings import MoodleSettings
-from competency_moodle.texts import shortname
+from competency_moodle.texts import read_name, shortname
 
 PLAN = "plan"
 COHORT_MEMBER = "cohort-member"
@@ -264,7 +264,7 @@ class Learning:
             for value, user in sorted(users.items()):
                 person = by_value.get(value, value)
                 for plan in self.plans.of_user(user.id):
-                    role = titles.get(str(plan.get("name")))
+                    role = titles.get(read_name(plan.get("name")))
                     if role is None or plan.get("templateid"):
                         continue
                     key = pair(person, role)
@@ -277,7 +277,7 @@ class Learning:
                         remote_id=str(plan["id"]),
                         data={
                             "user": value,
-                            "name": str(plan.get("name")),
+                            "name": read_name(plan.get("name")),
                             "competencies": json_names(comps[i] for i in ids if i in comps),
                         },
                     )

@@ -29,7 +29,13 @@ from competency_core.sync import LocalObject, ObjectRef
 from competency_moodle.directory import Directory, course_ref, not_found_note
 from competency_moodle.scales import ScaleMap
 from competency_moodle.settings import MoodleSettings
-from competency_moodle.texts import competency_description, paragraph, shortname
+from competency_moodle.texts import (
+    SHORTNAME_MAX,
+    competency_description,
+    name_changes,
+    paragraph,
+    shortname,
+)
 
 FRAMEWORK = "framework"
 COMPETENCY = "competency"
@@ -81,6 +87,13 @@ def model_objects(
     primary = counts.most_common(1)[0][0] if counts else model.scales[0].key
     fw_ref = obj_ref(FRAMEWORK, model.key)
     out: list[LocalObject] = []
+    altered: list[str] = []
+
+    def moodle_name(text: str, what: str) -> str:
+        change = name_changes(text)
+        if change:
+            altered.append(f"{what} ({change})")
+        return shortname(text)
 
     # courses named by learning resources
     links: list[LocalObject] = []
@@ -113,7 +126,7 @@ def model_objects(
             kind=FRAMEWORK,
             key=model.key,
             data={
-                "shortname": shortname(model.text(model.name)),
+                "shortname": moodle_name(model.text(model.name), f"framework {model.key}"),
                 "description": paragraph(model.text(model.description))
                 if model.description
                 else "",
@@ -165,7 +178,7 @@ def model_objects(
                 kind=COMPETENCY,
                 key=comp.key,
                 data={
-                    "shortname": shortname(model.text(comp.name)),
+                    "shortname": moodle_name(model.text(comp.name), f"competency {comp.key}"),
                     "description": competency_description(model, comp),
                     "parent": comp.parent,
                     "after": after[comp.key],
@@ -211,13 +224,21 @@ def model_objects(
                 kind=TEMPLATE,
                 key=role.key,
                 data={
-                    "shortname": shortname(model.text(role.title)),
+                    "shortname": moodle_name(model.text(role.title), f"template {role.key}"),
                     "description": paragraph(model.text(role.summary)) if role.summary else "",
                     "visible": True,
                     "competencies": list(comps),
                 },
                 depends_on=(fw_ref, *(obj_ref(COMPETENCY, c) for c in comps)),
             )
+        )
+    if altered:
+        shown = "; ".join(altered[:10]) + (
+            f"; and {len(altered) - 10} more" if len(altered) > 10 else ""
+        )
+        warn(
+            f"{len(altered)} name(s) will read differently in Moodle, which keeps short names as "
+            f"one line of plain text of at most {SHORTNAME_MAX} characters: {shown}"
         )
     return out, courses_named, pairs
 

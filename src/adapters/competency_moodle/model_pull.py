@@ -23,7 +23,7 @@ from competency_core.keys import KEY_PATTERN
 from competency_core.model import CompetencyModel
 from competency_moodle.model_push import ModelPush
 from competency_moodle.site import SYSTEM_CONTEXT
-from competency_moodle.texts import parse_description, plain, split_marker
+from competency_moodle.texts import parse_description, plain, read_name, split_marker
 
 
 def _int(value: Any) -> int:
@@ -80,7 +80,7 @@ class ModelPull:
 
         def scale_of(scaleid: int, config: Any) -> str:
             rows = self.client.call("core_competency_get_scale_values", {"scaleid": scaleid})
-            names = [str(r.get("name")) for r in rows or ()]
+            names = [read_name(r.get("name")) for r in rows or ()]
             proficient = _proficient(config, len(names))
             skey = f"moodle-scale-{scaleid}" + (f"-{proficient}" if scales else "")
             if (scaleid, proficient) not in scales:
@@ -162,7 +162,7 @@ class ModelPull:
             out.append(
                 {
                     "key": idn,
-                    "name": str(c.get("shortname") or idn),
+                    "name": read_name(c.get("shortname")) or idn,
                     "definition": definition or None,
                     "parent": parent_key,
                     "scale": scale,
@@ -177,7 +177,7 @@ class ModelPull:
         body, _ = split_marker(fw.get("description"))
         data = {
             "key": key,
-            "name": str(fw.get("shortname") or key),
+            "name": read_name(fw.get("shortname")) or key,
             "description": plain(body).strip() or None,
             "scales": list(scales.values()),
             "competencies": out,
@@ -221,7 +221,7 @@ class ModelPull:
             roles.append(
                 {
                     "key": marks["role"][0],
-                    "title": str(tpl.get("shortname")),
+                    "title": read_name(tpl.get("shortname")),
                     "requirements": [
                         {
                             "competency": str(c["idnumber"]),

@@ -50,7 +50,7 @@ from competency_moodle.settings import (
     MoodleSettings,
 )
 from competency_moodle.site import SYSTEM_CONTEXT
-from competency_moodle.texts import split_marker, with_marker
+from competency_moodle.texts import read_name, split_marker, with_marker
 
 RULE_ALL = "core_competency\\competency_rule_all"
 HTML = 1
@@ -118,7 +118,7 @@ class ModelPush:
                 raise SyncError(
                     f"cannot read the Moodle scale {sid}: {exc.moodle_message} (check --scale-id)"
                 ) from None
-            self._scale_items = [str(r.get("name", "")) for r in rows or ()]
+            self._scale_items = [read_name(r.get("name")) for r in rows or ()]
             if len(self._scale_items) < 2:
                 raise SyncError(f"the Moodle scale {sid} has fewer than two items")
         return self._scale_items
@@ -201,7 +201,7 @@ class ModelPush:
             key=key,
             remote_id=str(fw["id"]),
             data={
-                "shortname": str(fw.get("shortname", "")),
+                "shortname": read_name(fw.get("shortname")),
                 "description": body,
                 "visible": bool(fw.get("visible")),
                 "scaleid": fw_scale,
@@ -249,7 +249,7 @@ class ModelPush:
                 key=str(c["idnumber"]),
                 remote_id=str(c["id"]),
                 data={
-                    "shortname": str(c.get("shortname", "")),
+                    "shortname": read_name(c.get("shortname")),
                     "description": body,
                     "parent": parent_key,
                     "after": previous[int(c["id"])]
@@ -355,7 +355,7 @@ class ModelPush:
                 key=role,
                 remote_id=str(tpl["id"]),
                 data={
-                    "shortname": str(tpl.get("shortname", "")),
+                    "shortname": read_name(tpl.get("shortname")),
                     "description": body,
                     "visible": bool(tpl.get("visible")),
                     "competencies": list(comps),
@@ -662,7 +662,7 @@ class ModelPush:
             cid, [r for r in want if r not in have], [r for r in have if r not in want], ids
         )
         fields: dict[str, Any] = {}
-        if rec.get("shortname") != data["shortname"]:
+        if read_name(rec.get("shortname")) != data["shortname"]:
             fields["shortname"] = data["shortname"]
         description = with_marker(str(data["description"]), {"related": want})
         if body != data["description"] or have != want:

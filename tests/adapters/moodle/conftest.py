@@ -1,14 +1,26 @@
-"""Fixtures for the Moodle adapter's tests: the shared contract and a running emulator."""
+"""Fixtures for the Moodle adapter's tests: the contract, the emulator, and a real Moodle.
+
+``backend`` runs a scenario twice: on the emulator and on a real Moodle 5.1 (installed
+from ``../shared/moodle/moodle-5.1.tar.xz`` once per test run, see
+:mod:`competency_moodle.realsite`). Without PHP or the archive the real runs fail under CI
+(``CI=true``) and are skipped with the reason elsewhere; ``COMPETENCY_TEST_REAL_MOODLE=0``
+skips them on purpose.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from moodle_backends import Backend, EmulatorBackend, RealBackend
 
 from competency_moodle.client import MoodleClient
 from competency_moodle.emulator import Contract, MoodleEmulator, find_contract
+from competency_moodle.realsite.proxy import RecordingProxy
+from competency_moodle.realsite.server import MoodleUnavailable, RealMoodle, attach, real_moodle
 
 REPO = Path(__file__).resolve().parents[3]
 TOKEN = "wstok-7f3c9a2e51d84b6f-secret"
@@ -43,3 +55,52 @@ def sleeps() -> list[float]:
 def client(moodle: MoodleEmulator, sleeps: list[float]) -> Iterator[MoodleClient]:
     with MoodleClient(moodle.url, TOKEN, sleep=sleeps.append, backoff=0.01) as c:
         yield c
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("COMPETENCY_TEST_REAL_MOODLE", "") == "0":
+        pytest.skip("the real Moodle is switched off (COMPETENCY_TEST_REAL_MOODLE=0)")
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(f"a real Moodle is required in CI but cannot run: {reason}", pytrace=False)
+    pytest.skip(f"a real Moodle cannot run here: {reason}")
+
+
+@pytest.fixture(scope="session")
+def real_moodle_site() -> Iterator[RealMoodle]:
+    """A real Moodle 5.1, installed once for the test run and stopped at its end."""
+    if os.environ.get("COMPETENCY_TEST_REAL_MOODLE", "") == "0":
+        _unavailable("switched off")
+    attached = os.environ.get("COMPETENCY_TEST_MOODLE_ATTACH")
+    if attached:  # a site kept up by `python -m competency_moodle.realsite FILE`
+        yield attach(json.loads(Path(attached).read_text()))
+        return
+    cm = real_moodle()
+    try:
+        site = cm.__enter__()
+    except MoodleUnavailable as exc:
+        _unavailable(str(exc))
+        return
+    try:
+        yield site
+    finally:
+        cm.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def real_proxy(real_moodle_site: RealMoodle) -> Iterator[RecordingProxy]:
+    with RecordingProxy(real_moodle_site.url) as proxy:
+        yield proxy
+
+
+@pytest.fixture(params=["emulator", pytest.param("real", marks=pytest.mark.moodle)])
+def backend(request: pytest.FixtureRequest, contract: Contract) -> Iterator[Backend]:
+    """The scenario's Moodle: the emulator, or the real Moodle behind a recording proxy."""
+    if request.param == "emulator":
+        with MoodleEmulator(contract) as emulator:
+            yield EmulatorBackend(emulator)
+        return
+    proxy = request.getfixturevalue("real_proxy")
+    site = request.getfixturevalue("real_moodle_site")
+    backend = RealBackend(site, proxy)
+    yield backend
+    proxy.clear_failures()

@@ -1,18 +1,17 @@
-"""Shared pieces of the Moodle scenario tests: a small model, a seeded site, an adapter."""
+"""Shared pieces of the Moodle scenario tests: a small model, a workforce, an adapter."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from moodle_backends import Seeded
 
 from competency_core.model import CompetencyModel
 from competency_core.people import Workforce
 from competency_core.plugins import PluginRegistry
 from competency_core.sync import InMemorySyncState, SyncEngine, SyncStateStore
 from competency_moodle import MoodleAdapter
-from competency_moodle.emulator import MoodleEmulator, Site
 
-TOKEN = "scenario-token-9d2f1a7c"
 LEVELS = ["Aware", "Working", "Skilled", "Expert"]
 _REGISTRY = PluginRegistry.build(entry_points=False)
 
@@ -99,29 +98,14 @@ def workforce() -> Workforce:
     )
 
 
-@dataclass
-class Seeded:
-    """A seeded emulated site: its URL, scale and the ids of what was added."""
-
-    url: str
-    site: Site
-    scale: int
-    course: int
-
-
-def seed(moodle: MoodleEmulator, name: str = "", items: list[str] | None = None) -> Seeded:
-    """A site (the main one, or a new one hosted at ``name``) with a scale, course, users."""
-    site = moodle.site if not name else moodle.add_site(name)
-    scale = site.add_scale("Levels", items or list(LEVELS))
-    course = site.add_course("Clean code", idnumber="CC-101")
-    site.add_user("ada", email="ada@example.org")
-    site.add_user("bob", email="bob@example.org")
-    return Seeded(moodle.site_url(name), site, scale, course)
-
-
-def adapter(seeded: Seeded, token: str = TOKEN, **settings: Any) -> MoodleAdapter:
+def adapter(seeded: Seeded, token: str | None = None, **settings: Any) -> MoodleAdapter:
     """An adapter on the seeded site (no waiting between retries)."""
-    values = {"url": seeded.url, "token": token, "scale_id": seeded.scale, "backoff": 0}
+    values = {
+        "url": seeded.url,
+        "token": token or seeded.token,
+        "scale_id": seeded.scale,
+        "backoff": 0,
+    }
     return MoodleAdapter.configure(values | settings, env={})
 
 

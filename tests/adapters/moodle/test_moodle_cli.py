@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from moodle_scenario import TOKEN, Seeded, seed
+from moodle_backends import EMULATOR_TOKEN as TOKEN
+from moodle_backends import EmulatorBackend, Seeded
 
 from competency_moodle.emulator import MoodleEmulator
 
@@ -17,12 +18,11 @@ EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 @pytest.fixture
 def site(contract: Any) -> Iterator[tuple[MoodleEmulator, Seeded]]:
     with MoodleEmulator(contract) as emulator:
-        emulator.add_token(TOKEN)
-        seeded = seed(
-            emulator, items=["Awareness", "Foundation", "Practitioner", "Advanced", "Expert"]
+        seeded = EmulatorBackend(emulator).seed(
+            items=["Awareness", "Foundation", "Practitioner", "Advanced", "Expert"]
         )
         for person in ("priya-raman", "daniel-kim", "aisha-bello"):
-            seeded.site.add_user(person)
+            emulator.site.add_user(person)
         yield emulator, seeded
 
 
@@ -159,5 +159,5 @@ def test_a_saved_learning_plan_applies_in_a_new_process(
     applied = cli("sync", "moodle", "apply", "--plan", plan, "--model", model, *opts)
     assert applied.code == 0, applied.err
     assert "0 failed" in applied.out
-    names = sorted(seeded.site.users[p["userid"]]["username"] for p in seeded.site.plans.values())
+    names = sorted(p[0] for p in seeded.site.snapshot()["plans"])
     assert names == ["aisha-bello", "daniel-kim", "priya-raman"]

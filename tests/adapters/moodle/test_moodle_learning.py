@@ -1,4 +1,5 @@
-"""Learning and ratings against the emulator: plans, cohorts, enrolments, grades both ways."""
+"""Learning and ratings on the emulator and on a real Moodle 5.1: plans, cohorts, enrolments,
+grades both ways."""
 
 from __future__ import annotations
 
@@ -7,25 +8,24 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from moodle_scenario import TOKEN, Seeded, adapter, engine, make_model, seed, workforce
+from moodle_backends import Backend, Seeded
+from moodle_scenario import adapter, engine, make_model, workforce
 
 from competency_core.errors import SyncError
 from competency_core.people import RaterType
 from competency_moodle import MoodleAdapter, MoodleWebServiceError
 from competency_moodle.client import MoodleClient
-from competency_moodle.emulator import MoodleEmulator
-from competency_moodle.functions import needed_functions
+from competency_moodle.realsite.server import OPERATIONS
 
 
 @pytest.fixture
-def moodle(contract: Any) -> Any:
-    with MoodleEmulator(contract) as emulator:
-        emulator.add_token(TOKEN)
-        yield emulator
+def moodle(backend: Backend) -> Backend:
+    """Each scenario runs on the emulator and on the real Moodle."""
+    return backend
 
 
-def _pushed(moodle: MoodleEmulator, **settings: Any) -> tuple[Seeded, MoodleAdapter]:
-    seeded = seed(moodle)
+def _pushed(moodle: Backend, **settings: Any) -> tuple[Seeded, MoodleAdapter]:
+    seeded = moodle.seed()
     a = adapter(seeded, **settings)
     e = engine(a)
     assert e.apply(e.plan_model(make_model())).ok
@@ -34,7 +34,7 @@ def _pushed(moodle: MoodleEmulator, **settings: Any) -> tuple[Seeded, MoodleAdap
     return seeded, a
 
 
-def test_individual_plans_and_enrolments_with_people_not_found(moodle: MoodleEmulator) -> None:
+def test_individual_plans_and_enrolments_with_people_not_found(moodle: Backend) -> None:
     seeded, a = _pushed(moodle)
     e = engine(a)
     wf = workforce()
@@ -55,7 +55,7 @@ def test_individual_plans_and_enrolments_with_people_not_found(moodle: MoodleEmu
         ("ada", "Engineer", 1, ("coding", "design")),
         ("bob", "Engineer", 1, ("coding", "design")),
     ]
-    assert all(p["templateid"] is None for p in seeded.site.plans.values())
+    assert seeded.site.plan_templates() == [None, None]
     assert snap["enrolments"] == [("Clean code", "ada", 5), ("Clean code", "bob", 5)]
     moodle.reset_calls()
     again = e.plan_assignments(wf.assignments)
@@ -68,18 +68,18 @@ def test_individual_plans_and_enrolments_with_people_not_found(moodle: MoodleEmu
 
 
 def test_moodle_refuses_a_template_based_plan_so_the_adapter_never_asks(
-    moodle: MoodleEmulator,
+    moodle: Backend,
 ) -> None:
     seeded, a = _pushed(moodle)
-    [template] = seeded.site.templates
-    user = next(u for u in seeded.site.users.values() if u["username"] == "ada")
+    [template] = seeded.site.template_ids()
+    user = seeded.site.user_id("ada")
     with (
-        MoodleClient(seeded.url, TOKEN) as client,
+        MoodleClient(seeded.url, seeded.token) as client,
         pytest.raises(MoodleWebServiceError, match="create_plan_from_template"),
     ):
         client.call(
             "core_competency_create_plan",
-            {"plan": {"name": "X", "userid": user["id"], "templateid": template, "status": 1}},
+            {"plan": {"name": "X", "userid": user, "templateid": template, "status": 1}},
         )
     e = engine(a)
     assert e.apply(e.plan_assignments(workforce().assignments)).ok
@@ -89,10 +89,10 @@ def test_moodle_refuses_a_template_based_plan_so_the_adapter_never_asks(
     assert ["templateid" in p for p in made] == [True, False, False]
 
 
-def test_cohort_plans_come_from_moodle_itself(moodle: MoodleEmulator) -> None:
+def test_cohort_plans_come_from_moodle_itself(moodle: Backend) -> None:
     seeded, a = _pushed(moodle, plans="cohort", cohorts={"engineer": "eng-cohort"})
-    [template] = seeded.site.templates
-    cohort = seeded.site.add_cohort("Engineers", "eng-cohort")
+    [template] = seeded.site.template_ids()
+    cohort = seeded.site.cohort_id("eng-cohort")
     seeded.site.link_template_cohort(template, cohort)  # done by an admin in Moodle
     e = engine(a)
     plan = e.plan_assignments(())
@@ -102,22 +102,22 @@ def test_cohort_plans_come_from_moodle_itself(moodle: MoodleEmulator) -> None:
     }
     assert e.apply(plan).ok
     assert e.plan_assignments(()).is_empty
-    assert seeded.site.sync_template_cohorts() == 2  # Moodle's hourly task
+    assert seeded.site.run_cohort_task() == 2  # Moodle's hourly task
     assert [(p[0], p[1]) for p in seeded.site.snapshot()["plans"]] == [
         ("ada", "Engineer"),
         ("bob", "Engineer"),
     ]
-    assert all(p["templateid"] == template for p in seeded.site.plans.values())
+    assert seeded.site.plan_templates() == [template, template]
 
 
-def test_a_role_without_a_cohort_is_reported(moodle: MoodleEmulator) -> None:
+def test_a_role_without_a_cohort_is_reported(moodle: Backend) -> None:
     _, a = _pushed(moodle, plans="cohort")
     plan = engine(a).plan_assignments(())
     assert plan.is_empty
     assert any("no cohort is set for the role(s) engineer" in w for w in plan.warnings)
 
 
-def test_users_matched_by_email(moodle: MoodleEmulator) -> None:
+def test_users_matched_by_email(moodle: Backend) -> None:
     _, a = _pushed(moodle, user_field="email")
     e = engine(a)
     plan = e.plan_assignments(())
@@ -128,7 +128,7 @@ def test_users_matched_by_email(moodle: MoodleEmulator) -> None:
     }
 
 
-def test_ratings_pushed_as_grades_then_pulled_back(moodle: MoodleEmulator) -> None:
+def test_ratings_pushed_as_grades_then_pulled_back(moodle: Backend) -> None:
     seeded, a = _pushed(moodle)
     e = engine(a)
     wf = workforce()
@@ -161,7 +161,7 @@ def test_ratings_pushed_as_grades_then_pulled_back(moodle: MoodleEmulator) -> No
     assert [p.path for p in a.skipped] == ["zed"]
 
 
-def test_ratings_outside_plans_are_said_to_be_graded_again(moodle: MoodleEmulator) -> None:
+def test_ratings_outside_plans_are_said_to_be_graded_again(moodle: Backend) -> None:
     _, a = _pushed(moodle)
     e = engine(a)
     plan = e.plan_ratings(workforce().assessments)  # nobody has a plan yet
@@ -170,8 +170,8 @@ def test_ratings_outside_plans_are_said_to_be_graded_again(moodle: MoodleEmulato
     assert len(e.plan_ratings(workforce().assessments).pending) == 3
 
 
-def test_pull_needs_to_know_whom(moodle: MoodleEmulator) -> None:
-    seeded = seed(moodle)
+def test_pull_needs_to_know_whom(moodle: Backend) -> None:
+    seeded = moodle.seed()
     a = adapter(seeded)
     e = engine(a)
     assert e.apply(e.plan_model(make_model())).ok
@@ -183,7 +183,7 @@ def test_pull_needs_to_know_whom(moodle: MoodleEmulator) -> None:
 
 
 @pytest.mark.parametrize("when", ["before", "after"])
-def test_learning_failure_at_every_call_then_a_rerun(moodle: MoodleEmulator, when: str) -> None:
+def test_learning_failure_at_every_call_then_a_rerun(moodle: Backend, when: str) -> None:
     clean, a = _pushed(moodle)
     e = engine(a)
     moodle.reset_calls()
@@ -205,11 +205,11 @@ def test_learning_failure_at_every_call_then_a_rerun(moodle: MoodleEmulator, whe
         report = engine(again).apply(engine(again).plan_assignments(workforce().assignments))
         assert report.ok, (n, report.failed)
         assert seeded.site.snapshot() == expected, n
-        assert len(seeded.site.plans) == 2, n
+        assert len(seeded.site.plan_templates()) == 2, n
 
 
-def _pushed_on(moodle: MoodleEmulator, name: str) -> tuple[Seeded, MoodleAdapter]:
-    seeded = seed(moodle, name)
+def _pushed_on(moodle: Backend, name: str) -> tuple[Seeded, MoodleAdapter]:
+    seeded = moodle.seed(name)
     a = adapter(seeded)
     e = engine(a)
     assert e.apply(e.plan_model(make_model())).ok
@@ -217,14 +217,13 @@ def _pushed_on(moodle: MoodleEmulator, name: str) -> tuple[Seeded, MoodleAdapter
     return seeded, a
 
 
-def test_each_operation_needs_only_the_functions_it_names(moodle: MoodleEmulator) -> None:
+def test_each_operation_needs_only_the_functions_it_names(moodle: Backend) -> None:
     """A token limited to needed_functions(operation) is enough: the lists are complete."""
-    seeded = seed(moodle)
-    for op in ("push-model", "pull-model", "assign-learning", "push-ratings", "pull-ratings"):
-        moodle.add_token(f"only-{op}", needed_functions(op))  # type: ignore[arg-type]
+    seeded = moodle.seed()
+    tokens = {op: moodle.token_for_operation(op) for op in OPERATIONS}
 
     def limited(op: str) -> MoodleAdapter:
-        a = adapter(seeded, token=f"only-{op}", parent_rule="complete")
+        a = adapter(seeded, token=tokens[op], parent_rule="complete")
         a.use_workforce(workforce().people, make_model())
         return a
 

@@ -1,4 +1,5 @@
-"""Model push scenarios against the emulator: first push, re-push, changes, failures, traps."""
+"""Model push scenarios on the emulator and on a real Moodle 5.1: first push, re-push,
+changes, failures, traps."""
 
 from __future__ import annotations
 
@@ -6,35 +7,34 @@ import contextlib
 from typing import Any
 
 import pytest
-from moodle_scenario import TOKEN, adapter, engine, make_model, model_data, seed
+from moodle_backends import Backend
+from moodle_scenario import adapter, engine, make_model, model_data
 
 from competency_core.errors import SyncError
 from competency_core.sync import Action, InMemorySyncState
 from competency_moodle import MoodleSiteError, ScaleMismatchError
-from competency_moodle.emulator import MoodleEmulator
-from competency_moodle.functions import needed_functions
+from competency_moodle.realsite.server import LIMITED_MISSING
 
 
 @pytest.fixture
-def moodle(contract: Any) -> Any:
-    with MoodleEmulator(contract) as emulator:
-        emulator.add_token(TOKEN)
-        yield emulator
+def moodle(backend: Backend) -> Backend:
+    """Each scenario runs on the emulator and on the real Moodle."""
+    return backend
 
 
-def _push(moodle: MoodleEmulator, model: Any = None, **settings: Any) -> Any:
-    seeded = seed(moodle)
+def _push(moodle: Backend, model: Any = None, **settings: Any) -> Any:
+    seeded = moodle.seed()
     e = engine(adapter(seeded, **settings))
     report = e.apply(e.plan_model(model or make_model()))
     assert report.ok, report.failed
     return seeded, e
 
 
-def _writes(moodle: MoodleEmulator) -> list[str]:
+def _writes(moodle: Backend) -> list[str]:
     return [c.function for c in moodle.write_calls()]
 
 
-def test_first_push_builds_the_framework_in_moodle(moodle: MoodleEmulator) -> None:
+def test_first_push_builds_the_framework_in_moodle(moodle: Backend) -> None:
     seeded, _ = _push(moodle)
     fw = seeded.site.snapshot()["frameworks"]["eng"]
     assert fw["shortname"] == "Engineering"
@@ -62,15 +62,15 @@ def test_first_push_builds_the_framework_in_moodle(moodle: MoodleEmulator) -> No
     assert snap["templates"] == [("Engineer", True, ("coding", "design"))]
 
 
-def test_first_push_reports_a_course_not_found(moodle: MoodleEmulator) -> None:
-    seeded = seed(moodle)
+def test_first_push_reports_a_course_not_found(moodle: Backend) -> None:
+    seeded = moodle.seed()
     plan = engine(adapter(seeded)).plan_model(make_model())
     [warning] = [w for w in plan.warnings if "not found" in w]
     assert "NOPE-404 (resource ghost-course)" in warning
     assert not [c for c in plan.changes if "NOPE-404" in c.key]
 
 
-def test_a_no_op_re_push_makes_no_write_call(moodle: MoodleEmulator) -> None:
+def test_a_no_op_re_push_makes_no_write_call(moodle: Backend) -> None:
     seeded, e = _push(moodle)
     moodle.reset_calls()
     plan = e.plan_model(make_model())
@@ -95,7 +95,7 @@ def _with(comp: str, **changes: Any) -> Any:
     return make_model(competencies=data["competencies"])
 
 
-def test_one_changed_competency_is_exactly_one_update(moodle: MoodleEmulator) -> None:
+def test_one_changed_competency_is_exactly_one_update(moodle: Backend) -> None:
     seeded, e = _push(moodle)
     moodle.reset_calls()
     changed = _with("design", definition="Shapes systems.")
@@ -108,7 +108,7 @@ def test_one_changed_competency_is_exactly_one_update(moodle: MoodleEmulator) ->
     assert seeded.site.snapshot()["related"] == [["coding", "design"]]  # the marker kept
 
 
-def test_a_renamed_and_re_parented_competency(moodle: MoodleEmulator) -> None:
+def test_a_renamed_and_re_parented_competency(moodle: Backend) -> None:
     seeded, e = _push(moodle)
     moodle.reset_calls()
     moved = _with("coding.tests", name="Automated testing", parent="design")
@@ -124,14 +124,14 @@ def test_a_renamed_and_re_parented_competency(moodle: MoodleEmulator) -> None:
     assert e.plan_model(moved).is_empty
 
 
-def test_a_rename_alone_never_calls_set_parent(moodle: MoodleEmulator) -> None:
+def test_a_rename_alone_never_calls_set_parent(moodle: Backend) -> None:
     _, e = _push(moodle)
     moodle.reset_calls()
     assert e.apply(e.plan_model(_with("coding.tests", name="Tests"))).ok
     assert _writes(moodle) == ["core_competency_update_competency"]
 
 
-def test_a_new_child_is_created_and_the_parent_rule_set_again(moodle: MoodleEmulator) -> None:
+def test_a_new_child_is_created_and_the_parent_rule_set_again(moodle: Backend) -> None:
     seeded, e = _push(moodle, parent_rule="complete")
     comps = seeded.site.snapshot()["frameworks"]["eng"]["competencies"]
     # the rule on a competency numbers 'complete' 2 (on a course link it would be 3)
@@ -161,12 +161,12 @@ def test_a_new_child_is_created_and_the_parent_rule_set_again(moodle: MoodleEmul
 
 @pytest.mark.parametrize("when", ["before", "after"])
 def test_a_failure_at_every_call_then_a_rerun_ends_as_a_clean_run(
-    moodle: MoodleEmulator, when: str
+    moodle: Backend, when: str
 ) -> None:
     model = make_model(learning_resources=model_data()["learning_resources"][:1])
     clean, _ = _push(moodle, model, parent_rule="complete")
     moodle.reset_calls()
-    other = seed(moodle, "counting")
+    other = moodle.seed("counting")
     counting = engine(adapter(other, parent_rule="complete"))
     assert counting.apply(counting.plan_model(model)).ok
     calls = moodle.call_count
@@ -174,7 +174,7 @@ def test_a_failure_at_every_call_then_a_rerun_ends_as_a_clean_run(
     expected_counts = clean.site.counts()
     for n in range(1, calls + 1):
         name = f"{when}{n}"
-        seeded = seed(moodle, name)
+        seeded = moodle.seed(name)
         state = InMemorySyncState()
         moodle.reset_calls()
         # 'before': HTTP 500 before the call takes effect (reads are retried, writes not);
@@ -196,30 +196,29 @@ def test_a_failure_at_every_call_then_a_rerun_ends_as_a_clean_run(
 
 
 def test_a_token_without_needed_functions_is_refused_listing_all(
-    moodle: MoodleEmulator,
+    moodle: Backend,
 ) -> None:
-    seeded = seed(moodle)
-    needed = needed_functions("push-model")
-    lacking = ["core_competency_set_parent_competency", "core_competency_create_template"]
-    moodle.add_token("limited", [f for f in needed if f not in lacking])
+    seeded = moodle.seed()
+    lacking = list(LIMITED_MISSING)
+    limited = moodle.token_without(lacking)
     with pytest.raises(MoodleSiteError) as caught:
-        engine(adapter(seeded, token="limited")).plan_model(make_model())
+        engine(adapter(seeded, token=limited)).plan_model(make_model())
     message = str(caught.value)
     assert all(f in message for f in lacking)
     assert "2 function(s)" in message
-    assert "limited" not in message
+    assert limited not in message
     assert moodle.write_calls() == []
 
 
-def test_disabled_competencies_are_said_clearly(moodle: MoodleEmulator) -> None:
-    seeded = seed(moodle)
-    seeded.site.competencies_enabled = False
+def test_disabled_competencies_are_said_clearly(moodle: Backend) -> None:
+    seeded = moodle.seed()
+    seeded.site.set_competencies_enabled(False)
     with pytest.raises(MoodleSiteError, match="competency subsystem is disabled"):
         engine(adapter(seeded)).plan_model(make_model())
 
 
-def test_a_scale_that_cannot_be_mapped_is_refused_by_the_plan(moodle: MoodleEmulator) -> None:
-    seeded = seed(moodle, items=["No", "Yes", "Star", "Super", "Hyper"])
+def test_a_scale_that_cannot_be_mapped_is_refused_by_the_plan(moodle: Backend) -> None:
+    seeded = moodle.seed(items=["No", "Yes", "Star", "Super", "Hyper"])
     with pytest.raises(ScaleMismatchError) as caught:
         engine(adapter(seeded)).plan_model(make_model())
     message = str(caught.value)
@@ -230,8 +229,8 @@ def test_a_scale_that_cannot_be_mapped_is_refused_by_the_plan(moodle: MoodleEmul
     assert moodle.write_calls() == []
 
 
-def test_a_scale_is_mapped_by_level_map_or_spread(moodle: MoodleEmulator) -> None:
-    seeded = seed(moodle, items=["No", "Yes", "Star", "Super", "Hyper"])
+def test_a_scale_is_mapped_by_level_map_or_spread(moodle: Backend) -> None:
+    seeded = moodle.seed(items=["No", "Yes", "Star", "Super", "Hyper"])
     spread = engine(adapter(seeded, scale_fit="spread")).plan_model(make_model())
     fw = next(c for c in spread.changes if c.kind == "framework")
     assert fw.data is not None
@@ -246,31 +245,21 @@ def test_a_scale_is_mapped_by_level_map_or_spread(moodle: MoodleEmulator) -> Non
         )
 
 
-def test_a_hidden_framework_is_made_visible_before_links(moodle: MoodleEmulator) -> None:
+def test_a_hidden_framework_is_made_visible_before_links(moodle: Backend) -> None:
     seeded, e = _push(moodle)
-    fw = next(iter(seeded.site.frameworks.values()))
-    fw["visible"] = False
+    seeded.site.set_framework_visible("eng", False)
     data = model_data()
     data["roles"][0]["requirements"].append({"competency": "coding.tests", "level": 2})
     plan = e.plan_model(make_model(roles=data["roles"]))
     assert any("hidden" in w for w in plan.warnings)
     report = e.apply(plan)
     assert report.ok, report.failed
-    assert fw["visible"]
+    assert seeded.site.framework_visible("eng")
 
 
-def test_a_delete_moodle_refuses_is_reported_not_hidden(moodle: MoodleEmulator) -> None:
+def test_a_delete_moodle_refuses_is_reported_not_hidden(moodle: Backend) -> None:
     seeded, e = _push(moodle)
-    user = next(u for u in seeded.site.users.values() if u["username"] == "ada")
-    comp = next(c for c in seeded.site.competencies.values() if c["idnumber"] == "coding.tests")
-    seeded.site.user_competencies[(user["id"], comp["id"])] = {
-        "id": 1,
-        "userid": user["id"],
-        "competencyid": comp["id"],
-        "grade": 2,
-        "proficiency": False,
-        "status": 0,
-    }
+    seeded.site.rate("ada", "coding.tests", 2)  # a rating makes it in use
     data = model_data()
     data["competencies"] = [c for c in data["competencies"] if c["key"] != "coding.tests"]
     smaller = make_model(competencies=data["competencies"])
@@ -285,8 +274,8 @@ def test_a_delete_moodle_refuses_is_reported_not_hidden(moodle: MoodleEmulator) 
     assert "coding.tests" in seeded.site.snapshot()["frameworks"]["eng"]["competencies"]
 
 
-def test_framework_lookup_ignores_substring_matches(moodle: MoodleEmulator) -> None:
-    seeded = seed(moodle)
+def test_framework_lookup_ignores_substring_matches(moodle: Backend) -> None:
+    seeded = moodle.seed()
     other = make_model(key="eng-old", name="Old engineering")
     e = engine(adapter(seeded))
     assert e.apply(e.plan_model(other)).ok
@@ -296,7 +285,7 @@ def test_framework_lookup_ignores_substring_matches(moodle: MoodleEmulator) -> N
     assert set(seeded.site.snapshot()["frameworks"]) == {"eng", "eng-old"}
 
 
-def test_a_saved_plan_applies_from_a_new_process(moodle: MoodleEmulator, tmp_path: Any) -> None:
+def test_a_saved_plan_applies_from_a_new_process(moodle: Backend, tmp_path: Any) -> None:
     seeded, e = _push(moodle)
     from competency_core.sync import Plan
 
@@ -309,7 +298,7 @@ def test_a_saved_plan_applies_from_a_new_process(moodle: MoodleEmulator, tmp_pat
     assert e.plan_model(changed).is_empty
 
 
-def test_a_pushed_model_is_pulled_back(moodle: MoodleEmulator) -> None:
+def test_a_pushed_model_is_pulled_back(moodle: Backend) -> None:
     _, e = _push(moodle)
     adapter_ = e.adapter
     pulled = adapter_.pull_model("eng")

@@ -14,6 +14,7 @@ come: the emulator is tolerant where the contract is not sure.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -22,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
+
+from competency_moodle.texts import strip_tags as php_strip_tags
 
 
 class MoodleException(Exception):
@@ -133,12 +136,71 @@ _URL = re.compile(r"^(https?|ftp)://[^\s<>\"']+$", re.IGNORECASE)
 
 
 def strip_tags(text: str, *, keep_multilang: bool = False) -> str:
-    """PHP's ``strip_tags`` (roughly): tags removed, a lone ``<`` before a space kept."""
+    """PHP's ``strip_tags``: tags removed, a ``<`` before white space kept.
 
-    def repl(m: re.Match[str]) -> str:
-        return m.group(0) if keep_multilang and _MULTILANG.match(m.group(0)) else ""
+    With ``keep_multilang`` (PARAM_TEXT), ``<span lang>`` and ``<lang>`` tags stay when
+    the text closes one, as Moodle's multilang syntax needs.
+    """
+    if keep_multilang and ("</span>" in text or "</lang>" in text):
 
-    return _TAG.sub(repl, text)
+        def repl(m: re.Match[str]) -> str:
+            return m.group(0) if _MULTILANG.match(m.group(0)) else ""
+
+        return _TAG.sub(repl, text)
+    return php_strip_tags(text)
+
+
+_ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_BARE_AMP = re.compile(r"&(?!(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)")
+_ANY_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b([^<>]*)>")
+_BR_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_PURIFIER_TAGS = frozenset(
+    "a abbr b blockquote br caption cite code dd del div dl dt em h1 h2 h3 h4 h5 h6 hr i img "
+    "ins kbd li ol p pre q s samp small span strike strong sub sup table tbody td tfoot th "
+    "thead tr tt u ul var".split()
+)
+
+
+def _keep_entity(m: re.Match[str]) -> str:
+    body = m.group(1)
+    if body in ("amp", "lt", "gt"):
+        return m.group(0)
+    decoded = html.unescape(m.group(0))
+    return html.escape(decoded, quote=False) if decoded != m.group(0) else m.group(0)
+
+
+def clean_html(value: str) -> str:
+    """Moodle's PARAM_CLEANHTML (HTML Purifier) for the HTML a sync writes.
+
+    Scripts and event attributes go; character references other than ``&amp;``,
+    ``&lt;`` and ``&gt;`` become characters (``&#x27;`` -> ``'``, ``&quot;`` -> ``"``,
+    ``&nbsp;`` -> U+00A0); a bare ``&`` becomes ``&amp;``, a ``<`` or ``>`` outside a tag
+    ``&lt;`` / ``&gt;``; unknown tags are dropped (their text kept); ``<br>`` is written
+    ``<br />``; the result is trimmed. Seen on Moodle 5.1 (tests/adapters/moodle).
+    """
+    text = _ON_ATTR.sub("", _SCRIPT.sub("", value)).replace("javascript:", "")
+    text = _ENTITY.sub(_keep_entity, text)
+    text = _BARE_AMP.sub("&amp;", text)
+    out: list[str] = []
+    pos = 0
+    for m in _ANY_TAG.finditer(text):
+        out.append(text[pos : m.start()].replace("<", "&lt;").replace(">", "&gt;"))
+        name = m.group(2).lower()
+        if name == "br":
+            out.append("<br />")
+        elif name in _PURIFIER_TAGS:
+            out.append(m.group(0))
+        pos = m.end()
+    out.append(text[pos:].replace("<", "&lt;").replace(">", "&gt;"))
+    return "".join(out).strip()
+
+
+def format_string(value: str) -> str:
+    """How Moodle answers a PARAM_TEXT value (``format_string``): tags stripped, ``&`` not
+    starting an entity as ``&amp;``, ``<`` and ``>`` as ``&lt;`` and ``&gt;``."""
+    text = php_strip_tags(value)
+    text = _BARE_AMP.sub("&amp;", text)
+    return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
 def clean_param(value: str, ptype: str) -> str:
@@ -160,7 +222,7 @@ def clean_param(value: str, ptype: str) -> str:
     if ptype == "PARAM_NOTAGS":
         return strip_tags(value)
     if ptype == "PARAM_CLEANHTML":
-        return _ON_ATTR.sub("", _SCRIPT.sub("", value)).replace("javascript:", "").strip()
+        return clean_html(value)
     if ptype == "PARAM_URL":
         return value if _URL.match(value) else ""
     return value  # PARAM_RAW and anything unknown
@@ -351,6 +413,8 @@ def _clean_return(desc: Mapping[str, Any], value: Any, path: str) -> Any:
             return int(value)
         if ptype == "PARAM_BOOL":
             return bool(value)
+        if ptype == "PARAM_TEXT":  # Moodle's exporters answer texts through format_string
+            return format_string(str(value))
         return str(value)
     if kind == "single_structure":
         if not isinstance(value, Mapping):

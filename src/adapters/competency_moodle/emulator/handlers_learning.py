@@ -465,7 +465,10 @@ def courses_by_field(call: Call, p: dict[str, Any]) -> dict[str, Any]:
         rows = [c for c in rows if str(c["categoryid"]) == value]
     elif field:
         raise invalid_parameter(f"Invalid field name: {field}")
-    courses = [{k: v for k, v in c.items() if k != "manual_enrol"} for c in rows]
+    # As Moodle 5.1: the idnumber only for users who may update the course, which the
+    # least-privilege sync user may not (Site.course_managers says whether it may)
+    hidden = {"manual_enrol"} | (set() if call.site.course_managers else {"idnumber"})
+    courses = [{k: v for k, v in c.items() if k not in hidden} for c in rows]
     return {"courses": courses, "warnings": []}
 
 

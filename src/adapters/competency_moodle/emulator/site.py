@@ -54,6 +54,8 @@ class Site:
     sitename: str = "Emulated Moodle"
     release: str = "5.1+ (Build: 20251205) [competency-core emulator]"
     competencies_enabled: bool = True
+    course_managers: bool = False
+    """Whether the token's user may update courses (Moodle then answers their idnumber)."""
     clock: Callable[[], int] = field(default=lambda: int(time.time()))
     users: dict[int, dict[str, Any]] = field(default_factory=dict)
     courses: dict[int, dict[str, Any]] = field(default_factory=dict)

@@ -1,0 +1,231 @@
+<?php
+// competency-core's test tool for a real Moodle site, run by PHP's CLI.
+//
+//   php -d max_input_vars=5000 site_tool.php MOODLE_ROOT COMMAND < request.json
+//
+// Reads a JSON request on standard input, does what an administrator would do in
+// Moodle's interface (through Moodle's own APIs, never by hand-written SQL), and prints
+// one JSON object on standard output. Commands:
+//
+//   setup                 web services, REST, competencies, debugging; services with
+//                         functions; users, roles with capabilities, tokens; scales,
+//                         courses, users and cohorts (see realsite/server.py for the shape)
+//   config                set_config(name, value, plugin)
+//   link_template_cohort  link a cohort to a learning-plan template (admin interface only)
+//   set_framework_visible show or hide a framework
+//   rate                  give a user a rating on a competency (as a grader would)
+//   run_task              run a scheduled task by class name, as cron does
+//   purge_caches          purge every cache
+//
+// Only for test sites: it trusts its input.
+
+define('CLI_SCRIPT', true);
+
+if ($argc < 3) {
+    fwrite(STDERR, "usage: site_tool.php MOODLE_ROOT COMMAND < request.json\n");
+    exit(2);
+}
+$root = $argv[1];
+$command = $argv[2];
+require($root . '/config.php');
+require_once($CFG->dirroot . '/course/lib.php');
+require_once($CFG->dirroot . '/user/lib.php');
+require_once($CFG->dirroot . '/cohort/lib.php');
+require_once($CFG->libdir . '/accesslib.php');
+
+$request = json_decode(stream_get_contents(STDIN), true);
+if (!is_array($request)) {
+    $request = [];
+}
+\core\session\manager::set_user(get_admin());
+$system = context_system::instance();
+
+function cc_service(array $spec): stdClass {
+    global $DB;
+    $service = (object) [
+        'name' => $spec['name'],
+        'shortname' => $spec['shortname'],
+        'enabled' => 1,
+        'restrictedusers' => 1,
+        'downloadfiles' => 0,
+        'uploadfiles' => 0,
+        'requiredcapability' => '',
+        'timecreated' => time(),
+        'timemodified' => time(),
+    ];
+    $service->id = $DB->insert_record('external_services', $service);
+    foreach ($spec['functions'] as $function) {
+        if (!$DB->record_exists('external_functions', ['name' => $function])) {
+            throw new coding_exception("no web-service function $function in this Moodle");
+        }
+        $DB->insert_record('external_services_functions',
+            ['externalserviceid' => $service->id, 'functionname' => $function]);
+    }
+    return $service;
+}
+
+function cc_user(array $spec): int {
+    global $CFG, $DB;
+    $existing = $DB->get_record('user', ['username' => $spec['username']]);
+    if ($existing) {
+        return (int) $existing->id;
+    }
+    $user = [
+        'username' => $spec['username'],
+        'firstname' => $spec['firstname'] ?? ucfirst($spec['username']),
+        'lastname' => $spec['lastname'] ?? 'User',
+        'email' => $spec['email'] ?? ($spec['username'] . '@example.com'),
+        'idnumber' => $spec['idnumber'] ?? '',
+        'auth' => 'manual',
+        'confirmed' => 1,
+        'mnethostid' => $CFG->mnet_localhost_id,
+        'password' => $spec['password'] ?? 'Test-password-1',
+    ];
+    return (int) user_create_user($user, true, false);
+}
+
+function cc_role(array $spec, context $system): int {
+    $roleid = create_role($spec['name'], $spec['shortname'], $spec['description'] ?? '');
+    set_role_contextlevels($roleid, [CONTEXT_SYSTEM]);
+    foreach ($spec['capabilities'] as $capability) {
+        if (!get_capability_info($capability)) {
+            throw new coding_exception("no capability $capability in this Moodle");
+        }
+        assign_capability($capability, CAP_ALLOW, $roleid, $system->id, true);
+    }
+    // "Allow role assignments" (Users > Permissions > Define roles): manual enrolments
+    // may give only the roles the enrolling user's roles may assign.
+    foreach ($spec['allow_assign'] ?? [] as $target) {
+        core_role_set_assign_allowed($roleid, (int) get_field_role_id($target));
+    }
+    return $roleid;
+}
+
+function get_field_role_id(string $shortname): int {
+    global $DB;
+    return (int) $DB->get_field('role', 'id', ['shortname' => $shortname], MUST_EXIST);
+}
+
+$out = [];
+switch ($command) {
+    case 'setup':
+        set_config('enablewebservices', 1);
+        set_config('webserviceprotocols', 'rest');
+        set_config('enabled', 1, 'core_competency');
+        set_config('debug', DEBUG_DEVELOPER);
+        set_config('debugdisplay', 0);
+        // Keep plans made by the cohort task and ratings exactly as asked.
+        set_config('passwordpolicy', 0);
+        $services = [];
+        foreach ($request['services'] ?? [] as $spec) {
+            $services[$spec['shortname']] = cc_service($spec);
+        }
+        $roles = [];
+        foreach ($request['roles'] ?? [] as $spec) {
+            $roles[$spec['shortname']] = cc_role($spec, $system);
+        }
+        $out['tokens'] = [];
+        $out['users'] = [];
+        foreach ($request['accounts'] ?? [] as $spec) {
+            $uid = cc_user($spec);
+            $out['users'][$spec['username']] = $uid;
+            if (!empty($spec['role'])) {
+                role_assign($roles[$spec['role']], $uid, $system->id);
+            }
+            if (!empty($spec['service'])) {
+                $service = $services[$spec['service']];
+                $DB->insert_record('external_services_users', [
+                    'externalserviceid' => $service->id,
+                    'userid' => $uid,
+                    'timecreated' => time(),
+                ]);
+                $out['tokens'][$spec['token_name']] = \core_external\util::generate_token(
+                    EXTERNAL_TOKEN_PERMANENT, $service, $uid, $system, 0, '', $spec['token_name']);
+            }
+        }
+        foreach ($request['users'] ?? [] as $spec) {
+            $out['users'][$spec['username']] = cc_user($spec);
+        }
+        $out['scales'] = [];
+        foreach ($request['scales'] ?? [] as $spec) {
+            $out['scales'][$spec['name']] = (int) $DB->insert_record('scale', [
+                'courseid' => 0,
+                'userid' => get_admin()->id,
+                'name' => $spec['name'],
+                'scale' => implode(',', $spec['items']),
+                'description' => '',
+                'descriptionformat' => FORMAT_HTML,
+                'timemodified' => time(),
+            ]);
+        }
+        $out['courses'] = [];
+        foreach ($request['courses'] ?? [] as $spec) {
+            $course = create_course((object) [
+                'fullname' => $spec['fullname'] ?? $spec['shortname'],
+                'shortname' => $spec['shortname'],
+                'idnumber' => $spec['idnumber'] ?? '',
+                'category' => 1,
+            ]);
+            $out['courses'][$spec['shortname']] = (int) $course->id;
+        }
+        $out['cohorts'] = [];
+        foreach ($request['cohorts'] ?? [] as $spec) {
+            $out['cohorts'][$spec['idnumber']] = (int) cohort_add_cohort((object) [
+                'contextid' => $system->id,
+                'name' => $spec['name'],
+                'idnumber' => $spec['idnumber'],
+                'component' => '',
+            ]);
+        }
+        $out['roles'] = $roles;
+        $out['student_role'] = (int) $DB->get_field('role', 'id', ['shortname' => 'student']);
+        break;
+
+    case 'config':
+        set_config($request['name'], $request['value'], $request['plugin'] ?? null);
+        break;
+
+    case 'link_template_cohort':
+        \core_competency\api::create_template_cohort((int) $request['templateid'],
+            (int) $request['cohortid']);
+        break;
+
+    case 'set_framework_visible':
+        $framework = new \core_competency\competency_framework((int) $request['id']);
+        $framework->set('visible', empty($request['visible']) ? 0 : 1);
+        $framework->update();
+        break;
+
+    case 'rate':
+        $uc = \core_competency\user_competency::get_record(
+            ['userid' => (int) $request['userid'], 'competencyid' => (int) $request['competencyid']]);
+        if (!$uc) {
+            $uc = \core_competency\user_competency::create_relation(
+                (int) $request['userid'], (int) $request['competencyid']);
+            $uc->create();
+        }
+        $uc->set('grade', (int) $request['grade']);
+        $uc->set('proficiency', empty($request['proficiency']) ? 0 : 1);
+        $uc->update();
+        $out['id'] = (int) $uc->get('id');
+        break;
+
+    case 'run_task':
+        $task = \core\task\manager::get_scheduled_task($request['classname']);
+        if (!$task) {
+            throw new coding_exception('no scheduled task ' . $request['classname']);
+        }
+        ob_start();
+        $task->execute();
+        $out['output'] = ob_get_clean();
+        break;
+
+    case 'purge_caches':
+        purge_all_caches();
+        break;
+
+    default:
+        fwrite(STDERR, "unknown command $command\n");
+        exit(2);
+}
+echo json_encode($out), "\n";
