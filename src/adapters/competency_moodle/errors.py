@@ -61,6 +61,15 @@ class MoodleWebServiceError(MoodleError):
         self.moodle_message = message
         self.debuginfo = debuginfo
         detail = f" ({debuginfo})" if debuginfo else ""
+        if errorcode == "nopermissions":
+            from competency_moodle.capabilities import capability_named
+
+            needed = capability_named(message)
+            detail += (
+                f"; the sync user's role lacks the capability {needed} in the system context"
+                if needed
+                else "; the sync user's role lacks a capability"
+            ) + " (docs/adapters/moodle.md lists every one the sync needs)"
         super().__init__(
             f"Moodle refused {function}: {message}{detail} [{exception}/{errorcode}]",
             function=function,

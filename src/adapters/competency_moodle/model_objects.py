@@ -134,6 +134,7 @@ def model_objects(
                 "scaleid": sid,
                 "scaleconfiguration": as_json(maps[primary].configuration(sid)),
                 "courses": list(courses),
+                "scale": [primary],
             },
         )
     )

@@ -80,11 +80,15 @@ def strip_tags(text: str) -> str:
 def shortname(text: str) -> str:
     """A Moodle short name: one line, tags removed as PARAM_TEXT does, 100 characters.
 
-    The result is unchanged by Moodle's cleaning, so Moodle accepts it and keeps it as sent.
+    Character references (``&amp;``) become characters: Moodle shows a name through
+    ``format_string``, which keeps a reference as a reference, so ``&amp;`` would show as
+    ``&`` and read back as ``&``. The result is unchanged by Moodle's cleaning and reads
+    back as itself (:func:`read_name`), so a re-plan is empty.
     """
     clean = " ".join(text.splitlines()).strip()
-    for _ in range(8):  # stripping can leave a new '<x' (rare): until nothing changes
-        cut = strip_tags(clean).strip()[:SHORTNAME_MAX].strip()
+    for _ in range(16):  # each step can uncover another tag or reference: until stable
+        cut = html.unescape(strip_tags(clean)).strip()[:SHORTNAME_MAX].strip()
+        cut = " ".join(cut.splitlines())
         if cut == clean:
             break
         clean = cut
@@ -92,16 +96,18 @@ def shortname(text: str) -> str:
 
 
 def name_changes(text: str) -> str | None:
-    """What Moodle does to a name (tags removed, cut to 100 characters), or None."""
+    """What Moodle does to a name (tags removed, cut to 100 characters...), or None."""
     one = " ".join(text.splitlines()).strip()
     stored = shortname(text)
     if stored == one:
         return None
-    if len(strip_tags(one).strip()) > SHORTNAME_MAX:
-        return f"cut to {SHORTNAME_MAX} characters"
     if stored == "-":
         return "empty once tags are removed"
-    return "tags removed"
+    if len(html.unescape(strip_tags(one)).strip()) > SHORTNAME_MAX:
+        return f"cut to {SHORTNAME_MAX} characters"
+    if strip_tags(one) != one:
+        return "tags removed"
+    return "character references shown as characters"
 
 
 def read_name(value: object) -> str:

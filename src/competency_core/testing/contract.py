@@ -22,7 +22,7 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -66,6 +66,25 @@ _settings = settings(
     ],
 )
 _few = settings(_settings, max_examples=3)
+_RAW: dict[str, tuple[Callable[..., None], str]] = {}
+
+
+def _property(budget: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Mark a property test; each subclass gets it with its own example budget.
+
+    ``budget`` names the class attribute that says how many examples it runs
+    (:attr:`AdapterContract.examples` or :attr:`AdapterContract.failure_examples`).
+    """
+
+    def mark(fn: Callable[..., None]) -> Callable[..., None]:
+        _RAW[fn.__name__] = (fn, budget)
+        return _hypothesis_test(fn, 8 if budget == "examples" else 3)
+
+    return mark
+
+
+def _hypothesis_test(fn: Callable[..., None], examples: int) -> Callable[..., None]:
+    return settings(_settings, max_examples=examples)(given(data=st.data())(fn))
 
 
 @atexit.register
@@ -115,6 +134,25 @@ class AdapterContract:
     """Base class of every adapter's contract tests; override :meth:`make_adapter`."""
 
     model_key: ClassVar[str] = "contract-model"
+    examples: ClassVar[int] = 8
+    """Examples of each property test (lower it for a slow remote system)."""
+    failure_examples: ClassVar[int] = 3
+    """Examples of the failure-at-every-call test (each runs a push per failure point)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, (fn, budget) in _RAW.items():
+            if name not in cls.__dict__:  # a subclass's own version stays as written
+                setattr(cls, name, _hypothesis_test(fn, int(getattr(cls, budget))))
+
+    def failure_points(self, calls: int) -> Iterator[tuple[int, Mode]]:
+        """Where the failure test injects a failure or crash: every write, every mode.
+
+        A subclass for a slow remote system may return fewer (e.g. one mode per write).
+        """
+        for at in range(1, calls + 1):
+            for mode in MODES:
+                yield at, mode
 
     # -- what a subclass provides ---------------------------------------------------------
     def make_adapter(self) -> Adapter[Any]:
@@ -234,8 +272,7 @@ class AdapterContract:
         for secret in secrets:
             assert not any(secret in text for text in shown)
 
-    @_settings
-    @given(data=st.data())
+    @_property("examples")
     def test_plan_is_json_and_reading_changes_nothing(self, data: st.DataObject) -> None:
         """A plan survives JSON and is frozen; planning leaves the remote as it was."""
         adapter = self.make_adapter()
@@ -251,8 +288,7 @@ class AdapterContract:
         assert self.snapshot(adapter, self._scope(model)) == before
         assert engine.plan_model(model).fingerprint == plan.fingerprint
 
-    @_settings
-    @given(data=st.data())
+    @_property("examples")
     def test_after_apply_the_plan_is_empty(self, data: st.DataObject) -> None:
         """After an apply, planning again gives an empty plan; a second apply does nothing."""
         adapter = self.make_adapter()
@@ -269,8 +305,7 @@ class AdapterContract:
         assert all(o.status is OutcomeStatus.ALREADY_DONE for o in repeat.outcomes)
         assert engine.plan_model(model).fingerprint == again.fingerprint
 
-    @_settings
-    @given(data=st.data())
+    @_property("examples")
     def test_a_stale_plan_is_refused(self, data: st.DataObject) -> None:
         """A plan whose remote state changed meanwhile is refused."""
         adapter = self.make_adapter()
@@ -291,8 +326,7 @@ class AdapterContract:
         with pytest.raises(StalePlanError):
             engine.apply(plan)
 
-    @_settings
-    @given(data=st.data())
+    @_property("examples")
     def test_nothing_is_deleted_without_prune(self, data: st.DataObject) -> None:
         """Remote objects missing locally stay unless pruning is asked for."""
         adapter = self.make_adapter()
@@ -319,8 +353,7 @@ class AdapterContract:
         assert engine.apply(engine.plan_model(model)).ok
         return self.snapshot(adapter, self._scope(model)), counter.calls
 
-    @_few
-    @given(data=st.data())
+    @_property("failure_examples")
     def test_failure_or_crash_at_any_call_then_rerun_ends_as_a_clean_run(
         self, data: st.DataObject
     ) -> None:
@@ -328,29 +361,27 @@ class AdapterContract:
         self._needs(self.make_adapter(), Capability.PUSH_MODEL)
         model = data.draw(self.models())
         clean, calls = self._clean_run(model)
-        for at in range(1, calls + 1):
-            for mode in MODES:
-                adapter = self.make_adapter()
-                state = self.make_state()
-                engine = self.engine(adapter, state)
-                plan = Plan.from_json(engine.plan_model(model).to_json())
-                _Injector(adapter, at, mode)
-                try:
-                    engine.apply(plan)
-                except InjectedCrash:
-                    assert mode.startswith("crash")
-                fresh = self.engine(self.reopen(adapter), state)
-                report = fresh.apply(plan)
-                assert all(o.status in _OK for o in report.outcomes), (at, mode, report.failed)
-                assert fresh.plan_model(model).is_empty, (at, mode)
-                assert self.snapshot(adapter, self._scope(model)) == clean, (at, mode)
-                scope_ns = fresh.adapter.state_namespace
-                for ref in clean:
-                    record = state.get(scope_ns, ref.kind, ref.key)
-                    assert record is not None, (at, mode, ref)
+        for at, mode in self.failure_points(calls):
+            adapter = self.make_adapter()
+            state = self.make_state()
+            engine = self.engine(adapter, state)
+            plan = Plan.from_json(engine.plan_model(model).to_json())
+            _Injector(adapter, at, mode)
+            try:
+                engine.apply(plan)
+            except InjectedCrash:
+                assert mode.startswith("crash")
+            fresh = self.engine(self.reopen(adapter), state)
+            report = fresh.apply(plan)
+            assert all(o.status in _OK for o in report.outcomes), (at, mode, report.failed)
+            assert fresh.plan_model(model).is_empty, (at, mode)
+            assert self.snapshot(adapter, self._scope(model)) == clean, (at, mode)
+            scope_ns = fresh.adapter.state_namespace
+            for ref in clean:
+                record = state.get(scope_ns, ref.kind, ref.key)
+                assert record is not None, (at, mode, ref)
 
-    @_settings
-    @given(data=st.data())
+    @_property("examples")
     def test_pulled_model_keeps_hierarchy_keys_and_texts(self, data: st.DataObject) -> None:
         """A pushed model pulled back has the same keys, parents, names and definitions."""
         adapter = self.make_adapter()
@@ -367,8 +398,7 @@ class AdapterContract:
             assert pulled.text(p.name) == model.text(c.name)
             assert pulled.text(p.definition) == model.text(c.definition)
 
-    @_settings
-    @given(data=st.data())
+    @_property("examples")
     def test_pushed_people_come_back(self, data: st.DataObject) -> None:
         """Pushed people are pulled back with their keys and names."""
         adapter = self.make_adapter()

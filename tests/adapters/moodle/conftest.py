@@ -13,6 +13,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from moodle_backends import Backend, EmulatorBackend, RealBackend
@@ -20,7 +21,13 @@ from moodle_backends import Backend, EmulatorBackend, RealBackend
 from competency_moodle.client import MoodleClient
 from competency_moodle.emulator import Contract, MoodleEmulator, find_contract
 from competency_moodle.realsite.proxy import RecordingProxy
-from competency_moodle.realsite.server import MoodleUnavailable, RealMoodle, attach, real_moodle
+from competency_moodle.realsite.server import (
+    MoodleUnavailable,
+    RealMoodle,
+    attach,
+    default_setup,
+    real_moodle,
+)
 
 REPO = Path(__file__).resolve().parents[3]
 TOKEN = "wstok-7f3c9a2e51d84b6f-secret"
@@ -57,6 +64,55 @@ def client(moodle: MoodleEmulator, sleeps: list[float]) -> Iterator[MoodleClient
         yield c
 
 
+EXAMPLES = REPO / "examples"
+EXAMPLE_PEOPLE = {
+    "software-engineering.yaml": "people.yaml",
+    "customer-success.yaml": "customer-success-people.yaml",
+}
+
+
+def site_setup() -> dict[str, Any]:
+    """The real site's setup: the scenarios' accounts and data, plus what the examples name.
+
+    Each example model's scales become site scales (items = level labels), each Moodle
+    course its learning resources name a course (idnumber), each person of its people
+    file a user (username = key).
+    """
+    from competency_core.io import load_model, load_workforce
+    from competency_moodle.directory import course_ref
+
+    setup = default_setup()
+    setup["scales"].append(  # test_moodle_contract.py's scale (levels spread over it)
+        {
+            "name": "Contract scale",
+            "items": [
+                "Not yet",
+                "Beginning",
+                "Developing",
+                "Capable",
+                "Strong",
+                "Expert",
+                "Master",
+            ],
+        }
+    )
+    for model_file, people_file in EXAMPLE_PEOPLE.items():
+        model = load_model(EXAMPLES / model_file)
+        for scale in model.scales:
+            items = [model.text(lv.label) for lv in scale.levels]
+            if all(s["items"] != items for s in setup["scales"]):
+                setup["scales"].append({"name": model.text(scale.name), "items": items})
+        for res in model.learning_resources:
+            ref = course_ref(dict(res.external_ids))
+            if ref and all(c.get("idnumber") != ref for c in setup["courses"]):
+                setup["courses"].append({"shortname": model.text(res.title)[:200], "idnumber": ref})
+        for person in load_workforce(EXAMPLES / people_file, model).people:
+            setup["users"].append(
+                {"username": person.key, "email": person.email or f"{person.key}@example.com"}
+            )
+    return setup
+
+
 def _unavailable(reason: str) -> None:
     if os.environ.get("COMPETENCY_TEST_REAL_MOODLE", "") == "0":
         pytest.skip("the real Moodle is switched off (COMPETENCY_TEST_REAL_MOODLE=0)")
@@ -74,7 +130,7 @@ def real_moodle_site() -> Iterator[RealMoodle]:
     if attached:  # a site kept up by `python -m competency_moodle.realsite FILE`
         yield attach(json.loads(Path(attached).read_text()))
         return
-    cm = real_moodle()
+    cm = real_moodle(setup=site_setup())
     try:
         site = cm.__enter__()
     except MoodleUnavailable as exc:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from hypothesis import strategies as st
 
 from competency_core.model import CompetencyModel
 from competency_core.testing import AdapterContract
+from competency_core.testing.contract import MODES, Mode
 from competency_core.testing.strategies import competency_models
 from competency_moodle import MoodleAdapter
 from competency_moodle.emulator import Contract, MoodleEmulator, find_contract
@@ -59,6 +60,51 @@ class TestMoodleAdapter(AdapterContract):
                 "scale_id": scale,
                 "scale_fit": "spread",
                 "parent_rule": "complete",
+            },
+            env={},
+        )
+
+
+@pytest.mark.moodle
+class TestMoodleAdapterOnRealMoodle(AdapterContract):
+    """Every contract property on a real Moodle 5.1: a fresh site (template clone) per adapter.
+
+    Fewer examples than on the emulator (each is a site reset and HTTP round trips to PHP),
+    and one failure mode per write rather than all four.
+    """
+
+    site: ClassVar[Any] = None
+    examples: ClassVar[int] = 3
+    failure_examples: ClassVar[int] = 1
+
+    @pytest.fixture(autouse=True)
+    def _real(self, real_moodle_site: Any) -> None:
+        TestMoodleAdapterOnRealMoodle.site = real_moodle_site
+
+    def models(self) -> st.SearchStrategy[CompetencyModel]:
+        return competency_models(
+            key=self.model_key, n_competencies=(1, 3), n_roles=(0, 1), n_scales=(1, 2)
+        )
+
+    def failure_points(self, calls: int) -> Iterator[tuple[int, Mode]]:
+        for at in range(1, calls + 1):
+            yield at, MODES[(at - 1) % len(MODES)]
+
+    def make_adapter(self) -> MoodleAdapter:
+        site = TestMoodleAdapterOnRealMoodle.site
+        assert site is not None
+        site.reset()
+        rows = site.sql(
+            "SELECT id FROM mdl_scale WHERE courseid = 0 AND scale = %(s)s", {"s": ",".join(ITEMS)}
+        )
+        return MoodleAdapter.configure(
+            {
+                "url": site.url,
+                "token": site.token,
+                "scale_id": int(rows[0]["id"]),
+                "scale_fit": "spread",
+                "parent_rule": "complete",
+                "backoff": 0,
             },
             env={},
         )

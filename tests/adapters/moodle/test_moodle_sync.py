@@ -7,7 +7,7 @@ import contextlib
 from typing import Any
 
 import pytest
-from moodle_backends import Backend
+from moodle_backends import Backend, failure_points
 from moodle_scenario import adapter, engine, make_model, model_data
 
 from competency_core.errors import SyncError
@@ -172,7 +172,7 @@ def test_a_failure_at_every_call_then_a_rerun_ends_as_a_clean_run(
     calls = moodle.call_count
     expected = clean.site.snapshot()
     expected_counts = clean.site.counts()
-    for n in range(1, calls + 1):
+    for n in failure_points(moodle, calls):
         name = f"{when}{n}"
         seeded = moodle.seed(name)
         state = InMemorySyncState()
@@ -333,3 +333,18 @@ def test_a_pushed_model_is_pulled_back(moodle: Backend) -> None:
     assert adapter_.pull_model() == pulled  # the only framework on the site
     with pytest.raises(SyncError, match="no competency framework with the idnumber 'nope'"):
         adapter_.pull_model("nope")
+
+
+@pytest.mark.moodle
+def test_a_user_without_a_capability_is_told_which(moodle: Backend) -> None:
+    """Capabilities are Moodle's own (the emulator grants every one): real Moodle only."""
+    if moodle.name != "real":
+        pytest.skip("the emulator does not model capabilities")
+    seeded = moodle.seed()
+    e = engine(adapter(seeded, token=moodle.token_without_capability()))
+    plan = e.plan_model(make_model())  # reading needs only the view capabilities
+    report = e.apply(plan)
+    assert not report.ok
+    messages = " ".join(o.message or "" for o in report.failed)
+    assert "moodle/competency:competencymanage" in messages
+    assert seeded.site.counts()["frameworks"] == 0  # nothing half-made

@@ -155,9 +155,57 @@ _BARE_AMP = re.compile(r"&(?!(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)"
 _ANY_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b([^<>]*)>")
 _BR_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _PURIFIER_TAGS = frozenset(
-    "a abbr b blockquote br caption cite code dd del div dl dt em h1 h2 h3 h4 h5 h6 hr i img "
-    "ins kbd li ol p pre q s samp small span strike strong sub sup table tbody td tfoot th "
-    "thead tr tt u ul var".split()
+    [
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "cite",
+        "code",
+        "dd",
+        "del",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "tt",
+        "u",
+        "ul",
+        "var",
+    ]
 )
 
 
@@ -196,8 +244,11 @@ def clean_html(value: str) -> str:
 
 
 def format_string(value: str) -> str:
-    """How Moodle answers a PARAM_TEXT value (``format_string``): tags stripped, ``&`` not
-    starting an entity as ``&amp;``, ``<`` and ``>`` as ``&lt;`` and ``&gt;``."""
+    """How Moodle answers a PARAM_TEXT value (``format_string``).
+
+    Tags stripped, a ``&`` not starting an entity as ``&amp;``, ``<`` and ``>`` as ``&lt;``
+    and ``&gt;``.
+    """
     text = php_strip_tags(value)
     text = _BARE_AMP.sub("&amp;", text)
     return text.replace("<", "&lt;").replace(">", "&gt;")

@@ -1,5 +1,8 @@
 """Keep a real Moodle up for repeated test runs: ``python -m competency_moodle.realsite FILE``.
 
+``python -m competency_moodle.realsite STATE_FILE [SETUP_JSON]``: SETUP_JSON is the site's
+setup (the shape of :func:`~competency_moodle.realsite.server.default_setup`; default: that).
+
 Installs and serves the site as the test fixtures do, writes what other processes need
 to FILE (mode 0600: it holds the test site's tokens), and keeps it up until interrupted.
 ``COMPETENCY_TEST_MOODLE_ATTACH=FILE pytest tests/adapters/moodle`` then reuses it
@@ -21,14 +24,17 @@ from competency_moodle.realsite.server import MoodleUnavailable, describe, real_
 
 def main(argv: list[str]) -> int:
     """Serve until SIGINT or SIGTERM."""
-    if len(argv) != 1:
-        print("usage: python -m competency_moodle.realsite STATE_FILE", file=sys.stderr)
+    if len(argv) not in (1, 2):
+        print(
+            "usage: python -m competency_moodle.realsite STATE_FILE [SETUP_JSON]", file=sys.stderr
+        )
         return 2
     target = Path(argv[0])
+    setup = json.loads(Path(argv[1]).read_text()) if len(argv) == 2 else None
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     try:
-        with real_moodle() as moodle:
+        with real_moodle(setup=setup) as moodle:
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w") as f:
                 json.dump(describe(moodle), f)

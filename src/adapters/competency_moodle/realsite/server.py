@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from competency_core.testing.postgres import PostgresServer, free_port, postgres_server
+from competency_moodle.capabilities import SYNC_CAPABILITIES
 from competency_moodle.functions import Operation, needed_functions
 
 TOOL = Path(__file__).with_name("site_tool.php")
@@ -44,29 +45,6 @@ PHP_INI = ("-d", "max_input_vars=5000", "-d", "memory_limit=512M", "-d", "opcach
 SITE_DB = "moodle_site"
 BASE_DB = "moodle_base"
 
-SYNC_CAPABILITIES: tuple[str, ...] = (
-    "webservice/rest:use",
-    "moodle/competency:competencymanage",
-    "moodle/competency:competencyview",
-    "moodle/competency:templatemanage",
-    "moodle/competency:templateview",
-    "moodle/competency:planmanage",
-    "moodle/competency:planview",
-    "moodle/competency:competencygrade",
-    "moodle/competency:usercompetencyview",
-    "moodle/competency:coursecompetencymanage",
-    "moodle/competency:coursecompetencyview",
-    "moodle/cohort:assign",
-    "moodle/cohort:view",
-    "moodle/user:viewdetails",
-    "moodle/user:viewalldetails",
-    "moodle/site:viewuseridentity",
-    "moodle/course:view",
-    "moodle/course:viewhiddencourses",
-    "enrol/manual:enrol",
-    "moodle/role:assign",
-)
-"""The capabilities the sync user gets in the system context (docs/adapters/moodle.md)."""
 
 LEVELS = ["Aware", "Working", "Skilled", "Expert"]
 """The items of the scenario scale."""
