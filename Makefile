@@ -32,6 +32,7 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-render-tools.sh
+	bash scripts/ensure-php.sh
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 clean:
