@@ -30,13 +30,16 @@ from competency_core.sync import (
     Capability,
     Change,
     LocalObject,
+    ObjectRef,
     Plan,
     RemoteIds,
     RemoteObject,
+    Renames,
     Scope,
 )
 from competency_csv.csvio import CsvDialect, write_records
 from competency_csv.moodle_framework import (
+    COMPETENCY,
     DESCRIPTION_FORMATS,
     FRAMEWORK,
     FrameworkOptions,
@@ -140,6 +143,11 @@ class _FrameworkTable:
 
     def put(self, kind: str, key: str, data: dict[str, JsonValue]) -> None:
         self.rows[(kind, key)] = row_cells(kind, key, data, self.rows.get((kind, key)))
+
+    def rename(self, kind: str, old: str, new: str) -> None:
+        """Give the row of ``old`` the key ``new`` (its other cells kept)."""
+        if (kind, old) in self.rows and (kind, new) not in self.rows:
+            self.rows[(kind, new)] = self.rows.pop((kind, old))
 
     def remove(self, kind: str, key: str) -> None:
         self.rows.pop((kind, key), None)
@@ -319,11 +327,27 @@ class CsvAdapter(Adapter[CsvSettings]):
         self.update(change, change.key, ids)
         return change.key
 
+    def object_renames(self, scope: Scope, renames: Renames) -> dict[ObjectRef, str]:
+        """Renamed competencies: their framework rows get the new idnumber, in place.
+
+        Roles and learning resources have no row in a framework file; the people,
+        assessment and assignment files are rewritten from the local data as they are.
+        """
+        if scope.operation is not Capability.PUSH_MODEL:
+            return {}
+        return {ObjectRef(kind=COMPETENCY, key=o): n for o, n in renames.competencies.items()}
+
     def update(self, change: Change, remote_id: str, ids: RemoteIds) -> None:
-        """Replace the row's cells (columns the adapter does not manage keep their values)."""
+        """Replace the row's cells (columns the adapter does not manage keep their values).
+
+        A rename (``change.old_key``) rewrites the row's idnumber in place; the rows that
+        name it (children's parent, related lists) are updates of their own.
+        """
         table = self._loaded()
         data = change.data or {}
         if isinstance(table, _FrameworkTable):
+            if change.old_key is not None:
+                table.rename(change.kind, change.old_key, change.key)
             table.put(change.kind, change.key, data)
         else:
             table.put(change.key, data)

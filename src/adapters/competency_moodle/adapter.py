@@ -18,7 +18,7 @@ with :meth:`MoodleAdapter.use_workforce` (a library user calls it too).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar
 
 from competency_core.errors import Problem, SyncError
@@ -30,9 +30,11 @@ from competency_core.sync import (
     Capability,
     Change,
     LocalObject,
+    ObjectRef,
     Plan,
     RemoteIds,
     RemoteObject,
+    Renames,
     Scope,
 )
 from competency_moodle.client import MoodleClient
@@ -162,6 +164,24 @@ class MoodleAdapter(Adapter[MoodleSettings]):
         objects = self.ratings.objects(assessments)
         self._rating_keys = [o.key for o in objects]
         return objects
+
+    # -- renames --------------------------------------------------------------------------
+    def object_renames(self, scope: Scope, renames: Renames) -> dict[ObjectRef, str]:
+        """Renamed competencies and roles: their competencies and templates, in place.
+
+        A competency gets its new idnumber through ``update_competency`` (its id, and so
+        its ratings, plans, course and template links, stay); a role's template gets the
+        new role in its marker line. Course links, rules, plans and ratings refer to the
+        competency by id, so they follow without a change of their own. Learning
+        resources are not objects in Moodle (their courses are found by the course field).
+        """
+        if scope.operation is not Capability.PUSH_MODEL:
+            return {}  # plans and ratings are read through ids: they follow the model push
+        return self.model_push.note_renames(renames)
+
+    def rekeyed(self, obj: RemoteObject, renames: Mapping[ObjectRef, str]) -> RemoteObject:
+        """A Moodle object as it reads once the renames are done (see ``ModelPush``)."""
+        return self.model_push.rekeyed(super().rekeyed(obj, renames), renames)
 
     # -- the remote side ------------------------------------------------------------------
     def read_remote(self, scope: Scope) -> Iterator[RemoteObject]:

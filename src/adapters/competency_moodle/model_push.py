@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from pydantic import JsonValue
@@ -28,6 +28,7 @@ from competency_core.sync import (
     Plan,
     RemoteIds,
     RemoteObject,
+    Renames,
 )
 from competency_moodle.client import MoodleClient
 from competency_moodle.directory import Directory
@@ -96,6 +97,9 @@ class ModelPush:
         self.template_members: dict[str, set[int]] = {}
         self.wanted_pairs: set[frozenset[str]] = set()
         self._scale_items: list[str] | None = None
+        # renamed competencies and roles (old key -> new key) of the plan being made or run
+        self.renaming: dict[str, str] = {}
+        self.role_renaming: dict[str, str] = {}
 
     # -- the scale ---------------------------------------------------------------------
     def scale_id(self) -> int:
@@ -170,6 +174,73 @@ class ModelPush:
         self.course_hints |= courses
         self.local = {o.ref for o in out}
         return out
+
+    # -- renames -----------------------------------------------------------------------
+    def note_renames(self, renames: Renames) -> dict[ObjectRef, str]:
+        """Note the renames of a plan being made; the competencies and templates renamed."""
+        self.renaming = dict(renames.competencies)
+        self.role_renaming = dict(renames.roles)
+        out = {obj_ref(COMPETENCY, old): new for old, new in self.renaming.items()}
+        out |= {obj_ref(TEMPLATE, old): new for old, new in self.role_renaming.items()}
+        return out
+
+    def rekeyed(self, obj: RemoteObject, renames: Mapping[ObjectRef, str]) -> RemoteObject:
+        """``obj`` with competency keys read from ids as they read once renamed.
+
+        Moodle answers parents, siblings, rule children, course links and template members
+        by id; the adapter reads them back as keys, which follow a rename by themselves.
+        Related competencies are kept as read: they are text in the marker line, which the
+        owner's update rewrites.
+        """
+        comps = {o.key: n for o, n in renames.items() if o.kind == COMPETENCY}
+        if not comps:
+            return obj
+
+        def tr(value: Any) -> Any:
+            return comps.get(value, value) if isinstance(value, str) else value
+
+        data = dict(obj.data)
+        key = obj.key
+        if obj.kind == COMPETENCY:
+            data["parent"], data["after"] = tr(data.get("parent")), tr(data.get("after"))
+        elif obj.kind == RULE:
+            key = tr(key)
+            data["children"] = json_names(tr(k) for k in _strs(data.get("children")))
+        elif obj.kind == COURSE_LINK:
+            course, _, comp = key.rpartition("|")
+            key, data["competency"] = link_key(course, tr(comp)), tr(data.get("competency"))
+        elif obj.kind == TEMPLATE:
+            data["competencies"] = json_names(tr(k) for k in _strs(data.get("competencies")))
+        if key == obj.key and data == obj.data:
+            return obj
+        return RemoteObject(
+            kind=obj.kind,
+            key=key,
+            remote_id=obj.remote_id,
+            data=data,
+            depends_on=tuple(
+                obj_ref(d.kind, comps.get(d.key, d.key)) if d.kind == COMPETENCY else d
+                for d in obj.depends_on
+            ),
+        )
+
+    def _follow_renames(self, plan: Plan) -> None:
+        """Learn a plan's renames; what was read under an old key moves to the new one."""
+        for change in plan.changes:
+            if not change.renames or change.old_key is None:
+                continue
+            if change.kind == COMPETENCY:
+                self.renaming[change.old_key] = change.key
+            elif change.kind == TEMPLATE:
+                self.role_renaming[change.old_key] = change.key
+        for old, new in self.role_renaming.items():
+            if old in self.templates and new not in self.templates:
+                self.templates[new] = self.templates.pop(old)
+                self.template_members[new] = self.template_members.pop(old, set())
+        for lk in list(self.links):
+            course, _, comp = lk.rpartition("|")
+            if comp in self.renaming and link_key(course, self.renaming[comp]) not in self.links:
+                self.links[link_key(course, self.renaming[comp])] = self.links.pop(lk)
 
     # -- reading Moodle ----------------------------------------------------------------
     def find_framework(self, key: str) -> dict[str, Any] | None:
@@ -309,7 +380,7 @@ class ModelPush:
             return
         for c in comps:
             ref = obj_ref(COMPETENCY, str(c["idnumber"]))
-            if ref in self.local:
+            if ref in self.local or ref.key in self.renaming:
                 continue
             try:
                 n_courses = self.client.call(
@@ -556,7 +627,10 @@ class ModelPush:
         A new process applying a saved plan then reads Moodle as the planning one did,
         and a related pair changing owner is not removed.
         """
-        if plan.scope.operation is not Capability.PUSH_MODEL or self.local is not None:
+        if plan.scope.operation is not Capability.PUSH_MODEL:
+            return
+        self._follow_renames(plan)
+        if self.local is not None:
             return
         self.local = {c.ref for c in plan.changes if c.data is not None}
         for change in plan.changes:
@@ -623,7 +697,8 @@ class ModelPush:
     def _local_competencies(self) -> set[str] | None:
         if self.local is None:
             return None
-        return {ref.key for ref in self.local if ref.kind == COMPETENCY}
+        # ours: the local competencies, and those still under the key they are renamed from
+        return {ref.key for ref in self.local if ref.kind == COMPETENCY} | set(self.renaming)
 
     def _relate(
         self, cid: int, add: list[str], remove: list[str], ids: RemoteIds, key: str = ""
@@ -646,7 +721,22 @@ class ModelPush:
         rec = self.by_id.get(cid)
         if rec is None:
             raise SyncError(f"the competency {change.key} was not read from Moodle before")
-        body, marks = split_marker(rec.get("description"))
+        marks = split_marker(rec.get("description"))[1]
+        if str(rec.get("idnumber")) != change.key:
+            # a rename (the idnumber is unique in the framework; the id stays, and with it
+            # ratings, plans, course and template links): with the other fields, first, so
+            # that the moves below see the competency under its new key
+            old = str(rec.get("idnumber"))
+            fields = {"idnumber": change.key} | self._competency_fields(change, rec, ids, model_key)
+            self.client.call(
+                "core_competency_update_competency", {"competency": {"id": cid, **fields}}
+            )
+            rec.update(fields)
+            if self.by_idnumber.get(old) is rec:
+                del self.by_idnumber[old]
+            self.by_idnumber[change.key] = rec
+            self.renaming[old] = change.key
+            marks = split_marker(rec.get("description"))[1]
         # the parent: set_parent only when it really changed (it throws otherwise)
         want_parent = self._id(ids, COMPETENCY, str(data["parent"])) if data.get("parent") else 0
         if _int(rec.get("parentid")) != want_parent:
@@ -656,16 +746,31 @@ class ModelPush:
             )
             rec["parentid"], rec["sortorder"] = want_parent, len(self.by_id)  # the last child
         self._order(rec, _opt(data.get("after")))
-        have = sorted(marks.get("related", []))
+        # the marker names related competencies by key: renamed ones are the same pairs
+        have = sorted(self.renaming.get(r, r) for r in marks.get("related", []))
         want = _strs(data.get("related"))
         self._relate(
             cid, [r for r in want if r not in have], [r for r in have if r not in want], ids
         )
+        fields = self._competency_fields(change, rec, ids, model_key)
+        if fields:
+            self.client.call(
+                "core_competency_update_competency", {"competency": {"id": cid, **fields}}
+            )
+            rec.update(fields)
+
+    def _competency_fields(
+        self, change: Change, rec: dict[str, Any], ids: RemoteIds, model_key: str
+    ) -> dict[str, Any]:
+        """The fields of ``update_competency`` that differ from what Moodle holds."""
+        data = change.data or {}
+        body, marks = split_marker(rec.get("description"))
+        want = _strs(data.get("related"))
         fields: dict[str, Any] = {}
         if read_name(rec.get("shortname")) != data["shortname"]:
             fields["shortname"] = data["shortname"]
         description = with_marker(str(data["description"]), {"related": want})
-        if body != data["description"] or have != want:
+        if body != data["description"] or sorted(marks.get("related", [])) != want:
             fields["description"] = description
             fields["descriptionformat"] = HTML
         own = rec.get("scaleid")
@@ -677,11 +782,7 @@ class ModelPush:
         if effective != data["scaleconfiguration"] or (own and _int(own) != data["scaleid"]):
             fields["scaleid"] = data["scaleid"]
             fields["scaleconfiguration"] = _dump_config(data["scaleconfiguration"])
-        if fields:
-            self.client.call(
-                "core_competency_update_competency", {"competency": {"id": cid, **fields}}
-            )
-            rec.update(fields)
+        return fields
 
     def _set_rule(self, parent: str, outcome: str, ids: RemoteIds) -> int:
         """Give a parent the rule 'all children completed' with ``outcome``; its id."""

@@ -36,9 +36,11 @@ from competency_core.sync import (
     Capability,
     Change,
     LocalObject,
+    ObjectRef,
     Plan,
     RemoteIds,
     RemoteObject,
+    Renames,
     Scope,
 )
 from competency_scim import push
@@ -158,6 +160,7 @@ class ScimAdapter(Adapter[ScimSettings]):
         self._fresh = False
         self._extension: bool | None = None
         self._mapper: RoleMapper | None = None
+        self._renamed: dict[str, dict[str, str]] = {}  # group kind -> old key -> new key
         self._model: CompetencyModel | None = None
 
     @property
@@ -306,6 +309,10 @@ class ScimAdapter(Adapter[ScimSettings]):
         missing: set[str] = set()
         titles = titles or {}
         existing = {o.key for o in self._read_groups(kind)}
+        moving = self._renamed.get(kind, {})
+        wanted = members.keys() | titles.keys()
+        # a group renamed in place is not kept (emptied) under its old key as well
+        existing = {k for k in existing if k not in moving or moving[k] not in wanted}
         for key in sorted(members.keys() | existing | titles.keys()):
             keys = members.get(key, [])
             missing |= {k for k in keys if not self._exists(k)}
@@ -367,6 +374,25 @@ class ScimAdapter(Adapter[ScimSettings]):
             data = push.attribute_data(old.get("role"), levels)
             yield push.local(push.USER_ATTRIBUTES, person, data)
         self._left_out(missing, "competency attributes")
+
+    # -- renames -------------------------------------------------------------------------
+    def object_renames(self, scope: Scope, renames: Renames) -> dict[ObjectRef, str]:
+        """Renamed roles (with people) and learning resources (with learning): their groups.
+
+        The group keeps its id and members; a PATCH gives it the new ``externalId`` and
+        display name. Competency renames do not reach groups (the ``competencies``
+        attribute on users is rewritten from the ratings as they are).
+        """
+        self._renamed = {}
+        if scope.operation is Capability.PUSH_PEOPLE and renames.roles:
+            self._renamed[push.ROLE_GROUP] = dict(renames.roles)
+        if scope.operation is Capability.ASSIGN_LEARNING and renames.learning_resources:
+            self._renamed[push.LEARNING_GROUP] = dict(renames.learning_resources)
+        return {
+            ObjectRef(kind=kind, key=old): new
+            for kind, moves in self._renamed.items()
+            for old, new in moves.items()
+        }
 
     # -- the remote side -----------------------------------------------------------------
     def _read_groups(self, kind: str) -> Iterator[RemoteObject]:
@@ -492,6 +518,9 @@ class ScimAdapter(Adapter[ScimSettings]):
         current, version = c.get("Groups", remote_id, attributes=("displayName", "members"))
         wanted = self._member_ids(data.get("members") or [], ids)  # type: ignore[arg-type]
         ops = push.member_operations(current, str(data["displayName"]), wanted)
+        if change.old_key is not None:  # renamed: the same group (id, members) under the new key
+            external = push.external_id(self.settings.prefix, change.kind, change.key)
+            ops.insert(0, {"op": "replace", "path": "externalId", "value": external})
         c.patch("Groups", remote_id, ops, version=version)
 
     def delete(self, change: Change, remote_id: str) -> None:

@@ -45,6 +45,7 @@ from competency_core.sync import (
     Capability,
     InMemorySyncState,
     Plan,
+    Renames,
     StoreSyncState,
     SyncEngine,
     SyncStateStore,
@@ -118,6 +119,17 @@ StoreOption = typer.Option(
     "--store",
     help="Where the sync state lives: a SQLite file or database URL (default: "
     "$COMPETENCY_STORE_URL, else ./competency.sqlite3), or 'memory'.",
+    show_default=False,
+)
+
+
+PreviousOption = typer.Option(
+    None,
+    "--previous",
+    metavar="OLD",
+    help="The model version the remote system has (a model file, a version in the store, "
+    "or 'published'): competencies, roles and resources renamed since are renamed in place "
+    "remotely instead of created anew.",
     show_default=False,
 )
 
@@ -241,19 +253,62 @@ def guarded(fmt: OutputFormat, fn: Callable[[], T]) -> T:
 
 
 def make_plan(
-    engine: SyncEngine, what: What, source: Path, model_file: Path | None, prune: bool
+    engine: SyncEngine,
+    what: What,
+    source: Path,
+    model_file: Path | None,
+    prune: bool,
+    previous: str | None = None,
+    store: str | None = None,
 ) -> Plan:
-    """Read ``source`` and plan pushing it."""
+    """Read ``source`` and plan pushing it (``previous``: the version the remote has)."""
     if what is What.MODEL:
-        return engine.plan_model(load_model(source), prune=prune)
+        model = load_model(source)
+        old = previous_model(previous, model, store) if previous else None
+        return engine.plan_model(model, prune=prune, previous=old)
     local_model = load_model(model_file) if model_file else None
+    renames: Renames | None = None
+    if previous:
+        if local_model is None:
+            raise CompetencyError("--previous needs --model (the new version of the model)")
+        renames = Renames.between(previous_model(previous, local_model, store), local_model)
     wf = load_workforce(source, local_model)
     hand_over(engine.adapter, wf.people, local_model)
     if what is What.PEOPLE:
-        return engine.plan_people(wf.people, prune=prune)
+        return engine.plan_people(wf.people, prune=prune, renames=renames)
     if what is What.RATINGS:
-        return engine.plan_ratings(wf.assessments, prune=prune)
-    return engine.plan_assignments(wf.assignments, prune=prune)
+        return engine.plan_ratings(wf.assessments, prune=prune, renames=renames)
+    return engine.plan_assignments(wf.assignments, prune=prune, renames=renames)
+
+
+def previous_model(previous: str, model: CompetencyModel, store: str | None) -> CompetencyModel:
+    """The version named by ``--previous``: a model file, or a version in the store.
+
+    ``published`` is the newest published (or retired) version other than ``model``'s.
+    """
+    path = Path(previous)
+    if path.exists():
+        return load_model(path)
+    if store == "memory":
+        raise CompetencyError(
+            f"--previous {previous}: no such file, and --store memory holds no versions"
+        )
+    from competency_core.store import Store
+
+    with Store(store) as s:
+        if previous != "published":
+            return s.get(model.key, previous).model
+        released = [
+            v
+            for v in s.versions(model.key)
+            if v.status.value in ("published", "retired") and v.version != model.version
+        ]
+        if not released:
+            raise CompetencyError(
+                f"--previous published: the store has no published version of {model.key} "
+                f"other than {model.version}"
+            )
+        return released[-1].model
 
 
 def hand_over(
@@ -330,6 +385,7 @@ def plan_cmd(
     source: Path = typer.Argument(..., help="The model file, or the workforce file."),
     model: Path = typer.Option(None, "--model", help="The model a workforce file belongs to."),
     prune: bool = typer.Option(False, "--prune", help="Delete remote objects missing locally."),
+    previous: str = PreviousOption,
     out: Path = typer.Option(None, "--out", "-o", help="Save the plan (JSON) to apply later."),
     show_unchanged: bool = typer.Option(False, help="List unchanged objects too."),
     set_: list[str] = SetOption,
@@ -355,7 +411,9 @@ def plan_cmd(
             scale_id=scale_id,
         )
         with sync_state(store) as state:
-            return make_plan(SyncEngine(adapter, state), what, source, model, prune)
+            return make_plan(
+                SyncEngine(adapter, state), what, source, model, prune, previous, store
+            )
 
     plan = guarded(fmt, run)
     if out is not None:
@@ -378,6 +436,7 @@ def apply_cmd(
     plan_file: Path = typer.Option(None, "--plan", help="A plan saved by `plan --out`."),
     model: Path = typer.Option(None, "--model", help="The model a workforce file belongs to."),
     prune: bool = typer.Option(False, "--prune", help="Delete remote objects missing locally."),
+    previous: str = PreviousOption,
     set_: list[str] = SetOption,
     settings: Path = SettingsOption,
     url: str = UrlOption,
@@ -412,7 +471,7 @@ def apply_cmd(
                 if callable(prepare):  # an adapter that reads what a saved plan is about
                     prepare(plan)
             else:
-                plan = make_plan(engine, what, source, model, prune)
+                plan = make_plan(engine, what, source, model, prune, previous, store)
                 if fmt == OutputFormat.TEXT:
                     print_plan(plan, limit=20)
             return plan, apply_with_progress(engine, plan, fmt)

@@ -18,7 +18,13 @@ See docs/sync.md.
 
 from competency_core.sync.adapter import Adapter, AdapterSettings, RemoteIds
 from competency_core.sync.diff import FieldChange, changed_fields, data_hash
-from competency_core.sync.engine import Progress, ProgressFn, SyncEngine, dependency_order
+from competency_core.sync.engine import (
+    Progress,
+    ProgressFn,
+    SyncEngine,
+    dependency_order,
+    plan_renames,
+)
 from competency_core.sync.errors import (
     AdapterSettingsError,
     ApplyVetoedError,
@@ -36,6 +42,7 @@ from competency_core.sync.plan import (
     OutcomeStatus,
     Plan,
 )
+from competency_core.sync.renames import Renames, model_renames
 from competency_core.sync.state import (
     InMemorySyncState,
     StoreSyncState,
@@ -66,6 +73,7 @@ __all__ = [
     "ProgressFn",
     "RemoteIds",
     "RemoteObject",
+    "Renames",
     "Scope",
     "StalePlanError",
     "StoreSyncState",
@@ -75,4 +83,6 @@ __all__ = [
     "changed_fields",
     "data_hash",
     "dependency_order",
+    "model_renames",
+    "plan_renames",
 ]

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from competency_core.model import CompetencyModel
     from competency_core.people import Assessment, LearningAssignment, Person
     from competency_core.sync.plan import Change, Plan
+    from competency_core.sync.renames import Renames
 
 RemoteIds = Mapping[ObjectRef, str]
 """The remote ids known while applying (read, recorded, or just created), by object."""
@@ -213,6 +214,42 @@ class Adapter(Generic[S]):
         """The objects learning assignments become remotely (``assign-learning``)."""
         raise self._cannot(Capability.ASSIGN_LEARNING)
 
+    # -- renames ----------------------------------------------------------------------
+    def object_renames(self, scope: Scope, renames: Renames) -> dict[ObjectRef, str]:
+        """The remote objects of ``scope`` that the model's renames rename in place.
+
+        Returns old reference -> new key (same kind). The engine turns each into one
+        ``update`` change carrying ``old_key``; :meth:`update` then gives the remote object
+        its new key, keeping its remote id. Called before the local objects are made.
+
+        The default renames nothing and says so in the plan: the renamed items are
+        created under their new keys and the old objects kept (deleted with pruning).
+        """
+        if not renames.is_empty:
+            self.warn(
+                f"the {self.name} adapter cannot rename objects in place: "
+                + "; ".join(renames.describe()[:10])
+                + " will be created under the new key, and the old object kept (pruning "
+                "deletes it)"
+            )
+        return {}
+
+    def rekeyed(self, obj: RemoteObject, renames: Mapping[ObjectRef, str]) -> RemoteObject:
+        """The remote object as it will read once the ``renames`` are carried out.
+
+        The default renames the object itself and the objects it depends on. Adapters
+        whose remote data refers to other objects through the remote system's own ids
+        (a parent id read back as the parent's key) translate those fields too, so that
+        the objects around a renamed one do not show as changed.
+        """
+        new = renames.get(obj.ref)
+        deps = tuple(
+            d.model_copy(update={"key": renames[d]}) if d in renames else d for d in obj.depends_on
+        )
+        if new is None and deps == obj.depends_on:
+            return obj
+        return obj.model_copy(update={"key": new or obj.key, "depends_on": deps})
+
     # -- the remote side (writes) ----------------------------------------------------
     def read_remote(self, scope: Scope) -> Iterator[RemoteObject]:
         """Stream every remote object in ``scope``, in the shape of the local objects."""
@@ -230,7 +267,11 @@ class Adapter(Generic[S]):
         raise CapabilityError(f"the {self.name!r} adapter cannot create objects")
 
     def update(self, change: Change, remote_id: str, ids: RemoteIds) -> None:
-        """Make the remote object ``remote_id`` hold ``change.data``."""
+        """Make the remote object ``remote_id`` hold ``change.data``.
+
+        When ``change.old_key`` is set (a rename, see :meth:`object_renames`), the remote
+        object also gets the new key ``change.key``, in place.
+        """
         raise CapabilityError(f"the {self.name!r} adapter cannot update objects")
 
     def delete(self, change: Change, remote_id: str) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import heapq
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,7 @@ from competency_core.sync.plan import (
     OutcomeStatus,
     Plan,
 )
+from competency_core.sync.renames import Renames, model_renames
 from competency_core.sync.state import InMemorySyncState, SyncStateStore
 
 if TYPE_CHECKING:
@@ -110,6 +111,78 @@ def _topological(changes: Sequence[Change]) -> list[Change]:
     return out
 
 
+def plan_renames(plan: Plan) -> dict[ObjectRef, str]:
+    """The renames a plan carries out: old reference -> new key."""
+    return {c.old_ref: c.key for c in plan.changes if c.renames and c.old_ref is not None}
+
+
+def _usable_renames(
+    renames: Mapping[ObjectRef, str],
+    local: Mapping[ObjectRef, LocalObject],
+    remote: Mapping[ObjectRef, RemoteObject],
+    warn: Callable[[str], None],
+) -> dict[ObjectRef, str]:
+    """The renames that apply: the old key is remote, the new key local and free remotely.
+
+    The old key may be local again when its remote object is renamed away itself (a
+    chain: a -> b while b -> c); a new key may be held remotely only by such an object.
+    Renames into the same key, and keys that swap (a cycle), are left out with a warning:
+    keys are unique remotely, so those cannot be done in place in one plan.
+    """
+    found = {
+        old: new
+        for old, new in renames.items()
+        if old in remote and ObjectRef(kind=old.kind, key=new) in local and new != old.key
+    }
+    targets: dict[ObjectRef, list[ObjectRef]] = {}
+    for old, new in found.items():
+        targets.setdefault(ObjectRef(kind=old.kind, key=new), []).append(old)
+    clash = {t: olds for t, olds in targets.items() if len(olds) > 1}
+    for t, olds in sorted(clash.items(), key=lambda i: str(i[0])):
+        warn(
+            f"{', '.join(sorted(str(o) for o in olds))} are all renamed to {t.key}: none is "
+            "renamed in place"
+        )
+        for o in olds:
+            found.pop(o, None)
+    while True:  # drop renames whose old key stays or whose new key stays taken
+        bad = [
+            old
+            for old, new in found.items()
+            if (old in local and old not in _targets(found))
+            or (
+                ObjectRef(kind=old.kind, key=new) in remote
+                and ObjectRef(kind=old.kind, key=new) not in found
+            )
+        ]
+        if not bad:
+            break
+        for old in bad:
+            found.pop(old)
+    cycles: set[ObjectRef] = set()
+    for start in found:
+        seen: list[ObjectRef] = []
+        ref: ObjectRef | None = start
+        while ref is not None and ref in found and ref not in seen:
+            seen.append(ref)
+            ref = ObjectRef(kind=ref.kind, key=found[ref])
+        if ref is not None and ref in seen:
+            cycles |= set(seen[seen.index(ref) :])
+    if cycles:
+        warn(
+            "these keys swap among themselves, which cannot be done in place in one plan "
+            f"(keys are unique remotely): {', '.join(sorted(str(c) for c in cycles))}; "
+            "rename one of them to a temporary key in a version of its own first"
+        )
+        for c in cycles:
+            found.pop(c, None)
+    return found
+
+
+def _targets(found: Mapping[ObjectRef, str]) -> set[ObjectRef]:
+    return {ObjectRef(kind=o.kind, key=n) for o, n in found.items()}
+
+
 def dependency_order(changes: Iterable[Change]) -> list[Change]:
     """The order to apply changes in: creates and updates parents first, then deletes.
 
@@ -153,34 +226,83 @@ class SyncEngine:
         return self._registry
 
     # -- planning ----------------------------------------------------------------------
-    def plan_model(self, model: CompetencyModel, *, prune: bool = False) -> Plan:
-        """Plan pushing a model (scope: the model's key)."""
+    def plan_model(
+        self,
+        model: CompetencyModel,
+        *,
+        prune: bool = False,
+        previous: CompetencyModel | None = None,
+        renames: Mapping[str, str] | Renames | None = None,
+    ) -> Plan:
+        """Plan pushing a model (scope: the model's key).
+
+        ``previous`` is the version the remote system was last given (its renamed
+        competencies, roles and resources, found by the versioning diff, are renamed in
+        place remotely instead of created anew); ``renames`` adds explicit ones, as
+        ``{old key: new key}`` or :class:`Renames`.
+        """
         scope = Scope(operation=Capability.PUSH_MODEL, key=model.key)
         self.adapter.require(scope.operation)
-        return self.plan(scope, self.adapter.model_objects(model), prune=prune)
+        found = model_renames(model, previous=previous, renames=renames)
+        moved = self._object_renames(scope, found)
+        return self.plan(scope, self.adapter.model_objects(model), prune=prune, renames=moved)
 
-    def plan_people(self, people: Iterable[Person], *, prune: bool = False) -> Plan:
-        """Plan pushing people."""
+    def plan_people(
+        self, people: Iterable[Person], *, prune: bool = False, renames: Renames | None = None
+    ) -> Plan:
+        """Plan pushing people (``renames``: e.g. renamed roles, whose groups follow)."""
         scope = Scope(operation=Capability.PUSH_PEOPLE)
         self.adapter.require(scope.operation)
-        return self.plan(scope, self.adapter.people_objects(people), prune=prune)
+        moved = self._object_renames(scope, renames)
+        return self.plan(scope, self.adapter.people_objects(people), prune=prune, renames=moved)
 
-    def plan_ratings(self, assessments: Iterable[Assessment], *, prune: bool = False) -> Plan:
+    def plan_ratings(
+        self,
+        assessments: Iterable[Assessment],
+        *,
+        prune: bool = False,
+        renames: Renames | None = None,
+    ) -> Plan:
         """Plan pushing assessments as ratings."""
         scope = Scope(operation=Capability.PUSH_RATINGS)
         self.adapter.require(scope.operation)
-        return self.plan(scope, self.adapter.rating_objects(assessments), prune=prune)
+        moved = self._object_renames(scope, renames)
+        objects = self.adapter.rating_objects(assessments)
+        return self.plan(scope, objects, prune=prune, renames=moved)
 
     def plan_assignments(
-        self, assignments: Iterable[LearningAssignment], *, prune: bool = False
+        self,
+        assignments: Iterable[LearningAssignment],
+        *,
+        prune: bool = False,
+        renames: Renames | None = None,
     ) -> Plan:
-        """Plan assigning learning."""
+        """Plan assigning learning (``renames``: e.g. renamed learning resources)."""
         scope = Scope(operation=Capability.ASSIGN_LEARNING)
         self.adapter.require(scope.operation)
-        return self.plan(scope, self.adapter.assignment_objects(assignments), prune=prune)
+        moved = self._object_renames(scope, renames)
+        objects = self.adapter.assignment_objects(assignments)
+        return self.plan(scope, objects, prune=prune, renames=moved)
 
-    def plan(self, scope: Scope, objects: Iterable[LocalObject], *, prune: bool = False) -> Plan:
-        """Compare local ``objects`` with the remote objects in ``scope``: the plan."""
+    def _object_renames(self, scope: Scope, renames: Renames | None) -> dict[ObjectRef, str]:
+        if renames is None or renames.is_empty:
+            return {}
+        return dict(self.adapter.object_renames(scope, renames))
+
+    def plan(
+        self,
+        scope: Scope,
+        objects: Iterable[LocalObject],
+        *,
+        prune: bool = False,
+        renames: Mapping[ObjectRef, str] | None = None,
+    ) -> Plan:
+        """Compare local ``objects`` with the remote objects in ``scope``: the plan.
+
+        ``renames`` (old reference -> new key) names remote objects to rename in place:
+        a remote object found under the old key while the local data has the new one
+        becomes one ``update`` carrying ``old_key``, instead of a create and a delete.
+        """
         adapter = self.adapter
         adapter.require(scope.operation)
         local: dict[ObjectRef, LocalObject] = {}
@@ -194,12 +316,36 @@ class SyncEngine:
                 "the local data has several objects with the same key: " + ", ".join(dups[:10])
             )
         remote_list = list(adapter.read_remote(scope))
-        remote = _index(remote_list, f"remote system ({adapter.target})")
+        where = f"remote system ({adapter.target})"
+        real = _index(remote_list, where)
+        moves = _usable_renames(renames or {}, local, real, adapter.warn)
+        remote = _index([adapter.rekeyed(o, moves) for o in remote_list], where) if moves else real
+        came_from = {ObjectRef(kind=o.kind, key=new): o for o, new in moves.items()}
         ns = adapter.state_namespace
         records = {ObjectRef(kind=r.kind, key=r.local_key): r for r in self.state.records(ns)}
-        changes = [
-            self._compare(obj, remote.get(ref), records.get(ref)) for ref, obj in local.items()
-        ]
+        changes: list[Change] = []
+        for ref, obj in local.items():
+            old = came_from.get(ref)
+            if old is None:
+                changes.append(self._compare(obj, remote.get(ref), records.get(ref)))
+                continue
+            cur = remote[ref]
+            after = moves.get(ObjectRef(kind=ref.kind, key=obj.key))  # a chain: b -> c first
+            extra = (ObjectRef(kind=ref.kind, key=after),) if after else ()
+            changes.append(
+                Change(
+                    action=Action.UPDATE,
+                    kind=obj.kind,
+                    key=obj.key,
+                    old_key=old.key,
+                    remote_id=cur.remote_id,
+                    remote_hash=cur.content_hash,
+                    fields=changed_fields(cur.data, obj.data),
+                    data=obj.data,
+                    content_hash=obj.content_hash,
+                    depends_on=tuple(dict.fromkeys(obj.depends_on + extra)),
+                )
+            )
         for ref, other in remote.items():
             if ref in local:
                 continue
@@ -276,8 +422,8 @@ class SyncEngine:
             )
         adapter.require(plan.scope.operation)
         self.registry.before_apply(adapter, plan)
-        current = self._check_fresh(plan)
-        run = _Run(self, plan, current, progress)
+        current, real = self._check_fresh(plan)
+        run = _Run(self, plan, current, progress, real)
         adapter.begin(plan)
         run.execute()
         report = ApplyReport(
@@ -290,12 +436,23 @@ class SyncEngine:
         self.registry.after_apply(adapter, plan, report)
         return report
 
-    def _check_fresh(self, plan: Plan) -> dict[ObjectRef, RemoteObject]:
-        """The current remote objects, if the plan still holds for them."""
+    def _check_fresh(
+        self, plan: Plan
+    ) -> tuple[dict[ObjectRef, RemoteObject], dict[ObjectRef, RemoteObject]]:
+        """The current remote objects, if the plan still holds for them.
+
+        Returns them as they will read once the plan's renames are done (by the keys the
+        plan uses), and as they are.
+        """
         objects = list(self.adapter.read_remote(plan.scope))
-        current = _index(objects, f"remote system ({self.adapter.target})")
+        moves = plan_renames(plan)
+        # compared as they will read once renamed, as the plan compared them
+        objects_seen = [self.adapter.rekeyed(o, moves) for o in objects] if moves else objects
+        where = f"remote system ({self.adapter.target})"
+        current = _index(objects_seen, where)
+        real = _index(objects, where) if moves else current
         if fingerprint(objects) == plan.fingerprint:
-            return current
+            return current, real
         by_ref = {c.ref: c for c in plan.changes}
         stale: list[str] = []
         for ref in sorted(current.keys() | by_ref.keys(), key=str):
@@ -305,7 +462,7 @@ class SyncEngine:
                 stale.append(f"{ref} (new)")
                 continue
             allowed = {change.remote_hash}
-            if change.action in (Action.CREATE, Action.UPDATE):
+            if change.data is not None:  # holds what the plan writes (or will read so)
                 allowed.add(change.content_hash)
             elif change.action is Action.DELETE:
                 allowed.add(None)
@@ -313,7 +470,7 @@ class SyncEngine:
                 stale.append(str(ref) + (" (deleted)" if now is None else " (changed)"))
         if stale:
             raise StalePlanError(stale)
-        return current
+        return current, real
 
 
 class _Run:
@@ -325,12 +482,14 @@ class _Run:
         plan: Plan,
         current: dict[ObjectRef, RemoteObject],
         progress: ProgressFn | None,
+        real: dict[ObjectRef, RemoteObject] | None = None,
     ) -> None:
         self.adapter = engine.adapter
         self.state = engine.state
         self.ns = engine.adapter.state_namespace
         self.plan = plan
-        self.current = current
+        self.current = current  # as the objects read once renamed, by the plan's keys
+        self.real = current if real is None else real  # as they read now
         self.progress = progress
         self.ids: dict[ObjectRef, str] = {ref: o.remote_id for ref, o in current.items()}
         self.outcomes: list[Outcome] = []
@@ -341,6 +500,8 @@ class _Run:
         self.keep: dict[ObjectRef, ObjectRef] = {}  # not to delete: a dependent was not deleted
 
     def record(self, change: Change, remote_id: str) -> None:
+        if change.old_ref is not None:
+            self.drop.append(change.old_ref)
         self.put.append(
             SyncRecord(
                 adapter=self.ns,
@@ -399,6 +560,22 @@ class _Run:
             return outcome(OutcomeStatus.SKIPPED, change.remote_id, f"{blocker} failed")
         cur = self.current.get(change.ref)
         try:
+            if change.renames and cur is not None:
+                now = self.real.get(change.ref)
+                if now is None or now.remote_id != cur.remote_id:
+                    self.adapter.update(change, cur.remote_id, self.ids)  # the rename
+                elif cur.content_hash != change.content_hash:  # renamed by an earlier run
+                    self.adapter.update(
+                        change.model_copy(update={"old_key": None}), cur.remote_id, self.ids
+                    )
+                else:
+                    self.record(change, cur.remote_id)
+                    return outcome(OutcomeStatus.ALREADY_DONE, cur.remote_id)
+                self.ids[change.ref] = cur.remote_id
+                self.record(change, cur.remote_id)
+                return outcome(OutcomeStatus.DONE, cur.remote_id, "renamed in place")
+            if change.renames:  # gone remotely since the plan: made again, new key
+                change = change.model_copy(update={"old_key": None})
             if change.action is Action.DELETE:
                 if cur is None:
                     self.drop.append(change.ref)
@@ -446,4 +623,11 @@ class _Run:
         self.drop.clear()
 
 
-__all__ = ["Progress", "ProgressFn", "SyncEngine", "dependency_order", "fingerprint"]
+__all__ = [
+    "Progress",
+    "ProgressFn",
+    "SyncEngine",
+    "dependency_order",
+    "fingerprint",
+    "plan_renames",
+]

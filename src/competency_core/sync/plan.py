@@ -17,7 +17,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
+)
 
 from competency_core.errors import ModelValidationError, Problem
 from competency_core.sync.diff import FieldChange
@@ -59,11 +67,36 @@ class Change(BaseModel):
     )
     depends_on: tuple[ObjectRef, ...] = ()
     note: str | None = None
+    old_key: str | None = Field(
+        default=None,
+        description="For an update that renames the remote object in place: the key it has "
+        "now (``key`` is the new one). Left out of the JSON when None.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _leave_out_no_rename(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # plans without renames stay exactly as before (readable by older versions)
+        out = handler(self)
+        if isinstance(out, dict) and out.get("old_key") is None:
+            out.pop("old_key", None)
+        return out
 
     @property
     def ref(self) -> ObjectRef:
         """The object's kind and key."""
         return ObjectRef(kind=self.kind, key=self.key)
+
+    @property
+    def old_ref(self) -> ObjectRef | None:
+        """For a rename, the object's kind and the key it has before the change."""
+        if self.old_key is None:
+            return None
+        return ObjectRef(kind=self.kind, key=self.old_key)
+
+    @property
+    def renames(self) -> bool:
+        """Whether the change renames the remote object (an update with ``old_key``)."""
+        return self.action is Action.UPDATE and self.old_key is not None
 
     @property
     def pending(self) -> bool:
@@ -118,9 +151,11 @@ class Plan(BaseModel):
     def summary(self) -> str:
         """One line: how many objects to create, update and delete."""
         n = self.counts()
+        renamed = sum(1 for c in self.changes if c.renames)
         return (
-            f"{n[Action.CREATE]} to create, {n[Action.UPDATE]} to update, "
-            f"{n[Action.DELETE]} to delete, {n[Action.UNCHANGED]} unchanged"
+            f"{n[Action.CREATE]} to create, {n[Action.UPDATE]} to update"
+            + (f" ({renamed} renamed)" if renamed else "")
+            + f", {n[Action.DELETE]} to delete, {n[Action.UNCHANGED]} unchanged"
         )
 
     def render(self, *, show_unchanged: bool = False) -> str:
@@ -134,7 +169,9 @@ class Plan(BaseModel):
             if c.action is Action.UNCHANGED and not show_unchanged and not c.note:
                 continue
             head = f"  {_SYMBOL[c.action]} {c.kind} {c.key}"
-            if c.action is Action.UPDATE:
+            if c.renames:
+                head = f"  {_SYMBOL[c.action]} {c.kind} {c.old_key} -> {c.key} (renamed)"
+            if c.action is Action.UPDATE and c.fields:
                 head += ": " + "; ".join(
                     f"{f.field} {_short(f.old)} -> {_short(f.new)}" for f in c.fields
                 )
