@@ -242,10 +242,19 @@ class MoodleAdapter(Adapter[MoodleSettings]):
         raise SyncError("cannot tell which framework the change belongs to")
 
     # -- reads ----------------------------------------------------------------------------
-    def pull_model(self, key: str | None = None) -> CompetencyModel:
-        """The framework ``key`` (or the only one) with its competencies and templates."""
+    def pull_model(
+        self, key: str | None = None, *, base: CompetencyModel | None = None
+    ) -> CompetencyModel:
+        """The framework ``key`` (or the only one) with its competencies and templates.
+
+        ``base`` (default: the model handed over with :meth:`use_workforce`, i.e. the
+        CLI's ``--model FILE``) gives what Moodle cannot store; see
+        :meth:`competency_moodle.model_pull.ModelPull.pull`.
+        """
         self.check("pull-model")
-        return ModelPull(self.model_push, self.skipped.append).pull(key)
+        if base is None:
+            base = self.hints.model
+        return ModelPull(self.model_push, self.skipped.append).pull(key, base)
 
     def pull_ratings(self) -> Iterator[Assessment]:
         """People's ratings from their Moodle plans, as assessments."""

@@ -278,6 +278,7 @@ class ModelPush:
                 "scaleid": fw_scale,
                 "scaleconfiguration": fw_config,
                 "courses": list(courses),
+                "scale": json_names(marks.get("scale", [])),
             },
         )
         if not fw.get("visible"):
@@ -445,9 +446,7 @@ class ModelPush:
                     "competencyframework": {
                         "shortname": data["shortname"],
                         "idnumber": change.key,
-                        "description": with_marker(
-                            str(data["description"]), {"courses": _strs(data["courses"])}
-                        ),
+                        "description": with_marker(str(data["description"]), _fw_marks(data)),
                         "descriptionformat": HTML,
                         "visible": bool(data["visible"]),
                         "scaleid": data["scaleid"],
@@ -530,9 +529,7 @@ class ModelPush:
                     "competencyframework": {
                         "id": int(remote_id),
                         "shortname": data["shortname"],
-                        "description": with_marker(
-                            str(data["description"]), {"courses": _strs(data["courses"])}
-                        ),
+                        "description": with_marker(str(data["description"]), _fw_marks(data)),
                         "descriptionformat": HTML,
                         "visible": bool(data["visible"]),
                         "scaleid": data["scaleid"],
@@ -874,6 +871,11 @@ def _parse_config(text: Any) -> JsonValue:
 
 def _dump_config(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
+
+
+def _fw_marks(data: dict[str, Any]) -> dict[str, list[str]]:
+    """The framework's marker: the courses the model links, the model's key of its scale."""
+    return {"courses": _strs(data.get("courses")), "scale": _strs(data.get("scale"))}
 
 
 def _opt(value: Any) -> str | None:

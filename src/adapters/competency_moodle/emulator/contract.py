@@ -243,6 +243,11 @@ def clean_html(value: str) -> str:
     return "".join(out).strip()
 
 
+FORMATTED = frozenset({"shortname", "fullname", "displayname", "name"})
+"""Answer fields Moodle 5.1 sends through ``format_string`` (its exporters' PARAM_TEXT
+properties and courses' names), whatever the contract's PARAM_RAW says."""
+
+
 def format_string(value: str) -> str:
     """How Moodle answers a PARAM_TEXT value (``format_string``).
 
@@ -464,8 +469,6 @@ def _clean_return(desc: Mapping[str, Any], value: Any, path: str) -> Any:
             return int(value)
         if ptype == "PARAM_BOOL":
             return bool(value)
-        if ptype == "PARAM_TEXT":  # Moodle's exporters answer texts through format_string
-            return format_string(str(value))
         return str(value)
     if kind == "single_structure":
         if not isinstance(value, Mapping):
@@ -483,6 +486,8 @@ def _clean_return(desc: Mapping[str, Any], value: Any, path: str) -> Any:
                     out[key] = sub.get("default")
                 continue
             out[key] = _clean_return(sub, value[key], f"{path}{key}.")
+            if key in FORMATTED and isinstance(out[key], str):
+                out[key] = format_string(out[key])
         return out
     if kind == "multiple_structure":
         if not isinstance(value, list | tuple):
