@@ -58,6 +58,7 @@ FUNCTION_TYPES: dict[str, FunctionType] = {
     "core_competency_add_competency_to_plan": "write",
     "core_competency_remove_competency_from_plan": "write",
     "core_competency_grade_competency": "write",
+    "tool_lp_data_for_user_competency_summary": "read",
     # cohorts and enrolments
     "core_cohort_get_cohorts": "read",
     "core_cohort_get_cohort_members": "read",
@@ -133,6 +134,7 @@ _PUSH_RATINGS = (
     "core_competency_get_scale_values",
     "core_competency_list_user_plans",
     "core_competency_list_plan_competencies",
+    "tool_lp_data_for_user_competency_summary",
     "core_competency_grade_competency",
 )
 _PULL_MODEL = (
@@ -148,6 +150,7 @@ _PULL_RATINGS = (
     "core_competency_get_scale_values",
     "core_competency_list_user_plans",
     "core_competency_list_plan_competencies",
+    "tool_lp_data_for_user_competency_summary",
 )
 
 Operation = Literal["push-model", "pull-model", "assign-learning", "push-ratings", "pull-ratings"]

@@ -6,12 +6,23 @@ through the user's learning plans (``list_user_plans`` then ``list_plan_competen
 so a pull reads the people's plans, and a push can see only ratings of competencies in
 someone's plan: others are graded again on every push (each grade adds an evidence
 record in Moodle). Grades map to levels through the same scale map as the model push.
+
+Who rated and when travel in the grade's note, ``competency-core: rated 4 by manager
+jane-doe on 2026-03-10`` (:class:`Provenance`), which Moodle keeps on the evidence record
+the grade adds. Reading a rating back, the evidence that set the current grade says who
+rated and when: our note when it is ours, else the Moodle user who graded and the time
+(``tool_lp_data_for_user_competency_summary`` lists a user competency's evidence). Only
+when Moodle shows no such evidence do the user competency's last change (often the sync
+user and the push date) stand in, with a warning.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from competency_core.errors import Problem, SyncError
@@ -19,12 +30,105 @@ from competency_core.model import CompetencyModel
 from competency_core.people import Assessment, RaterType
 from competency_core.sync import Change, LocalObject, RemoteObject
 from competency_moodle.directory import Directory
+from competency_moodle.errors import MoodleAccessError, MoodleWebServiceError
 from competency_moodle.learning import Hints, Plans, pair
 from competency_moodle.model_push import ModelPush
 from competency_moodle.scales import ScaleMap
 from competency_moodle.settings import MoodleSettings
+from competency_moodle.texts import strip_tags
 
 RATING = "rating"
+SUMMARY = "tool_lp_data_for_user_competency_summary"
+"""The web service that lists a user competency's evidence."""
+NOTE_PREFIX = "competency-core: rated "
+_ACTION_COMPLETE, _ACTION_OVERRIDE = 2, 3  # core_competency\evidence::ACTION_*
+_TYPES = "|".join(re.escape(t.value) for t in RaterType)
+_NOTE = re.compile(
+    re.escape(NOTE_PREFIX)
+    + rf"(-?[0-9]+) by ({_TYPES})(?: (.+))? on ([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})"
+)
+
+
+def _plain(rater: str) -> bool:
+    """Whether a rater can stand in a note as it is (else it is written as a JSON string)."""
+    return (
+        bool(rater)
+        and rater == rater.strip()
+        and not rater.startswith('"')
+        and not any(c in "<>" or ord(c) < 32 or ord(c) == 127 for c in rater)
+        and strip_tags(rater) == rater
+    )
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Who rated a competency (rater type and rater), when, and at which level.
+
+    :meth:`note` writes it as the grade's note, short and readable in Moodle and unchanged
+    by PHP's ``strip_tags`` (Moodle's ``PARAM_NOTAGS``); :meth:`from_note` reads it back,
+    and only from a note written that way.
+    """
+
+    level: int
+    rater_type: RaterType
+    rater: str | None
+    date: dt.date
+
+    def text(self) -> str:
+        """``4 by manager jane-doe on 2026-03-10`` (a rater that is not plain is quoted)."""
+        who = self.rater_type.value
+        if self.rater is not None:
+            r = self.rater
+            if not _plain(r):
+                r = json.dumps(r, ensure_ascii=False).replace("<", "\\u003c")
+                r = r.replace(">", "\\u003e")
+            who += f" {r}"
+        return f"{self.level} by {who} on {self.date.isoformat()}"
+
+    def note(self) -> str:
+        """The grade's note: ``competency-core: rated 4 by manager jane-doe on 2026-03-10``."""
+        return NOTE_PREFIX + self.text()
+
+    @classmethod
+    def from_note(cls, note: object) -> Provenance | None:
+        """The provenance a note of ours carries; None for any other note."""
+        m = _NOTE.fullmatch(note) if isinstance(note, str) else None
+        if m is None:
+            return None
+        rater: str | None = m.group(3)
+        if rater is not None and not _plain(rater):
+            try:
+                rater = json.loads(rater)
+            except ValueError:
+                return None
+            if not isinstance(rater, str):
+                return None
+        try:
+            date = dt.date.fromisoformat(m.group(4))
+        except ValueError:
+            return None
+        return cls(int(m.group(1)), RaterType(m.group(2)), rater, date)
+
+
+def grading_evidence(evidence: Sequence[dict[str, Any]], grade: int) -> dict[str, Any] | None:
+    """The evidence record that set a user competency's current ``grade``, if Moodle shows it.
+
+    Replays the evidence oldest first as ``api::add_evidence`` applies it: an override
+    sets the grade (or clears it), a completion sets the default grade when there is none;
+    logs change nothing. None when the replay does not end on ``grade``.
+    """
+    current: int | None = None
+    setter: dict[str, Any] | None = None
+    for ev in sorted(evidence, key=lambda e: (int(e.get("timecreated") or 0), int(e["id"]))):
+        action, value = int(ev.get("action") or 0), ev.get("grade")
+        if action == _ACTION_OVERRIDE or (action == _ACTION_COMPLETE and current is None):
+            current = int(value) if value is not None else None
+            setter = ev
+    return setter if current == grade else None
+
+
+def _day(stamp: object) -> dt.date:
+    return dt.datetime.fromtimestamp(int(str(stamp)), dt.UTC).date()
 
 
 def _rows_by_competency(rows: Iterable[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], Any]]:
@@ -59,6 +163,8 @@ class Ratings:
         self.skip = skip
         self._in_plans: set[str] = set()
         self._ids: dict[int, str] | None = None
+        self._refused: str | None = None
+        self._unsaid: list[str] = []
 
     def _model(self, what: str) -> CompetencyModel:
         if self.hints.model is None:
@@ -123,22 +229,27 @@ class Ratings:
                 self.warn(f"{person}'s rating of {comp} (level {a.level} on {scale}) has no item")
                 continue
             self.hints.users.add(value)
+            grade = smap.items[a.level]
+            level = maps[model.competency(comp).scale].levels.get(grade, a.level)
+            rated = Provenance(level, a.rater_type, a.rater, a.date)
             out.append(
                 LocalObject(
                     kind=RATING,
                     key=pair(person, comp),
-                    data={"user": value, "competency": comp, "grade": smap.items[a.level]},
+                    data={"user": value, "competency": comp, "grade": grade, "rated": rated.text()},
                 )
             )
         return out
 
     def read(self) -> Iterator[RemoteObject]:
-        """The ratings Moodle shows in the people's plans."""
+        """The ratings Moodle shows in the people's plans, with who rated and when."""
         self.plans.clear()
         self._in_plans, self._ids = set(), None
+        self._refused, self._unsaid = None, []
         if not self.hints.users:
             return
         model = self._model("reading ratings")
+        maps = self._maps(model)
         comps = self._framework_ids(model)
         by_value = {
             str(v): k
@@ -160,12 +271,25 @@ class Ratings:
                     if cid in seen or uc.get("grade") in (None, 0):
                         continue
                     seen.add(cid)
+                    grade, key = int(uc["grade"]), comps[cid]
+                    level = maps[model.competency(key).scale].levels.get(grade)
+                    rated = self._provenance(f"{person}/{key}", user.id, cid, uc, level)[0]
                     yield RemoteObject(
                         kind=RATING,
-                        key=pair(person, comps[cid]),
+                        key=pair(person, key),
                         remote_id=f"{user.id}:{cid}",
-                        data={"user": value, "competency": comps[cid], "grade": int(uc["grade"])},
+                        data={
+                            "user": value,
+                            "competency": key,
+                            "grade": grade,
+                            "rated": rated.text() if rated else None,
+                        },
                     )
+        if self._unsaid:
+            self.warn(
+                self._unsaid_message()
+                + "; the push grades them again (every time, until Moodle shows who rated them)"
+            )
 
     def note_unreadable(self, local: Iterable[str]) -> None:
         """Warn about ratings outside every plan (Moodle cannot show them back)."""
@@ -191,16 +315,76 @@ class Ratings:
                 f"the competency {data['competency']} is not in the Moodle framework "
                 f"{model.key!r}: push the model first"
             )
+        rated = data.get("rated")
+        note = NOTE_PREFIX + str(rated) if rated else "Rated in competency-core"
+        if strip_tags(note) != note:  # never: Provenance.text quotes what strip_tags changes
+            raise SyncError(f"the note {note!r} is not plain text (Moodle would refuse it)")
         self.client.call(
             "core_competency_grade_competency",
             {
                 "userid": user.id,
                 "competencyid": cid,
                 "grade": int(str(data["grade"])),
-                "note": "Rated in competency-core",
+                "note": note,
             },
         )
         return f"{user.id}:{cid}"
+
+    # -- who rated and when ----------------------------------------------------------------
+    def _evidence(self, uid: int, cid: int) -> list[dict[str, Any]] | None:
+        """A user competency's evidence, or None when Moodle does not show it."""
+        if self._refused is not None:
+            return None
+        try:
+            answer = self.client.call(SUMMARY, {"userid": uid, "competencyid": cid})
+        except MoodleAccessError as exc:  # the token may not call it, or lacks a capability
+            self._refused = f"{SUMMARY} refused: {exc.errorcode}"
+            return None
+        except MoodleWebServiceError:
+            return None
+        rows = answer.get("evidence") if isinstance(answer, dict) else None
+        return [e for e in rows if isinstance(e, dict)] if isinstance(rows, list) else None
+
+    def _provenance(
+        self, where: str, uid: int, cid: int, uc: dict[str, Any], level: int | None
+    ) -> tuple[Provenance | None, str | None]:
+        """Who rated and when (and the grader's own note), as far as Moodle can say.
+
+        ``level`` is the one the current grade maps to (None: none); a note of ours that
+        names another level is not about this grade. None when the grade has no level
+        and no note of ours says who gave it.
+        """
+        evidence = self._evidence(uid, cid)
+        ev = grading_evidence(evidence, int(uc["grade"])) if evidence is not None else None
+        if ev is not None:
+            ours = Provenance.from_note(ev.get("note"))
+            if ours is not None and (level is None or ours.level == level):
+                return ours, None
+            actor, stamp = int(ev.get("actionuserid") or 0), ev.get("timecreated")
+            foreign = str(ev.get("note") or "").strip() or None
+        else:
+            self._unsaid.append(where)
+            actor, stamp, foreign = int(uc.get("usermodified") or 0), uc.get("timemodified"), None
+        if level is None:
+            return None, foreign
+        rater = self.directory.user_by_id(actor) if actor else None
+        return (
+            Provenance(
+                level,
+                RaterType.SELF if actor == uid else RaterType.MANAGER,
+                rater.username if rater else None,
+                _day(stamp) if stamp else dt.datetime.now(dt.UTC).date(),
+            ),
+            foreign,
+        )
+
+    def _unsaid_message(self) -> str:
+        why = self._refused or "no evidence record set the current grade"
+        return (
+            f"Moodle does not say who rated {len(self._unsaid)} rating(s) and when ({why}; "
+            "e.g. " + ", ".join(self._unsaid[:5]) + "): their rater and date are those of the "
+            "user competency's last change (often the sync user and the push date)"
+        )
 
     # -- pull --------------------------------------------------------------------------
     def pull(self) -> Iterator[Assessment]:
@@ -208,7 +392,7 @@ class Ratings:
         model = self._model("pulling ratings")
         maps = self._maps(model)
         self.plans.clear()
-        self._ids = None
+        self._ids, self._refused, self._unsaid = None, None, []
         people = list(self.settings.users) or sorted(self.hints.people)
         if not people:
             raise SyncError(
@@ -248,25 +432,29 @@ class Ratings:
                             )
                         )
                         continue
-                    yield self._assessment(person, key, level, user.id, uc)
+                    rated, note = self._provenance(f"{person}/{key}", user.id, cid, uc, level)
+                    if rated is not None:
+                        yield self._assessment(person, key, rated, uc, note)
+        if self._unsaid:
+            self.skip(Problem(path="ratings", message=self._unsaid_message(), severity="warning"))
 
+    @staticmethod
     def _assessment(
-        self, person: str, key: str, level: int, uid: int, uc: dict[str, Any]
+        person: str, key: str, rated: Provenance, uc: dict[str, Any], note: str | None
     ) -> Assessment:
-        rater_id = int(uc.get("usermodified") or 0)
-        rater = self.directory.user_by_id(rater_id) if rater_id else None
-        stamp = int(uc.get("timemodified") or 0)
-        date = dt.datetime.fromtimestamp(stamp, dt.UTC).date() if stamp else dt.date.today()
+        comment = [f"Moodle: {uc['gradename']}"] if uc.get("gradename") else []
+        if note:
+            comment.append(f"note: {note}")
         return Assessment(
             person=person,
             competency=key,
-            level=level,
-            rater_type=RaterType.SELF if rater_id == uid else RaterType.MANAGER,
-            rater=rater.username if rater else None,
-            date=date,
+            level=rated.level,
+            rater_type=rated.rater_type,
+            rater=rated.rater,
+            date=rated.date,
             evidence=("moodle",),
-            comment=f"Moodle: {uc.get('gradename')}" if uc.get("gradename") else None,
+            comment="; ".join(comment) or None,
         )
 
 
-__all__ = ["RATING", "Ratings"]
+__all__ = ["NOTE_PREFIX", "RATING", "SUMMARY", "Provenance", "Ratings", "grading_evidence"]

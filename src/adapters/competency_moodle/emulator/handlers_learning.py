@@ -10,7 +10,9 @@ all-or-nothing and answers null. The cohort functions' signatures are not in the
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import secrets
 from typing import Any
 
 from competency_moodle.emulator.contract import (
@@ -20,10 +22,11 @@ from competency_moodle.emulator.contract import (
     invalid_persistent,
     missing_record,
 )
-from competency_moodle.emulator.handlers_model import context_id
+from competency_moodle.emulator.handlers_model import context_id, export_framework
 from competency_moodle.emulator.site import ASSIGNABLE_ROLES, Call, Site, handles
 
 _TEMPLATE_FIELDS = ("shortname", "description", "descriptionformat", "duedate", "visible")
+_BASE_URL = "http://moodle.invalid"
 _PLAN_STATUS = {0: "Draft", 1: "Active", 2: "Complete", 3: "Waiting for review", 4: "In review"}
 
 
@@ -378,9 +381,100 @@ def remove_from_plan(call: Call, p: dict[str, Any]) -> bool:
 # -- ratings ----------------------------------------------------------------------------
 
 
+def user_context_id(uid: int) -> int:
+    """A stand-in for the id of a user's context (the emulator keeps only the system one)."""
+    return 1_000_000 + uid
+
+
+def _user_competency(site: Site, uid: int, cid: int) -> dict[str, Any]:
+    """The user's competency record, created (unrated) when missing, as Moodle does."""
+    now = site.now()
+    return site.user_competencies.setdefault(
+        (uid, cid),
+        {
+            "id": site.next_id(),
+            "userid": uid,
+            "competencyid": cid,
+            "status": 0,
+            "reviewerid": None,
+            "proficiency": None,
+            "grade": None,
+            "timecreated": now,
+            "timemodified": now,
+            "usermodified": 2,
+        },
+    )
+
+
+def _userdate(stamp: int) -> str:
+    """Moodle's ``userdate`` (strftimedaydatetime) in UTC: ``Monday, 7 December 2026, 2:51 AM``."""
+    d = dt.datetime.fromtimestamp(stamp, dt.UTC)
+    hour = d.hour % 12 or 12
+    return f"{d:%A}, {d.day} {d:%B} {d.year}, {hour}:{d:%M} {'AM' if d.hour < 12 else 'PM'}"
+
+
+def export_user_summary(site: Site, uid: int) -> dict[str, Any]:
+    r"""A user as ``core_user\external\user_summary_exporter`` has them."""
+    u = site.user(uid)
+    image = f"{_BASE_URL}/theme/image.php/boost/core/1/u/"
+    return {
+        "id": u["id"],
+        "email": u["email"],
+        "idnumber": u["idnumber"],
+        "phone1": "",
+        "phone2": "",
+        "department": "",
+        "institution": "",
+        "fullname": u["fullname"],
+        "identity": u["email"],
+        "profileurl": f"{_BASE_URL}/user/profile.php?id={u['id']}",
+        "profileimageurl": image + "f1",
+        "profileimageurlsmall": image + "f2",
+    }
+
+
+_EVIDENCE_DESCRIPTIONS = {
+    "evidence_manualoverride": "The competency rating was manually set.",
+}
+_EVIDENCE_FIELDS = (
+    "usercompetencyid",
+    "contextid",
+    "action",
+    "actionuserid",
+    "descidentifier",
+    "desccomponent",
+    "desca",
+    "url",
+    "grade",
+    "note",
+    "id",
+    "timecreated",
+    "timemodified",
+    "usermodified",
+)
+
+
+def export_evidence(site: Site, ev: dict[str, Any], items: list[str]) -> dict[str, Any]:
+    r"""An evidence record as ``core_competency\external\evidence_exporter`` has it."""
+    out = {k: ev[k] for k in _EVIDENCE_FIELDS}
+    if ev["actionuserid"]:
+        out["actionuser"] = export_user_summary(site, ev["actionuserid"])
+    out.update(
+        description=_EVIDENCE_DESCRIPTIONS.get(ev["descidentifier"], ev["descidentifier"]),
+        gradename=items[ev["grade"] - 1] if ev["grade"] else "-",
+        userdate=_userdate(ev["timecreated"]),
+        candelete=False,  # moodle/competency:evidencedelete, which the sync role lacks
+    )
+    return out
+
+
 @handles("core_competency_grade_competency")
 def grade_competency(call: Call, p: dict[str, Any]) -> dict[str, Any]:
-    """Rate a user's competency (a 1-based scale item); adds an evidence record."""
+    """Rate a user's competency (a 1-based scale item); adds an evidence record.
+
+    As ``api::grade_competency``: an ``evidence_manualoverride`` by the caller, with the
+    note; the user competency's ``usermodified`` becomes the caller too.
+    """
     site = call.site
     uid, comp = site.user(p["userid"])["id"], site.competency(p["competencyid"])
     scaleid, config = site.scale_of(comp)
@@ -390,19 +484,7 @@ def grade_competency(call: Call, p: dict[str, Any]) -> dict[str, Any]:
         raise coding_error(f"The grade {grade} is not a value of the competency's scale.")
     flags = {int(i["id"]): i for i in json.loads(config)[1:]}
     now = site.now()
-    rec = site.user_competencies.setdefault(
-        (uid, comp["id"]),
-        {
-            "id": site.next_id(),
-            "userid": uid,
-            "competencyid": comp["id"],
-            "status": 0,
-            "reviewerid": None,
-            "proficiency": None,
-            "grade": None,
-            "timecreated": now,
-        },
-    )
+    rec = _user_competency(site, uid, comp["id"])
     rec.update(
         grade=grade,
         proficiency=bool(int(flags.get(grade, {}).get("proficient", 0))),
@@ -412,22 +494,174 @@ def grade_competency(call: Call, p: dict[str, Any]) -> dict[str, Any]:
     evidence = {
         "id": site.next_id(),
         "usercompetencyid": rec["id"],
-        "contextid": 1,
-        "action": 3,
+        "contextid": user_context_id(uid),
+        "action": 3,  # evidence::ACTION_OVERRIDE
         "actionuserid": call.userid,
         "descidentifier": "evidence_manualoverride",
         "desccomponent": "core_competency",
-        "desca": "",
-        "url": "",
+        "desca": None,
+        "url": None,
         "grade": grade,
-        "note": p.get("note") or "",
+        "note": p.get("note"),
         "timecreated": now,
         "timemodified": now,
         "usermodified": call.userid,
-        "gradename": items[grade - 1],
     }
     site.evidence.append(evidence)
-    return evidence
+    return export_evidence(site, evidence, items)
+
+
+_COMPETENCY_READ = (
+    "shortname",
+    "idnumber",
+    "description",
+    "descriptionformat",
+    "sortorder",
+    "parentid",
+    "path",
+    "ruleoutcome",
+    "ruletype",
+    "ruleconfig",
+    "scaleid",
+    "scaleconfiguration",
+    "competencyframeworkid",
+    "id",
+    "timecreated",
+    "timemodified",
+    "usermodified",
+)
+_FRAMEWORK_READ = (
+    "shortname",
+    "idnumber",
+    "description",
+    "descriptionformat",
+    "visible",
+    "scaleid",
+    "scaleconfiguration",
+    "contextid",
+    "taxonomies",
+    "id",
+    "timecreated",
+    "timemodified",
+    "usermodified",
+    "canmanage",
+    "competenciescount",
+    "contextname",
+    "contextnamenoprefix",
+)
+
+
+def _competency_out(comp: dict[str, Any]) -> dict[str, Any]:
+    return {k: comp.get(k) for k in _COMPETENCY_READ}
+
+
+def _competency_summary(site: Site, comp: dict[str, Any]) -> dict[str, Any]:
+    r"""``tool_lp\external\competency_summary_exporter`` (no linked courses, as the summary)."""
+    fw = site.framework(comp["competencyframeworkid"])
+    framework = export_framework(site, fw)
+    related = sorted(b if a == comp["id"] else a for a, b in site.related if comp["id"] in (a, b))
+    ancestors = [int(i) for i in str(comp["path"]).strip("/").split("/") if int(i or 0)]
+    scaleid, config = site.scale_of(comp)
+    base = f"{_BASE_URL}/admin/tool/lp"
+    return {
+        "linkedcourses": [],
+        "relatedcompetencies": [_competency_out(site.competency(c)) for c in related],
+        "competency": _competency_out(comp),
+        "framework": {k: framework[k] for k in _FRAMEWORK_READ},
+        "hascourses": False,
+        "hasrelatedcompetencies": bool(related),
+        "scaleid": scaleid,
+        "scaleconfiguration": config,
+        "taxonomyterm": "Competency",
+        "comppath": {
+            "ancestors": [
+                {
+                    "id": a,
+                    "name": site.competency(a)["idnumber"],
+                    "first": n == 1,
+                    "last": n == len(ancestors),
+                    "position": n,
+                }
+                for n, a in enumerate(ancestors, 1)
+            ],
+            "framework": {
+                "id": fw["id"],
+                "name": fw["shortname"],
+                "first": False,
+                "last": False,
+                "position": -1,
+            },
+            "pluginbaseurl": base,
+            "pagecontextid": fw["contextid"],
+            "showlinks": True,
+        },
+        "pluginbaseurl": base,
+    }
+
+
+_COMMENT_TEMPLATE = (
+    '<div class="comment-message"><div class="comment-message-meta me-3">'
+    '<span class="picture">___picture___</span><span class="user">___name___</span> - '
+    '<span class="time">___time___</span></div><div class="text">___content___</div></div>'
+)
+
+
+@handles("tool_lp_data_for_user_competency_summary")
+def user_competency_summary(call: Call, p: dict[str, Any]) -> dict[str, Any]:
+    r"""A user competency with its evidence (newest first), as Moodle's rating page shows it.
+
+    The contract has no signature for it: as ``tool_lp\external``, two required integers,
+    nothing else. Like ``api::get_user_competency``, it creates the (unrated) record when
+    the user has none.
+    """
+    extra = sorted(set(p) - {"userid", "competencyid"})
+    if extra:
+        raise invalid_parameter(
+            f"Unexpected keys ({', '.join(extra)}) detected in parameter array."
+        )
+    for key in ("userid", "competencyid"):
+        if key not in p:
+            raise invalid_parameter(f"Missing required key in single structure: {key}")
+        if not str(p[key]).lstrip("-").isdigit():
+            raise invalid_parameter(f"{key} => Invalid parameter value detected")
+    site = call.site
+    uid = site.user(int(p["userid"]))["id"]
+    comp = site.competency(int(p["competencyid"]))
+    items = site.scale(site.scale_of(comp)[0])["items"]
+    uc = _user_competency(site, uid, comp["id"])
+    evidence = sorted(
+        (e for e in site.evidence if e["usercompetencyid"] == uc["id"]),
+        key=lambda e: (e["timecreated"], e["id"]),
+        reverse=True,
+    )
+    return {
+        "showrelatedcompetencies": True,
+        "cangrade": True,
+        "competency": _competency_summary(site, comp),
+        "user": export_user_summary(site, uid),
+        "usercompetency": export_user_competency(site, uid, comp["id"]),
+        "evidence": [export_evidence(site, e, items) for e in evidence],
+        "commentarea": {
+            "component": "competency",
+            "commentarea": "user_competency",
+            "itemid": uc["id"],
+            "courseid": 1,
+            "contextid": user_context_id(uid),
+            "cid": secrets.token_hex(7)[:13],
+            "autostart": False,
+            "canpost": False,
+            "canview": True,
+            "count": 0,
+            "collapsediconkey": "t/collapsed",
+            "displaytotalcount": True,
+            "displaycancel": False,
+            "fullwidth": True,
+            "linktext": "Comments",
+            "notoggle": False,
+            "template": _COMMENT_TEMPLATE,
+            "canpostorhascomments": False,
+        },
+    }
 
 
 # -- users, courses, cohorts, enrolments ------------------------------------------------
@@ -587,4 +821,11 @@ def unenrol_users(call: Call, p: dict[str, Any]) -> None:
     return None
 
 
-__all__ = ["export_plan", "export_template", "export_user_competency"]
+__all__ = [
+    "export_evidence",
+    "export_plan",
+    "export_template",
+    "export_user_competency",
+    "export_user_summary",
+    "user_context_id",
+]
