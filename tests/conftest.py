@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,3 +71,14 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
         return CliResult(code, out, err)
 
     return run
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--moodle-url``: also run the staging scenarios on your own Moodle site."""
+    group = parser.getgroup("competency-core")
+    group.addoption(
+        "--moodle-url",
+        default=os.environ.get("COMPETENCY_TEST_MOODLE_URL"),
+        help="a staging Moodle site for tests/adapters/moodle/test_moodle_staging.py (its "
+        "token in COMPETENCY_TEST_MOODLE_TOKEN, its scale in COMPETENCY_TEST_MOODLE_SCALE_ID)",
+    )
