@@ -2,7 +2,9 @@
 
 Runs against the local Moodle emulator (a real HTTP server on 127.0.0.1, in this process,
 checking every call against ``../shared/moodle/ws_contract.json``), each repeat on a
-fresh emulated site, and prints the medians measured in this run:
+fresh emulated site, and against a real Moodle 5.1 installed and served on this machine
+from ``../shared/moodle/moodle-5.1.tar.xz`` (PHP's built-in server, PostgreSQL; a fresh
+site per repeat; ``--no-real`` skips it), and prints the medians measured in this run:
 
 * first push: plan + apply of the whole model (framework, competencies with hierarchy
   and related pairs, rules, course links, templates): web-service calls (read / write)
@@ -13,6 +15,9 @@ fresh emulated site, and prints the medians measured in this run:
 
     .venv/bin/python benchmarks/bench_moodle.py                  # 1,000 competencies, 3 repeats
     .venv/bin/python benchmarks/bench_moodle.py --competencies 200 --repeats 1
+    .venv/bin/python benchmarks/bench_moodle.py --real-repeats 3        # more real repeats
+
+For the real Moodle it also prints the ratio of its times to the emulator's.
 """
 
 from __future__ import annotations
@@ -97,22 +102,27 @@ def run(moodle: MoodleEmulator, name: str, model: CompetencyModel) -> dict[str, 
     scale = site.add_scale("Levels", LEVELS)
     for res in model.learning_resources:
         site.add_course(res.key, idnumber=res.external_ids["moodle_course"])
-    adapter = MoodleAdapter.configure(
-        {"url": moodle.site_url(name), "token": TOKEN, "scale_id": scale}, env={}
-    )
+    return push_twice(moodle, moodle.site_url(name), TOKEN, scale, model, site=name)
+
+
+def push_twice(
+    log: Any, url: str, token: str, scale: int, model: CompetencyModel, site: str = ""
+) -> dict[str, Any]:
+    """A first push and a no-op re-push; calls counted from ``log`` (emulator or proxy)."""
+    adapter = MoodleAdapter.configure({"url": url, "token": token, "scale_id": scale}, env={})
     engine = SyncEngine(
         adapter, InMemorySyncState(), registry=PluginRegistry.build(entry_points=False)
     )
     out: dict[str, Any] = {}
     for label in ("push", "repush"):
-        moodle.reset_calls()
+        log.reset_calls()
         started = time.perf_counter()
         plan = engine.plan_model(model)
         report = engine.apply(plan)
         seconds = time.perf_counter() - started
         if not report.ok:
             raise SystemExit(f"{label} failed: {report.failed[:3]}")
-        kinds = Counter(c.type for c in moodle.calls if c.site == name)
+        kinds = Counter(c.type for c in log.calls if c.site == site)
         out[label] = {
             "seconds": seconds,
             "read": kinds.get("read", 0),
@@ -123,34 +133,38 @@ def run(moodle: MoodleEmulator, name: str, model: CompetencyModel) -> dict[str, 
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--competencies", type=int, default=1000)
-    parser.add_argument("--repeats", type=int, default=3)
-    args = parser.parse_args()
-    contract = find_contract()
-    if contract is None:
-        sys.exit("the Moodle contract ../shared/moodle/ws_contract.json is absent")
-    model = big_model(args.competencies)
-    print(
-        f"Moodle emulator (local, contract-checked): {len(model.competencies)} competencies, "
-        f"{sum(len(c.related) for c in model.competencies)} related pairs, "
-        f"{len(model.roles)} templates, {len(model.learning_resources)} courses; "
-        f"{args.repeats} repeat(s), medians"
-    )
+def run_real(model: CompetencyModel, repeats: int) -> tuple[list[dict[str, Any]], str]:
+    """Push twice on a real Moodle 5.1 (a fresh site per repeat); the runs and its release."""
+    from competency_moodle.realsite.proxy import RecordingProxy
+    from competency_moodle.realsite.server import default_setup, real_moodle
+
+    setup = default_setup()
+    setup["scales"].append({"name": "Bench levels", "items": LEVELS})
+    setup["courses"] += [
+        {"shortname": r.key, "idnumber": r.external_ids["moodle_course"]}
+        for r in model.learning_resources
+    ]
     runs = []
-    with MoodleEmulator(contract) as moodle:
-        moodle.add_token(TOKEN)
-        for i in range(args.repeats):
-            runs.append(run(moodle, f"bench{i}", model))
+    with real_moodle(setup=setup) as moodle, RecordingProxy(moodle.url) as proxy:
+        release = moodle.version
+        for _ in range(repeats):
+            moodle.reset()
+            scale = moodle.ids.scales["Bench levels"]
+            runs.append(push_twice(proxy, proxy.url, moodle.token, scale, model))
+    return runs, release
+
+
+def report(title: str, runs: list[dict[str, Any]]) -> dict[str, float]:
+    """Print the medians of ``runs``; the median seconds of each step."""
 
     def med(label: str, field: str) -> float:
         return statistics.median(r[label][field] for r in runs)
 
-    for label, title in (("push", "first push"), ("repush", "no-op re-push")):
+    print(title)
+    for label, name in (("push", "first push"), ("repush", "no-op re-push")):
         calls = med(label, "read") + med(label, "write")
         print(
-            f"{title:>14}: {med(label, 'seconds'):7.2f} s  {calls:6.0f} calls "
+            f"{name:>14}: {med(label, 'seconds'):7.2f} s  {calls:6.0f} calls "
             f"({med(label, 'read'):.0f} read, {med(label, 'write'):.0f} write), "
             f"{med(label, 'changes'):.0f} changes planned"
         )
@@ -164,6 +178,46 @@ def main() -> None:
     if any(writes):
         sys.exit(f"the no-op re-push made write calls: {writes}")
     print("no-op re-push: 0 write calls in every repeat")
+    return {"push": med("push", "seconds"), "repush": med("repush", "seconds")}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--competencies", type=int, default=1000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--real-repeats", type=int, default=1, help="repeats on the real Moodle")
+    parser.add_argument("--no-real", action="store_true", help="the emulator only")
+    args = parser.parse_args()
+    contract = find_contract()
+    if contract is None:
+        sys.exit("the Moodle contract ../shared/moodle/ws_contract.json is absent")
+    model = big_model(args.competencies)
+    sizes = (
+        f"{len(model.competencies)} competencies, "
+        f"{sum(len(c.related) for c in model.competencies)} related pairs, "
+        f"{len(model.roles)} templates, {len(model.learning_resources)} courses"
+    )
+    runs = []
+    with MoodleEmulator(contract) as moodle:
+        moodle.add_token(TOKEN)
+        for i in range(args.repeats):
+            runs.append(run(moodle, f"bench{i}", model))
+    emulated = report(
+        f"Moodle emulator (local, contract-checked): {sizes}; {args.repeats} repeat(s), medians",
+        runs,
+    )
+    if args.no_real:
+        return
+    real_runs, release = run_real(model, args.real_repeats)
+    real = report(
+        f"\nReal Moodle {release} (PHP built-in server, PostgreSQL, on this machine): {sizes}; "
+        f"{args.real_repeats} repeat(s), medians",
+        real_runs,
+    )
+    print(
+        f"real / emulator: first push {real['push'] / emulated['push']:.1f}x the time, "
+        f"no-op re-push {real['repush'] / emulated['repush']:.1f}x"
+    )
 
 
 if __name__ == "__main__":

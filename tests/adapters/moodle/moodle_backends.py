@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from competency_moodle.emulator import MoodleEmulator, Site
+from competency_moodle.emulator.handlers_learning import grade_competency
 from competency_moodle.emulator.server import CallRecord, Failure
+from competency_moodle.emulator.site import Call
 from competency_moodle.functions import needed_functions
 from competency_moodle.realsite.proxy import RecordingProxy
 from competency_moodle.realsite.server import LEVELS, LIMITED_MISSING, RealMoodle, all_functions
@@ -37,7 +39,9 @@ class SiteView(Protocol):
     def set_competencies_enabled(self, enabled: bool) -> None: ...
     def set_framework_visible(self, idnumber: str, visible: bool) -> None: ...
     def framework_visible(self, idnumber: str) -> bool: ...
-    def rate(self, username: str, competency: str, grade: int) -> None: ...
+    def rate(
+        self, username: str, competency: str, grade: int, grader: str = "admin", note: str = ""
+    ) -> None: ...
     def link_template_cohort(self, template: int, cohort: int) -> None: ...
     def run_cohort_task(self) -> int: ...
 
@@ -135,20 +139,18 @@ class EmulatedView:
     def framework_visible(self, idnumber: str) -> bool:
         return bool(self.site.frameworks[self.framework_id(idnumber)]["visible"])
 
-    def rate(self, username: str, competency: str, grade: int) -> None:
-        uid, cid = self.user_id(username), self.competency_id(competency)
-        self.site.user_competencies[(uid, cid)] = {
-            "id": self.site.next_id(),
-            "userid": uid,
-            "competencyid": cid,
+    def rate(
+        self, username: str, competency: str, grade: int, grader: str = "admin", note: str = ""
+    ) -> None:
+        """Rate as a grader in Moodle's interface does (``api::grade_competency``)."""
+        params: dict[str, Any] = {
+            "userid": self.user_id(username),
+            "competencyid": self.competency_id(competency),
             "grade": grade,
-            "proficiency": False,
-            "status": 0,
-            "reviewerid": None,
-            "timecreated": self.site.now(),
-            "timemodified": self.site.now(),
-            "usermodified": 2,
         }
+        if note:
+            params["note"] = note
+        grade_competency(Call(self.site, self.user_id(grader), frozenset()), params)
 
     def link_template_cohort(self, template: int, cohort: int) -> None:
         self.site.link_template_cohort(template, cohort)
@@ -268,13 +270,18 @@ class RealView:
             )
         )
 
-    def rate(self, username: str, competency: str, grade: int) -> None:
+    def rate(
+        self, username: str, competency: str, grade: int, grader: str = "admin", note: str = ""
+    ) -> None:
+        """Rate as a grader in Moodle's interface does (``api::grade_competency``)."""
         self.moodle.tool(
             "rate",
             {
                 "userid": self.user_id(username),
                 "competencyid": self.competency_id(competency),
                 "grade": grade,
+                "grader": grader,
+                "note": note or None,
             },
         )
 

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from moodle_backends import Backend, Seeded
+from moodle_backends import Backend, Seeded, failure_points
 from moodle_scenario import adapter, engine, make_model, workforce
 
 from competency_core.errors import SyncError
@@ -191,7 +191,7 @@ def test_learning_failure_at_every_call_then_a_rerun(moodle: Backend, when: str)
     assert e.apply(e.plan_assignments(workforce().assignments)).ok
     calls = moodle.call_count
     expected = clean.site.snapshot()
-    for n in range(1, calls + 1):
+    for n in failure_points(moodle, calls):
         seeded, first = _pushed_on(moodle, f"{when}{n}")
         moodle.reset_calls()
         if when == "before":

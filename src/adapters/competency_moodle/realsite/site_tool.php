@@ -13,7 +13,7 @@
 //   config                set_config(name, value, plugin)
 //   link_template_cohort  link a cohort to a learning-plan template (admin interface only)
 //   set_framework_visible show or hide a framework
-//   rate                  give a user a rating on a competency (as a grader would)
+//   rate                  rate a user's competency as a grader does (evidence recorded)
 //   run_task              run a scheduled task by class name, as cron does
 //   purge_caches          purge every cache
 //
@@ -197,17 +197,15 @@ switch ($command) {
         break;
 
     case 'rate':
-        $uc = \core_competency\user_competency::get_record(
+        // As a grader in Moodle's interface: api::grade_competency as that user, which
+        // records the evidence (who, when, the note) as well as the rating.
+        $grader = $DB->get_record('user', ['username' => $request['grader'] ?? 'admin'], '*', MUST_EXIST);
+        \core\session\manager::set_user($grader);
+        \core_competency\api::grade_competency((int) $request['userid'],
+            (int) $request['competencyid'], (int) $request['grade'], $request['note'] ?? null);
+        \core\session\manager::set_user(get_admin());
+        $out['id'] = (int) $DB->get_field('competency_usercomp', 'id',
             ['userid' => (int) $request['userid'], 'competencyid' => (int) $request['competencyid']]);
-        if (!$uc) {
-            $uc = \core_competency\user_competency::create_relation(
-                (int) $request['userid'], (int) $request['competencyid']);
-            $uc->create();
-        }
-        $uc->set('grade', (int) $request['grade']);
-        $uc->set('proficiency', empty($request['proficiency']) ? 0 : 1);
-        $uc->update();
-        $out['id'] = (int) $uc->get('id');
         break;
 
     case 'run_task':
