@@ -256,6 +256,7 @@ class RealMoodle:
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
         out.close()
         deadline = time.monotonic() + 30
@@ -288,6 +289,14 @@ class RealMoodle:
         if self.log is None or not self.log.exists():
             return ""
         return self.log.read_text(errors="replace")[-2000:]
+
+
+def _die_with_parent() -> None:
+    """In the child: be sent SIGTERM if the test process dies without stopping the server."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def run_tool(php: str, root: Path, command: str, request: Mapping[str, Any]) -> dict[str, Any]:
