@@ -67,7 +67,7 @@ class BehaviouralIndicator(BaseModel):
             isinstance(data, dict)
             and data
             and not set(data) & set(cls.model_fields)
-            and all(isinstance(k, str) and _LANGUAGE_CODE.match(k) for k in data)
+            and all(isinstance(k, str) and _LANGUAGE_CODE.fullmatch(k) for k in data)
         ):
             return {"text": data}  # {en: ..., sv: ...}: a translated text on its own
         return data

@@ -41,8 +41,8 @@ class Problem(BaseModel):
         where = self.file or "<model>"
         if self.line:
             where += f":{self.line}"
-        path = f" {self.path}" if self.path else ""
-        return f"{where}:{path}: {self.severity}: {self.message}"
+        path = f" {self.path}:" if self.path else ""
+        return f"{where}:{path} {self.severity}: {self.message}"
 
 
 class CompetencyError(Exception):

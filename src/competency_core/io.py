@@ -20,11 +20,15 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from competency_core.errors import CompetencyError, ModelValidationError, Problem
+from competency_core.messages import pydantic_problems, register_model
 from competency_core.model import CompetencyModel
+from competency_core.parsing import LoadLimits, parse_json, parse_yaml, resolve_limits, size_problem
 from competency_core.people import Workforce
 from competency_core.references import format_path, reference_problems
 
 Format = Literal["yaml", "json"]
+register_model(CompetencyModel)
+register_model(Workforce)
 M = TypeVar("M", bound=BaseModel)
 
 LineMap = dict[str, int]
@@ -56,158 +60,20 @@ def detect_format(path: str | os.PathLike[str]) -> Format:
     return "json" if str(path).lower().endswith(".json") else "yaml"
 
 
-def _walk_yaml(
-    node: yaml.Node,
-    parts: tuple[str | int, ...],
-    lines: LineMap,
-    problems: list[Problem],
-    file: str | None,
-) -> None:
-    lines.setdefault(format_path(parts), node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                problems.append(
-                    Problem(
-                        path=format_path((*parts, key)),
-                        message=f"duplicate key {key!r} (first at line {seen[key]}); "
-                        "remove one: YAML would silently keep only the last",
-                        file=file,
-                        line=line,
-                    )
-                )
-                continue
-            seen[key] = line
-            child = (*parts, key)
-            lines[format_path(child)] = line
-            _walk_yaml(value_node, child, lines, problems, file)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk_yaml(item, (*parts, i), lines, problems, file)
+def parse_text(
+    text: str, fmt: Format, file: str | None = None, limits: LoadLimits | None = None
+) -> _Document:
+    """Parse YAML (safe loading only) or JSON into plain data with a path -> line map.
 
-
-def parse_text(text: str, fmt: Format, file: str | None = None) -> _Document:
-    """Parse YAML (safe loading only) or JSON into plain data with a path -> line map."""
+    Nothing in ``text`` makes this raise: a file that cannot be read, or that breaks one
+    of ``limits`` (by default :meth:`LoadLimits.from_env`), gives a document without data
+    and with the located problem.
+    """
     if fmt == "json":
-        try:
-            return _Document(json.loads(text), {}, [], file)
-        except json.JSONDecodeError as exc:
-            return _Document(
-                None,
-                {},
-                [Problem(path="", message=f"invalid JSON: {exc.msg}", file=file, line=exc.lineno)],
-                file,
-            )
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return _Document(
-                None, {}, [Problem(path="", message="the file is empty", file=file)], file
-            )
-        lines: LineMap = {}
-        problems: list[Problem] = []
-        _walk_yaml(node, (), lines, problems, file)
-        data = loader.construct_document(node)
-        return _Document(data, lines, problems, file)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        return _Document(
-            None,
-            {},
-            [
-                Problem(
-                    path="",
-                    message=f"invalid YAML: {exc.problem or exc.context}",
-                    file=file,
-                    line=(mark.line + 1) if mark else None,
-                )
-            ],
-            file,
-        )
-    except yaml.YAMLError as exc:
-        return _Document(
-            None, {}, [Problem(path="", message=f"invalid YAML: {exc}", file=file)], file
-        )
-    finally:
-        loader.dispose()
-
-
-def _clean_loc(loc: Sequence[str | int], data: Any) -> tuple[str | int, ...]:
-    """Drop pydantic's union/validator tags from an error location, keeping real data keys."""
-    out: list[str | int] = []
-    node = data
-    for i, part in enumerate(loc):
-        if isinstance(node, Mapping):
-            key: Any = part
-            if key not in node and isinstance(part, str) and part.lstrip("-").isdigit():
-                key = int(part)
-            if key in node:
-                out.append(part)
-                node = node[key]
-                continue
-            if (
-                isinstance(part, str)
-                and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part)
-                and i == len(loc) - 1
-            ):
-                out.append(part)  # a missing field: name it
-            elif (
-                isinstance(part, str)
-                and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part)
-                and part
-                not in {
-                    "str",
-                    "int",
-                    "float",
-                    "bool",
-                    "dict",
-                    "list",
-                }
-            ):
-                out.append(part)
-                node = None
-            continue
-        if isinstance(node, list | tuple) and isinstance(part, int) and 0 <= part < len(node):
-            out.append(part)
-            node = node[part]
-            continue
-        # a tag such as 'function-after[...]' or 'str': not a data key
-    return tuple(out)
-
-
-def _message(err: Mapping[str, Any]) -> str:
-    msg = str(err.get("msg", "invalid value"))
-    msg = msg.removeprefix("Value error, ")
-    if err.get("type") == "missing":
-        return "required field is missing"
-    if err.get("type") == "extra_forbidden":
-        return "unknown field (check the spelling; see `competency schema` for the fields)"
-    inp = err.get("input")
-    if (
-        isinstance(inp, str | int | float)
-        and not isinstance(inp, bool)
-        and err.get("type") != "value_error"
-    ):
-        msg += f" (got {inp!r})"
-    return msg
-
-
-def pydantic_problems(exc: ValidationError, data: Any, file: str | None = None) -> list[Problem]:
-    """Turn a pydantic ValidationError into located problems."""
-    out: list[Problem] = []
-    seen: set[tuple[str, str]] = set()
-    for err in exc.errors(include_url=False):
-        path = format_path(_clean_loc(err["loc"], data))
-        msg = _message(err)
-        if (path, msg) in seen:
-            continue
-        seen.add((path, msg))
-        out.append(Problem(path=path, message=msg, file=file))
-    return out
+        data, problems = parse_json(text, file, limits)
+        return _Document(data, {}, problems, file)
+    data, lines, problems = parse_yaml(text, file, limits)
+    return _Document(data, lines, problems, file)
 
 
 def _locate(problems: Sequence[Problem], doc: _Document) -> list[Problem]:
@@ -251,10 +117,17 @@ def _check_model(doc: _Document) -> tuple[CompetencyModel | None, list[Problem]]
     return model, _locate(problems, doc)
 
 
-def read_text(path: str | os.PathLike[str]) -> str:
-    """Read a UTF-8 file (a BOM is accepted) with a clear error if it cannot be read."""
+def read_text(path: str | os.PathLike[str], limits: LoadLimits | None = None) -> str:
+    """Read a UTF-8 file (a BOM is accepted) with a clear error if it cannot be read.
+
+    A file larger than ``limits.max_bytes`` (by default :meth:`LoadLimits.from_env`) is
+    refused before it is read.
+    """
     p = Path(path)
     try:
+        too_big = size_problem(p.stat().st_size, resolve_limits(limits), str(path))
+        if too_big is not None:
+            raise ModelValidationError([too_big], f"cannot read {path}")
         return p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ModelValidationError(
@@ -278,13 +151,18 @@ def read_text(path: str | os.PathLike[str]) -> str:
         ) from None
 
 
-def check_model_file(path: str | os.PathLike[str]) -> tuple[CompetencyModel | None, list[Problem]]:
+def check_model_file(
+    path: str | os.PathLike[str], limits: LoadLimits | None = None
+) -> tuple[CompetencyModel | None, list[Problem]]:
     """Validate a model file: the model (None when it has errors) and all problems, located."""
-    doc = parse_text(read_text(path), detect_format(path), str(path))
+    lim = resolve_limits(limits)
+    doc = parse_text(read_text(path, lim), detect_format(path), str(path), lim)
     return _check_model(doc)
 
 
-def loads_model(text: str, fmt: Format = "yaml", *, file: str | None = None) -> CompetencyModel:
+def loads_model(
+    text: str, fmt: Format = "yaml", *, file: str | None = None, limits: LoadLimits | None = None
+) -> CompetencyModel:
     """Parse and validate a model from text; :class:`ModelValidationError` lists every problem.
 
     >>> m = loads_model('''
@@ -296,18 +174,19 @@ def loads_model(text: str, fmt: Format = "yaml", *, file: str | None = None) -> 
     >>> m.competency("c").scale
     's'
     """
-    model, problems = _check_model(parse_text(text, fmt, file))
+    model, problems = _check_model(parse_text(text, fmt, file, limits))
     if model is None:
         raise ModelValidationError(problems)
     return model
 
 
-def load_model(path: str | os.PathLike[str]) -> CompetencyModel:
+def load_model(path: str | os.PathLike[str], limits: LoadLimits | None = None) -> CompetencyModel:
     """Load a model from a YAML or JSON file; :class:`ModelValidationError` lists every problem.
 
-    See :func:`loads_model` for text already in memory.
+    ``limits`` bounds what the file may hold (see :class:`LoadLimits`). See
+    :func:`loads_model` for text already in memory.
     """
-    model, problems = check_model_file(path)
+    model, problems = check_model_file(path, limits)
     if model is None:
         raise ModelValidationError(problems, f"{path}: the model is invalid")
     return model
@@ -321,7 +200,7 @@ def _int_keys(value: Any, parent: str | None = None) -> Any:
         out: dict[Any, Any] = {}
         for k, v in value.items():
             key: Any = k
-            if parent in _INT_KEYED and isinstance(k, str) and k.lstrip("-").isdigit():
+            if parent in _INT_KEYED and isinstance(k, str) and re.fullmatch(r"-?[0-9]+", k):
                 key = int(k)
             out[key] = _int_keys(v, k if isinstance(k, str) else None)
         return out
@@ -486,10 +365,13 @@ def workforce_problems(workforce: Workforce | Any, model: CompetencyModel) -> li
 
 
 def check_workforce_file(
-    path: str | os.PathLike[str], model: CompetencyModel | None = None
+    path: str | os.PathLike[str],
+    model: CompetencyModel | None = None,
+    limits: LoadLimits | None = None,
 ) -> tuple[Workforce | None, list[Problem]]:
     """Validate a workforce file (and, given a model, its references to it)."""
-    doc = parse_text(read_text(path), detect_format(path), str(path))
+    lim = resolve_limits(limits)
+    doc = parse_text(read_text(path, lim), detect_format(path), str(path), lim)
     problems = list(doc.problems)
     if doc.data is None:
         return None, problems
@@ -505,9 +387,13 @@ def check_workforce_file(
     return wf, _locate(problems, doc)
 
 
-def load_workforce(path: str | os.PathLike[str], model: CompetencyModel | None = None) -> Workforce:
+def load_workforce(
+    path: str | os.PathLike[str],
+    model: CompetencyModel | None = None,
+    limits: LoadLimits | None = None,
+) -> Workforce:
     """Load people, assessments and assignments; checked against ``model`` when given."""
-    wf, problems = check_workforce_file(path, model)
+    wf, problems = check_workforce_file(path, model, limits)
     if wf is None:
         raise ModelValidationError(problems, f"{path}: the workforce file is invalid")
     return wf
@@ -520,9 +406,12 @@ def save_workforce(
     write_atomic(path, dumps(workforce, fmt or detect_format(path)))
 
 
-def sniff_kind(path: str | os.PathLike[str]) -> Literal["model", "workforce", "unknown"]:
+def sniff_kind(
+    path: str | os.PathLike[str], limits: LoadLimits | None = None
+) -> Literal["model", "workforce", "unknown"]:
     """Whether a file holds a model or a workforce, from its top-level keys."""
-    doc = parse_text(read_text(path), detect_format(path), str(path))
+    lim = resolve_limits(limits)
+    doc = parse_text(read_text(path, lim), detect_format(path), str(path), lim)
     if isinstance(doc.data, Mapping):
         if "scales" in doc.data or "competencies" in doc.data:
             return "model"
@@ -532,6 +421,7 @@ def sniff_kind(path: str | os.PathLike[str]) -> Literal["model", "workforce", "u
 
 
 __all__ = [
+    "LoadLimits",
     "check_model_data",
     "check_model_file",
     "check_workforce_file",
@@ -541,6 +431,7 @@ __all__ = [
     "loads_model",
     "model_json_schema",
     "parse_text",
+    "pydantic_problems",
     "replaced_atomically",
     "save_model",
     "save_workforce",

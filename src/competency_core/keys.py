@@ -7,14 +7,14 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/\-]*$")
+KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/\-]*")
 KEY_MAX_LENGTH = 100  # Moodle's idnumber limit, so keys survive a Moodle sync unchanged
 
 
 def _check_key(value: str) -> str:
     if len(value) > KEY_MAX_LENGTH:
         raise ValueError(f"a key has at most {KEY_MAX_LENGTH} characters (got {len(value)})")
-    if not KEY_PATTERN.match(value):
+    if not KEY_PATTERN.fullmatch(value):
         raise ValueError(
             f"{value!r} is not a valid key: use letters, digits and . _ - : / "
             "(starting with a letter or digit), e.g. 'system-design'"
@@ -26,13 +26,13 @@ Key = Annotated[str, AfterValidator(_check_key)]
 """A stable identifier such as ``system-design`` or ``15-1252.00``."""
 
 _SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$"
+    r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)"
+    r"(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?"
 )
 
 
 def _check_semver(value: str) -> str:
-    if not _SEMVER.match(value):
+    if not _SEMVER.fullmatch(value):
         raise ValueError(f"{value!r} is not a semantic version (MAJOR.MINOR.PATCH, e.g. '1.2.0')")
     return value
 
@@ -47,7 +47,7 @@ def parse_semver(value: str) -> tuple[int, int, int]:
     >>> parse_semver("1.10.3-rc.1")
     (1, 10, 3)
     """
-    m = _SEMVER.match(value)
+    m = _SEMVER.fullmatch(value)
     if not m:
         raise ValueError(f"{value!r} is not a semantic version")
     return int(m.group(1)), int(m.group(2)), int(m.group(3))

@@ -194,7 +194,7 @@ class PluginRegistry:
                     raise PluginError(
                         f"the plugin {info.name} registered {cls!r}, which is not an Adapter class"
                     )
-                if not _ADAPTER_NAME.match(cls.name):
+                if not _ADAPTER_NAME.fullmatch(cls.name):
                     raise PluginError(
                         f"the plugin {info.name}'s adapter {cls.__name__} has the name "
                         f"{cls.name!r}: use lower-case letters, digits and '-'"

@@ -16,11 +16,11 @@ from typing import Annotated
 
 from pydantic import AfterValidator, RootModel
 
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
 def _check_language(code: str) -> str:
-    if not LANGUAGE_CODE.match(code):
+    if not LANGUAGE_CODE.fullmatch(code):
         raise ValueError(f"{code!r} is not a language code (use e.g. 'en', 'sv', 'pt-BR')")
     return code
 

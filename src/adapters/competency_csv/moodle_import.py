@@ -41,7 +41,7 @@ class FrameworkImport:
 def _key_problem(value: str) -> str | None:
     if len(value) > KEY_MAX_LENGTH:
         return f"the ID number has {len(value)} characters; a key has at most {KEY_MAX_LENGTH}"
-    if not KEY_PATTERN.match(value):
+    if not KEY_PATTERN.fullmatch(value):
         return (
             f"the ID number {value!r} is not a valid key (letters, digits and . _ - : /, "
             "starting with a letter or digit)"

@@ -117,7 +117,7 @@ class ModelPull:
         good = {
             str(c["idnumber"])
             for c in comps
-            if KEY_PATTERN.match(str(c["idnumber"])) and len(str(c["idnumber"])) <= 100
+            if KEY_PATTERN.fullmatch(str(c["idnumber"])) and len(str(c["idnumber"])) <= 100
         }
         for c in comps:
             if str(c["idnumber"]) not in good:
@@ -190,7 +190,7 @@ class ModelPull:
         roles = self._roles(key, by_id, {c["key"]: c["scale"] for c in out}, scales)
         body, fw_marks = split_marker(fw.get("description"))
         named = fw_marks.get("scale", [])
-        if len(named) == 1 and KEY_PATTERN.match(named[0]):  # the model's key of the scale
+        if len(named) == 1 and KEY_PATTERN.fullmatch(named[0]):  # the model's key of the scale
             rename_scale(fw_scale, named[0], scales, out)
         data: dict[str, Any] = {
             "key": key,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from competency_core.cli.app import app
 from competency_core.cli.output import (
@@ -140,7 +141,7 @@ def validate(
             detail = ", ".join(
                 f"{k} {v}" for k, v in r.items() if k not in {"file", "valid", "kind"}
             )
-            console.print(f"{r['file']}: {r['kind']} {mark} ({detail})")
+            console.print(f"{escape(r['file'])}: {r['kind']} {mark} ({escape(detail)})")
     if errors:
         raise typer.Exit(EXIT_USAGE)
 
@@ -177,7 +178,9 @@ def lint(
         colours = {"error": "red", "warning": "yellow", "info": "cyan"}
         for f in findings:
             c = colours[f.severity]
-            console.print(f"[{c}]{f.severity:7}[/{c}] [bold]{f.code}[/bold] {f.path}: {f.message}")
+            console.print(
+                f"[{c}]{f.severity:7}[/{c}] [bold]{f.code}[/bold] {escape(f.path)}: {escape(f.message)}"
+            )
         console.print(
             f"{model.key}: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info"
         )

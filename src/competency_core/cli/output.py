@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from competency_core.errors import CompetencyError, ModelValidationError, Problem
@@ -55,12 +56,12 @@ def print_problems(problems: Sequence[Problem]) -> None:
     """Print problems for people, one per line, errors in red and warnings in yellow."""
     colours = {"error": "red", "warning": "yellow", "info": "cyan"}
     for p in sorted(problems, key=lambda q: (q.file or "", q.line or 0)):
-        where = p.file or "<input>"
+        where = escape(p.file or "<input>")
         if p.line:
             where += f":{p.line}"
-        path = f" [bold]{p.path}[/bold]" if p.path else ""
+        path = f" [bold]{escape(p.path)}[/bold]:" if p.path else ""
         colour = colours.get(p.severity, "white")
-        err_console.print(f"{where}:{path}: [{colour}]{p.severity}[/{colour}]: {p.message}")
+        err_console.print(f"{where}:{path} [{colour}]{p.severity}[/{colour}]: {escape(p.message)}")
 
 
 def fail(problems: Iterable[Problem], fmt: OutputFormat, summary: str | None = None) -> NoReturn:
@@ -70,7 +71,7 @@ def fail(problems: Iterable[Problem], fmt: OutputFormat, summary: str | None = N
         emit_json({"errors": [problem_dict(p) for p in items]})
     else:
         if summary:
-            err_console.print(f"[red]{summary}[/red]")
+            err_console.print(f"[red]{escape(summary)}[/red]")
         print_problems(items)
     raise typer.Exit(EXIT_USAGE)
 

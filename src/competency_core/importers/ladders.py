@@ -197,7 +197,7 @@ def key_problem(value: str) -> str | None:
     """Why ``value`` cannot be a model key, or None when it can."""
     if len(value) > KEY_MAX_LENGTH:
         return f"{value!r} is too long for a key ({len(value)} > {KEY_MAX_LENGTH} characters)"
-    if not KEY_PATTERN.match(value):
+    if not KEY_PATTERN.fullmatch(value):
         return (
             f"{value!r} cannot be used as a key: use letters, digits and . _ - : / "
             "(starting with a letter or digit)"

@@ -96,7 +96,7 @@ def _natural(value: Any) -> tuple[Any, ...]:
     """Sort key for codes like 'L1.10' after 'L1.9'."""
     if not isinstance(value, str):
         return ()
-    return tuple(int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", value) if p)
+    return tuple(int(p) if p.isdecimal() else p.lower() for p in re.split(r"(\d+)", value) if p)
 
 
 def _ext(obj: Any) -> Mapping[str, Any] | None:
@@ -130,7 +130,7 @@ def _str(data: Mapping[str, Any], name: str) -> str:
 
 def _valid_key(value: Any) -> bool:
     return (
-        isinstance(value, str) and len(value) <= KEY_MAX_LENGTH and bool(KEY_PATTERN.match(value))
+        isinstance(value, str) and len(value) <= KEY_MAX_LENGTH and bool(KEY_PATTERN.fullmatch(value))
     )
 
 
@@ -513,7 +513,7 @@ class _Importer:
         if isinstance(desc, str) and desc.strip():
             data["description"] = desc
         version = doc.get("version")
-        if isinstance(version, str) and _SEMVER.match(version):
+        if isinstance(version, str) and _SEMVER.fullmatch(version):
             data["version"] = version
         elif version:
             self.note("CFDocument.version", f"{version!r} is not a semantic version: 0.1.0 used")
@@ -525,7 +525,7 @@ class _Importer:
             else:
                 data["status"] = found.value
         langs = [doc.get("language")] + [n.data.get("language") for n in nodes]
-        lang = next((x for x in langs if isinstance(x, str) and LANGUAGE_CODE.match(x)), None)
+        lang = next((x for x in langs if isinstance(x, str) and LANGUAGE_CODE.fullmatch(x)), None)
         if lang:
             data["default_language"] = lang
         meta: dict[str, Any] = {}
