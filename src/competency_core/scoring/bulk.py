@@ -141,10 +141,11 @@ class RoleSet:
     """Role requirements compiled into one sparse matrix (see the module docs).
 
     A chunk of people is a stack of input rows: one ``gap`` row per column (distinct
-    required level of a competency), one ``count`` row per column, then one ``assessed``
-    row per competency. :attr:`figures` turns them into per-role sums: the gap mass, a
-    count code, then (for the ``exclude`` policy) the weight, required mass and blocking
-    essentials over the assessed competencies. The count code packs four integer counts
+    required level of a competency), one ``count`` row per column, one ``has`` row per
+    column (``min(t, a)``, the part of the required level the person has), then one
+    ``assessed`` row per competency. :attr:`figures` turns them into per-role sums: the gap
+    mass, a count code, the mass had, then (for the ``exclude`` policy) the weight and
+    blocking essentials over the assessed competencies. The count code packs four integer counts
     into one float exactly, as digits in base :attr:`base`: unmet, unmet essential,
     assessed, assessed essential (one sparse entry per requirement instead of four).
     """
@@ -159,7 +160,7 @@ class RoleSet:
     base: int
     """The base of the count code: more than any role's number of requirements."""
     figures: sparse.csr_matrix
-    """``(5 x roles, 2 x columns + competencies)``: the sums, as described above."""
+    """``(5 x roles, 3 x columns + competencies)``: the sums, as described above."""
     requirements: FloatArray
     """Per role: the number of requirements."""
     weight: FloatArray
@@ -214,15 +215,15 @@ class RoleSet:
         required_mass = np.zeros(n_r)
         blocking = np.zeros(n_r)
         for r, entries in enumerate(per_role):
-            # row blocks: 0 gap mass, 1 count code, then over assessed competencies:
-            # 2 weight, 3 required mass, 4 blocking essentials
+            # row blocks: 0 gap mass, 1 count code, 2 mass had, then over assessed
+            # competencies: 3 weight, 4 blocking essentials
             for j, col, w, essential, t in entries:
                 rows += [r, n_r + r, 2 * n_r + r, 3 * n_r + r]
-                cols += [col, n_cols + col, 2 * n_cols + j, 2 * n_cols + j]
-                vals += [w, 1.0 + base * essential, w, w * t]
+                cols += [col, n_cols + col, 2 * n_cols + col, 3 * n_cols + j]
+                vals += [w, 1.0 + base * essential, w, w]
                 if essential and t > 0.0:
                     rows.append(4 * n_r + r)
-                    cols.append(2 * n_cols + j)
+                    cols.append(3 * n_cols + j)
                     vals.append(1.0)
             requirements[r] = len(entries)
             weight[r] = math.fsum(e[2] for e in entries)
@@ -230,7 +231,7 @@ class RoleSet:
             blocking[r] = sum(e[3] and e[4] > 0.0 for e in entries)
         figures = sparse.csr_matrix(
             (np.array(vals, dtype=np.float64), (np.array(rows), np.array(cols))),
-            shape=(5 * n_r, 2 * n_cols + len(comps)),
+            shape=(5 * n_r, 3 * n_cols + len(comps)),
         )
         figures.sum_duplicates()
         figures.sort_indices()
@@ -380,11 +381,9 @@ class _Engine:
             ready=np.empty((n_r, n_p), dtype=bool),
         )
         shared = {
-            "figures": roles.figures if exclude else roles.figures[: 2 * n_r],
-            "inverse_required_mass": roles.inverse_required_mass[:, None],
-            "inverse_weight": roles.inverse_weight[:, None],
-            "inverse_requirements": roles.inverse_requirements[:, None],
-            "no_requirements": roles.requirements == 0,
+            "figures": roles.figures if exclude else roles.figures[: 3 * n_r],
+            "requirements": roles.requirements[:, None],
+            "weight": roles.weight[:, None],
         }
         return engine, shared
 
@@ -393,8 +392,9 @@ class _Engine:
         col_c, col_t = rs.column_competency, rs.column_level[:, None]
         n_cols = len(col_c)
         base = float(rs.base)
-        x = np.empty((2 * n_cols + len(rs.competencies), stop - start))
-        gap, count, assessed = x[:n_cols], x[n_cols : 2 * n_cols], x[2 * n_cols :]
+        x = np.empty((3 * n_cols + len(rs.competencies), stop - start))
+        gap, count = x[:n_cols], x[n_cols : 2 * n_cols]
+        has, assessed = x[2 * n_cols : 3 * n_cols], x[3 * n_cols :]
         a = self.levels[start:stop, self.columns].T  # competencies x people
         seen = ~np.isnan(a)
         assessed[...] = seen
@@ -402,6 +402,7 @@ class _Engine:
         np.subtract(col_t, on_col, out=gap)
         np.maximum(gap, 0.0, out=gap)
         np.less(on_col, col_t, out=count, casting="unsafe")
+        np.minimum(on_col, col_t, out=has)  # 0 where unassessed
         on_assessed = assessed[col_c]
         if self.exclude:  # unassessed competencies count neither as a gap nor as unmet
             gap *= on_assessed
@@ -409,29 +410,25 @@ class _Engine:
         on_assessed *= base * base
         count += on_assessed
         sums = shared["figures"] @ x
-        gap_mass = sums[:n_r]
+        gap_mass, had = sums[:n_r], sums[2 * n_r : 3 * n_r]
         unmet, high = _digits(sums[n_r : 2 * n_r], base)
         unmet_essential, high = _digits(high, base)
         n_assessed, _ = _digits(high, base)
         cols = slice(start, stop)
         readiness, gap_out = self.out["readiness"][:, cols], self.out["gap"][:, cols]
         share_met, coverage = self.out["share_met"][:, cols], self.out["coverage"][:, cols]
-        if self.exclude:  # the denominators depend on who was assessed
-            counted = n_assessed
-            _ratio(gap_mass, sums[3 * n_r : 4 * n_r], 0.0, readiness)
-            _ratio(gap_mass, sums[2 * n_r : 3 * n_r], 0.0, gap_out)
-            _ratio(counted - unmet, counted, 1.0, share_met)
-        else:  # per-role denominators: multiply by their inverses (0 where a role has none)
-            np.multiply(gap_mass, shared["inverse_required_mass"], out=readiness)
-            np.multiply(gap_mass, shared["inverse_weight"], out=gap_out)
-            np.multiply(unmet, shared["inverse_requirements"], out=share_met)
-            np.subtract(1.0, share_met, out=share_met)
-        np.subtract(1.0, readiness, out=readiness)
+        # Divisions, never products with inverses (x * (1 / x) can miss 1 by an ulp), and
+        # readiness as had / (had + gap mass): exactly 0 when nothing required is had and
+        # exactly 1 when nothing is missing, whatever order the sums ran in.
+        _ratio(had, had + gap_mass, 1.0, readiness)
+        counted = n_assessed if self.exclude else shared["requirements"]
+        weight = sums[3 * n_r : 4 * n_r] if self.exclude else shared["weight"]
+        _ratio(gap_mass, weight, 0.0, gap_out)
+        _ratio(counted - unmet, counted, 1.0, share_met)
+        _ratio(n_assessed, shared["requirements"], 1.0, coverage)
         # the sums can round a hair past the exact bounds: clip to [0, 1]
         np.clip(readiness, 0.0, 1.0, out=readiness)
         np.clip(gap_out, 0.0, 1.0, out=gap_out)
-        np.multiply(n_assessed, shared["inverse_requirements"], out=coverage)
-        coverage[shared["no_requirements"]] = 1.0
         ok = (unmet_essential == 0) & (readiness >= self.threshold)
         if self.exclude:
             ok &= sums[4 * n_r :] >= rs.blocking[:, None]

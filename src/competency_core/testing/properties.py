@@ -496,7 +496,12 @@ def check_bulk_matches_pair(
     bulk: Callable[..., ReadinessMatrix] | None = None,
     pair: Callable[..., RoleScore] = score_role,
 ) -> None:
-    """The bulk engine gives, for every (person, role), what the one-pair function gives."""
+    """The bulk engine gives, for every (person, role), what the one-pair function gives.
+
+    ``share_met``, ``coverage`` and ``ready`` exactly; ``readiness`` and ``gap`` within
+    1e-9 (sums run in another order), and exactly where either is 0 or 1 (no rounding
+    noise such as a readiness of 1.1e-16 for someone who has nothing the role asks for).
+    """
     from competency_core.scoring.bulk import readiness_matrix
 
     matrix = (bulk or readiness_matrix)(model, workforce, policy=policy, on=on)
@@ -509,6 +514,10 @@ def check_bulk_matches_pair(
                 want = float(getattr(s, name))
                 assert np.isclose(got, want, rtol=1e-9, atol=1e-12), (
                     f"{p!r} x {r!r}: bulk {name} = {got!r}, pair = {want!r}"
+                )
+                exact = name in ("share_met", "coverage") or {got, want} & {0.0, 1.0}
+                assert not exact or got == want, (
+                    f"{p!r} x {r!r}: bulk {name} = {got!r}, pair = {want!r} (must be equal)"
                 )
             assert bool(matrix.ready[i, j]) == s.ready, f"{p!r} x {r!r}: bulk ready != pair ready"
 
