@@ -61,6 +61,7 @@ _ORDER = {
     CompareOperator.lt: "__le__",
     CompareOperator.le: "__le__",
 }
+_MAX_NARROWING = 8  # conditions of a filter given to SQL (the filter decides the rest)
 
 
 def utcnow() -> dt.datetime:
@@ -227,7 +228,7 @@ class DirectoryStorage(ScimStorage):
             base = select(Entry).where(Entry.resource_type.in_(names))
             if scim_filter is None and search_request.sort_by is None:
                 total = int(s.scalar(select(func.count()).select_from(base.subquery())) or 0)
-                if count == 0:
+                if count == 0 or start >= total:  # (a start past any SQL integer, too)
                     return SearchPage(total, [])
                 page = base.order_by(Entry.id).offset(start)
                 if count is not None:
@@ -286,7 +287,9 @@ class DirectoryStorage(ScimStorage):
                 except ValueError:
                     continue
                 out.append(getattr(Entry, _LOOKUPS[binding.field_name]) == str(value)[:400])
-        return out
+        # Any subset of the conditions still narrows to a superset of the matches; a few
+        # suffice, and thousands overflow the database's expression depth (SQLite: 1,000).
+        return out[:_MAX_NARROWING]
 
     def create(self, resource_type: ResourceType, resource: Resource[Any]) -> Resource[Any]:
         """Store a new resource and project it onto people."""

@@ -98,6 +98,12 @@ def serve_cmd(
     max_page_size: int = typer.Option(
         1000, "--max-page-size", min=1, help="The most resources one page returns."
     ),
+    max_body_size: int = typer.Option(
+        1 << 20,
+        "--max-body-size",
+        min=1,
+        help="The largest request body accepted outside /Bulk, in bytes (larger: 413).",
+    ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every request."),
 ) -> None:
     """Run the SCIM 2.0 service identity providers push users and groups to (Ctrl-C stops it)."""
@@ -125,7 +131,14 @@ def serve_cmd(
         config = service_provider_config(
             max_page_size=max_page_size, default_page_size=min(100, max_page_size)
         )
-        application = create_app(db, token=secret, mapping=rules, model=loaded, config=config)
+        application = create_app(
+            db,
+            token=secret,
+            mapping=rules,
+            model=loaded,
+            config=config,
+            max_body_size=max_body_size,
+        )
         source = f"file {token_file}" if token_file is not None else f"${token_env}"
 
         def ready(url: str) -> None:
