@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from competency_core._index import keyed_index
 from competency_core.competencies import Competency
 from competency_core.errors import ModelValidationError, Problem, UnknownKeyError
 from competency_core.keys import Key, SemVer
@@ -123,21 +123,23 @@ class CompetencyModel(BaseModel):
         return self
 
     # -- lookups ---------------------------------------------------------------
-    @cached_property
+    # Indexes are built from the current fields and rebuilt when a field holds another
+    # tuple, so a copy made with ``model_copy(update=...)`` never answers with old items.
+    @property
     def _scales(self) -> dict[str, ProficiencyScale]:
-        return {s.key: s for s in self.scales}
+        return keyed_index(self, "scales", self.scales)
 
-    @cached_property
+    @property
     def _competencies(self) -> dict[str, Competency]:
-        return {c.key: c for c in self.competencies}
+        return keyed_index(self, "competencies", self.competencies)
 
-    @cached_property
+    @property
     def _roles(self) -> dict[str, RoleProfile]:
-        return {r.key: r for r in self.roles}
+        return keyed_index(self, "roles", self.roles)
 
-    @cached_property
+    @property
     def _resources(self) -> dict[str, LearningResource]:
-        return {r.key: r for r in self.learning_resources}
+        return keyed_index(self, "learning_resources", self.learning_resources)
 
     def scale(self, key: str) -> ProficiencyScale:
         """The scale with this key (:class:`UnknownKeyError` if none)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -119,9 +118,12 @@ class Workforce(BaseModel):
     assignments: tuple[LearningAssignment, ...] = ()
     metadata: dict[str, Any] = Field(default_factory=dict)
 
-    @cached_property
+    @property
     def _people(self) -> dict[str, Person]:
-        return {p.key: p for p in self.people}
+        # rebuilt when ``people`` is another tuple (e.g. after ``model_copy(update=...)``)
+        from competency_core._index import keyed_index
+
+        return keyed_index(self, "people", self.people)
 
     def person(self, key: str) -> Person:
         """The person with this key."""
