@@ -266,3 +266,60 @@ def test_sheet_names_fit_excel_counting_utf16_units() -> None:
     book.add_worksheet(first)
     book.add_worksheet(second)
     book.close()
+
+
+# -- chart titles: texts, never formulas -----------------------------------------------------------
+REFERENCE_LIKE = ["Ann!A0", "Lee!$B$2 Jr", "=Sheet1!A1", "Gaps!A1:B2", "o'Neil!C3", "x!ZZ9"]
+
+
+def chart_spaces(path: Path) -> dict[str, Any]:
+    """Each chart of a workbook as openpyxl reads its XML back (chart part name -> ChartSpace)."""
+    from openpyxl.chart.chartspace import ChartSpace
+    from openpyxl.xml.functions import fromstring
+
+    with zipfile.ZipFile(path) as z:
+        return {
+            n: ChartSpace.from_tree(fromstring(z.read(n)))
+            for n in z.namelist()
+            if n.startswith("xl/charts/chart")
+        }
+
+
+@pytest.mark.parametrize("constant_memory", [False, True])
+def test_names_that_look_like_cell_references_stay_texts_in_charts(
+    se_model: cc.CompetencyModel, se_people: cc.Workforce, tmp_path: Path, constant_memory: bool
+) -> None:
+    people = tuple(
+        p.model_copy(update={"name": REFERENCE_LIKE[i % len(REFERENCE_LIKE)]})
+        for i, p in enumerate(se_people.people)
+    )
+    workforce = se_people.model_copy(update={"people": people})
+    path = tmp_path / "names.xlsx"
+    summary = write_workbook(
+        se_model, path, workforce=workforce, on=ON, constant_memory=constant_memory
+    )
+    wb = openpyxl.load_workbook(path)
+    reference = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$[A-Z]+\$\d+(?::\$[A-Z]+\$\d+)?$")
+    titles: list[str] = []
+    for part, space in chart_spaces(path).items():
+        for formula in re.findall(r"<c:f>(.*?)</c:f>", zipfile.ZipFile(path).read(part).decode()):
+            formula = formula.replace("&amp;", "&").replace("&apos;", "'")
+            found = reference.match(formula)
+            assert found, f"{part}: {formula!r} is not a reference to cells"
+            sheet = (found[1] or "").replace("''", "'") or found[2]
+            assert sheet in wb.sheetnames, f"{part}: {formula!r} names no sheet"
+        title = space.chart.title
+        if title is None or title.tx is None:
+            continue
+        if title.tx.strRef is None:
+            titles.append("".join(r.t for p in title.tx.rich.p for r in (p.r or [])))
+        else:  # a reference to a cell that holds the title as a string
+            sheet_name, cell = title.tx.strRef.f.rsplit("!", 1)
+            target = wb[sheet_name.strip("'").replace("''", "'")][cell.replace("$", "")]
+            assert target.data_type == "s"
+            # the cached text, shown by viewers that do not recalculate
+            assert title.tx.strRef.strCache.pt[0].v == target.value
+            titles.append(target.value)
+    for key in summary.person_sheets:
+        name = workforce.person(key).name
+        assert f"{name}: required and actual levels" in titles

@@ -15,10 +15,11 @@ from typing import Any
 from competency_core.errors import CompetencyError
 from competency_core.people import Person, Workforce
 from competency_core.publish.outline import ModelOutline
-from competency_core.publish.sheets import SheetNames, SheetWriter, internal_link
+from competency_core.publish.sheets import SheetNames, SheetWriter, cell_text, internal_link
 from competency_core.scoring import RoleScore, score_person
 
 GAPS_SHEET = "Gaps"
+CHART_COLUMN = 9  # column J: a person's chart and its title, right of the table
 
 
 class GapSheets:
@@ -215,6 +216,14 @@ class GapSheets:
         ):
             r = s.line(label, fmt="label")
             s.number(r, 1, number, "percent")
+        # The chart's title is a cell holding the text: xlsxwriter reads a literal title
+        # such as "Ann!A0: ..." as a formula (a reference to a cell of a sheet "Ann"), and
+        # has no way to mark a text as literal. Written here, before the rows below it
+        # (constant-memory mode writes rows in order).
+        caption = (s.row, CHART_COLUMN)
+        title = f"{person.name}: required and actual levels"
+        if score.requirements:
+            s.text(*caption, title, "subtitle")
         s.skip()
         hr = s.line(
             "Key",
@@ -250,10 +259,11 @@ class GapSheets:
                         "fill": {"color": colour} if kind == "bar" else {"none": True},
                     }
                 )
-            chart.set_title({"name": f"{person.name}: required and actual levels"})
+            # "data": the title's cached text, which constant-memory mode cannot read back
+            chart.set_title({"name": [sheet, *caption], "data": [cell_text(title)]})
             chart.set_legend({"position": "bottom"})
             chart.set_size({"width": 620, "height": 420})
-            s.ws.insert_chart(hr, 9, chart)
+            s.ws.insert_chart(hr, CHART_COLUMN, chart)
         s.finish()
 
 
