@@ -8,7 +8,7 @@ import math
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from competency_core.learning import LearningResource
@@ -111,27 +111,73 @@ def test_greedy_cover_properties(problem: Any) -> None:
         assert spent <= budget + 1e-9
 
 
-@given(_cover_problem())
-def test_greedy_cover_is_within_the_harmonic_bound_of_the_optimum(problem: Any) -> None:
-    gaps, resources, _ = problem
-    gaps = [(c, lv, 1.0) for c, lv, _ in gaps]
-    priced = [r for r in resources if r.hours is not None and r.hours > 0]
-    chosen, uncovered = choose_resources(gaps, priced, by="hours")
-    need = {c for c, _, _ in gaps} - set(uncovered)
+def _cheapest_cover(gaps: list[tuple[str, int, float]], resources: list[Any]) -> float:
+    """Brute force: the least total hours of resources closing every closable gap."""
+
+    def closes(r: Any) -> set[str]:
+        return {
+            d.competency
+            for d in r.develops
+            if any(d.competency == c and d.to_level >= lv for c, lv, _ in gaps)
+        }
+
+    need = set().union(*(closes(r) for r in resources)) if resources else set()
     best = math.inf
-    for n in range(len(priced) + 1):
-        for combo in itertools.combinations(priced, n):
-            covered = {
-                d.competency
-                for r in combo
-                for d in r.develops
-                if any(d.competency == c and d.to_level >= lv for c, lv, _ in gaps)
-            }
-            if need <= covered:
+    for n in range(len(resources) + 1):
+        for combo in itertools.combinations(resources, n):
+            if need <= set().union(set(), *(closes(r) for r in combo)):
                 best = min(best, math.fsum(r.hours or 0.0 for r in combo))
+    return best
+
+
+def _harmonic(n: int) -> float:
+    return math.fsum(1 / i for i in range(1, max(1, n) + 1))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    _cover_problem(),
+    st.lists(st.sampled_from([0.01, 0.25, 1.0, 3.0, 40.0, 1000.0]), min_size=5, max_size=5),
+)
+def test_greedy_cover_is_within_the_harmonic_bound_of_the_optimum(
+    problem: Any, values: list[float]
+) -> None:
+    """Weighted gaps and weighted prices: greedy hours <= H(d) x the cheapest cover."""
+    gaps, resources, _ = problem
+    gaps = [(c, lv, v) for (c, lv, _), v in zip(gaps, values, strict=False)]
+    priced = [r for r in resources if r.hours is not None]  # free ones included
+    chosen, _ = choose_resources(gaps, priced, by="hours")
+    required = {c: lv for c, lv, _ in gaps}
+    d = max(
+        (
+            sum(
+                1
+                for x in r.develops
+                if x.competency in required and x.to_level >= required[x.competency]
+            )
+            for r in priced
+        ),
+        default=1,
+    )
     greedy = math.fsum(r.hours or 0.0 for r, _ in chosen)
-    harmonic = math.fsum(1 / i for i in range(1, max(1, len(need)) + 1))
-    assert greedy <= harmonic * best + 1e-9
+    assert greedy <= _harmonic(d) * _cheapest_cover(gaps, priced) + 1e-9
+
+
+def test_gap_value_does_not_lure_the_cover_away_from_the_bound() -> None:
+    """Ranking by gap *value* per hour broke the bound (issue 15): one course closing all
+    four gaps in 1 hour, and one 0.9-hour course per gap, the gaps' values 1000, 100, 10, 1.
+    By value per hour each small course wins in turn (3.6 hours); the bound H(4) x 1 = 2.08.
+    """
+    gaps = [("a", 3, 1000.0), ("b", 3, 100.0), ("c", 3, 10.0), ("d", 3, 1.0)]
+    whole = _res("whole", dict.fromkeys("abcd", 3), hours=1.0)
+    singles = [_res(f"only-{c}", {c: 3}, hours=0.9) for c in "abcd"]
+    chosen, uncovered = choose_resources(gaps, [whole, *singles], by="hours")
+    assert [r.key for r, _ in chosen] == ["whole"]
+    assert uncovered == ()
+    # with a budget the aim is value: the most valuable gap first
+    chosen, uncovered = choose_resources(gaps, [whole, *singles], by="hours", budget=0.9)
+    assert [r.key for r, _ in chosen] == ["only-a"]
+    assert uncovered == ("b", "c", "d")
 
 
 def test_plan_of_the_sample() -> None:

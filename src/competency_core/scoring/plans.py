@@ -102,9 +102,18 @@ def choose_resources(
 ) -> tuple[list[tuple[LearningResource, tuple[str, ...]]], tuple[str, ...]]:
     """Greedy weighted set cover of ``gaps`` (competency, required level, value).
 
-    Repeatedly takes the resource with the most gap value closed per unit of price (free
-    resources first; ties: more value, lower price, then key) until every gap that some
-    resource closes is closed, or nothing affordable within ``budget`` closes another.
+    Without a budget, the classic greedy for weighted set cover: repeatedly take the
+    resource with the most gaps newly closed per unit of price (free resources first;
+    ties: more gap value, lower price, then key) until every gap that some resource closes
+    is closed. Its total price is at most ``H(d)`` times that of the cheapest set of
+    resources closing the same gaps, where ``d`` is the most gaps one resource closes and
+    ``H(d) = 1 + 1/2 + ... + 1/d`` (Chvátal, 1979).
+
+    With a ``budget``, the aim is the most gap value within it: repeatedly take the
+    resource with the most gap *value* newly closed per unit of price that still fits, until
+    none fits that closes another gap. The budget is never exceeded; no bound against the
+    best choice within the budget is claimed.
+
     A resource with unknown hours (cost) is priced like the dearest known one, or 1 when
     none is known. Returns the chosen resources with the gaps each newly closes, and the
     gaps left open, in the given order.
@@ -134,11 +143,14 @@ def choose_resources(
     while candidates:
         best: tuple[tuple[float, float, float, str], str] | None = None
         for key, (res, hit) in candidates.items():
-            gain = math.fsum(value[c] for c in hit & open_gaps)
-            if gain <= 0:
+            fresh = hit & open_gaps
+            if not fresh:
                 continue
+            gain = math.fsum(value[c] for c in fresh)
+            # the cover's bound needs gaps per price; a budget's aim needs value per price
+            score = gain if budget is not None else float(len(fresh))
             price = _price(res, by, fallback)
-            ratio = math.inf if price == 0 else gain / price
+            ratio = math.inf if price == 0 else score / price
             rank = (-ratio, -gain, price, key)
             if best is None or rank < best[0]:
                 best = (rank, key)
