@@ -232,17 +232,22 @@ def write_records(
         tmp.open("wb") as raw,
         io.TextIOWrapper(raw, encoding=encoding, newline="") as fh,
     ):
-        writer = csv.writer(
-            fh,
-            delimiter=delimiter,
-            quotechar='"',
-            quoting=csv.QUOTE_ALL if dialect.quoting == "all" else csv.QUOTE_MINIMAL,
-            lineterminator="\r\n" if dialect.newline == "crlf" else "\n",
-        )
+        options = {
+            "delimiter": delimiter,
+            "quotechar": '"',
+            "lineterminator": "\r\n" if dialect.newline == "crlf" else "\n",
+        }
+        quoting = csv.QUOTE_ALL if dialect.quoting == "all" else csv.QUOTE_MINIMAL
+        writer = csv.writer(fh, quoting=quoting, **options)  # type: ignore[arg-type]
+        # Python's csv quotes a cell with the line terminator's characters only: with "\n"
+        # line ends, a cell holding a carriage return ("\r..." from a pasted text) would be
+        # written bare, and read back as the end of the record. Such rows are quoted whole.
+        quoted = csv.writer(fh, quoting=csv.QUOTE_ALL, **options)  # type: ignore[arg-type]
         for n, row in enumerate(rows, 1):
             cells = [escape_formula(c) for c in row] if dialect.escape_formulas else row
+            bare_cr = dialect.newline == "lf" and any("\r" in c for c in cells)
             try:
-                writer.writerow(cells)
+                (quoted if bare_cr else writer).writerow(cells)
             except UnicodeEncodeError as exc:
                 bad = exc.object[exc.start : exc.end]
                 raise SyncError(

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from competency_core.errors import Problem, SyncError
 from competency_csv import CsvDialect, CsvReadError, escape_formula, unescape_formula
-from competency_csv.csvio import FORMULA_TRIGGERS, read_records, write_records
+from competency_csv.csvio import _NUMBER, FORMULA_TRIGGERS, read_records, write_records
 
 ROWS = [
     ["id", "name", "note"],
@@ -212,3 +212,46 @@ def test_any_cells_survive_a_write_and_a_read(rows: list[list[str]]) -> None:
         records, problems = read(path, CsvDialect())
     assert problems == []
     assert [cells for _, cells in records[1:]] == rows
+
+
+# -- cells that start with TAB or CR (or hold one) round-trip in every dialect --------------------
+_AWKWARD = st.text(alphabet=st.sampled_from("\t\r\n '\"=+-@,;|ab1é"), max_size=8)
+_LEADING = st.tuples(st.sampled_from(["\t", "\r", "\r\n", "\t\r", "'\t", "''\r", "\t'"]), _AWKWARD)
+
+
+@given(
+    texts=st.lists(_LEADING.map("".join) | _AWKWARD, min_size=1, max_size=6),
+    delimiter=st.sampled_from([",", ";", "\t", "|", "auto"]),
+    newline=st.sampled_from(["crlf", "lf"]),
+    quoting=st.sampled_from(["minimal", "all"]),
+    escape=st.booleans(),
+)
+def test_cells_starting_with_tab_or_cr_round_trip(
+    texts: list[str], delimiter: str, newline: str, quoting: str, escape: bool
+) -> None:
+    import tempfile
+
+    dialect = CsvDialect.model_validate(
+        {"delimiter": delimiter, "newline": newline, "quoting": quoting, "escape_formulas": escape}
+    )
+    rows = [["key", "value"], *[[f"k{i}", t] for i, t in enumerate(texts)]]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.csv"
+        write_records(path, rows, dialect)
+        problems: list[Problem] = []
+        back = [list(r.cells) for r in read_records(path, dialect, problems)]
+        seen = _spreadsheet_cells(path, dialect)
+    assert problems == []
+    assert back == rows
+    if escape:  # what a spreadsheet sees at the start of a cell never starts a formula
+        for cell in (c for r in seen for c in r):
+            assert cell[:1] not in FORMULA_TRIGGERS or _NUMBER.match(cell), cell
+
+
+def _spreadsheet_cells(path: Path, dialect: CsvDialect) -> list[list[str]]:
+    """The cells as a spreadsheet reads them: CSV unquoted, no apostrophe removed."""
+    import csv
+
+    delimiter = "," if dialect.delimiter == "auto" else dialect.delimiter
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        return list(csv.reader(fh, delimiter=delimiter))
