@@ -255,3 +255,21 @@ def test_unknown_keys(store: Store) -> None:
         store.get("nope")
     with pytest.raises(UnknownKeyError):
         store.history("nope")
+
+
+def test_saving_a_draft_over_an_existing_version_says_what_to_do(
+    store: Store, model: CompetencyModel
+) -> None:
+    """Not the database's "UNIQUE constraint failed": the version is taken; what to change."""
+    _publish_first(store, model)
+    draft = store.new_draft(KEY)
+    edited = _minor_edit(draft.model).model_copy(update={"version": model.version})
+    with pytest.raises(ConflictError) as caught:
+        store.save_draft(edited, revision=draft.revision, version=draft.version)
+    message = str(caught.value)
+    assert f"{KEY} {model.version} is already in the store" in message
+    assert f"back to {draft.version}" in message
+    assert "UNIQUE" not in message.upper()
+    assert "constraint" not in message
+    assert store.get(KEY).version == draft.version  # nothing written
+    assert store.get(KEY).revision == draft.revision

@@ -286,6 +286,16 @@ class ModelVersions(StoreCore):
             row = self._row(s, model.key, version or model.version)
             current = _model_of(row)
             lifecycle.check_edit(current, model)
+            if model.version != row.version:
+                taken = next(
+                    (r for r in self._rows(s, model.key) if r.version == model.version), None
+                )
+                if taken is not None:
+                    raise ConflictError(
+                        f"{model.key} {model.version} is already in the store ({taken.status}), "
+                        f"so the draft {row.version} cannot take that version: set `version` "
+                        f"in the file back to {row.version}, or to a version not used yet"
+                    )
             self._check_revision(row, revision)
             diff = diff_models(current, model)
             rec = self._write(s, row, model, revision)
