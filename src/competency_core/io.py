@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from competency_core.errors import CompetencyError, ModelValidationError, Problem
+from competency_core.formats import strip_header
 from competency_core.messages import pydantic_problems, register_model
 from competency_core.model import CompetencyModel
 from competency_core.parsing import LoadLimits, parse_json, parse_yaml, resolve_limits, size_problem
@@ -102,6 +103,8 @@ def _check_model(doc: _Document) -> tuple[CompetencyModel | None, list[Problem]]
             )
         )
         return None, problems
+    if header := strip_header(doc):  # "$schema" and "format" (competency_core.formats)
+        return None, _locate(problems + header, doc)
     model: CompetencyModel | None = None
     try:
         model = CompetencyModel.model_validate(doc.data)
@@ -264,19 +267,17 @@ def save_model(
 
 
 def model_json_schema() -> dict[str, Any]:
-    """The JSON Schema of the model file format."""
-    schema = CompetencyModel.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "competency-core model"
-    return schema
+    """The JSON Schema of the model file format (:func:`competency_core.formats.json_schema`)."""
+    from competency_core.formats import json_schema
+
+    return json_schema("model")
 
 
 def workforce_json_schema() -> dict[str, Any]:
     """The JSON Schema of the workforce (people and assessments) file format."""
-    schema = Workforce.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "competency-core workforce"
-    return schema
+    from competency_core.formats import json_schema
+
+    return json_schema("workforce")
 
 
 def workforce_problems(workforce: Workforce | Any, model: CompetencyModel) -> list[Problem]:
@@ -375,6 +376,8 @@ def check_workforce_file(
     problems = list(doc.problems)
     if doc.data is None:
         return None, problems
+    if header := strip_header(doc):  # "$schema" and "format" (competency_core.formats)
+        return None, _locate(problems + header, doc)
     wf: Workforce | None = None
     try:
         wf = Workforce.model_validate(doc.data)

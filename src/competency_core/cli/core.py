@@ -28,11 +28,9 @@ from competency_core.io import (
     check_model_file,
     check_workforce_file,
     load_model,
-    model_json_schema,
     parse_text,
     read_text,
     sniff_kind,
-    workforce_json_schema,
     write_atomic,
 )
 from competency_core.lint import lint_model
@@ -313,17 +311,24 @@ class SchemaKind(StrEnum):
 
     MODEL = "model"
     WORKFORCE = "workforce"
+    PILOT = "pilot"
+    FEEDBACK = "feedback"
+    MIGRATION = "migration"
 
 
 @app.command()
 def schema(
-    kind: SchemaKind = typer.Argument(SchemaKind.MODEL, help="model or workforce"),
+    kind: SchemaKind = typer.Argument(
+        SchemaKind.MODEL, help="model, workforce, pilot, feedback or migration"
+    ),
     out: Path = typer.Option(None, "--out", "-o", help="Write to this file instead of printing."),
 ) -> None:
-    """Print (or write) the JSON Schema of the model or workforce file format."""
+    """Print (or write) the JSON Schema of a file format (model, workforce, pilot, ...)."""
     import json
 
-    data = model_json_schema() if kind == SchemaKind.MODEL else workforce_json_schema()
+    from competency_core.formats import json_schema
+
+    data = json_schema(kind.value)
     if out is not None:
         write_atomic(out, json.dumps(data, indent=2) + "\n")
         console.print(f"schema written to {out}")
