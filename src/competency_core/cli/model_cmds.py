@@ -8,21 +8,28 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 from pydantic import ValidationError
+from rich.markup import escape
 
 from competency_core.cli.app import app
 from competency_core.cli.output import (
     EXIT_FINDINGS,
+    EXIT_USAGE,
     FormatOption,
     OutputFormat,
     console,
     emit_json,
+    err_console,
+    fail,
+    print_problems,
+    problem_dict,
+    reported,
     simple_table,
 )
-from competency_core.errors import ModelValidationError
+from competency_core.errors import ModelValidationError, Problem
 from competency_core.io import (
     load_model,
     load_workforce,
@@ -33,7 +40,7 @@ from competency_core.io import (
     write_atomic,
 )
 from competency_core.model import LifecycleStatus
-from competency_core.store import ModelVersionRecord, Store
+from competency_core.store import ModelVersionRecord, Store, WorkforceCheck
 from competency_core.versioning import (
     MigrationMapping,
     ModelDiff,
@@ -375,26 +382,50 @@ def import_workforce(
         None, help="Model version the assessments were made against (default: their own)."
     ),
     store: str = StoreOption,
+    fmt: OutputFormat = FormatOption,
 ) -> None:
-    """Store people and assessments for a stored model (checked against that model)."""
-    doc = parse_text(read_text(file), "yaml", str(file))
-    key = doc.data.get("model") if isinstance(doc.data, dict) else None
-    if not isinstance(key, str):
-        raise typer.BadParameter(f"{file} does not name its model (a top-level `model:` key)")
-    with _open(store) as s:
-        rec = s.get(key, version)
-        wf = load_workforce(file, rec.model)
-        if version:
-            wf = wf.model_copy(
-                update={
-                    "assessments": tuple(
-                        a.model_copy(update={"model_version": a.model_version or version})
-                        for a in wf.assessments
-                    )
-                }
-            )
-        n = s.import_workforce(wf, model=key)
-    console.print(f"stored {len(wf.people)} people and {n} assessments for {key}")
+    """Store people and assessments, each checked against the model version it names.
+
+    All or nothing: when any row has a problem, nothing is written, one summary per kind
+    of problem is printed (with counts and examples) and the exit code is 2.
+    """
+    try:
+        wf = load_workforce(file)
+    except ModelValidationError as exc:
+        fail(exc.problems, fmt, f"{file}: the workforce file is invalid")
+    key = wf.model
+    if key is None:
+        msg = "the file does not name its model (a top-level `model:` key)"
+        fail([Problem(path="model", message=msg, file=str(file))], fmt, f"{file}: no model")
+    with reported(fmt), _open(store) as s, s.transaction():
+        check = s.check_workforce(wf, model=key, version=version)
+        if not check.ok:
+            doc = parse_text(read_text(file), "yaml", str(file))
+            _refused(check.located(str(file), doc.line_of), fmt)
+        n = s.import_workforce(wf, model=key, version=version, check=False)
+    if fmt == OutputFormat.JSON:
+        emit_json({"model": key, "people": len(wf.people), "assessments": n,
+                   "versions": check.versions})  # fmt: skip
+        return
+    on = ", ".join(f"{c} on {v}" for v, c in sorted(check.versions.items()))
+    console.print(
+        f"stored {len(wf.people)} people and {n} assessments for {key}" + (f" ({on})" if on else "")
+    )
+
+
+def _refused(check: WorkforceCheck, fmt: OutputFormat) -> NoReturn:
+    """Report a refused import: every located row in JSON, one summary per kind in text."""
+    if fmt == OutputFormat.JSON:
+        emit_json(
+            {
+                "errors": [problem_dict(p) | {"code": p.code} for p in check.problems],
+                "summary": [x.model_dump(mode="json") for x in check.summaries],
+            }
+        )
+    else:
+        err_console.print(f"[red]{escape(check.headline)}[/red]")
+        print_problems([x.as_problem() for x in check.summaries])
+    raise typer.Exit(EXIT_USAGE)
 
 
 @model_app.command("migrate")

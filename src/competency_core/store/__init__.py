@@ -17,6 +17,7 @@ from competency_core.store import directory as _directory  # noqa: F401  (declar
 from competency_core.store.connect import DEFAULT_FILE, ENV_VAR, mask_url, resolve_url
 from competency_core.store.feedback_sync import FeedbackAndSync
 from competency_core.store.records import Feedback, ModelEvent, ModelVersionRecord, SyncRecord
+from competency_core.store.workforce_check import ProblemSummary, WorkforceCheck
 
 
 class Store(FeedbackAndSync):
@@ -43,8 +44,10 @@ __all__ = [
     "Feedback",
     "ModelEvent",
     "ModelVersionRecord",
+    "ProblemSummary",
     "Store",
     "SyncRecord",
+    "WorkforceCheck",
     "mask_url",
     "open_store",
     "resolve_url",

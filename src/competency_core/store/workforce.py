@@ -14,6 +14,7 @@ from competency_core.people import Assessment, Person, RaterType, Workforce
 from competency_core.store.core import now
 from competency_core.store.model_versions import ModelVersions
 from competency_core.store.schema import AssessmentRow, PersonRow
+from competency_core.store.workforce_check import WorkforceCheck, check_workforce
 from competency_core.versioning.migrate import (
     MigrationMapping,
     MigrationReport,
@@ -192,11 +193,78 @@ class WorkforceRepository(ModelVersions):
         with self.transaction() as s:
             return int(s.scalar(stmt) or 0)
 
-    def import_workforce(self, workforce: Workforce, *, model: str | None = None) -> int:
-        """Store a workforce file's people and assessments in one transaction."""
+    def _stored_people(self, s: Session, keys: set[str]) -> set[str]:
+        found: set[str] = set()
+        ordered = sorted(keys)
+        for i in range(0, len(ordered), 1000):
+            chunk = ordered[i : i + 1000]
+            found.update(s.scalars(select(PersonRow.key).where(PersonRow.key.in_(chunk))))
+        return found
+
+    def check_workforce(
+        self, workforce: Workforce, *, model: str | None = None, version: str | None = None
+    ) -> WorkforceCheck:
+        """Check a workforce against the stored versions of its model (nothing is written).
+
+        Each assessment is checked against the version it names, else ``version``, else
+        the model's current version (the working one, else the latest published): that
+        version must be stored, and have the competency, assessable, with the level on its
+        scale. People's roles are checked against the current version; people that
+        assessments and managers name must be in the workforce or in the store.
+        :class:`UnknownKeyError` if the store does not hold the model.
+        """
+        key = model or workforce.model
+        with self.transaction() as s:
+            versions = {r.version: r.model for r in self.versions(key)} if key else {}
+            current = self.get(key).model if key else None
+            own = {p.key for p in workforce.people}
+            named = {a.person for a in workforce.assessments}
+            named |= {p.manager for p in workforce.people if p.manager is not None}
+            stored = self._stored_people(s, named - own)
+            others: list[str] = []
+            if named - own - stored:  # someone is unknown: suggest people of the store too
+                others = list(s.scalars(select(PersonRow.key).limit(100_000)))
+        return check_workforce(
+            workforce,
+            versions,
+            current=current,
+            version=version,
+            stored_people=stored,
+            other_people=others,
+        )
+
+    def import_workforce(
+        self,
+        workforce: Workforce,
+        *,
+        model: str | None = None,
+        version: str | None = None,
+        check: bool = True,
+    ) -> int:
+        """Store a workforce's people and assessments in one transaction; all or nothing.
+
+        ``version`` is the model version for assessments that name none (they are stored
+        with it). Unless ``check`` is false, the workforce is first checked with
+        :meth:`check_workforce`; any problem raises :class:`ModelValidationError` (one
+        summary per kind of problem) and nothing is written.
+        """
+        key = model or workforce.model
+        if version is not None:
+            workforce = workforce.model_copy(
+                update={
+                    "assessments": tuple(
+                        a if a.model_version else a.model_copy(update={"model_version": version})
+                        for a in workforce.assessments
+                    )
+                }
+            )
         with self.transaction():
+            if check:
+                result = self.check_workforce(workforce, model=key)
+                if not result.ok:
+                    raise result.error()
             self.upsert_people(workforce.people)
-            return self.add_assessments(workforce.assessments, model=model or workforce.model)
+            return self.add_assessments(workforce.assessments, model=key)
 
     def migrate_assessments(
         self,
