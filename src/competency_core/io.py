@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from competency_core.errors import CompetencyError, ModelValidationError, Problem
 from competency_core.formats import strip_header
+from competency_core.keys import did_you_mean
 from competency_core.messages import pydantic_problems, register_model
 from competency_core.model import CompetencyModel
 from competency_core.parsing import LoadLimits, parse_json, parse_yaml, resolve_limits, size_problem
@@ -290,8 +291,12 @@ def workforce_problems(workforce: Workforce | Any, model: CompetencyModel) -> li
     def err(parts: tuple[str | int, ...], msg: str) -> None:
         out.append(Problem(path=format_path(parts), message=msg))
 
+    def items(name: str) -> list[Any]:
+        value = data.get(name)
+        return list(value) if isinstance(value, list | tuple) else []
+
     people: dict[str, int] = {}
-    for i, p in enumerate(data.get("people") or []):
+    for i, p in enumerate(items("people")):
         if not isinstance(p, Mapping):
             continue
         k = p.get("key")
@@ -304,32 +309,45 @@ def workforce_problems(workforce: Workforce | Any, model: CompetencyModel) -> li
             people.setdefault(k, i)
         role = p.get("role")
         if isinstance(role, str) and not model.has_role(role):
-            err(("people", i, "role"), f"unknown role {role!r} in model {model.key!r}")
-    for i, p in enumerate(data.get("people") or []):
+            err(
+                ("people", i, "role"),
+                f"unknown role {role!r} in model {model.key!r}"
+                + did_you_mean(role, [r.key for r in model.roles]),
+            )
+    for i, p in enumerate(items("people")):
         if (
             isinstance(p, Mapping)
             and isinstance(p.get("manager"), str)
             and p["manager"] not in people
         ):
-            err(("people", i, "manager"), f"unknown manager {p['manager']!r}")
-    for i, a in enumerate(data.get("assessments") or []):
+            err(
+                ("people", i, "manager"),
+                f"unknown manager {p['manager']!r}{did_you_mean(p['manager'], people)}",
+            )
+    for i, a in enumerate(items("assessments")):
         if not isinstance(a, Mapping):
             continue
         pk, ck = a.get("person"), a.get("competency")
         if isinstance(pk, str) and pk not in people:
-            err(("assessments", i, "person"), f"unknown person {pk!r}")
+            err(("assessments", i, "person"), f"unknown person {pk!r}{did_you_mean(pk, people)}")
         if isinstance(ck, str):
             if not model.has_competency(ck):
                 err(
                     ("assessments", i, "competency"),
-                    f"unknown competency {ck!r} in model {model.key!r}",
+                    f"unknown competency {ck!r} in model {model.key!r}"
+                    + did_you_mean(ck, [c.key for c in model.competencies]),
                 )
                 continue
             sk = a.get("scale") or model.competency(ck).scale
+            if not isinstance(sk, str):
+                continue  # the field check says what is wrong with it
             try:
                 scale = model.scale(sk)
             except CompetencyError:
-                err(("assessments", i, "scale"), f"unknown scale {sk!r}")
+                err(
+                    ("assessments", i, "scale"),
+                    f"unknown scale {sk!r}{did_you_mean(sk, [s.key for s in model.scales])}",
+                )
                 continue
             lvl = a.get("level")
             if isinstance(lvl, int) and not scale.has_level(lvl):
@@ -354,14 +372,21 @@ def workforce_problems(workforce: Workforce | Any, model: CompetencyModel) -> li
                     severity="warning",
                 )
             )
-    for i, a in enumerate(data.get("assignments") or []):
+    for i, a in enumerate(items("assignments")):
         if not isinstance(a, Mapping):
             continue
         if isinstance(a.get("person"), str) and a["person"] not in people:
-            err(("assignments", i, "person"), f"unknown person {a['person']!r}")
+            err(
+                ("assignments", i, "person"),
+                f"unknown person {a['person']!r}{did_you_mean(a['person'], people)}",
+            )
         rk = a.get("resource")
         if isinstance(rk, str) and rk not in {r.key for r in model.learning_resources}:
-            err(("assignments", i, "resource"), f"unknown learning resource {rk!r}")
+            err(
+                ("assignments", i, "resource"),
+                f"unknown learning resource {rk!r}"
+                + did_you_mean(rk, [r.key for r in model.learning_resources]),
+            )
     return out
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 from typing import Annotated
 
 from pydantic import AfterValidator
@@ -53,4 +55,22 @@ def parse_semver(value: str) -> tuple[int, int, int]:
     return int(m.group(1)), int(m.group(2)), int(m.group(3))
 
 
-__all__ = ["KEY_PATTERN", "Key", "SemVer", "parse_semver"]
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``options``, or an empty string.
+
+    >>> did_you_mean("proficent", ["proficient", "levels", "key"])
+    " (did you mean 'proficient'?)"
+    >>> did_you_mean("zzz", ["proficient"])
+    ''
+    """
+    if not isinstance(word, str):
+        return ""
+    choices = [o for o in dict.fromkeys(options) if isinstance(o, str)]
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
+    if not close:
+        lower = {o.lower(): o for o in choices}
+        close = [lower[word.lower()]] if word.lower() in lower else []
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+__all__ = ["KEY_PATTERN", "Key", "SemVer", "did_you_mean", "parse_semver"]

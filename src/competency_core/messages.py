@@ -9,38 +9,20 @@ name or key for a misspelling.
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from competency_core.errors import Problem
+from competency_core.keys import did_you_mean
 from competency_core.references import format_path
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TYPE_TAGS = {"str", "int", "float", "bool", "dict", "list", "tuple", "set", "none"}
-
-
-def did_you_mean(word: str, options: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest of ``options``, or an empty string.
-
-    >>> did_you_mean("proficent", ["proficient", "levels", "key"])
-    " (did you mean 'proficient'?)"
-    >>> did_you_mean("zzz", ["proficient"])
-    ''
-    """
-    if not isinstance(word, str):
-        return ""
-    choices = [o for o in dict.fromkeys(options) if isinstance(o, str)]
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
-    if not close:
-        lower = {o.lower(): o for o in choices}
-        close = [lower[word.lower()]] if word.lower() in lower else []
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _int_key(part: str) -> int | None:

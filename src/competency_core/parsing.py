@@ -431,7 +431,13 @@ def parse_yaml(
     if too_big is not None:
         return None, {}, [too_big]
     problems: list[Problem] = []
-    parser = _event_parser(text)
+    try:
+        parser = _event_parser(text)
+    except UnicodeEncodeError as exc:
+        where = text.count("\n", 0, exc.start) + 1
+        code = ord(text[exc.start])
+        message = f"not valid Unicode text: a lone surrogate U+{code:04X} ({exc.reason})"
+        return None, {}, [Problem(path="", message=message, file=file, line=where)]
     lines: LineMap = {}
     try:
         paths: dict[int, str] = {}

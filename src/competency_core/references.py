@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from competency_core.errors import Problem
+from competency_core.keys import did_you_mean
 
 if TYPE_CHECKING:
     from competency_core.model import CompetencyModel
@@ -114,7 +115,8 @@ def reference_problems(data: Any) -> list[Problem]:
             if sk not in scales:
                 err(
                     ("competencies", i, "scale"),
-                    f"unknown scale {sk!r}; declared scales: {sorted(scales) or 'none'}",
+                    f"unknown scale {sk!r}{did_you_mean(sk, scales)}; declared scales: "
+                    f"{sorted(scales) or 'none'}",
                 )
             elif ck is not None:
                 comp_scale.setdefault(ck, sk)
@@ -123,7 +125,10 @@ def reference_problems(data: Any) -> list[Problem]:
             if pk == ck:
                 err(("competencies", i, "parent"), f"competency {ck!r} cannot be its own parent")
             elif pk not in comps:
-                err(("competencies", i, "parent"), f"unknown parent competency {pk!r}")
+                err(
+                    ("competencies", i, "parent"),
+                    f"unknown parent competency {pk!r}{did_you_mean(pk, comps)}",
+                )
             elif ck is not None:
                 parents.setdefault(ck, pk)
         indicators = c.get("indicators")
@@ -143,7 +148,7 @@ def reference_problems(data: Any) -> list[Problem]:
                             if tk is not None and tk not in tracks:
                                 err(
                                     ("competencies", i, "indicators", str(lvl), j, "track"),
-                                    f"unknown track {tk!r}",
+                                    f"unknown track {tk!r}{did_you_mean(tk, tracks)}",
                                 )
         descriptions = c.get("level_descriptions")
         if isinstance(descriptions, Mapping) and sk in scale_levels:
@@ -159,7 +164,10 @@ def reference_problems(data: Any) -> list[Problem]:
         if isinstance(related, list | tuple):
             for j, rk in enumerate(related):
                 if isinstance(rk, str) and rk not in comps:
-                    err(("competencies", i, "related", j), f"unknown related competency {rk!r}")
+                    err(
+                        ("competencies", i, "related", j),
+                        f"unknown related competency {rk!r}{did_you_mean(rk, comps)}",
+                    )
                 elif isinstance(rk, str) and rk == ck:
                     err(("competencies", i, "related", j), "a competency cannot relate to itself")
 
@@ -194,14 +202,20 @@ def reference_problems(data: Any) -> list[Problem]:
     for i, r in _items(data, "roles"):
         tk = _key(r, "track")
         if tk is not None and tk not in tracks:
-            err(("roles", i, "track"), f"unknown track {tk!r}; declared tracks: {sorted(tracks)}")
+            err(
+                ("roles", i, "track"),
+                f"unknown track {tk!r}{did_you_mean(tk, tracks)}; declared tracks: {sorted(tracks)}",
+            )
         seen_req: dict[str, int] = {}
         for j, req in _items(r, "requirements"):
             ck = _key(req, "competency")
             if ck is None:
                 continue
             if ck not in comps:
-                err(("roles", i, "requirements", j, "competency"), f"unknown competency {ck!r}")
+                err(
+                    ("roles", i, "requirements", j, "competency"),
+                    f"unknown competency {ck!r}{did_you_mean(ck, comps)}",
+                )
                 continue
             if ck in seen_req:
                 err(
@@ -215,7 +229,7 @@ def reference_problems(data: Any) -> list[Problem]:
         for field in ("source", "target"):
             rk = _key(t, field)
             if rk is not None and rk not in roles:
-                err(("transitions", i, field), f"unknown role {rk!r}")
+                err(("transitions", i, field), f"unknown role {rk!r}{did_you_mean(rk, roles)}")
         if _key(t, "source") is not None and _key(t, "source") == _key(t, "target"):
             err(("transitions", i, "target"), "a transition must lead to another role")
 
@@ -225,7 +239,7 @@ def reference_problems(data: Any) -> list[Problem]:
             sk = _key(m, field)
             ends[field] = sk
             if sk is not None and sk not in scales:
-                err(("scale_mappings", i, field), f"unknown scale {sk!r}")
+                err(("scale_mappings", i, field), f"unknown scale {sk!r}{did_you_mean(sk, scales)}")
         levels = m.get("levels")
         src, tgt = ends.get("source"), ends.get("target")
         if isinstance(levels, Mapping) and src in scale_levels and tgt in scale_levels:
@@ -244,7 +258,7 @@ def reference_problems(data: Any) -> list[Problem]:
             if ck not in comps:
                 err(
                     ("learning_resources", i, "develops", j, "competency"),
-                    f"unknown competency {ck!r}",
+                    f"unknown competency {ck!r}{did_you_mean(ck, comps)}",
                 )
             else:
                 check_level(

@@ -41,6 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
 from competency_core.errors import Problem
 from competency_core.model import CompetencyModel
+from competency_core.parsing import LoadLimits, parse_json
 from competency_core.scales import ProficiencyScale
 from competency_core.sync.objects import LocalObject, ObjectRef, RemoteObject
 from competency_core.text import LocalizedText
@@ -397,13 +398,17 @@ def row_cells(
     return cells
 
 
+_CELL_LIMITS = LoadLimits(max_depth=8)
+"""A scale configuration is an array of flat objects: anything deeper is refused unread."""
+
+
 def _parse_config(cell: str) -> list[JsonValue] | None:
     if not cell.strip():
         return None
-    try:
-        raw = json.loads(cell)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"the scale configuration is not JSON ({exc.msg})") from None
+    raw, problems = parse_json(cell, limits=_CELL_LIMITS)
+    if problems:
+        reason = problems[0].message.removeprefix("invalid JSON: ")
+        raise ValueError(f"the scale configuration is not JSON ({reason})")
     if not isinstance(raw, list) or not all(isinstance(i, dict) for i in raw):
         raise ValueError("the scale configuration must be a JSON array of objects")
     items = [i for i in raw if "scaleid" not in i]
@@ -417,8 +422,9 @@ def _parse_config(cell: str) -> list[JsonValue] | None:
                     int(bool(int(item.get("proficient") or 0))),
                 )
             )
-        except (KeyError, TypeError, ValueError):
-            raise ValueError(f"the scale configuration item {item} needs a numeric id") from None
+        except (KeyError, TypeError, ValueError, OverflowError):
+            shown = json.dumps(item)[:80]
+            raise ValueError(f"the scale configuration item {shown} needs a numeric id") from None
     return [{"id": i, "scaledefault": d, "proficient": p} for i, d, p in sorted(parsed)]
 
 

@@ -188,13 +188,12 @@ def import_case_command(
         fail(exc.problems, fmt, f"{path}: cannot import")
     schema_problems: list[Problem] = []
     if schema is not None:
-        import json
-
         from competency_core.io import read_text
+        from competency_core.parsing import parse_json
 
         schema_problems = [
             p.model_copy(update={"severity": "warning", "file": str(path)})
-            for p in validate_case(json.loads(read_text(path)), schema)
+            for p in validate_case(parse_json(read_text(path))[0], schema)
         ]
     save_model(result.model, out)
     m = result.model

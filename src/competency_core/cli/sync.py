@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
-import yaml
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from competency_core.cli.app import app
@@ -141,10 +140,12 @@ def parse_settings(pairs: list[str] | None, file: Path | None) -> dict[str, Any]
     """Settings from a file and ``name=value`` pairs (pairs win)."""
     values: dict[str, Any] = {}
     if file is not None:
-        try:
-            loaded = yaml.safe_load(file.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise CompetencyError(f"cannot read the settings file {file}: {exc}") from None
+        from competency_core.io import read_text
+        from competency_core.parsing import parse_yaml
+
+        loaded, _, problems = parse_yaml(read_text(file), str(file))
+        if problems:
+            raise ModelValidationError(problems, f"cannot read the settings file {file}")
         if not isinstance(loaded, dict):
             raise CompetencyError(f"the settings file {file} must hold a mapping of name: value")
         values |= loaded

@@ -130,7 +130,9 @@ def _str(data: Mapping[str, Any], name: str) -> str:
 
 def _valid_key(value: Any) -> bool:
     return (
-        isinstance(value, str) and len(value) <= KEY_MAX_LENGTH and bool(KEY_PATTERN.fullmatch(value))
+        isinstance(value, str)
+        and len(value) <= KEY_MAX_LENGTH
+        and bool(KEY_PATTERN.fullmatch(value))
     )
 
 
@@ -554,13 +556,11 @@ def import_case(package: Any, *, scale: ProficiencyScale | None = None) -> CaseI
 
 def read_case(path: str | os.PathLike[str], *, scale: ProficiencyScale | None = None) -> CaseImport:
     """Read a CASE package file (JSON) into a model."""
-    try:
-        data = json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise ModelValidationError(
-            [Problem(path="", message=f"invalid JSON: {exc.msg}", file=str(path), line=exc.lineno)],
-            f"{path}: not a CASE package",
-        ) from None
+    from competency_core.parsing import parse_json
+
+    data, problems = parse_json(read_text(path), str(path))
+    if problems:
+        raise ModelValidationError(problems, f"{path}: not a CASE package")
     try:
         result = import_case(data, scale=scale)
     except ModelValidationError as exc:

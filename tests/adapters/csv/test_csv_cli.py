@@ -243,7 +243,7 @@ def test_bad_rows_are_listed_and_nothing_is_pulled(cli: Cli, tmp_path: Path) -> 
     result = sync(cli, folder, "pull", "people")
     assert result.code == 2
     assert f"{folder / 'people.csv'}:3: id: error: required, but empty" in result.err
-    assert f"{folder / 'people.csv'}:4:: error: bad CSV quoting" in result.err
+    assert f"{folder / 'people.csv'}:4: error: bad CSV quoting" in result.err
     assert "nothing was imported" in result.err
     assert result.out == ""
 
