@@ -138,8 +138,11 @@ def mutate_tree(data: Any, rng: random.Random) -> Any:
         elif choice < 0.9 and isinstance(parent, dict):
             parent[rng.choice([1, "3", "③", "key\n", "extra"])] = parent[last]
         else:
-            other = _get(data, rng.choice(paths))
-            parent[last] = copy.deepcopy(other) if not isinstance(other, dict | list) else other
+            where = rng.choice(paths)
+            other = _get(data, where)
+            ancestor = path[: len(where)] == where  # sharing it would make a cycle
+            # a shared (not copied) value is written with a YAML anchor and alias
+            parent[last] = copy.deepcopy(other) if ancestor else other
     return data
 
 
