@@ -420,10 +420,10 @@ def parse_yaml(
     The data is None when the text could not be read; ``problems`` then says why, with the
     line.
 
-    >>> data, lines, problems = parse_yaml("a: [1, 2]\\nb: x\\n")
+    >>> data, lines, problems = parse_yaml("a: [1, 2]\nb: x\n")
     >>> data, lines["b"], problems
     ({'a': [1, 2], 'b': 'x'}, 2, [])
-    >>> parse_yaml("a: &x [*x]\\n")[2][0].message
+    >>> parse_yaml("a: &x [*x]\n")[2][0].message
     'the alias *x points at a value that contains it (a cycle that never ends)'
     """
     lim = resolve_limits(limits)
