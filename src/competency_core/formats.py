@@ -30,8 +30,15 @@ FORMAT = f"{FORMAT_NAME}/{FORMAT_VERSION}"
 HEADER_KEYS = ("$schema", "format")
 SCHEMA_BASE = "https://competency-core.readthedocs.io/schemas"
 
-SchemaKind = Literal["model", "workforce", "pilot", "feedback", "migration"]
-SCHEMA_KINDS: tuple[SchemaKind, ...] = ("model", "workforce", "pilot", "feedback", "migration")
+SchemaKind = Literal["model", "workforce", "pilot", "feedback", "migration", "settings"]
+SCHEMA_KINDS: tuple[SchemaKind, ...] = (
+    "model",
+    "workforce",
+    "pilot",
+    "feedback",
+    "migration",
+    "settings",
+)
 
 _FORMAT = re.compile(rf"{FORMAT_NAME}/([0-9]+)")
 
@@ -130,8 +137,39 @@ def _lenient_indicators(schema: dict[str, Any]) -> None:
         }
 
 
-def json_schema(kind: SchemaKind = "model") -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a file format, with ``$id`` and the header keys."""
+def settings_schema(adapter: str) -> dict[str, Any]:
+    """The JSON Schema of an adapter's settings file (``--settings FILE``).
+
+    Secret settings (tokens, passwords) are left out: they come from the environment or a
+    file of their own, never from a settings file that may be shared.
+    """
+    from competency_core.plugins import plugin_registry
+
+    model = plugin_registry().adapter(adapter).settings_model
+    schema = model.model_json_schema()
+    secret = [n for n, f in model.model_fields.items() if "SecretStr" in str(f.annotation)]
+    props = schema.get("properties", {})
+    for name in secret:
+        props.pop(name, None)
+    schema["required"] = [r for r in schema.get("required", []) if r not in secret]
+    schema["additionalProperties"] = False
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{SCHEMA_BASE}/settings-{adapter}-{FORMAT_VERSION}.json",
+        **{k: v for k, v in schema.items() if k != "title"},
+        "title": f"competency-core {adapter} adapter settings",
+    }
+
+
+def json_schema(kind: SchemaKind = "model", *, adapter: str | None = None) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a file format, with ``$id`` and the header keys.
+
+    ``kind="settings"`` needs the ``adapter`` whose settings file it describes.
+    """
+    if kind == "settings":
+        if not adapter:
+            raise ValueError("the settings schema is an adapter's: name the adapter")
+        return settings_schema(adapter)
     from competency_core.analytics.feedback import FeedbackFile
     from competency_core.analytics.ratings import PilotData
     from competency_core.model import CompetencyModel
@@ -165,6 +203,7 @@ __all__ = [
     "SchemaKind",
     "format_problems",
     "json_schema",
+    "settings_schema",
     "strip_header",
     "without_header",
 ]

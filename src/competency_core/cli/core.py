@@ -18,6 +18,7 @@ from competency_core.cli.output import (
     OutputFormat,
     console,
     emit_json,
+    err_console,
     fail,
     print_problems,
     problem_dict,
@@ -314,12 +315,16 @@ class SchemaKind(StrEnum):
     PILOT = "pilot"
     FEEDBACK = "feedback"
     MIGRATION = "migration"
+    SETTINGS = "settings"
 
 
 @app.command()
 def schema(
     kind: SchemaKind = typer.Argument(
-        SchemaKind.MODEL, help="model, workforce, pilot, feedback or migration"
+        SchemaKind.MODEL, help="model, workforce, pilot, feedback, migration or settings"
+    ),
+    adapter: str = typer.Option(
+        None, "--adapter", help="The adapter whose settings file the schema describes."
     ),
     out: Path = typer.Option(None, "--out", "-o", help="Write to this file instead of printing."),
 ) -> None:
@@ -327,8 +332,16 @@ def schema(
     import json
 
     from competency_core.formats import json_schema
+    from competency_core.plugins import UnknownAdapterError
 
-    data = json_schema(kind.value)
+    if kind is SchemaKind.SETTINGS and not adapter:
+        err_console.print("error: name the adapter: competency schema settings --adapter NAME")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        data = json_schema(kind.value, adapter=adapter)
+    except UnknownAdapterError as exc:
+        err_console.print(f"error: {exc}", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
     if out is not None:
         write_atomic(out, json.dumps(data, indent=2) + "\n")
         console.print(f"schema written to {out}")
