@@ -83,7 +83,8 @@ def test_scoring_sees_a_new_scale() -> None:
     assert copy.scale_of("python") is six
     after = score_role(copy, "engineer", sample_assessments(), on=ON)
     now, then = after.requirement("python"), before.requirement("python")
-    assert now is not None and then is not None
+    assert now is not None
+    assert then is not None
     assert now.required_normalised == 2 / 5  # (3 - 1) / (6 - 1)
     assert then.required_normalised == 2 / 4
     assert after.gap == pytest.approx(before.gap * 4 / 5)  # readiness is scale-free, gaps are not
