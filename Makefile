@@ -33,7 +33,7 @@ pytest: $(STAMP)
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-render-tools.sh
 	bash scripts/ensure-php.sh
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	PYTHON=$(BIN)/python bash scripts/run-tests.sh
 
 clean:
 	rm -rf $(VENV) demo-output .mypy_cache .ruff_cache .pytest_cache

@@ -8,6 +8,7 @@ what an administrator would do in Moodle's interface.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -86,16 +87,39 @@ class Backend(Protocol):
     ) -> Failure: ...
 
 
+REAL_FAILURE_POINTS = 6
+"""How many write calls the failure scenarios cut on the real Moodle (spread evenly)."""
+
+
 def failure_points(moodle: Backend, calls: int) -> list[int]:
     """The calls a failure is injected at, from the log of a clean run of ``calls`` calls.
 
-    On the emulator: every call. On the real Moodle: every write call (a read that fails
-    is retried, and a read's lost answer changes nothing on the site), which keeps the
-    real runs within the suite's time while still cutting every change Moodle makes.
+    On the emulator: every call. On the real Moodle: writes only (a read that fails is
+    retried, and a read's lost answer changes nothing on the site), at most
+    :data:`REAL_FAILURE_POINTS` of them spread evenly from the first to the last, each kind
+    of write at least once where that fits, which keeps the real runs within the suite's
+    time. ``COMPETENCY_TEST_MOODLE_EVERY_WRITE=1`` cuts every write.
     """
     if moodle.name == "emulator":
         return list(range(1, calls + 1))
-    return [c.number for c in moodle.calls if c.type == "write"]
+    writes = [c for c in moodle.calls if c.type == "write"]
+    if (
+        os.environ.get("COMPETENCY_TEST_MOODLE_EVERY_WRITE") == "1"
+        or len(writes) <= REAL_FAILURE_POINTS
+    ):
+        return [c.number for c in writes]
+    chosen = {writes[0].number, writes[-1].number}
+    for c in writes:  # one of each function
+        if len(chosen) >= REAL_FAILURE_POINTS:
+            break
+        if all(w.function != c.function or w.number not in chosen for w in writes):
+            chosen.add(c.number)
+    step = (len(writes) - 1) / (REAL_FAILURE_POINTS - 1)
+    for i in range(REAL_FAILURE_POINTS):
+        if len(chosen) >= REAL_FAILURE_POINTS:
+            break
+        chosen.add(writes[round(i * step)].number)
+    return sorted(chosen)
 
 
 # -- the emulator ----------------------------------------------------------------------

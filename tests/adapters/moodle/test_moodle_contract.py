@@ -74,7 +74,7 @@ class TestMoodleAdapterOnRealMoodle(AdapterContract):
     """
 
     site: ClassVar[Any] = None
-    examples: ClassVar[int] = 3
+    examples: ClassVar[int] = 2
     failure_examples: ClassVar[int] = 1
 
     @pytest.fixture(autouse=True)

@@ -86,6 +86,10 @@ def test_first_push_of_every_example_applies_and_re_plans_empty(
 def test_every_example_workforce_gets_plans_and_ratings_both_ways(
     moodle: Backend, example: str
 ) -> None:
+    if moodle.name == "real" and example == "software-engineering.yaml":
+        # 160 ratings, each graded then its evidence read: over two minutes on the real
+        # site; the customer-success workforce runs there, both run on the emulator
+        pytest.skip("the customer-success workforce runs on the real Moodle")
     model = load_model(EXAMPLES / example)
     workforce = load_workforce(EXAMPLES / EXAMPLE_PEOPLE[example], model)
     seeded = _seed_for(moodle, model)

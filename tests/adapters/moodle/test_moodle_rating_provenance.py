@@ -205,6 +205,10 @@ def test_a_rating_made_in_moodle_comes_back_with_its_grader_and_time(moodle: Bac
     ],
 )
 def test_a_note_that_is_not_ours_is_not_misread(moodle: Backend, note: str) -> None:
+    if moodle.name == "real" and note != "Rated in competency-core":
+        # reading a note is the adapter's own logic: every note on the emulator, one on the
+        # real site (it proves Moodle keeps and answers a note as the emulator does)
+        pytest.skip("one note on the real Moodle; the emulator reads them all")
     seeded, a = _with_plans(moodle)
     token, teacher = _grader(moodle, seeded)
     _grade(seeded, token, "ada", "design", 2, note)
