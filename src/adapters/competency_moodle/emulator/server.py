@@ -122,7 +122,65 @@ def _site_info(call: Call, p: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class MoodleEmulator:
+class CallLog:
+    """A log of web-service calls with planned failures (the emulator's, the proxy's).
+
+    A subclass sets ``_calls``, ``_failures`` and ``_lock`` (an ``RLock``) before use.
+    """
+
+    _calls: list[CallRecord]
+    _failures: list[Failure]
+    _lock: threading.RLock
+
+    def fail(
+        self,
+        call: int | None = None,
+        *,
+        function: str | None = None,
+        status: int | None = None,
+        exception: tuple[str, str, str] | None = None,
+        drop: bool = False,
+        when: Literal["before", "after"] = "before",
+        times: int = 1,
+    ) -> Failure:
+        """Make call number ``call`` (and/or the next calls of ``function``) fail.
+
+        Without ``status``, ``exception`` or ``drop`` the call answers HTTP 500.
+        """
+        if status is None and exception is None and not drop:
+            status = 500
+        failure = Failure(call, function, status, exception, drop, when, times)
+        with self._lock:
+            self._failures.append(failure)
+        return failure
+
+    def clear_failures(self) -> None:
+        """Forget every planned failure."""
+        with self._lock:
+            self._failures.clear()
+
+    @property
+    def calls(self) -> list[CallRecord]:
+        """Every call received so far, in order."""
+        with self._lock:
+            return list(self._calls)
+
+    @property
+    def call_count(self) -> int:
+        """How many calls were received."""
+        return len(self._calls)
+
+    def write_calls(self) -> list[CallRecord]:
+        """The calls of write-type functions."""
+        return [c for c in self.calls if c.type == "write"]
+
+    def reset_calls(self) -> None:
+        """Empty the log (call numbers start again from 1)."""
+        with self._lock:
+            self._calls.clear()
+
+
+class MoodleEmulator(CallLog):
     """A stateful, contract-checking stand-in for a Moodle site's REST web services.
 
     ``contract`` is a :class:`Contract` or the path of a ``ws_contract.json`` file; it is
@@ -237,54 +295,6 @@ class MoodleEmulator:
         """
         allowed = None if functions is None else frozenset(functions)
         self._tokens[token] = _Token(userid=userid, functions=allowed)
-
-    # -- failures and the log ----------------------------------------------------------
-    def fail(
-        self,
-        call: int | None = None,
-        *,
-        function: str | None = None,
-        status: int | None = None,
-        exception: tuple[str, str, str] | None = None,
-        drop: bool = False,
-        when: Literal["before", "after"] = "before",
-        times: int = 1,
-    ) -> Failure:
-        """Make call number ``call`` (and/or the next calls of ``function``) fail.
-
-        Without ``status``, ``exception`` or ``drop`` the call answers HTTP 500.
-        """
-        if status is None and exception is None and not drop:
-            status = 500
-        failure = Failure(call, function, status, exception, drop, when, times)
-        with self._lock:
-            self._failures.append(failure)
-        return failure
-
-    def clear_failures(self) -> None:
-        """Forget every planned failure."""
-        with self._lock:
-            self._failures.clear()
-
-    @property
-    def calls(self) -> list[CallRecord]:
-        """Every call received so far, in order."""
-        with self._lock:
-            return list(self._calls)
-
-    @property
-    def call_count(self) -> int:
-        """How many calls were received."""
-        return len(self._calls)
-
-    def write_calls(self) -> list[CallRecord]:
-        """The calls of write-type functions."""
-        return [c for c in self.calls if c.type == "write"]
-
-    def reset_calls(self) -> None:
-        """Empty the log (call numbers start again from 1)."""
-        with self._lock:
-            self._calls.clear()
 
     # -- one call ------------------------------------------------------------------------
     def handle(self, params: dict[str, Any], site: str = "") -> _Reply:
@@ -415,4 +425,4 @@ def _make_handler(emulator: MoodleEmulator) -> type[BaseHTTPRequestHandler]:
     return RestHandler
 
 
-__all__ = ["REST_PATH", "CallRecord", "Failure", "MoodleEmulator"]
+__all__ = ["REST_PATH", "CallLog", "CallRecord", "Failure", "MoodleEmulator"]

@@ -21,19 +21,19 @@ import json
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 
 from competency_moodle.emulator.contract import MoodleException, parse_body
-from competency_moodle.emulator.server import REST_PATH, CallRecord, Failure
+from competency_moodle.emulator.server import REST_PATH, CallLog, CallRecord, Failure
 from competency_moodle.functions import FUNCTION_TYPES
 
 _RESERVED = ("wstoken", "wsfunction", "moodlewsrestformat")
 
 
-class RecordingProxy:
+class RecordingProxy(CallLog):
     """Forwards ``/webservice/rest/server.php`` to ``target``, logging and failing calls."""
 
     def __init__(self, target: str, *, timeout: float = 300.0) -> None:
@@ -86,51 +86,6 @@ class RecordingProxy:
             raise RuntimeError("the proxy is not started")
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
-
-    # -- failures and the log (as the emulator's) ----------------------------------------
-    def fail(
-        self,
-        call: int | None = None,
-        *,
-        function: str | None = None,
-        status: int | None = None,
-        exception: tuple[str, str, str] | None = None,
-        drop: bool = False,
-        when: Literal["before", "after"] = "before",
-        times: int = 1,
-    ) -> Failure:
-        """Make call number ``call`` (and/or the next calls of ``function``) fail."""
-        if status is None and exception is None and not drop:
-            status = 500
-        failure = Failure(call, function, status, exception, drop, when, times)
-        with self._lock:
-            self._failures.append(failure)
-        return failure
-
-    def clear_failures(self) -> None:
-        """Forget every planned failure."""
-        with self._lock:
-            self._failures.clear()
-
-    @property
-    def calls(self) -> list[CallRecord]:
-        """Every call received so far, in order."""
-        with self._lock:
-            return list(self._calls)
-
-    @property
-    def call_count(self) -> int:
-        """How many calls were received."""
-        return len(self._calls)
-
-    def write_calls(self) -> list[CallRecord]:
-        """The calls of write-type functions."""
-        return [c for c in self.calls if c.type == "write"]
-
-    def reset_calls(self) -> None:
-        """Empty the log (call numbers start again from 1)."""
-        with self._lock:
-            self._calls.clear()
 
     # -- one call ------------------------------------------------------------------------
     def forward(self, path: str, body: bytes) -> tuple[int, bytes, str] | None:
