@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -121,6 +122,10 @@ def _unavailable(reason: str) -> None:
     pytest.skip(f"a real Moodle cannot run here: {reason}")
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 @pytest.fixture(scope="session")
 def real_moodle_site() -> Iterator[RealMoodle]:
     """A real Moodle 5.1, installed once for the test run and stopped at its end."""
@@ -130,16 +135,21 @@ def real_moodle_site() -> Iterator[RealMoodle]:
     if attached:  # a site kept up by `python -m competency_moodle.realsite FILE`
         yield attach(json.loads(Path(attached).read_text()))
         return
+    # a SIGTERM (a CI time-out, a kill) ends the run as Ctrl-C does, so that the server,
+    # its workers and the database are stopped by the teardown below
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     cm = real_moodle(setup=site_setup())
     try:
         site = cm.__enter__()
     except MoodleUnavailable as exc:
+        signal.signal(signal.SIGTERM, previous)
         _unavailable(str(exc))
         return
     try:
         yield site
     finally:
         cm.__exit__(None, None, None)
+        signal.signal(signal.SIGTERM, previous)
 
 
 @pytest.fixture(scope="session")
