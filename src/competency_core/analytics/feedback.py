@@ -4,7 +4,7 @@ A :class:`FeedbackSubmission` is what one respondent says at one time, in the pi
 after release: a Net Promoter Score ("how likely are you to recommend this model to a
 colleague?", 0-10), ratings of clarity and relevance (1-5) for the competencies they
 looked at, comments per competency, and a general comment. It becomes a few
-:class:`~competency_core.store.Feedback` records (one per competency, one for the NPS and
+:class:`~competency_core.records.Feedback` records (one per competency, one for the NPS and
 general comment), tagged with its phase, and is stored with the store's feedback API.
 
 :func:`summarise_feedback` works on stored records: the NPS with its standard definition,
@@ -29,7 +29,7 @@ from competency_core.analytics.ratings import AnalyticsError
 from competency_core.errors import ModelValidationError
 from competency_core.keys import Key
 from competency_core.model import CompetencyModel
-from competency_core.store.records import Feedback
+from competency_core.records import Feedback
 
 PHASE_TAG = "phase:"
 """Feedback records carry their phase as a tag, e.g. ``phase:pilot``."""

@@ -50,7 +50,7 @@ from competency_core.analytics.raters import (
 from competency_core.analytics.ratings import Answer, PilotData, check_ratings
 from competency_core.io import write_atomic
 from competency_core.model import CompetencyModel
-from competency_core.store.records import Feedback
+from competency_core.records import Feedback
 
 CONCERN_TEXT: dict[Concern, str] = {
     Concern.TOO_BROAD: "too broad",

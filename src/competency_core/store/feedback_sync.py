@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from competency_core.errors import ConflictError
 from competency_core.store.core import utc
-from competency_core.store.records import Feedback, SyncRecord
+from competency_core.records import Feedback, SyncRecord
 from competency_core.store.schema import FeedbackRow, SyncStateRow
 from competency_core.store.workforce import WorkforceRepository
 

@@ -138,7 +138,7 @@ class AssessmentRow(Base):
 
 
 class FeedbackRow(Base):
-    """Feedback on a model (see :class:`competency_core.store.records.Feedback`)."""
+    """Feedback on a model (see :class:`competency_core.records.Feedback`)."""
 
     __tablename__ = "cc_feedback"
     __table_args__ = (Index("ix_cc_feedback_model", "model_key", "model_version"),)

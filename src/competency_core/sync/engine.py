@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from competency_core.errors import SyncError
-from competency_core.store.records import SyncRecord
+from competency_core.records import SyncRecord
 from competency_core.sync.diff import changed_fields
 from competency_core.sync.errors import PlanMismatchError, StalePlanError
 from competency_core.sync.objects import Capability, LocalObject, ObjectRef, RemoteObject, Scope

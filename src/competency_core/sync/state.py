@@ -13,7 +13,7 @@ import copy
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from competency_core.store.records import SyncRecord
+from competency_core.records import SyncRecord
 from competency_core.sync.objects import ObjectRef
 
 if TYPE_CHECKING:

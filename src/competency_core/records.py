@@ -1,4 +1,9 @@
-"""The typed records the store reads and writes, besides the domain's own models."""
+"""Value records of stored state: model versions, their history, feedback and sync state.
+
+Plain, frozen pydantic models with no database behind them: the store reads and writes
+them (and re-exports them as :mod:`competency_core.store`'s API), while sync and analytics
+use them without loading the store (SQLAlchemy).
+"""
 
 from __future__ import annotations
 
