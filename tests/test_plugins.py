@@ -73,6 +73,8 @@ def test_the_documented_examples_are_valid_plugins() -> None:
 def test_hook_names_are_the_specifications() -> None:
     assert set(hook_names()) == {
         "register_adapters",
+        "register_commands",
+        "register_demo_steps",
         "register_lint_rules",
         "register_publish_formats",
         "plan_made",
@@ -85,7 +87,7 @@ def test_hook_names_are_the_specifications() -> None:
 
 def test_the_csv_adapter_comes_through_the_entry_point() -> None:
     eps = {ep.name: ep.value for ep in importlib.metadata.entry_points(group="competency_core")}
-    assert eps["csv"] == "competency_csv"
+    assert eps["csv"] == "competency_csv.plugin"
     info = plugin_registry().adapters()["csv"]
     assert info.plugin.distribution == "competency-core"
     assert info.adapter.capabilities == frozenset(Capability)

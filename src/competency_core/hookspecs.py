@@ -1,7 +1,7 @@
 """The hook specifications of competency-core: what plugins can provide and react to.
 
 Plugins are found through the entry-point group ``competency_core`` (the built-in adapters
-register exactly the same way). A plugin is a module or object with functions marked
+register exactly the same way, and the CLI's own command modules are plugins too). A plugin is a module or object with functions marked
 ``@hookimpl`` and named after the hooks below::
 
     from competency_core.hookspecs import hookimpl
@@ -23,6 +23,9 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    import typer
+
+    from competency_core.demo import DemoStep
     from competency_core.lifecycle import Publication
     from competency_core.lint import LintRule
     from competency_core.plugins import PublishFormat
@@ -63,6 +66,26 @@ def register_lint_rules() -> Iterable[LintRule]:
 @hookspec
 def register_publish_formats() -> Iterable[PublishFormat]:
     """Return extra :class:`~competency_core.plugins.PublishFormat` objects for publishing."""
+    return ()
+
+
+@hookspec
+def register_commands(app: typer.Typer) -> None:
+    """Add this plugin's commands to ``app``, a typer app merged into the ``competency`` CLI.
+
+    ``app.command()(fn)`` adds a command, ``app.add_typer(group, name="x")`` a group. Called
+    at every start of the CLI: keep the module cheap to import (heavy imports inside the
+    command functions). Names must not clash with built-in or other plugins' commands.
+    """
+
+
+@hookspec
+def register_demo_steps() -> Iterable[DemoStep]:
+    """Return :class:`~competency_core.demo.DemoStep` objects for ``competency demo``.
+
+    Steps run by ascending ``order`` (plugins: 100 and up) and share one
+    :class:`~competency_core.demo.DemoContext`.
+    """
     return ()
 
 
@@ -107,6 +130,8 @@ __all__ = [
     "model_published",
     "plan_made",
     "register_adapters",
+    "register_commands",
+    "register_demo_steps",
     "register_lint_rules",
     "register_publish_formats",
 ]

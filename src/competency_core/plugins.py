@@ -28,6 +28,9 @@ from competency_core.errors import CompetencyError
 from competency_core.hookspecs import NAME
 
 if TYPE_CHECKING:
+    import typer
+
+    from competency_core.demo import DemoStep
     from competency_core.lifecycle import Publication
     from competency_core.lint import LintRule
     from competency_core.model import CompetencyModel
@@ -36,6 +39,20 @@ if TYPE_CHECKING:
 
 BUILTIN_PLUGINS: tuple[str, ...] = ("competency_core.sync.log",)
 """Internal modules registered as plugins explicitly (the adapters use the entry points)."""
+
+CLI_PLUGINS: tuple[str, ...] = (
+    "competency_core.cli.core",
+    "competency_core.cli.model_cmds",
+    "competency_core.cli.model_demo",
+    "competency_core.cli.scoring",
+    "competency_core.cli.careers",
+    "competency_core.cli.sync",
+    "competency_core.cli.publish",
+    "competency_core.cli.analytics",
+    "competency_core.cli.demo",
+)
+"""The CLI's own command and demo-step modules: plugins like any other, registered when
+commands or demo steps are first asked for (so using the library never imports typer)."""
 
 _ADAPTER_NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 
@@ -228,6 +245,60 @@ class PluginRegistry:
             )
         return adapters[name].adapter
 
+    # -- the CLI --------------------------------------------------------------------------
+    def _register_cli_plugins(self) -> None:
+        """Register the CLI's own modules (once), exactly as an entry point's plugin."""
+        for module_name in CLI_PLUGINS:
+            if self._pm.get_plugin(module_name) is None:
+                self._pm.register(importlib.import_module(module_name), name=module_name)
+                self._infos.setdefault(module_name, PluginInfo(name=module_name))
+        self._pm.check_pending()
+
+    def register_commands(self, app: typer.Typer) -> dict[str, str]:
+        """Add every plugin's commands to ``app``; returns the plugin of each command name.
+
+        Each plugin gets a typer app of its own to declare its commands on, merged into
+        ``app`` afterwards; a command name two plugins declare is refused
+        (:class:`PluginError`), as is a name the core uses.
+        """
+        import typer
+
+        self._register_cli_plugins()
+        owners: dict[str, str] = {}
+        impls = self._pm.hook.register_commands.get_hookimpls()
+        core = [i for i in impls if i.plugin_name in CLI_PLUGINS]  # listed first in --help
+        for impl in core + [i for i in impls if i.plugin_name not in CLI_PLUGINS]:
+            info = self._info(impl.plugin_name)
+            own = typer.Typer()
+            try:
+                impl.function(app=own)
+            except Exception as exc:
+                raise PluginError(
+                    f"the plugin {info.name}'s register_commands failed: {exc}"
+                ) from exc
+            for name in _command_names(own):
+                if name in owners:
+                    raise PluginError(
+                        f"the plugin {info.name}'s command {name!r} clashes with the "
+                        f"plugin {owners[name]}'s: rename it"
+                    )
+                owners[name] = info.name
+            app.add_typer(own)
+        return owners
+
+    def demo_steps(self) -> list[DemoStep]:
+        """Every plugin's demo steps, by ascending order (ties: in registration order)."""
+        from competency_core.demo import DemoStep
+
+        self._register_cli_plugins()
+        steps: list[DemoStep] = []
+        for info, got in self._results("register_demo_steps"):
+            for step in got:
+                if not isinstance(step, DemoStep):
+                    raise PluginError(f"the plugin {info.name} registered {step!r} as a demo step")
+                steps.append(step)
+        return sorted(steps, key=lambda s: s.order)
+
     def lint_rules(self) -> list[LintRule]:
         """Every plugin-provided lint rule (codes checked against the built-ins and each other)."""
         from competency_core.lint import BUILTIN_RULES, LintRule
@@ -292,6 +363,26 @@ class PluginRegistry:
         self._call("model_published", publication=publication)
 
 
+def _command_names(app: typer.Typer) -> list[str]:
+    """The top-level command and group names a typer app declares (merged groups opened)."""
+    names: list[str] = []
+    for cmd in app.registered_commands:
+        name = cmd.name if isinstance(cmd.name, str) else None
+        if name is None and cmd.callback is not None:
+            name = cmd.callback.__name__.lower().replace("_", "-")
+        names.append(name or "?")
+    for group in app.registered_groups:
+        name = group.name if isinstance(group.name, str) else None
+        if name is None and group.typer_instance is not None:
+            info_name = group.typer_instance.info.name
+            name = info_name if isinstance(info_name, str) else None
+            if name is None:
+                names += _command_names(group.typer_instance)
+                continue
+        names.append(name or "?")
+    return names
+
+
 @functools.cache
 def plugin_registry() -> PluginRegistry:
     """The registry of the installed plugins, built on first use and then kept."""
@@ -305,6 +396,7 @@ def reset_plugin_registry() -> None:
 
 __all__ = [
     "BUILTIN_PLUGINS",
+    "CLI_PLUGINS",
     "AdapterInfo",
     "PluginError",
     "PluginInfo",

@@ -184,7 +184,7 @@ def test_an_assessment_on_an_unmapped_scale_is_a_clean_error(
 
 def test_demo_steps_run_on_the_examples(examples: Path, tmp_path: Path, capsys: Any) -> None:
     from competency_core.cli import scoring
-    from competency_core.cli.demo import DemoContext
+    from competency_core.demo import DemoContext
 
     ctx = DemoContext(examples=examples, out=tmp_path)
     for step in (scoring._demo_gap, scoring._demo_fit, scoring._demo_plan, scoring._demo_readiness):

@@ -1,7 +1,7 @@
 """competency-core's CSV adapter: Moodle competency frameworks, people, ratings, learning.
 
 It reads and writes Moodle competency framework files, and plain CSV files of people,
-assessments and learning assignments. It is a plugin of the ``competency_core`` entry-point group (``csv = "competency_csv"``),
+assessments and learning assignments. It is a plugin of the ``competency_core`` entry-point group (``csv = "competency_csv.plugin"``),
 registered exactly as a third-party adapter would be. Besides the adapter, the module
 offers the file formats as plain functions::
 
@@ -10,55 +10,40 @@ offers the file formats as plain functions::
 See docs/adapters/csv.md.
 """
 
-from __future__ import annotations
+from typing import TYPE_CHECKING
 
-from typing import Any
+from competency_core._lazy import lazy_exports
 
-from competency_core.hookspecs import hookimpl
-from competency_core.sync import Adapter
-from competency_csv.adapter import CsvAdapter, CsvSettings
-from competency_csv.csvio import CsvDialect, CsvReadError, escape_formula, unescape_formula
-from competency_csv.moodle_framework import MOODLE_HEADER, FrameworkOptions, export_framework
-from competency_csv.moodle_import import FrameworkImport, import_framework
-from competency_csv.tabular import (
-    ASSESSMENTS,
-    ASSIGNMENTS,
-    PEOPLE,
-    check_table,
-    read_assessments,
-    read_assignments,
-    read_people,
-    read_table,
-    write_table,
-)
+if TYPE_CHECKING:
+    from competency_csv.adapter import (
+        CsvAdapter as CsvAdapter,
+        CsvSettings as CsvSettings,
+    )
+    from competency_csv.csvio import (
+        CsvDialect as CsvDialect,
+        CsvReadError as CsvReadError,
+        escape_formula as escape_formula,
+        unescape_formula as unescape_formula,
+    )
+    from competency_csv.moodle_framework import (
+        MOODLE_HEADER as MOODLE_HEADER,
+        FrameworkOptions as FrameworkOptions,
+        export_framework as export_framework,
+    )
+    from competency_csv.moodle_import import (
+        FrameworkImport as FrameworkImport,
+        import_framework as import_framework,
+    )
+    from competency_csv.tabular import (
+        ASSESSMENTS as ASSESSMENTS,
+        ASSIGNMENTS as ASSIGNMENTS,
+        PEOPLE as PEOPLE,
+        check_table as check_table,
+        read_assessments as read_assessments,
+        read_assignments as read_assignments,
+        read_people as read_people,
+        read_table as read_table,
+        write_table as write_table,
+    )
 
-
-@hookimpl
-def register_adapters() -> list[type[Adapter[Any]]]:
-    """The ``csv`` adapter."""
-    return [CsvAdapter]
-
-
-__all__ = [
-    "ASSESSMENTS",
-    "ASSIGNMENTS",
-    "MOODLE_HEADER",
-    "PEOPLE",
-    "CsvAdapter",
-    "CsvDialect",
-    "CsvReadError",
-    "CsvSettings",
-    "FrameworkImport",
-    "FrameworkOptions",
-    "check_table",
-    "escape_formula",
-    "export_framework",
-    "import_framework",
-    "read_assessments",
-    "read_assignments",
-    "read_people",
-    "read_table",
-    "register_adapters",
-    "unescape_formula",
-    "write_table",
-]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, __file__)

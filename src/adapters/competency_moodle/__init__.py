@@ -12,50 +12,41 @@ It talks to a Moodle site's REST web services (token auth) and:
   grades.
 
 It is a plugin of the ``competency_core`` entry-point group (``moodle =
-"competency_moodle"``). A contract-checking local emulator of Moodle's web services is in
-:mod:`competency_moodle.emulator`. See docs/adapters/moodle.md.
+"competency_moodle.plugin"``). Test support (a contract-checking emulator of Moodle's web
+services, a real-Moodle harness) is a distribution of its own, competency-core-testing
+(:mod:`competency_testing.moodle`). See docs/adapters/moodle.md.
 """
 
-from __future__ import annotations
+from typing import TYPE_CHECKING
 
-from typing import Any
+from competency_core._lazy import lazy_exports
 
-from competency_core.hookspecs import hookimpl
-from competency_core.sync import Adapter
-from competency_moodle.adapter import MoodleAdapter
-from competency_moodle.client import MoodleClient, encode_params
-from competency_moodle.errors import (
-    CompetenciesDisabledError,
-    MoodleAccessError,
-    MoodleError,
-    MoodleSiteError,
-    MoodleWebServiceError,
-)
-from competency_moodle.scales import ScaleMap, ScaleMismatchError, map_scale
-from competency_moodle.settings import MoodleSettings
-from competency_moodle.site import SiteInfo, check_site
+if TYPE_CHECKING:
+    from competency_moodle.adapter import (
+        MoodleAdapter as MoodleAdapter,
+    )
+    from competency_moodle.client import (
+        MoodleClient as MoodleClient,
+        encode_params as encode_params,
+    )
+    from competency_moodle.errors import (
+        CompetenciesDisabledError as CompetenciesDisabledError,
+        MoodleAccessError as MoodleAccessError,
+        MoodleError as MoodleError,
+        MoodleSiteError as MoodleSiteError,
+        MoodleWebServiceError as MoodleWebServiceError,
+    )
+    from competency_moodle.scales import (
+        ScaleMap as ScaleMap,
+        ScaleMismatchError as ScaleMismatchError,
+        map_scale as map_scale,
+    )
+    from competency_moodle.settings import (
+        MoodleSettings as MoodleSettings,
+    )
+    from competency_moodle.site import (
+        SiteInfo as SiteInfo,
+        check_site as check_site,
+    )
 
-
-@hookimpl
-def register_adapters() -> list[type[Adapter[Any]]]:
-    """The ``moodle`` adapter."""
-    return [MoodleAdapter]
-
-
-__all__ = [
-    "CompetenciesDisabledError",
-    "MoodleAccessError",
-    "MoodleAdapter",
-    "MoodleClient",
-    "MoodleError",
-    "MoodleSettings",
-    "MoodleSiteError",
-    "MoodleWebServiceError",
-    "ScaleMap",
-    "ScaleMismatchError",
-    "SiteInfo",
-    "check_site",
-    "encode_params",
-    "map_scale",
-    "register_adapters",
-]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, __file__)

@@ -1,41 +1,55 @@
 """Demo steps 55-56: the Moodle sync against the local Moodle emulator (not a real Moodle).
 
-The emulator is started in this process on 127.0.0.1, seeded with a scale, the example
-model's courses and the example people, and checks every call against Moodle's
-web-service contract (``../shared/moodle/ws_contract.json``; the steps say so and stop
-when the file is absent).
+The emulator comes from the test-support distribution, competency-core-testing
+(:mod:`competency_testing.moodle`, imported when a step runs): without it the steps say
+so in one line and stop. It is started in this process on 127.0.0.1, seeded with a scale,
+the example model's courses and the example people, and checks every call against
+Moodle's web-service contract (the copy shipped with it, or
+``$COMPETENCY_MOODLE_CONTRACT``).
 """
 
 from __future__ import annotations
 
 import secrets
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from competency_core.cli.demo import DemoContext, demo_step
-from competency_core.cli.output import console
-from competency_core.cli.sync import print_plan, print_report
-from competency_core.io import dumps, write_atomic
-from competency_core.people import Workforce
-from competency_core.plugins import plugin_registry
-from competency_core.sync import StoreSyncState, SyncEngine
-from competency_moodle.adapter import MoodleAdapter
-from competency_moodle.directory import course_ref
-from competency_moodle.emulator import MoodleEmulator, find_contract
+from competency_core.console import console, print_plan, print_report
+from competency_core.demo import DemoContext, DemoStep, demo_step
 
+if TYPE_CHECKING:
+    from competency_core.sync import SyncEngine
+    from competency_moodle.adapter import MoodleAdapter
+
+
+if TYPE_CHECKING:  # the emulator is test support: imported when a step runs, if installed
+    from competency_testing.moodle import MoodleEmulator
+
+STEPS: list[DemoStep] = []
 _KEY = "moodle_emulator"
+NEEDS_TESTING = "needs competency-core-testing (pip install competency-core-testing)"
 
 
 def _emulator(ctx: DemoContext) -> tuple[MoodleEmulator, MoodleAdapter] | None:
     """The running emulator and an adapter on it (started and seeded on first use)."""
+    from competency_core.plugins import plugin_registry
+    from competency_moodle.adapter import MoodleAdapter
+    from competency_moodle.directory import course_ref
+
     if _KEY in ctx.state:
         found: tuple[MoodleEmulator, MoodleAdapter] = ctx.state[_KEY]
         return found
-    contract = find_contract(ctx.examples) or find_contract()
+    try:
+        from competency_testing.moodle import MoodleEmulator, find_contract
+    except ImportError:
+        console.print(f"[yellow]skipped:[/yellow] {NEEDS_TESTING}", highlight=False)
+        return None
+    contract = find_contract()
     if contract is None:
         console.print(
-            "[yellow]skipped:[/yellow] the Moodle emulator needs Moodle's web-service "
-            "contract (../shared/moodle/ws_contract.json, or $COMPETENCY_MOODLE_CONTRACT)"
+            "[yellow]skipped:[/yellow] $COMPETENCY_MOODLE_CONTRACT names no file (unset it "
+            "to use the contract shipped with competency-core-testing)",
+            highlight=False,
         )
         return None
     moodle = MoodleEmulator(contract).start()
@@ -66,8 +80,9 @@ def _emulator(ctx: DemoContext) -> tuple[MoodleEmulator, MoodleAdapter] | None:
 
 def _engine(ctx: DemoContext, adapter: MoodleAdapter) -> tuple[SyncEngine, Any]:
     from competency_core.store import Store
+    from competency_core.sync import StoreSyncState, SyncEngine
 
-    store = Store(ctx.state.get("store_path") or str(ctx.out / "competency.sqlite3"))
+    store = Store(ctx.store_path())
     return SyncEngine(adapter, StoreSyncState(store)), store
 
 
@@ -77,7 +92,9 @@ def _calls(moodle: MoodleEmulator) -> str:
     return f"{len(calls)} calls ({kinds.get('read', 0)} read, {kinds.get('write', 0)} write)"
 
 
-@demo_step(55, "Moodle emulator: push the model to Moodle (plan, apply, a re-plan with no writes)")
+@demo_step(
+    55, "Moodle emulator: push the model to Moodle (plan, apply, a re-plan with no writes)", STEPS
+)
 def _demo_push(ctx: DemoContext) -> None:
     started = _emulator(ctx)
     if started is None:
@@ -105,8 +122,13 @@ def _demo_push(ctx: DemoContext) -> None:
     )
 
 
-@demo_step(56, "Moodle emulator: learning plans and enrolments, ratings pushed and pulled back")
+@demo_step(
+    56, "Moodle emulator: learning plans and enrolments, ratings pushed and pulled back", STEPS
+)
 def _demo_learning(ctx: DemoContext) -> None:
+    from competency_core.io import dumps, write_atomic
+    from competency_core.people import Workforce
+
     started = _emulator(ctx)
     if started is None:
         return
@@ -144,4 +166,4 @@ def _demo_learning(ctx: DemoContext) -> None:
         ctx.state.pop(_KEY, None)
 
 
-__all__: list[str] = []
+__all__ = ["STEPS"]

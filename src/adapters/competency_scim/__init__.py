@@ -10,28 +10,25 @@ Two directions (RFC 7643 / 7644, with the Enterprise User extension):
 - **Outbound**: a client that pulls Users and Groups from any SCIM service, and pushes one
   group per role profile and per learning assignment (plan, then apply).
 
-It is a plugin of the ``competency_core`` entry-point group (``scim = "competency_scim"``),
-registered exactly as a third-party adapter would be. The plugin module imports nothing
-from scim2-models or scim2-server, so building the plugin registry stays cheap; the
-modules that need them import them when they are used.
+It is a plugin of the ``competency_core`` entry-point group (``scim = "competency_scim.plugin"``),
+registered exactly as a third-party adapter would be. Its names are imported on first
+use, and neither the plugin module nor the client imports scim2-models or scim2-server,
+so building the plugin registry stays cheap.
 
 See docs/adapters/scim.md.
 """
 
-from __future__ import annotations
+from typing import TYPE_CHECKING
 
-from typing import Any
+from competency_core._lazy import lazy_exports
 
-from competency_core.hookspecs import hookimpl
-from competency_core.sync import Adapter
+if TYPE_CHECKING:
+    from competency_scim.adapter import ScimAdapter as ScimAdapter
+    from competency_scim.adapter import ScimSettings as ScimSettings
+    from competency_scim.client import ScimClient as ScimClient
+    from competency_scim.errors import ScimError as ScimError
+    from competency_scim.mapping import MappingReport as MappingReport
+    from competency_scim.mapping import RoleMapping as RoleMapping
+    from competency_scim.mapping import mapping_report as mapping_report
 
-
-@hookimpl
-def register_adapters() -> list[type[Adapter[Any]]]:
-    """The ``scim`` adapter (the outbound client: :mod:`competency_scim.adapter`)."""
-    from competency_scim.adapter import ScimAdapter
-
-    return [ScimAdapter]
-
-
-__all__ = ["register_adapters"]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, __file__)

@@ -26,25 +26,13 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from competency_core.analytics.periods import Period
 from competency_core.analytics.ratings import AnalyticsError
 from competency_core.model import CompetencyModel
 from competency_core.people import Workforce
 from competency_core.scoring import DEFAULT_POLICY, ScoringPolicy
 from competency_core.scoring.organisation import organisation_readiness
 from competency_core.scoring.plans import DevelopmentPlan
-
-
-class Period(StrEnum):
-    """The length of a reporting period."""
-
-    MONTH = "month"
-    QUARTER = "quarter"
-    YEAR = "year"
-
-    @property
-    def months(self) -> int:
-        """How many months the period spans."""
-        return {"month": 1, "quarter": 3, "year": 12}[self.value]
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

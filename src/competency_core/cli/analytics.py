@@ -9,24 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from pydantic import ValidationError
 
-from competency_core.analytics.feedback import (
-    FeedbackFile,
-    FeedbackPhase,
-    load_feedback_file,
-    save_feedback_file,
-)
-from competency_core.analytics.items import ItemThresholds
-from competency_core.analytics.monitoring import Period
-from competency_core.analytics.pilot import DEFAULT_STRATA, select_pilot
-from competency_core.analytics.ratings import AnalyticsError, load_pilot_data, save_pilot_data
-from competency_core.cli.app import app
+from competency_core.analytics.periods import Period
+
+if TYPE_CHECKING:
+    from competency_core.analytics.items import ItemThresholds
+    from competency_core.model import CompetencyModel
+    from competency_core.people import Workforce
+
+
 from competency_core.cli.core import load_model_or_fail
-from competency_core.cli.output import (
+from competency_core.console import (
     EXIT_FINDINGS,
     FormatOption,
     OutputFormat,
@@ -35,19 +31,20 @@ from competency_core.cli.output import (
     fail,
     simple_table,
 )
+from competency_core.demo import DemoContext, DemoStep, demo_step
 from competency_core.errors import ModelValidationError
-from competency_core.io import (
-    load_workforce,
-)
-from competency_core.model import CompetencyModel
-from competency_core.people import Workforce
+from competency_core.hookspecs import hookimpl
+
+commands = typer.Typer()
+STEPS: list[DemoStep] = []
+
 
 pilot_app = typer.Typer(
     name="pilot",
     help="Pilot a model: choose a stratified pilot group, analyse its ratings and feedback.",
     no_args_is_help=True,
 )
-app.add_typer(pilot_app, name="pilot")
+commands.add_typer(pilot_app, name="pilot")
 
 StoreOption = typer.Option(
     None,
@@ -59,6 +56,8 @@ StoreOption = typer.Option(
 
 
 def _workforce(path: Path, model: CompetencyModel, fmt: OutputFormat) -> Workforce:
+    from competency_core.io import load_workforce
+
     try:
         return load_workforce(path, model)
     except ModelValidationError as exc:
@@ -66,6 +65,11 @@ def _workforce(path: Path, model: CompetencyModel, fmt: OutputFormat) -> Workfor
 
 
 def _thresholds(pairs: list[str] | None) -> ItemThresholds:
+    from pydantic import ValidationError
+
+    from competency_core.analytics.items import ItemThresholds
+    from competency_core.analytics.ratings import AnalyticsError
+
     values: dict[str, Any] = {}
     for pair in pairs or []:
         name, sep, value = pair.partition("=")
@@ -100,7 +104,8 @@ def pilot_select(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Choose a stratified pilot group of a given size, reproducibly, and report its coverage."""
-    from competency_core.analytics.ratings import PilotData
+    from competency_core.analytics.pilot import DEFAULT_STRATA, select_pilot
+    from competency_core.analytics.ratings import PilotData, save_pilot_data
 
     model = load_model_or_fail(model_path, fmt)
     wf = _workforce(workforce_path, model, fmt)
@@ -158,6 +163,8 @@ def pilot_simulate(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Simulate a pilot with seeded synthetic raters (one competency deliberately too broad)."""
+    from competency_core.analytics.feedback import FeedbackFile, save_feedback_file
+    from competency_core.analytics.ratings import save_pilot_data
     from competency_core.analytics.simulate import SimulationSettings, simulate_pilot
 
     model = load_model_or_fail(model_path, fmt)
@@ -204,7 +211,8 @@ def pilot_report(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Analyse a pilot: rater agreement, self vs manager gaps, item flags, feedback; write the report."""
-    from competency_core.analytics.feedback import load_feedback
+    from competency_core.analytics.feedback import FeedbackPhase, load_feedback, load_feedback_file
+    from competency_core.analytics.ratings import AnalyticsError, load_pilot_data
     from competency_core.analytics.report import build_pilot_report, write_pilot_report
 
     model = load_model_or_fail(model_path, fmt)
@@ -272,7 +280,7 @@ def _concern(value: Any) -> str:
     return CONCERN_TEXT.get(value, str(value))
 
 
-@app.command()
+@commands.command()
 def monitor(
     model_path: Path = typer.Argument(..., metavar="MODEL", help="The model file."),
     workforce_path: Path = typer.Argument(..., metavar="WORKFORCE", help="People and assessments."),
@@ -289,6 +297,7 @@ def monitor(
 ) -> None:
     """Adoption and use of a released model: coverage, use per period, trends, readiness."""
     from competency_core.analytics.monitoring import monitor as run_monitor
+    from competency_core.analytics.ratings import AnalyticsError
     from competency_core.analytics.report import write_monitoring_report
 
     model = load_model_or_fail(model_path, fmt)
@@ -339,15 +348,15 @@ def monitor(
 
 
 # -- demo --------------------------------------------------------------------------------
-from competency_core.cli.demo import DemoContext, demo_step  # noqa: E402
 
 DEMO_TOO_BROAD = "problem-solving"
 DEMO_SEED = 2
 
 
-@demo_step(70, "Pilot: a simulated pilot with one competency made too broad, analysed")
+@demo_step(70, "Pilot: a simulated pilot with one competency made too broad, analysed", STEPS)
 def _demo_pilot(ctx: DemoContext) -> None:
-    from competency_core.analytics.feedback import load_feedback, store_feedback
+    from competency_core.analytics.feedback import FeedbackPhase, load_feedback, store_feedback
+    from competency_core.analytics.ratings import AnalyticsError, save_pilot_data
     from competency_core.analytics.report import build_pilot_report, write_pilot_report
     from competency_core.analytics.simulate import SimulationSettings, simulate_pilot
     from competency_core.store import Store
@@ -407,7 +416,7 @@ def _demo_pilot(ctx: DemoContext) -> None:
     ctx.record("pilot ratings (simulated)", folder / "pilot-ratings.yaml")
 
 
-@demo_step(71, "Monitoring: adoption, use per month and readiness per domain")
+@demo_step(71, "Monitoring: adoption, use per month and readiness per domain", STEPS)
 def _demo_monitor(ctx: DemoContext) -> None:
     from competency_core.analytics.monitoring import monitor as run_monitor
     from competency_core.analytics.report import write_monitoring_report
@@ -440,6 +449,18 @@ def _demo_monitor(ctx: DemoContext) -> None:
     )
     ctx.record("monitoring report (HTML)", files.html)
     ctx.record("monitoring report (JSON)", files.json)
+
+
+@hookimpl
+def register_commands(app: typer.Typer) -> None:
+    """Add the commands declared above."""
+    app.add_typer(commands)
+
+
+@hookimpl
+def register_demo_steps() -> list[DemoStep]:
+    """The demo steps declared above."""
+    return STEPS
 
 
 __all__ = ["monitor", "pilot_app"]

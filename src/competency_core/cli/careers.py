@@ -12,27 +12,23 @@ import datetime as dt
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from competency_core.careers import (
-    CareerGraph,
-    CareerPath,
-    PersonProfile,
-    Start,
-    SuggestionSettings,
-    bench_strength,
-    best_paths,
-    development_plan,
-    next_steps,
-    roles_at_risk,
-    succession,
-)
-from competency_core.careers.health import graph_health
-from competency_core.careers.results import Gap
-from competency_core.cli.app import app
+if TYPE_CHECKING:
+    from competency_core.careers import (
+        CareerGraph,
+        CareerPath,
+        Start,
+        SuggestionSettings,
+    )
+    from competency_core.careers.results import Gap
+    from competency_core.people import Workforce
+    from competency_core.roles import TransitionKind
+
 from competency_core.cli.core import load_model_or_fail
-from competency_core.cli.output import (
+from competency_core.console import (
     FormatOption,
     OutputFormat,
     console,
@@ -42,17 +38,20 @@ from competency_core.cli.output import (
     reported,
     simple_table,
 )
+from competency_core.demo import DemoContext, DemoStep, demo_step
 from competency_core.errors import CompetencyError, ModelValidationError
-from competency_core.io import load_workforce
-from competency_core.people import Workforce
-from competency_core.roles import TransitionKind
+from competency_core.hookspecs import hookimpl
+
+commands = typer.Typer()
+STEPS: list[DemoStep] = []
+
 
 path_app = typer.Typer(
     name="path",
     help="Career paths: next steps, cheapest paths to a role, what to develop, succession.",
     no_args_is_help=True,
 )
-app.add_typer(path_app, name="path")
+commands.add_typer(path_app, name="path")
 
 ModelArgument = typer.Argument(
     ..., help="A model file, or a folder of O*NET text files or of ESCO relations."
@@ -88,6 +87,7 @@ def _follow(cg: CareerGraph, suggested: bool) -> bool:
 def _graph(
     model: Path, fmt: OutputFormat, suggested: bool = False, similarity: float | None = None
 ) -> CareerGraph:
+    from competency_core.careers import CareerGraph, SuggestionSettings
     from competency_core.importers.esco import import_esco, is_esco_folder
     from competency_core.importers.onet import import_onet, is_onet_folder
 
@@ -110,6 +110,8 @@ def _graph(
 
 
 def _workforce(cg: CareerGraph, people: Path | None, fmt: OutputFormat) -> Workforce:
+    from competency_core.io import load_workforce
+
     if people is None:
         raise CompetencyError("this needs the people: pass --people FILE (a workforce file)")
     try:
@@ -126,6 +128,8 @@ def _start(
     on: dt.datetime | None,
     fmt: OutputFormat,
 ) -> Start:
+    from competency_core.careers import PersonProfile
+
     if (role is None) == (person is None):
         raise CompetencyError("start from a role (--from ROLE) or a person (--person KEY)")
     if person is None:
@@ -136,6 +140,8 @@ def _start(
 
 
 def _kinds(kinds: list[str] | None) -> list[TransitionKind] | None:
+    from competency_core.roles import TransitionKind
+
     if not kinds:
         return None
     try:
@@ -174,6 +180,8 @@ def next_command(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Roles reachable in a few transitions, ranked by readiness, with the gaps that block."""
+    from competency_core.careers import next_steps
+
     with reported(fmt):
         cg = _graph(model, fmt, suggested, similarity)
         start = _start(cg, role, person, people, on, fmt)
@@ -224,6 +232,8 @@ def best_command(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """The k cheapest paths to a role, where a step costs the gap to close for it."""
+    from competency_core.careers import best_paths
+
     with reported(fmt):
         cg = _graph(model, fmt, suggested, similarity)
         start = _start(cg, role, person, people, on, fmt)
@@ -262,6 +272,8 @@ def develop_command(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """What to develop to reach a role: the gaps along the cheapest path, in order."""
+    from competency_core.careers import development_plan
+
     with reported(fmt):
         cg = _graph(model, fmt, suggested, similarity)
         start = _start(cg, role, person, people, on, fmt)
@@ -315,6 +327,8 @@ def succession_command(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Ranked successors for a role: ready now / ready in one step / not ready."""
+    from competency_core.careers import succession
+
     with reported(fmt):
         cg = _graph(model, fmt)
         wf = _workforce(cg, people, fmt)
@@ -351,6 +365,8 @@ def bench_command(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Bench strength of every role and the roles at risk (no successor ready now)."""
+    from competency_core.careers import bench_strength, roles_at_risk
+
     with reported(fmt):
         cg = _graph(model, fmt)
         wf = _workforce(cg, people, fmt)
@@ -391,6 +407,8 @@ def bench_command(
 @path_app.command("health")
 def health_command(model: Path = ModelArgument, fmt: OutputFormat = FormatOption) -> None:
     """Graph health: no way in or out, dead ends, promotion cycles, split families."""
+    from competency_core.careers.health import graph_health
+
     with reported(fmt):
         health = graph_health(_graph(model, fmt))
     if fmt == OutputFormat.JSON:
@@ -459,7 +477,7 @@ def draw_command(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Draw the graph as Mermaid, DOT, SVG or PNG, with a person's path highlighted."""
-    from competency_core.careers import drawing
+    from competency_core.careers import best_paths, drawing
 
     with reported(fmt):
         kind = as_ or (
@@ -514,13 +532,14 @@ def draw_command(
 
 
 # -- demo steps ------------------------------------------------------------------------
-from competency_core.cli.demo import DemoContext, demo_step  # noqa: E402
 
 _DEMO_PERSON = "hannah-schmidt"
 _DEMO_TARGET = "principal-engineer"
 
 
 def _demo_graph(ctx: DemoContext) -> CareerGraph:
+    from competency_core.careers import CareerGraph, SuggestionSettings
+
     if "career_graph" not in ctx.state:
         # the example's profiles are sparse (a dozen requirements out of 27): overlap is low
         ctx.state["career_graph"] = CareerGraph.from_model(
@@ -530,8 +549,10 @@ def _demo_graph(ctx: DemoContext) -> CareerGraph:
     return graph
 
 
-@demo_step(40, "Career paths: next steps, the cheapest paths and what to develop")
+@demo_step(40, "Career paths: next steps, the cheapest paths and what to develop", STEPS)
 def _demo_paths(ctx: DemoContext) -> None:
+    from competency_core.careers import PersonProfile, best_paths, development_plan, next_steps
+
     cg = _demo_graph(ctx)
     wf = ctx.workforce()
     suggested = list(cg.transitions(suggested=True))
@@ -558,8 +579,11 @@ def _demo_paths(ctx: DemoContext) -> None:
     ctx.state["career_path"] = found.paths[0] if found.paths else None
 
 
-@demo_step(41, "Career paths: succession, bench strength and roles at risk")
+@demo_step(41, "Career paths: succession, bench strength and roles at risk", STEPS)
 def _demo_succession(ctx: DemoContext) -> None:
+    from competency_core.careers import roles_at_risk, succession
+    from competency_core.careers.health import graph_health
+
     cg = _demo_graph(ctx)
     wf = ctx.workforce()
     result = succession(cg, "staff-engineer", wf, limit=5)
@@ -575,7 +599,7 @@ def _demo_succession(ctx: DemoContext) -> None:
     console.print(f"Graph health: {health.problems} finding(s) to look at")
 
 
-@demo_step(42, "Career paths: the graph as a picture, with the cheapest path highlighted")
+@demo_step(42, "Career paths: the graph as a picture, with the cheapest path highlighted", STEPS)
 def _demo_picture(ctx: DemoContext) -> None:
     from competency_core.careers import drawing
 
@@ -592,3 +616,15 @@ def _demo_picture(ctx: DemoContext) -> None:
     ctx.record("career graph picture (PNG)", picture)
     ctx.record("career graph (Mermaid)", mermaid)
     console.print(f"picture written to {picture}, Mermaid text to {mermaid}")
+
+
+@hookimpl
+def register_commands(app: typer.Typer) -> None:
+    """Add the commands declared above."""
+    app.add_typer(commands)
+
+
+@hookimpl
+def register_demo_steps() -> list[DemoStep]:
+    """The demo steps declared above."""
+    return STEPS

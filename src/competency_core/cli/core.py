@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.markup import escape
 
-from competency_core.cli.app import app
-from competency_core.cli.output import (
+from competency_core.console import (
     EXIT_FINDINGS,
     EXIT_USAGE,
     FormatOption,
@@ -19,27 +17,28 @@ from competency_core.cli.output import (
     console,
     emit_json,
     err_console,
+    escape,
     fail,
     print_problems,
     problem_dict,
     simple_table,
 )
+from competency_core.demo import DemoContext, DemoStep, demo_step
 from competency_core.errors import ModelValidationError, Problem
-from competency_core.io import (
-    check_model_file,
-    check_workforce_file,
-    load_model,
-    parse_text,
-    read_text,
-    sniff_kind,
-    write_atomic,
-)
-from competency_core.lint import lint_model
-from competency_core.model import CompetencyModel
+from competency_core.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from competency_core.model import CompetencyModel
+
+
+commands = typer.Typer()
+STEPS: list[DemoStep] = []
 
 
 def load_model_or_fail(path: Path, fmt: OutputFormat) -> CompetencyModel:
     """Load a model for a command, or report every problem and exit 2."""
+    from competency_core.io import load_model
+
     try:
         return load_model(path)
     except ModelValidationError as exc:
@@ -48,6 +47,8 @@ def load_model_or_fail(path: Path, fmt: OutputFormat) -> CompetencyModel:
 
 def _find_model_for(workforce_path: Path) -> Path | None:
     """The model file next to a workforce file whose key matches the workforce's ``model``."""
+    from competency_core.io import parse_text, read_text, sniff_kind
+
     doc = parse_text(read_text(workforce_path), "yaml", str(workforce_path))
     key = doc.data.get("model") if isinstance(doc.data, dict) else None
     if not isinstance(key, str):
@@ -63,7 +64,7 @@ def _find_model_for(workforce_path: Path) -> Path | None:
     return None
 
 
-@app.command()
+@commands.command()
 def validate(
     files: list[Path] = typer.Argument(..., help="Model or workforce files (YAML or JSON)."),
     model: Path = typer.Option(
@@ -78,6 +79,8 @@ def validate(
     ),
 ) -> None:
     """Validate files and report every problem at once, with file, path and line."""
+    from competency_core.io import check_model_file, check_workforce_file, sniff_kind
+
     all_problems: list[Problem] = []
     results: list[dict[str, Any]] = []
     for path in files:
@@ -153,7 +156,7 @@ class FailOn(StrEnum):
     NEVER = "never"
 
 
-@app.command()
+@commands.command()
 def lint(
     path: Path = typer.Argument(..., help="The model file."),
     fmt: OutputFormat = FormatOption,
@@ -162,6 +165,8 @@ def lint(
     ),
 ) -> None:
     """Check a model against the architecture rules (configurable in its `lint` section)."""
+    from competency_core.lint import lint_model
+
     model = load_model_or_fail(path, fmt)
     findings = [f.located(str(path)) for f in lint_model(model)]
     counts = Counter(f.severity for f in findings)
@@ -293,7 +298,7 @@ def print_summary(model: CompetencyModel, language: str | None = None) -> None:
     )
 
 
-@app.command()
+@commands.command()
 def show(
     path: Path = typer.Argument(..., help="The model file."),
     language: str = typer.Option(None, "--language", "-l", help="Show texts in this language."),
@@ -318,7 +323,7 @@ class SchemaKind(StrEnum):
     SETTINGS = "settings"
 
 
-@app.command()
+@commands.command()
 def schema(
     kind: SchemaKind = typer.Argument(
         SchemaKind.MODEL, help="model, workforce, pilot, feedback, migration or settings"
@@ -332,6 +337,7 @@ def schema(
     import json
 
     from competency_core.formats import json_schema
+    from competency_core.io import write_atomic
     from competency_core.plugins import UnknownAdapterError
 
     if kind is SchemaKind.SETTINGS and not adapter:
@@ -350,11 +356,12 @@ def schema(
 
 
 # -- demo steps ------------------------------------------------------------------------
-from competency_core.cli.demo import DemoContext, demo_step  # noqa: E402
 
 
-@demo_step(10, "Validate the example models and people")
+@demo_step(10, "Validate the example models and people", STEPS)
 def _demo_validate(ctx: DemoContext) -> None:
+    from competency_core.io import check_model_file, check_workforce_file, load_model, sniff_kind
+
     rows = []
     for path in sorted(ctx.examples.glob("*.yaml")):
         kind = sniff_kind(path)
@@ -375,8 +382,11 @@ def _demo_validate(ctx: DemoContext) -> None:
     console.print(simple_table(None, ["file", "kind", "result", "contents"], rows))
 
 
-@demo_step(11, "Lint the example models against the architecture rules")
+@demo_step(11, "Lint the example models against the architecture rules", STEPS)
 def _demo_lint(ctx: DemoContext) -> None:
+    from competency_core.io import load_model, sniff_kind
+    from competency_core.lint import lint_model
+
     for path in sorted(ctx.examples.glob("*.yaml")):
         if sniff_kind(path) != "model":
             continue
@@ -389,9 +399,21 @@ def _demo_lint(ctx: DemoContext) -> None:
             console.print(f"  {f.severity:7} {f.code}: {f.message}")
 
 
-@demo_step(12, "Summaries of the example models")
+@demo_step(12, "Summaries of the example models", STEPS)
 def _demo_show(ctx: DemoContext) -> None:
     print_summary(ctx.model("software-engineering"))
     if (ctx.examples / "customer-success.yaml").is_file():
         console.print()
         print_summary(ctx.model("customer-success"), "sv")
+
+
+@hookimpl
+def register_commands(app: typer.Typer) -> None:
+    """Add the commands declared above."""
+    app.add_typer(commands)
+
+
+@hookimpl
+def register_demo_steps() -> list[DemoStep]:
+    """The demo steps declared above."""
+    return STEPS

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
-from pydantic import ValidationError
-from rich.markup import escape
 
-from competency_core.cli.app import app
-from competency_core.cli.output import (
+if TYPE_CHECKING:
+    from competency_core.store import ModelVersionRecord, Store, WorkforceCheck
+    from competency_core.versioning import (
+        ModelDiff,
+    )
+
+
+from competency_core.console import (
     EXIT_FINDINGS,
     EXIT_USAGE,
     FormatOption,
@@ -23,6 +27,7 @@ from competency_core.cli.output import (
     console,
     emit_json,
     err_console,
+    escape,
     fail,
     print_problems,
     problem_dict,
@@ -30,30 +35,17 @@ from competency_core.cli.output import (
     simple_table,
 )
 from competency_core.errors import ModelValidationError, Problem
-from competency_core.io import (
-    load_model,
-    load_workforce,
-    parse_text,
-    pydantic_problems,
-    read_text,
-    save_model,
-    write_atomic,
-)
-from competency_core.model import LifecycleStatus
-from competency_core.store import ModelVersionRecord, Store, WorkforceCheck
-from competency_core.versioning import (
-    MigrationMapping,
-    ModelDiff,
-    diff_models,
-    render_changelog,
-)
+from competency_core.hookspecs import hookimpl
+
+commands = typer.Typer()
+
 
 model_app = typer.Typer(
     name="model",
     help="Move models through draft, pilot, approval and publication on the store.",
     no_args_is_help=True,
 )
-app.add_typer(model_app, name="model")
+commands.add_typer(model_app, name="model")
 
 StoreOption = typer.Option(
     None,
@@ -73,6 +65,8 @@ RevisionOption = typer.Option(
 
 
 def _open(store: str | None) -> Store:
+    from competency_core.store import Store
+
     return Store(store)
 
 
@@ -97,6 +91,8 @@ def _short(rec: ModelVersionRecord) -> dict[str, Any]:
 
 
 def _done(rec: ModelVersionRecord, fmt: OutputFormat, what: str) -> None:
+    from competency_core.model import LifecycleStatus
+
     if fmt == OutputFormat.JSON:
         emit_json(_short(rec))
         return
@@ -117,6 +113,8 @@ def import_(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Store a model file as a version (a new model, or another version of one)."""
+    from competency_core.io import load_model
+
     with _open(store) as s:
         _done(s.add_model(load_model(file), actor=by), fmt, "imported")
 
@@ -131,6 +129,8 @@ def save(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Replace the content of the working draft with an edited file."""
+    from competency_core.io import load_model
+
     model = load_model(file)
     with _open(store) as s:
         current = s.get(model.key)
@@ -150,6 +150,8 @@ def export(
     store: str = StoreOption,
 ) -> None:
     """Write a stored version to a file (to edit a draft, or to hand out a published one)."""
+    from competency_core.io import save_model
+
     with _open(store) as s:
         rec = s.get(key, version)
     save_model(rec.model, out)
@@ -225,6 +227,8 @@ def retire(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Published -> retired (kept unchanged, no longer current)."""
+    from competency_core.model import LifecycleStatus
+
     with _open(store) as s:
         rec = s.transition(key, LifecycleStatus.RETIRED, actor=by, comment=comment, version=version)
         _done(rec, fmt, "retired")
@@ -265,6 +269,8 @@ def status(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Where each model stands: working version, latest published, approvals, review date."""
+    from competency_core.model import LifecycleStatus
+
     with _open(store) as s:
         keys = [key] if key else s.model_keys()
         versions = {k: s.versions(k) for k in keys}
@@ -313,6 +319,9 @@ def history(
 
 
 def _print_diff(diff: ModelDiff, fmt: str, out: Path | None, exit_code: bool) -> None:
+    from competency_core.io import write_atomic
+    from competency_core.versioning import render_changelog
+
     text = render_changelog(diff, version=diff.suggested_version if diff.bump else None)
     if out is not None:
         write_atomic(out, text)
@@ -347,6 +356,9 @@ def model_diff(
     exit_code: bool = ExitCode,
 ) -> None:
     """The changes between two stored versions, the suggested bump and the changelog."""
+    from competency_core.model import LifecycleStatus
+    from competency_core.versioning import diff_models
+
     with _open(store) as s:
         versions = s.versions(key)
         newer = s.get(key, new)
@@ -363,7 +375,7 @@ def model_diff(
     _print_diff(diff_models(older.model, newer.model), fmt, out, exit_code)
 
 
-@app.command("diff")
+@commands.command("diff")
 def file_diff(
     old: Path = typer.Argument(..., help="The old model file."),
     new: Path = typer.Argument(..., help="The new model file."),
@@ -372,6 +384,9 @@ def file_diff(
     exit_code: bool = ExitCode,
 ) -> None:
     """The changes between two model files, the suggested version bump and the changelog."""
+    from competency_core.io import load_model
+    from competency_core.versioning import diff_models
+
     _print_diff(diff_models(load_model(old), load_model(new)), fmt, out, exit_code)
 
 
@@ -389,6 +404,8 @@ def import_workforce(
     All or nothing: when any row has a problem, nothing is written, one summary per kind
     of problem is printed (with counts and examples) and the exit code is 2.
     """
+    from competency_core.io import load_workforce, parse_text, read_text
+
     try:
         wf = load_workforce(file)
     except ModelValidationError as exc:
@@ -443,6 +460,11 @@ def migrate(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Carry assessments to another version through a mapping; report what was not carried."""
+    from pydantic import ValidationError
+
+    from competency_core.io import parse_text, pydantic_problems, read_text, write_atomic
+    from competency_core.versioning import MigrationMapping
+
     m = None
     if mapping is not None:
         doc = parse_text(read_text(mapping), "yaml", str(mapping))
@@ -483,6 +505,10 @@ def due(
     console.print(simple_table("Due for review", ["model", "version", "review date", "why"], rows))
 
 
-from competency_core.cli import model_demo as _model_demo  # noqa: E402,F401  (registers demo steps)
+@hookimpl
+def register_commands(app: typer.Typer) -> None:
+    """Add the commands declared above."""
+    app.add_typer(commands)
+
 
 __all__ = ["model_app"]

@@ -9,17 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from competency_core.cli.demo import DemoContext, demo_step
-from competency_core.cli.output import console, simple_table
-from competency_core.competencies import BehaviouralIndicator, Competency
+from competency_core.console import console, simple_table
+from competency_core.demo import DemoContext, DemoStep, demo_step
+from competency_core.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from competency_core.model import CompetencyModel
+    from competency_core.store import Store
+
 from competency_core.errors import LifecycleError
-from competency_core.io import save_model, write_atomic
-from competency_core.model import CompetencyModel
-from competency_core.roles import Requirement
-from competency_core.store import Feedback, Store
-from competency_core.text import LocalizedText
-from competency_core.versioning import diff_models, render_changelog
+
+STEPS: list[DemoStep] = []
+
 
 KEY = "software-engineering"
 OWNER = "Priya Raman"
@@ -27,6 +30,8 @@ APPROVERS = {"hr": "Jonas Berg", "engineering-leadership": "Amara Okafor"}
 
 
 def _store(ctx: DemoContext) -> Store:
+    from competency_core.store import Store
+
     return Store(Path(ctx.state["store_path"]))
 
 
@@ -41,7 +46,7 @@ def _approve_and_publish(store: Store, model: CompetencyModel) -> None:
     )
 
 
-@demo_step(order=20, title="Lifecycle: the model enters the embedded store as a draft")
+@demo_step(order=20, title="Lifecycle: the model enters the embedded store as a draft", into=STEPS)
 def _import(ctx: DemoContext) -> None:
     path = ctx.out / "competency.sqlite3"
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
@@ -56,8 +61,12 @@ def _import(ctx: DemoContext) -> None:
     ctx.record("embedded store (SQLite)", path)
 
 
-@demo_step(order=21, title="Lifecycle: pilot, feedback, approvals, publication of 1.0.0")
+@demo_step(
+    order=21, title="Lifecycle: pilot, feedback, approvals, publication of 1.0.0", into=STEPS
+)
 def _first_release(ctx: DemoContext) -> None:
+    from competency_core.store import Feedback
+
     model = ctx.model()
     with _store(ctx) as store:
         rec = store.start_pilot(KEY, actor=OWNER, comment="Pilot with two teams")
@@ -88,8 +97,10 @@ def _first_release(ctx: DemoContext) -> None:
             console.print(f"  stored {len(wf.people)} people and {n} assessments against 1.0.0")
 
 
-@demo_step(order=22, title="Lifecycle: changing the published 1.0.0 is refused")
+@demo_step(order=22, title="Lifecycle: changing the published 1.0.0 is refused", into=STEPS)
 def _immutable(ctx: DemoContext) -> None:
+    from competency_core.text import LocalizedText
+
     with _store(ctx) as store:
         before = store.get(KEY, "1.0.0")
         tampered = before.model.model_copy(update={"description": LocalizedText("Edited later")})
@@ -104,6 +115,11 @@ def _immutable(ctx: DemoContext) -> None:
 
 def _edit(draft: CompetencyModel) -> CompetencyModel:
     """The 1.1 changes: a new competency, a desirable requirement on it, a reworded text."""
+    from competency_core.competencies import BehaviouralIndicator, Competency
+    from competency_core.model import CompetencyModel
+    from competency_core.roles import Requirement
+    from competency_core.text import LocalizedText
+
     scale = draft.scales[0]
     new = Competency(
         key="accessibility",
@@ -162,8 +178,13 @@ def _edit(draft: CompetencyModel) -> CompetencyModel:
     return CompetencyModel.model_validate(data)
 
 
-@demo_step(order=23, title="Versioning: a new draft, its changes and the suggested version")
+@demo_step(
+    order=23, title="Versioning: a new draft, its changes and the suggested version", into=STEPS
+)
 def _new_draft(ctx: DemoContext) -> None:
+    from competency_core.io import write_atomic
+    from competency_core.versioning import diff_models
+
     with _store(ctx) as store:
         draft = store.new_draft(KEY, actor=OWNER, comment="Annual review 2026")
         console.print(f"  new draft {draft.version} (provisional) based on {draft.based_on}")
@@ -179,8 +200,15 @@ def _new_draft(ctx: DemoContext) -> None:
     ctx.record("structured diff of the draft (JSON)", out)
 
 
-@demo_step(order=24, title="Lifecycle: pilot, approvals, publication of 1.1.0 and its changelog")
+@demo_step(
+    order=24,
+    title="Lifecycle: pilot, approvals, publication of 1.1.0 and its changelog",
+    into=STEPS,
+)
 def _second_release(ctx: DemoContext) -> None:
+    from competency_core.io import save_model, write_atomic
+    from competency_core.versioning import diff_models, render_changelog
+
     with _store(ctx) as store:
         rec = store.start_pilot(KEY, actor=OWNER)
         console.print(f"  pilot: the version is settled at [bold]{rec.version}[/bold]")
@@ -208,3 +236,9 @@ def _second_release(ctx: DemoContext) -> None:
     console.print(changelog, markup=False, highlight=False)
     rows = [(e.version, e.event, e.status.value if e.status else "", e.actor or "") for e in events]
     console.print(simple_table(f"History of {KEY}", ["version", "event", "status", "by"], rows))
+
+
+@hookimpl
+def register_demo_steps() -> list[DemoStep]:
+    """The demo steps declared above."""
+    return STEPS

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from competency_core.cli.app import app
 from competency_core.cli.core import load_model_or_fail
-from competency_core.cli.demo import DemoContext, demo_step
-from competency_core.cli.output import (
+from competency_core.console import (
     EXIT_USAGE,
     FormatOption,
     OutputFormat,
@@ -22,19 +20,20 @@ from competency_core.cli.output import (
     problem_dict,
     simple_table,
 )
+from competency_core.demo import DemoContext, DemoStep, demo_step
 from competency_core.errors import ModelValidationError, Problem
-from competency_core.io import load_workforce, save_model
-from competency_core.model import CompetencyModel
-from competency_core.people import Workforce
-from competency_core.publish import (
-    HandbookFormat,
-    import_case,
-    read_case,
-    validate_case,
-    write_case,
-    write_handbook,
-    write_workbook,
-)
+from competency_core.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from competency_core.model import CompetencyModel
+    from competency_core.people import Workforce
+    from competency_core.publish import (
+        HandbookFormat,
+    )
+
+
+commands = typer.Typer()
+STEPS: list[DemoStep] = []
 
 
 def publish_model(
@@ -51,6 +50,8 @@ def publish_model(
     on: dt.date | None = None,
 ) -> list[dict[str, Any]]:
     """Write every asked-for output; one record (kind, path, details, notes) per output."""
+    from competency_core.publish import write_case, write_handbook, write_workbook
+
     done: list[dict[str, Any]] = []
     if xlsx is not None:
         wb = write_workbook(
@@ -90,7 +91,7 @@ def publish_model(
     return done
 
 
-@app.command()
+@commands.command()
 def publish(
     path: Path = typer.Argument(..., help="The model file."),
     xlsx: Path = typer.Option(None, "--xlsx", help="Write the workbook to this .xlsx file."),
@@ -117,6 +118,8 @@ def publish(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Publish a model as a workbook, an HTML/Markdown handbook and a CASE 1.1 package."""
+    from competency_core.io import load_workforce
+
     if not any((xlsx, html, markdown, case)):
         fail(
             [
@@ -172,7 +175,7 @@ def _contents(record: dict[str, Any]) -> str:
     return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in record.items() if k not in skip)
 
 
-@app.command("import-case")
+@commands.command("import-case")
 def import_case_command(
     path: Path = typer.Argument(..., help="A CASE package (CFPackage JSON, CASE 1.0 or 1.1)."),
     out: Path = typer.Option(..., "--out", "-o", help="Write the model here (YAML or .json)."),
@@ -182,6 +185,9 @@ def import_case_command(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Import a CASE package into a model file; say what was dropped or reinterpreted."""
+    from competency_core.io import save_model
+    from competency_core.publish import read_case, validate_case
+
     try:
         result = read_case(path)
     except ModelValidationError as exc:
@@ -218,8 +224,10 @@ def import_case_command(
     )
 
 
-@demo_step(60, "Publish the example: workbook, handbook, CASE 1.1 package")
+@demo_step(60, "Publish the example: workbook, handbook, CASE 1.1 package", STEPS)
 def _demo_publish(ctx: DemoContext) -> None:
+    from competency_core.publish import import_case
+
     model = ctx.model("software-engineering")
     people = ctx.workforce("people")
     out = ctx.out / "publish"
@@ -249,6 +257,18 @@ def _demo_publish(ctx: DemoContext) -> None:
     console.print(f"CASE package imported back: {'the same model' if same else 'DIFFERENT'}")
     if not same:  # pragma: no cover - a bug, not a user mistake
         raise typer.Exit(EXIT_USAGE)
+
+
+@hookimpl
+def register_commands(app: typer.Typer) -> None:
+    """Add the commands declared above."""
+    app.add_typer(commands)
+
+
+@hookimpl
+def register_demo_steps() -> list[DemoStep]:
+    """The demo steps declared above."""
+    return STEPS
 
 
 __all__ = ["publish_model"]

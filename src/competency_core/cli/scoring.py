@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from competency_core.cli.app import app
 from competency_core.cli.core import load_model_or_fail
-from competency_core.cli.output import (
+from competency_core.console import (
     FormatOption,
     OutputFormat,
     console,
@@ -26,20 +25,22 @@ from competency_core.cli.output import (
     reported,
     simple_table,
 )
+from competency_core.demo import DemoContext, DemoStep, demo_step
 from competency_core.errors import CompetencyError, ModelValidationError
-from competency_core.io import load_workforce
-from competency_core.model import CompetencyModel
-from competency_core.people import Workforce
-from competency_core.scoring import (
-    Aggregation,
-    RoleScore,
-    ScoringPolicy,
-    UnassessedPolicy,
-    readiness_matrix,
-    score_person,
-)
-from competency_core.scoring.organisation import ReadinessStat, organisation_readiness
-from competency_core.scoring.plans import DevelopmentPlan, plan_for_person
+from competency_core.hookspecs import hookimpl
+from competency_core.scoring import Aggregation, UnassessedPolicy
+
+if TYPE_CHECKING:
+    from competency_core.model import CompetencyModel
+    from competency_core.people import Workforce
+    from competency_core.scoring import RoleScore, ScoringPolicy
+    from competency_core.scoring.organisation import ReadinessStat
+    from competency_core.scoring.plans import DevelopmentPlan
+
+
+commands = typer.Typer()
+STEPS: list[DemoStep] = []
+
 
 ModelArgument = typer.Argument(..., help="The model file (YAML or JSON).")
 PeopleOption = typer.Option(
@@ -65,6 +66,8 @@ LanguageOption = typer.Option(None, "--language", help="Language of names and in
 
 
 def _inputs(model: Path, people: Path, fmt: OutputFormat) -> tuple[CompetencyModel, Workforce]:
+    from competency_core.io import load_workforce
+
     m = load_model_or_fail(model, fmt)
     try:
         return m, load_workforce(people, m)
@@ -75,6 +78,8 @@ def _inputs(model: Path, people: Path, fmt: OutputFormat) -> tuple[CompetencyMod
 def _policy(
     unassessed: UnassessedPolicy, aggregate: Aggregation, threshold: float
 ) -> ScoringPolicy:
+    from competency_core.scoring import ScoringPolicy
+
     return ScoringPolicy(unassessed=unassessed, aggregation=aggregate, ready_threshold=threshold)
 
 
@@ -123,7 +128,7 @@ def score_dict(model: CompetencyModel, s: RoleScore, language: str | None = None
     }
 
 
-@app.command("gap")
+@commands.command("gap")
 def gap_command(
     model: Path = ModelArgument,
     people: Path = PeopleOption,
@@ -139,6 +144,8 @@ def gap_command(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """A person against a role: per requirement required and actual level, gap, met."""
+    from competency_core.scoring import score_person
+
     m, wf = _inputs(model, people, fmt)
     with reported(fmt):
         s = score_person(
@@ -173,7 +180,7 @@ def gap_command(
         console.print("biggest gaps first: " + ", ".join(g.competency for g in s.gaps))
 
 
-@app.command("fit")
+@commands.command("fit")
 def fit_command(
     model: Path = ModelArgument,
     people: Path = PeopleOption,
@@ -190,6 +197,8 @@ def fit_command(
 
     Ready first, then by readiness; everyone is scored against every role at once.
     """
+    from competency_core.scoring import readiness_matrix
+
     m, wf = _inputs(model, people, fmt)
     with reported(fmt):
         if (person is None) == (role is None):
@@ -264,7 +273,7 @@ def plan_dict(plan: DevelopmentPlan) -> dict[str, Any]:
     return data
 
 
-@app.command("plan")
+@commands.command("plan")
 def plan_command(
     model: Path = ModelArgument,
     people: Path = PeopleOption,
@@ -286,6 +295,8 @@ def plan_command(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """A development plan: gaps in priority order, what to practise, which learning closes them."""
+    from competency_core.scoring.plans import plan_for_person
+
     m, wf = _inputs(model, people, fmt)
     with reported(fmt):
         plan = plan_for_person(
@@ -356,7 +367,7 @@ def _stat_row(s: ReadinessStat, named: bool) -> tuple[Any, ...]:
     )
 
 
-@app.command("readiness")
+@commands.command("readiness")
 def readiness_command(
     model: Path = ModelArgument,
     people: Path = PeopleOption,
@@ -375,6 +386,8 @@ def readiness_command(
     For each group: the share of (person, requirement) pairs met and the mean gap, over
     the people whose current role requires it.
     """
+    from competency_core.scoring.organisation import organisation_readiness
+
     m, wf = _inputs(model, people, fmt)
     with reported(fmt):
         result = organisation_readiness(
@@ -410,7 +423,6 @@ def readiness_command(
 
 
 # -- demo steps ------------------------------------------------------------------------
-from competency_core.cli.demo import DemoContext, demo_step  # noqa: E402
 
 _DEMO_ON = dt.date(2026, 4, 1)
 
@@ -418,7 +430,9 @@ _DEMO_ON = dt.date(2026, 4, 1)
 def _demo_cli(ctx: DemoContext, *args: str) -> None:
     """Run a scoring command on the examples, as a user would type it."""
     console.print(f"[dim]$ competency {' '.join(args)}[/dim]")
-    code = app(args=list(args), prog_name="competency", standalone_mode=False)
+    from competency_core.cli import build_app
+
+    code = build_app()(args=list(args), prog_name="competency", standalone_mode=False)
     if isinstance(code, int) and code:
         raise CompetencyError(f"competency {args[0]} failed (exit {code})")
 
@@ -427,7 +441,7 @@ def _demo_files(ctx: DemoContext) -> tuple[str, str]:
     return str(ctx.examples / "software-engineering.yaml"), str(ctx.examples / "people.yaml")
 
 
-@demo_step(30, "Gap scoring: a person against their next role")
+@demo_step(30, "Gap scoring: a person against their next role", STEPS)
 def _demo_gap(ctx: DemoContext) -> None:
     model, people = _demo_files(ctx)
     on = _DEMO_ON.isoformat()
@@ -435,7 +449,7 @@ def _demo_gap(ctx: DemoContext) -> None:
               "senior-engineering-manager", "--on", on)  # fmt: skip
 
 
-@demo_step(31, "Best fits: the top roles for a person, the top people for a role")
+@demo_step(31, "Best fits: the top roles for a person, the top people for a role", STEPS)
 def _demo_fit(ctx: DemoContext) -> None:
     model, people = _demo_files(ctx)
     on = _DEMO_ON.isoformat()
@@ -443,15 +457,27 @@ def _demo_fit(ctx: DemoContext) -> None:
     _demo_cli(ctx, "fit", model, "-p", people, "--role", "staff-engineer", "-k", "5", "--on", on)
 
 
-@demo_step(32, "Development plan: what to practise and which learning closes the gaps")
+@demo_step(32, "Development plan: what to practise and which learning closes the gaps", STEPS)
 def _demo_plan(ctx: DemoContext) -> None:
     model, people = _demo_files(ctx)
     _demo_cli(ctx, "plan", model, "-p", people, "--person", "daniel-kim", "-r",
               "senior-engineering-manager", "--on", _DEMO_ON.isoformat())  # fmt: skip
 
 
-@demo_step(33, "Organisation readiness per competency, domain and team")
+@demo_step(33, "Organisation readiness per competency, domain and team", STEPS)
 def _demo_readiness(ctx: DemoContext) -> None:
     model, people = _demo_files(ctx)
     _demo_cli(ctx, "readiness", model, "-p", people, "--by", "domain", "--by", "team",
               "--on", _DEMO_ON.isoformat())  # fmt: skip
+
+
+@hookimpl
+def register_commands(app: typer.Typer) -> None:
+    """Add the commands declared above."""
+    app.add_typer(commands)
+
+
+@hookimpl
+def register_demo_steps() -> list[DemoStep]:
+    """The demo steps declared above."""
+    return STEPS

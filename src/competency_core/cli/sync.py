@@ -4,63 +4,69 @@ Writes are planned first: ``plan`` prints what would change (and saves the plan 
 ``--out``); ``apply`` carries out a saved plan (``--plan``) or plans and applies at once.
 The sync state lives in the store (``--store``; ``--store memory`` keeps nothing).
 Adapter settings come from ``--settings FILE`` (YAML or JSON), ``--set name=value`` and
-environment variables ``COMPETENCY_<ADAPTER>_<NAME>`` (the place for secrets).
+environment variables ``COMPETENCY_<ADAPTER>_<NAME>`` (the place for secrets): the
+options that say so are declared once (:data:`ADAPTER_PARAMETERS`) and added to every
+command that configures an adapter by :func:`with_adapter_options`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import json
 import os
+import typing
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from competency_core.cli.app import app
-from competency_core.cli.output import (
+from competency_core.console import (
     EXIT_FINDINGS,
-    EXIT_USAGE,
     FormatOption,
     OutputFormat,
+    apply_with_progress,
     console,
     emit_json,
     err_console,
-    fail,
+    guarded,
+    print_plan,
+    print_report,
     problem_dict,
     simple_table,
 )
 from competency_core.errors import CompetencyError, ModelValidationError, Problem
-from competency_core.io import dumps, load_model, load_workforce, write_atomic
-from competency_core.model import CompetencyModel
-from competency_core.people import Workforce
-from competency_core.plugins import plugin_registry
-from competency_core.sync import (
-    Adapter,
-    ApplyReport,
-    Capability,
-    InMemorySyncState,
-    Plan,
-    Renames,
-    StoreSyncState,
-    SyncEngine,
-    SyncStateStore,
-)
-from competency_core.sync import (
-    Progress as SyncProgress,
-)
+from competency_core.hookspecs import hookimpl
 
+if TYPE_CHECKING:
+    from competency_core.model import CompetencyModel
+    from competency_core.sync import (
+        Adapter,
+        ApplyReport,
+        Capability,
+        Plan,
+        Renames,
+        SyncEngine,
+        SyncStateStore,
+    )
+
+
+if TYPE_CHECKING:
+    from competency_core.model import CompetencyModel
+    from competency_core.sync import Adapter, ApplyReport, Renames, SyncStateStore
+
+commands = typer.Typer()
 sync_app = typer.Typer(
     name="sync",
     help="Sync models, people, ratings and learning with another system through an adapter.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
-app.add_typer(sync_app, name="sync")
-
-T = TypeVar("T")
+commands.add_typer(sync_app, name="sync")
 
 
 class What(StrEnum):
@@ -82,37 +88,6 @@ class PullWhat(StrEnum):
     WORKFORCE = "workforce"
 
 
-SetOption = typer.Option(
-    None, "--set", help="An adapter setting, name=value (repeatable); JSON for {...} and [...]."
-)
-SettingsOption = typer.Option(
-    None, "--settings", help="A YAML or JSON file of adapter settings.", show_default=False
-)
-UrlOption = typer.Option(
-    None, "--url", help="The remote system's URL (the adapter's url setting).", show_default=False
-)
-TokenEnvOption = typer.Option(
-    None,
-    "--token-env",
-    metavar="VAR",
-    help="Read the adapter's token from the environment variable VAR (keeps it off the "
-    "command line and out of shell history).",
-    show_default=False,
-)
-TokenFileOption = typer.Option(
-    None,
-    "--token-file",
-    metavar="FILE",
-    help="Read the adapter's token from the first line of FILE (instead of --token-env).",
-    show_default=False,
-)
-ScaleIdOption = typer.Option(
-    None,
-    "--scale-id",
-    metavar="N",
-    help="The remote scale to use (the adapter's scale_id setting, e.g. a Moodle scale).",
-    show_default=False,
-)
 StoreOption = typer.Option(
     None,
     "--store",
@@ -120,8 +95,6 @@ StoreOption = typer.Option(
     "$COMPETENCY_STORE_URL, else ./competency.sqlite3), or 'memory'.",
     show_default=False,
 )
-
-
 PreviousOption = typer.Option(
     None,
     "--previous",
@@ -131,6 +104,132 @@ PreviousOption = typer.Option(
     "remotely instead of created anew.",
     show_default=False,
 )
+
+
+# -- the adapter options, declared once --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdapterOptions:
+    """The command-line options that configure an adapter (see :func:`make_adapter`)."""
+
+    set_: list[str] | None = None
+    settings: Path | None = None
+    url: str | None = None
+    token_env: str | None = None
+    token_file: Path | None = None
+    scale_id: int | None = None
+
+    def adapter(self, name: str) -> Adapter[Any]:
+        """The adapter ``name`` configured from these options and the environment."""
+        return make_adapter(
+            name,
+            self.set_,
+            self.settings,
+            url=self.url,
+            token_env=self.token_env,
+            token_file=self.token_file,
+            scale_id=self.scale_id,
+        )
+
+
+def _keyword(name: str, annotation: Any, option: Any) -> inspect.Parameter:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation
+    )
+
+
+ADAPTER_PARAMETERS: tuple[inspect.Parameter, ...] = (
+    _keyword(
+        "set_",
+        list[str],
+        typer.Option(
+            None,
+            "--set",
+            help="An adapter setting, name=value (repeatable); JSON for {...} and [...].",
+        ),
+    ),
+    _keyword(
+        "settings",
+        Path,
+        typer.Option(
+            None, "--settings", help="A YAML or JSON file of adapter settings.", show_default=False
+        ),
+    ),
+    _keyword(
+        "url",
+        str,
+        typer.Option(
+            None,
+            "--url",
+            help="The remote system's URL (the adapter's url setting).",
+            show_default=False,
+        ),
+    ),
+    _keyword(
+        "token_env",
+        str,
+        typer.Option(
+            None,
+            "--token-env",
+            metavar="VAR",
+            help="Read the adapter's token from the environment variable VAR (keeps it off "
+            "the command line and out of shell history).",
+            show_default=False,
+        ),
+    ),
+    _keyword(
+        "token_file",
+        Path,
+        typer.Option(
+            None,
+            "--token-file",
+            metavar="FILE",
+            help="Read the adapter's token from the first line of FILE (instead of --token-env).",
+            show_default=False,
+        ),
+    ),
+    _keyword(
+        "scale_id",
+        int,
+        typer.Option(
+            None,
+            "--scale-id",
+            metavar="N",
+            help="The remote scale to use (the adapter's scale_id setting, e.g. a Moodle scale).",
+            show_default=False,
+        ),
+    ),
+)
+"""The options every command that configures an adapter takes (``--set``, ``--settings``,
+``--url``, ``--token-env``, ``--token-file``, ``--scale-id``), in one place."""
+
+_OPTION_NAMES = tuple(f.name for f in fields(AdapterOptions))
+
+
+def with_adapter_options(fn: Callable[..., None]) -> Callable[..., None]:
+    """Give a command the adapter options; it receives them as ``options: AdapterOptions``.
+
+    The command's own parameters keep their place; the adapter options follow them (in
+    ``--help`` too), so a command declares only what is its own.
+    """
+    hints = typing.get_type_hints(fn)
+    own = [
+        p.replace(annotation=hints.get(p.name, p.annotation))
+        for p in inspect.signature(fn).parameters.values()
+        if p.name != "options"
+    ]
+    params = [*own, *ADAPTER_PARAMETERS]
+
+    @functools.wraps(fn)
+    def command(*args: Any, **kwargs: Any) -> None:
+        options = AdapterOptions(**{n: kwargs.pop(n) for n in _OPTION_NAMES})
+        fn(*args, options=options, **kwargs)
+
+    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    del command.__wrapped__  # typer reads the signature above, not fn's
+    return command
 
 
 # -- settings, adapter, state --------------------------------------------------------------
@@ -179,6 +278,8 @@ def make_adapter(
     holds the ``token`` setting, ``token_file`` a file holding it; ``scale_id`` sets
     ``scale_id``.
     """
+    from competency_core.plugins import plugin_registry
+
     cls = plugin_registry().adapter(name)
     values = parse_settings(pairs, file)
     fields = cls.settings_model.model_fields
@@ -228,6 +329,8 @@ def make_adapter(
 @contextlib.contextmanager
 def sync_state(store: str | None) -> Iterator[SyncStateStore]:
     """The sync state named by ``--store`` (closed afterwards)."""
+    from competency_core.sync import InMemorySyncState, StoreSyncState
+
     if store == "memory":
         yield InMemorySyncState()
         return
@@ -235,19 +338,6 @@ def sync_state(store: str | None) -> Iterator[SyncStateStore]:
 
     with Store(store) as s:
         yield StoreSyncState(s)
-
-
-def guarded(fmt: OutputFormat, fn: Callable[[], T]) -> T:
-    """Run ``fn``; a user mistake ends with its problems (JSON with ``--format json``), exit 2."""
-    try:
-        return fn()
-    except ModelValidationError as exc:
-        fail(exc.problems, fmt, str(exc).splitlines()[0])
-    except CompetencyError as exc:
-        if fmt == OutputFormat.JSON:
-            fail([Problem(path="", message=str(exc))], fmt)
-        err_console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
-        raise typer.Exit(EXIT_USAGE) from None
 
 
 # -- plan and apply ---------------------------------------------------------------------------
@@ -263,6 +353,9 @@ def make_plan(
     store: str | None = None,
 ) -> Plan:
     """Read ``source`` and plan pushing it (``previous``: the version the remote has)."""
+    from competency_core.io import load_model, load_workforce
+    from competency_core.sync import Renames
+
     if what is What.MODEL:
         model = load_model(source)
         old = previous_model(previous, model, store) if previous else None
@@ -287,6 +380,8 @@ def previous_model(previous: str, model: CompetencyModel, store: str | None) -> 
 
     ``published`` is the newest published (or retired) version other than ``model``'s.
     """
+    from competency_core.io import load_model
+
     path = Path(previous)
     if path.exists():
         return load_model(path)
@@ -325,51 +420,6 @@ def hand_over(
         use(people, model)
 
 
-def print_plan(plan: Plan, *, show_unchanged: bool = False, limit: int | None = None) -> None:
-    """A plan for people (at most ``limit`` change lines)."""
-    lines = plan.render(show_unchanged=show_unchanged).splitlines()
-    body = [line for line in lines[1:-1] if not line.startswith("  warning: ")]
-    warnings = [line for line in lines[1:-1] if line.startswith("  warning: ")]
-    if limit is not None and len(body) > limit:
-        body = [*body[:limit], f"  ... and {len(body) - limit} more"]
-    body += warnings  # never cut: they say what the plan leaves out
-    for line in [lines[0], *body, lines[-1]]:
-        style = {"+": "green", "~": "yellow", "-": "red"}.get(line.strip()[:1])
-        console.print(f"[{style}]{line}[/{style}]" if style else line, markup=bool(style))
-
-
-def apply_with_progress(engine: SyncEngine, plan: Plan, fmt: OutputFormat) -> ApplyReport:
-    """Apply a plan, with a progress bar on a terminal."""
-    total = len(plan.pending)
-    show = fmt == OutputFormat.TEXT and err_console.is_terminal and total > 1
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=err_console,
-        transient=True,
-        disable=not show,
-    ) as bar:
-        task = bar.add_task(f"applying to {plan.adapter}", total=total)
-
-        def progress(p: SyncProgress) -> None:
-            bar.update(task, completed=p.done)
-
-        return engine.apply(plan, progress=progress)
-
-
-def print_report(report: ApplyReport) -> None:
-    """The final summary of an apply, and each failure."""
-    for o in report.outcomes:
-        if o.status.value in ("failed", "skipped"):
-            err_console.print(
-                f"[red]{o.status.value}[/red] {o.action.value} {o.kind} {o.key}: {o.message}",
-                markup=True,
-            )
-    colour = "green" if report.ok else "red"
-    console.print(f"[{colour}]Applied:[/{colour}] {report.summary()}.")
-
-
 @sync_app.callback()
 def sync(
     ctx: typer.Context,
@@ -380,6 +430,7 @@ def sync(
 
 
 @sync_app.command("plan")
+@with_adapter_options
 def plan_cmd(
     ctx: typer.Context,
     what: What = typer.Argument(..., help="What to push: model, people, ratings or assignments."),
@@ -389,28 +440,17 @@ def plan_cmd(
     previous: str = PreviousOption,
     out: Path = typer.Option(None, "--out", "-o", help="Save the plan (JSON) to apply later."),
     show_unchanged: bool = typer.Option(False, help="List unchanged objects too."),
-    set_: list[str] = SetOption,
-    settings: Path = SettingsOption,
-    url: str = UrlOption,
-    token_env: str = TokenEnvOption,
-    token_file: Path = TokenFileOption,
-    scale_id: int = ScaleIdOption,
     store: str = StoreOption,
     fmt: OutputFormat = FormatOption,
+    options: AdapterOptions = AdapterOptions(),
 ) -> None:
     """Show what a push would change remotely (a dry run: nothing changes)."""
+    from competency_core.sync import SyncEngine
+
     name = ctx.meta["competency_adapter"]
 
     def run() -> Plan:
-        adapter = make_adapter(
-            name,
-            set_,
-            settings,
-            url=url,
-            token_env=token_env,
-            token_file=token_file,
-            scale_id=scale_id,
-        )
+        adapter = options.adapter(name)
         with sync_state(store) as state:
             return make_plan(
                 SyncEngine(adapter, state), what, source, model, prune, previous, store
@@ -430,6 +470,7 @@ def plan_cmd(
 
 
 @sync_app.command("apply")
+@with_adapter_options
 def apply_cmd(
     ctx: typer.Context,
     what: What = typer.Argument(None, help="What to push (without --plan)."),
@@ -438,30 +479,20 @@ def apply_cmd(
     model: Path = typer.Option(None, "--model", help="The model a workforce file belongs to."),
     prune: bool = typer.Option(False, "--prune", help="Delete remote objects missing locally."),
     previous: str = PreviousOption,
-    set_: list[str] = SetOption,
-    settings: Path = SettingsOption,
-    url: str = UrlOption,
-    token_env: str = TokenEnvOption,
-    token_file: Path = TokenFileOption,
-    scale_id: int = ScaleIdOption,
     store: str = StoreOption,
     fmt: OutputFormat = FormatOption,
+    options: AdapterOptions = AdapterOptions(),
 ) -> None:
     """Carry out a saved plan (--plan), or plan and apply at once; refuses a stale plan."""
+    from competency_core.io import load_model
+    from competency_core.sync import Plan, SyncEngine
+
     name = ctx.meta["competency_adapter"]
     if (plan_file is None) == (what is None or source is None):
         guarded(fmt, _raise("give either --plan FILE, or what to push and its file"))
 
     def run() -> tuple[Plan, ApplyReport]:
-        adapter = make_adapter(
-            name,
-            set_,
-            settings,
-            url=url,
-            token_env=token_env,
-            token_file=token_file,
-            scale_id=scale_id,
-        )
+        adapter = options.adapter(name)
         with sync_state(store) as state:
             engine = SyncEngine(adapter, state)
             if plan_file is not None:
@@ -494,18 +525,13 @@ def _raise(message: str) -> Callable[[], None]:
 
 
 @sync_app.command("pull")
+@with_adapter_options
 def pull_cmd(
     ctx: typer.Context,
     what: PullWhat = typer.Argument(..., help="model, people, ratings, assignments or workforce."),
     key: str = typer.Option(None, "--key", help="The model's key (for model)."),
     model_key: str = typer.Option(None, "--model-key", help="The model a workforce is for."),
     out: Path = typer.Option(None, "--out", "-o", help="Write to this YAML/JSON file."),
-    set_: list[str] = SetOption,
-    settings: Path = SettingsOption,
-    url: str = UrlOption,
-    token_env: str = TokenEnvOption,
-    token_file: Path = TokenFileOption,
-    scale_id: int = ScaleIdOption,
     model_file: Path = typer.Option(
         None, "--model", help="The model file (for adapters that map ratings with it)."
     ),
@@ -513,22 +539,19 @@ def pull_cmd(
         None, "--people", help="A workforce file whose people to read (for adapters that ask)."
     ),
     fmt: OutputFormat = FormatOption,
+    options: AdapterOptions = AdapterOptions(),
 ) -> None:
     """Read a model, people, ratings or learning assignments from the remote system."""
+    from competency_core.io import dumps, load_model, load_workforce, write_atomic
+    from competency_core.people import Workforce
+    from competency_core.sync import Capability
+
     name = ctx.meta["competency_adapter"]
     skipped: list[Problem] = []
     notes: list[str] = []
 
     def run() -> Any:
-        adapter = make_adapter(
-            name,
-            set_,
-            settings,
-            url=url,
-            token_env=token_env,
-            token_file=token_file,
-            scale_id=scale_id,
-        )
+        adapter = options.adapter(name)
         local_model = load_model(model_file) if model_file else None
         if people_file is not None or local_model is not None:
             wf = load_workforce(people_file, local_model) if people_file else None
@@ -579,6 +602,8 @@ def pull_cmd(
 
 
 def _pull(adapter: Adapter[Any], capability: Capability, method: str) -> Iterator[Any]:
+    from rich.progress import Progress, TextColumn
+
     adapter.require(capability)
     items: Iterator[Any] = getattr(adapter, method)()
     show = err_console.is_terminal
@@ -597,9 +622,11 @@ def _pull(adapter: Adapter[Any], capability: Capability, method: str) -> Iterato
             yield item
 
 
-@app.command()
+@commands.command()
 def adapters(fmt: OutputFormat = FormatOption) -> None:
     """List the installed adapters, what each can do, and the plugin that provides it."""
+    from competency_core.plugins import plugin_registry
+
     found = guarded(fmt, lambda: plugin_registry().adapters())
     rows: list[dict[str, Any]] = []
     for info in found.values():
@@ -644,72 +671,22 @@ def adapters(fmt: OutputFormat = FormatOption) -> None:
     )
 
 
-# -- demo steps ------------------------------------------------------------------------
-from competency_core.cli.demo import DemoContext, demo_step  # noqa: E402
+@hookimpl
+def register_commands(app: typer.Typer) -> None:
+    """``competency sync ...`` and ``competency adapters``."""
+    app.add_typer(commands)
 
 
-def _demo_engine(ctx: DemoContext) -> tuple[SyncEngine, Any]:
-    from competency_core.store import Store
-
-    store = Store(ctx.state.get("store_path") or str(ctx.out / "competency.sqlite3"))
-    folder = ctx.out / "sync-csv"
-    adapter = plugin_registry().adapter("csv").configure({"directory": str(folder)})
-    return SyncEngine(adapter, StoreSyncState(store)), store
-
-
-@demo_step(50, "Sync: plan exporting the model as a Moodle framework CSV (a dry run)")
-def _demo_plan(ctx: DemoContext) -> None:
-    engine, store = _demo_engine(ctx)
-    with store:
-        plan = engine.plan_model(ctx.model("software-engineering"))
-    print_plan(plan, limit=8)
-    path = ctx.out / "sync-plan.json"
-    plan.save(path)
-    ctx.record("sync plan (JSON, apply it later)", path)
-
-
-@demo_step(51, "Sync: apply the saved plan, then plan again (nothing left to do)")
-def _demo_apply(ctx: DemoContext) -> None:
-    engine, store = _demo_engine(ctx)
-    with store:
-        report = engine.apply(Plan.load(ctx.out / "sync-plan.json"))
-        print_report(report)
-        again = engine.plan_model(ctx.model("software-engineering"))
-    print_plan(again)
-    csv_path = Path(engine.adapter.target) / "software-engineering.moodle.csv"
-    ctx.record("Moodle competency framework CSV", csv_path)
-
-
-@demo_step(52, "Sync: people, ratings and learning to CSV and back")
-def _demo_people(ctx: DemoContext) -> None:
-    engine, store = _demo_engine(ctx)
-    wf = ctx.workforce("people")
-    adapter: Any = engine.adapter
-    with store:
-        for label, plan in (
-            ("people", engine.plan_people(wf.people)),
-            ("ratings", engine.plan_ratings(wf.assessments)),
-            ("assignments", engine.plan_assignments(wf.assignments)),
-        ):
-            report = engine.apply(plan)
-            console.print(f"{label}: {report.summary()}")
-    back = Workforce(
-        model=wf.model,
-        people=tuple(adapter.pull_people()),
-        assessments=tuple(adapter.pull_ratings()),
-        assignments=tuple(adapter.pull_assignments()),
-    )
-    same = back.model_copy(update={"metadata": wf.metadata}) == wf
-    console.print(
-        f"pulled back: {len(back.people)} people, {len(back.assessments)} ratings, "
-        f"{len(back.assignments)} assignments; identical to the workforce file: {same}"
-    )
-    ctx.record("people CSV", Path(adapter.target) / "people.csv")
-
-
-# The SCIM client's demo step (81) lives in its own module, registered with these.
-# The Moodle adapter's demo steps (55-56), against the emulator it starts in-process.
-import competency_moodle.demo  # noqa: E402, F401
-from competency_core.cli import scim_outbound  # noqa: E402, F401
-
-__all__ = ["adapters", "apply_cmd", "parse_settings", "plan_cmd", "pull_cmd", "sync_app"]
+__all__ = [
+    "ADAPTER_PARAMETERS",
+    "AdapterOptions",
+    "adapters",
+    "apply_cmd",
+    "make_adapter",
+    "parse_settings",
+    "plan_cmd",
+    "pull_cmd",
+    "register_commands",
+    "sync_app",
+    "with_adapter_options",
+]

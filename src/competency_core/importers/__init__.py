@@ -19,15 +19,28 @@ Each ladder importer has a ``check_*`` twin that returns ``(model or None, probl
 like :func:`competency_core.check_model_file`. See ``docs/importers.md``.
 """
 
-from competency_core.importers.ft import check_ft_progression, import_ft_progression
-from competency_core.importers.snowflake import check_snowflake, import_snowflake
-from competency_core.importers.unidays import check_unidays, import_unidays
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "check_ft_progression",
-    "check_snowflake",
-    "check_unidays",
-    "import_ft_progression",
-    "import_snowflake",
-    "import_unidays",
-]
+from competency_core._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from competency_core.importers.ft import (
+        check_ft_progression as check_ft_progression,
+    )
+    from competency_core.importers.ft import (
+        import_ft_progression as import_ft_progression,
+    )
+    from competency_core.importers.snowflake import (
+        check_snowflake as check_snowflake,
+    )
+    from competency_core.importers.snowflake import (
+        import_snowflake as import_snowflake,
+    )
+    from competency_core.importers.unidays import (
+        check_unidays as check_unidays,
+    )
+    from competency_core.importers.unidays import (
+        import_unidays as import_unidays,
+    )
+
+__getattr__, __dir__, __all__ = lazy_exports(__name__, __file__)

@@ -9,57 +9,82 @@
   :func:`validate_case` checks a package against the published JSON schema.
 """
 
-from competency_core.publish.case import (
-    CASE_NAMESPACE,
-    case_identifier,
-    dumps_case,
-    export_case,
-    write_case,
-)
-from competency_core.publish.case_import import (
-    ACHIEVEMENT_SCALE,
-    CaseImport,
-    import_case,
-    read_case,
-    validate_case,
-)
-from competency_core.publish.guides import (
-    Audience,
-    AudienceGuide,
-    InterviewGuide,
-    InterviewTopic,
-    JobDescription,
-    audience_guide,
-    behavioural_question,
-    interview_guide,
-    job_description,
-)
-from competency_core.publish.handbook import HandbookFormat, HandbookSummary, write_handbook
-from competency_core.publish.xlsx import WorkbookSummary, write_workbook
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "ACHIEVEMENT_SCALE",
-    "CASE_NAMESPACE",
-    "Audience",
-    "AudienceGuide",
-    "CaseImport",
-    "HandbookFormat",
-    "HandbookSummary",
-    "InterviewGuide",
-    "InterviewTopic",
-    "JobDescription",
-    "WorkbookSummary",
-    "audience_guide",
-    "behavioural_question",
-    "case_identifier",
-    "dumps_case",
-    "export_case",
-    "import_case",
-    "interview_guide",
-    "job_description",
-    "read_case",
-    "validate_case",
-    "write_case",
-    "write_handbook",
-    "write_workbook",
-]
+from competency_core._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from competency_core.publish.case import (
+        CASE_NAMESPACE as CASE_NAMESPACE,
+    )
+    from competency_core.publish.case import (
+        case_identifier as case_identifier,
+    )
+    from competency_core.publish.case import (
+        dumps_case as dumps_case,
+    )
+    from competency_core.publish.case import (
+        export_case as export_case,
+    )
+    from competency_core.publish.case import (
+        write_case as write_case,
+    )
+    from competency_core.publish.case_import import (
+        ACHIEVEMENT_SCALE as ACHIEVEMENT_SCALE,
+    )
+    from competency_core.publish.case_import import (
+        CaseImport as CaseImport,
+    )
+    from competency_core.publish.case_import import (
+        import_case as import_case,
+    )
+    from competency_core.publish.case_import import (
+        read_case as read_case,
+    )
+    from competency_core.publish.case_import import (
+        validate_case as validate_case,
+    )
+    from competency_core.publish.guides import (
+        Audience as Audience,
+    )
+    from competency_core.publish.guides import (
+        AudienceGuide as AudienceGuide,
+    )
+    from competency_core.publish.guides import (
+        InterviewGuide as InterviewGuide,
+    )
+    from competency_core.publish.guides import (
+        InterviewTopic as InterviewTopic,
+    )
+    from competency_core.publish.guides import (
+        JobDescription as JobDescription,
+    )
+    from competency_core.publish.guides import (
+        audience_guide as audience_guide,
+    )
+    from competency_core.publish.guides import (
+        behavioural_question as behavioural_question,
+    )
+    from competency_core.publish.guides import (
+        interview_guide as interview_guide,
+    )
+    from competency_core.publish.guides import (
+        job_description as job_description,
+    )
+    from competency_core.publish.handbook import (
+        HandbookFormat as HandbookFormat,
+    )
+    from competency_core.publish.handbook import (
+        HandbookSummary as HandbookSummary,
+    )
+    from competency_core.publish.handbook import (
+        write_handbook as write_handbook,
+    )
+    from competency_core.publish.xlsx import (
+        WorkbookSummary as WorkbookSummary,
+    )
+    from competency_core.publish.xlsx import (
+        write_workbook as write_workbook,
+    )
+
+__getattr__, __dir__, __all__ = lazy_exports(__name__, __file__)

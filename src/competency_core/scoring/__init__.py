@@ -10,64 +10,91 @@ scores many people against many roles at once and gives the same numbers;
 :func:`evaluate_candidate` is the same scoring for recruitment evidence.
 """
 
-from competency_core.scoring.bulk import PeopleLevels, ReadinessMatrix, RoleSet, readiness_matrix
-from competency_core.scoring.levels import ResolvedLevel, resolve_levels
-from competency_core.scoring.onet import load_onet_skill_profiles
-from competency_core.scoring.organisation import (
-    OrganisationReadiness,
-    ReadinessStat,
-    organisation_readiness,
-)
-from competency_core.scoring.pair import (
-    RequirementScore,
-    RoleScore,
-    score_levels,
-    score_person,
-    score_role,
-)
-from competency_core.scoring.plans import (
-    ChosenResource,
-    DevelopmentPlan,
-    PlanItem,
-    choose_resources,
-    development_plan,
-    evaluate_candidate,
-    plan_for_person,
-)
-from competency_core.scoring.policy import (
-    DEFAULT_POLICY,
-    Aggregation,
-    ScoringPolicy,
-    UnassessedPolicy,
-)
-from competency_core.scoring.ranking import Match
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "DEFAULT_POLICY",
-    "Aggregation",
-    "ChosenResource",
-    "DevelopmentPlan",
-    "Match",
-    "OrganisationReadiness",
-    "PeopleLevels",
-    "PlanItem",
-    "ReadinessMatrix",
-    "ReadinessStat",
-    "RequirementScore",
-    "ResolvedLevel",
-    "RoleScore",
-    "RoleSet",
-    "ScoringPolicy",
-    "UnassessedPolicy",
-    "choose_resources",
-    "development_plan",
-    "evaluate_candidate",
-    "load_onet_skill_profiles",
-    "organisation_readiness",
-    "plan_for_person",
-    "readiness_matrix",
-    "resolve_levels",
-    "score_levels",
-    "score_person",
-    "score_role",
-]
+from competency_core._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from competency_core.scoring.bulk import (
+        PeopleLevels as PeopleLevels,
+    )
+    from competency_core.scoring.bulk import (
+        ReadinessMatrix as ReadinessMatrix,
+    )
+    from competency_core.scoring.bulk import (
+        RoleSet as RoleSet,
+    )
+    from competency_core.scoring.bulk import (
+        readiness_matrix as readiness_matrix,
+    )
+    from competency_core.scoring.levels import (
+        ResolvedLevel as ResolvedLevel,
+    )
+    from competency_core.scoring.levels import (
+        resolve_levels as resolve_levels,
+    )
+    from competency_core.scoring.onet import (
+        load_onet_skill_profiles as load_onet_skill_profiles,
+    )
+    from competency_core.scoring.organisation import (
+        OrganisationReadiness as OrganisationReadiness,
+    )
+    from competency_core.scoring.organisation import (
+        ReadinessStat as ReadinessStat,
+    )
+    from competency_core.scoring.organisation import (
+        organisation_readiness as organisation_readiness,
+    )
+    from competency_core.scoring.pair import (
+        RequirementScore as RequirementScore,
+    )
+    from competency_core.scoring.pair import (
+        RoleScore as RoleScore,
+    )
+    from competency_core.scoring.pair import (
+        score_levels as score_levels,
+    )
+    from competency_core.scoring.pair import (
+        score_person as score_person,
+    )
+    from competency_core.scoring.pair import (
+        score_role as score_role,
+    )
+    from competency_core.scoring.plans import (
+        ChosenResource as ChosenResource,
+    )
+    from competency_core.scoring.plans import (
+        DevelopmentPlan as DevelopmentPlan,
+    )
+    from competency_core.scoring.plans import (
+        PlanItem as PlanItem,
+    )
+    from competency_core.scoring.plans import (
+        choose_resources as choose_resources,
+    )
+    from competency_core.scoring.plans import (
+        development_plan as development_plan,
+    )
+    from competency_core.scoring.plans import (
+        evaluate_candidate as evaluate_candidate,
+    )
+    from competency_core.scoring.plans import (
+        plan_for_person as plan_for_person,
+    )
+    from competency_core.scoring.policy import (
+        DEFAULT_POLICY as DEFAULT_POLICY,
+    )
+    from competency_core.scoring.policy import (
+        Aggregation as Aggregation,
+    )
+    from competency_core.scoring.policy import (
+        ScoringPolicy as ScoringPolicy,
+    )
+    from competency_core.scoring.policy import (
+        UnassessedPolicy as UnassessedPolicy,
+    )
+    from competency_core.scoring.ranking import (
+        Match as Match,
+    )
+
+__getattr__, __dir__, __all__ = lazy_exports(__name__, __file__)

@@ -16,73 +16,112 @@ Writes go through a plan, as in Terraform::
 See docs/sync.md.
 """
 
-from competency_core.sync.adapter import Adapter, AdapterSettings, RemoteIds
-from competency_core.sync.diff import FieldChange, changed_fields, data_hash
-from competency_core.sync.engine import (
-    Progress,
-    ProgressFn,
-    SyncEngine,
-    dependency_order,
-    plan_renames,
-)
-from competency_core.sync.errors import (
-    AdapterSettingsError,
-    ApplyVetoedError,
-    CapabilityError,
-    PlanMismatchError,
-    StalePlanError,
-)
-from competency_core.sync.objects import Capability, LocalObject, ObjectRef, RemoteObject, Scope
-from competency_core.sync.plan import (
-    Action,
-    ApplyReport,
-    Change,
-    Fingerprint,
-    Outcome,
-    OutcomeStatus,
-    Plan,
-)
-from competency_core.sync.renames import Renames, model_renames
-from competency_core.sync.state import (
-    InMemorySyncState,
-    StoreSyncState,
-    SyncRecord,
-    SyncStateStore,
-)
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "Action",
-    "Adapter",
-    "AdapterSettings",
-    "AdapterSettingsError",
-    "ApplyReport",
-    "ApplyVetoedError",
-    "Capability",
-    "CapabilityError",
-    "Change",
-    "FieldChange",
-    "Fingerprint",
-    "InMemorySyncState",
-    "LocalObject",
-    "ObjectRef",
-    "Outcome",
-    "OutcomeStatus",
-    "Plan",
-    "PlanMismatchError",
-    "Progress",
-    "ProgressFn",
-    "RemoteIds",
-    "RemoteObject",
-    "Renames",
-    "Scope",
-    "StalePlanError",
-    "StoreSyncState",
-    "SyncEngine",
-    "SyncRecord",
-    "SyncStateStore",
-    "changed_fields",
-    "data_hash",
-    "dependency_order",
-    "model_renames",
-    "plan_renames",
-]
+from competency_core._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from competency_core.sync.adapter import (
+        Adapter as Adapter,
+    )
+    from competency_core.sync.adapter import (
+        AdapterSettings as AdapterSettings,
+    )
+    from competency_core.sync.adapter import (
+        RemoteIds as RemoteIds,
+    )
+    from competency_core.sync.diff import (
+        FieldChange as FieldChange,
+    )
+    from competency_core.sync.diff import (
+        changed_fields as changed_fields,
+    )
+    from competency_core.sync.diff import (
+        data_hash as data_hash,
+    )
+    from competency_core.sync.engine import (
+        Progress as Progress,
+    )
+    from competency_core.sync.engine import (
+        ProgressFn as ProgressFn,
+    )
+    from competency_core.sync.engine import (
+        SyncEngine as SyncEngine,
+    )
+    from competency_core.sync.engine import (
+        dependency_order as dependency_order,
+    )
+    from competency_core.sync.engine import (
+        plan_renames as plan_renames,
+    )
+    from competency_core.sync.errors import (
+        AdapterSettingsError as AdapterSettingsError,
+    )
+    from competency_core.sync.errors import (
+        ApplyVetoedError as ApplyVetoedError,
+    )
+    from competency_core.sync.errors import (
+        CapabilityError as CapabilityError,
+    )
+    from competency_core.sync.errors import (
+        PlanMismatchError as PlanMismatchError,
+    )
+    from competency_core.sync.errors import (
+        StalePlanError as StalePlanError,
+    )
+    from competency_core.sync.objects import (
+        Capability as Capability,
+    )
+    from competency_core.sync.objects import (
+        LocalObject as LocalObject,
+    )
+    from competency_core.sync.objects import (
+        ObjectRef as ObjectRef,
+    )
+    from competency_core.sync.objects import (
+        RemoteObject as RemoteObject,
+    )
+    from competency_core.sync.objects import (
+        Scope as Scope,
+    )
+    from competency_core.sync.plan import (
+        Action as Action,
+    )
+    from competency_core.sync.plan import (
+        ApplyReport as ApplyReport,
+    )
+    from competency_core.sync.plan import (
+        Change as Change,
+    )
+    from competency_core.sync.plan import (
+        Fingerprint as Fingerprint,
+    )
+    from competency_core.sync.plan import (
+        Outcome as Outcome,
+    )
+    from competency_core.sync.plan import (
+        OutcomeStatus as OutcomeStatus,
+    )
+    from competency_core.sync.plan import (
+        Plan as Plan,
+    )
+    from competency_core.sync.renames import (
+        Renames as Renames,
+    )
+    from competency_core.sync.renames import (
+        model_renames as model_renames,
+    )
+    from competency_core.sync.state import (
+        InMemorySyncState as InMemorySyncState,
+    )
+    from competency_core.sync.state import (
+        StoreSyncState as StoreSyncState,
+    )
+    from competency_core.sync.state import (
+        SyncRecord as SyncRecord,
+    )
+    from competency_core.sync.state import (
+        SyncStateStore as SyncStateStore,
+    )
+
+__getattr__, __dir__, __all__ = lazy_exports(__name__, __file__)

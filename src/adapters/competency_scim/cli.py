@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from competency_core.cli.app import app
-from competency_core.cli.output import (
+from competency_core.console import (
     EXIT_FINDINGS,
     FormatOption,
     OutputFormat,
@@ -30,18 +29,19 @@ from competency_core.cli.output import (
     simple_table,
 )
 from competency_core.errors import CompetencyError, Problem
-from competency_core.io import load_model
 
 if TYPE_CHECKING:
     from competency_core.model import CompetencyModel
     from competency_scim.mapping import MappingReport, RoleMapping
 
+commands = typer.Typer()
 scim_app = typer.Typer(
     name="scim",
     help="Receive people from an identity provider over SCIM 2.0 (Okta, Entra ID).",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
-app.add_typer(scim_app, name="scim")
+commands.add_typer(scim_app, name="scim")
 
 StoreOption = typer.Option(
     None,
@@ -107,6 +107,7 @@ def serve_cmd(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every request."),
 ) -> None:
     """Run the SCIM 2.0 service identity providers push users and groups to (Ctrl-C stops it)."""
+    from competency_core.io import load_model
     from competency_scim._deps import require_scim
 
     require_scim(server=True)
@@ -182,6 +183,7 @@ def roles_cmd(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Show how the people received over SCIM map to role profiles, and who is unmapped."""
+    from competency_core.io import load_model
     from competency_core.store import Store
     from competency_scim.mapping import RoleMapper, mapping_report
     from competency_scim.projection import Projection
@@ -228,101 +230,4 @@ def roles_cmd(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-# -- demo ------------------------------------------------------------------------------------
-from competency_core.cli.demo import DemoContext, demo_step  # noqa: E402
-
-
-@demo_step(80, "SCIM: Entra ID and Okta provision people into the inbound SCIM service")
-def _demo_inbound(ctx: DemoContext) -> None:
-    import secrets
-
-    import requests
-
-    from competency_core.store import Store
-    from competency_scim.idp import (
-        SAMPLE_MAPPING,
-        Employee,
-        EntraProvisioner,
-        OktaProvisioner,
-        sample_employees,
-    )
-    from competency_scim.mapping import RoleMapping, mapping_report
-    from competency_scim.service import create_app, running
-
-    path = ctx.out / "scim-inbound.sqlite3"
-    path.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(24)
-    rules = RoleMapping.model_validate(SAMPLE_MAPPING)
-    model = ctx.model()
-    with Store(path) as db, running(create_app(db, token=token, mapping=rules, model=model)) as srv:
-        console.print(f"Inbound SCIM service on {srv.url} (bearer token: a random one)")
-        with requests.Session() as session:
-            session.headers["Authorization"] = f"Bearer {token}"
-            entra = EntraProvisioner(session, srv.url)
-            people = sample_employees()
-            entra.provision(people)
-            entra.change_title("mei.chen@example.com", "Senior Software Engineer")
-            entra.disable("sara.nilsson@example.com")
-            okta = OktaProvisioner(session, srv.url)
-            contractors = [
-                Employee(
-                    "noor.haddad@partner.example",
-                    "Noor",
-                    "Haddad",
-                    "Software Engineer",
-                    department="Engineering",
-                    groups=("Team Platform",),
-                ),
-                Employee(
-                    "tom.riley@partner.example",
-                    "Tom",
-                    "Riley",
-                    "Staff Software Engineer",
-                    department="Engineering",
-                    groups=("Team Platform",),
-                ),
-                Employee(
-                    "ines.costa@partner.example",
-                    "Ines",
-                    "Costa",
-                    "Data Analyst",
-                    department="Analytics",
-                ),
-            ]
-            okta.provision(contractors)
-            okta.update(
-                Employee(
-                    "tom.riley@partner.example",
-                    "Tom",
-                    "Riley",
-                    "Principal Software Engineer",
-                    department="Engineering",
-                    manager="noor.haddad@partner.example",
-                )
-            )
-            okta.deactivate("ines.costa@partner.example")
-            bad = requests.get(
-                f"{srv.url}/Users", headers={"Authorization": "Bearer wrong"}, timeout=10
-            )
-        console.print(
-            f"Entra ID-style: {len(entra.calls)} requests (lookups, POST, PascalCase PATCH, "
-            f"manager as a bare id, 'False' as a string); Okta-style: {len(okta.calls)} "
-            f"requests (lookups, POST, PUT, PATCH active=false); a wrong token: HTTP {bad.status_code}"
-        )
-        stored = db.people()
-        console.print(
-            simple_table(
-                "People received over SCIM",
-                ["person", "role", "team", "active"],
-                [(p.key, p.role or "-", p.team, p.attributes.get("active")) for p in stored],
-            )
-        )
-        managed = sum(1 for p in stored if p.manager)
-        console.print(
-            f"{managed} people have their manager resolved from the Enterprise manager id"
-        )
-        report = mapping_report(stored, model)
-    console.print(report.summary())
-    for u in report.unmapped:
-        console.print(f"  [yellow]unmapped[/yellow] {u.key}: {u.reason}")
-    ctx.record("SCIM inbound store (SQLite)", path)
+__all__ = ["commands", "roles_cmd", "scim_app", "serve_cmd"]

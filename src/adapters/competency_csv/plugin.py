@@ -1,0 +1,35 @@
+"""The ``csv`` plugin: what competency_csv adds to competency-core, through its hooks.
+
+Registered by the entry point ``csv = "competency_csv.plugin"`` of the ``competency_core``
+group, exactly as a third party's plugin is. Importing this module is cheap (the CLI
+imports every plugin at start-up): each hook imports what it provides when it is called.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from competency_core.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from competency_core.demo import DemoStep
+    from competency_core.sync import Adapter
+
+
+@hookimpl
+def register_adapters() -> list[type[Adapter[Any]]]:
+    """The ``csv`` adapter."""
+    from competency_csv.adapter import CsvAdapter
+
+    return [CsvAdapter]
+
+
+@hookimpl
+def register_demo_steps() -> list[DemoStep]:
+    """Demo steps 50-52 (:mod:`competency_csv.demo`)."""
+    from competency_csv.demo import STEPS
+
+    return STEPS
+
+
+__all__ = ["register_adapters", "register_demo_steps"]

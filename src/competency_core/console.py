@@ -1,0 +1,233 @@
+"""Terminal output for commands and demo steps: the public API plugins print through.
+
+The built-in commands and every plugin's commands and demo steps (the adapters' among
+them) use the same few things: the two consoles, text for people or JSON for machines
+(``--format``), problems reported without a traceback (exit 2), tables, and a sync plan
+or an apply report as the ``competency sync`` commands print them::
+
+    from competency_core.console import console, print_plan, print_report
+
+    plan = engine.plan_model(model)
+    print_plan(plan, limit=8)
+    print_report(engine.apply(plan))
+
+Nothing here imports rich until something is printed, so a command module that imports
+it stays cheap to load (``competency --help`` loads every command module).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
+
+import typer
+
+from competency_core.errors import CompetencyError, ModelValidationError, Problem
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from competency_core.sync.engine import SyncEngine
+    from competency_core.sync.plan import ApplyReport, Plan
+
+T = TypeVar("T")
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+class _LazyConsole:
+    """A rich ``Console`` made on first use (importing rich costs ~50 ms)."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def _get(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._get(), name)
+
+    def __repr__(self) -> str:
+        return f"<lazy rich console {self._options}>"
+
+
+console = cast("Console", _LazyConsole(highlight=False, soft_wrap=True))
+"""Standard output, for results."""
+err_console = cast("Console", _LazyConsole(stderr=True, highlight=False, soft_wrap=True))
+"""Standard error, for problems, progress and notes."""
+
+
+def escape(text: str) -> str:
+    """``text`` with rich markup escaped (so ``[x]`` prints as itself)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+class OutputFormat(StrEnum):
+    """How a command prints its results."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+FormatOption = typer.Option(
+    OutputFormat.TEXT, "--format", "-f", help="Output format: text for people, json for machines."
+)
+"""The ``--format``/``-f`` option every command that prints results takes."""
+
+
+def emit_json(data: Any) -> None:
+    """Print JSON to standard output (dates and other values as strings)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def problem_dict(p: Problem) -> dict[str, Any]:
+    """A problem as the JSON object the CLI prints: file, path, line, message (+ severity)."""
+    return {
+        "file": p.file,
+        "path": p.path,
+        "line": p.line,
+        "message": p.message,
+        "severity": p.severity,
+    }
+
+
+def print_problems(problems: Sequence[Problem]) -> None:
+    """Print problems for people, one per line, errors in red and warnings in yellow."""
+    colours = {"error": "red", "warning": "yellow", "info": "cyan"}
+    for p in sorted(problems, key=lambda q: (q.file or "", q.line or 0)):
+        where = escape(p.file or "<input>")
+        if p.line:
+            where += f":{p.line}"
+        path = f" [bold]{escape(p.path)}[/bold]:" if p.path else ""
+        colour = colours.get(p.severity, "white")
+        err_console.print(f"{where}:{path} [{colour}]{p.severity}[/{colour}]: {escape(p.message)}")
+
+
+def fail(problems: Iterable[Problem], fmt: OutputFormat, summary: str | None = None) -> NoReturn:
+    """Report problems (``{"errors": [...]}`` in JSON) and exit with code 2."""
+    items = list(problems)
+    if fmt == OutputFormat.JSON:
+        emit_json({"errors": [problem_dict(p) for p in items]})
+    else:
+        if summary:
+            err_console.print(f"[red]{escape(summary)}[/red]")
+        print_problems(items)
+    raise typer.Exit(EXIT_USAGE)
+
+
+@contextmanager
+def reported(fmt: OutputFormat) -> Iterator[None]:
+    """Turn library errors into the CLI's error report (exit 2), in JSON when asked."""
+    try:
+        yield
+    except ModelValidationError as exc:
+        fail(exc.problems, fmt, str(exc).splitlines()[0])
+    except CompetencyError as exc:
+        fail([Problem(path="", message=str(exc))], fmt, "error")
+
+
+def guarded(fmt: OutputFormat, fn: Callable[[], T]) -> T:
+    """Run ``fn``; a user mistake ends with its problems (JSON with ``--format json``), exit 2."""
+    try:
+        return fn()
+    except ModelValidationError as exc:
+        fail(exc.problems, fmt, str(exc).splitlines()[0])
+    except CompetencyError as exc:
+        if fmt == OutputFormat.JSON:
+            fail([Problem(path="", message=str(exc))], fmt)
+        err_console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def simple_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
+    """A rich table with the given columns and rows (values rendered with str)."""
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for c in columns:
+        table.add_column(c)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    return table
+
+
+# -- sync plans and reports ---------------------------------------------------------------
+
+
+def print_plan(plan: Plan, *, show_unchanged: bool = False, limit: int | None = None) -> None:
+    """A sync plan for people (at most ``limit`` change lines; warnings are never cut)."""
+    lines = plan.render(show_unchanged=show_unchanged).splitlines()
+    body = [line for line in lines[1:-1] if not line.startswith("  warning: ")]
+    warnings = [line for line in lines[1:-1] if line.startswith("  warning: ")]
+    if limit is not None and len(body) > limit:
+        body = [*body[:limit], f"  ... and {len(body) - limit} more"]
+    body += warnings  # never cut: they say what the plan leaves out
+    for line in [lines[0], *body, lines[-1]]:
+        style = {"+": "green", "~": "yellow", "-": "red"}.get(line.strip()[:1])
+        console.print(f"[{style}]{line}[/{style}]" if style else line, markup=bool(style))
+
+
+def print_report(report: ApplyReport) -> None:
+    """The final summary of an apply, and each failed or skipped change (on stderr)."""
+    for o in report.outcomes:
+        if o.status.value in ("failed", "skipped"):
+            err_console.print(
+                f"[red]{o.status.value}[/red] {o.action.value} {o.kind} {o.key}: {o.message}",
+                markup=True,
+            )
+    colour = "green" if report.ok else "red"
+    console.print(f"[{colour}]Applied:[/{colour}] {report.summary()}.")
+
+
+def apply_with_progress(engine: SyncEngine, plan: Plan, fmt: OutputFormat) -> ApplyReport:
+    """Apply a plan, with a progress bar on a terminal (text output only)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    total = len(plan.pending)
+    show = fmt == OutputFormat.TEXT and err_console.is_terminal and total > 1
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err_console,
+        transient=True,
+        disable=not show,
+    ) as bar:
+        task = bar.add_task(f"applying to {plan.adapter}", total=total)
+        return engine.apply(plan, progress=lambda p: bar.update(task, completed=p.done))
+
+
+__all__ = [
+    "EXIT_FINDINGS",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "FormatOption",
+    "OutputFormat",
+    "apply_with_progress",
+    "console",
+    "emit_json",
+    "err_console",
+    "escape",
+    "fail",
+    "guarded",
+    "print_plan",
+    "print_problems",
+    "print_report",
+    "problem_dict",
+    "reported",
+    "simple_table",
+]

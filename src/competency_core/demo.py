@@ -1,0 +1,97 @@
+"""Demo steps: what ``competency demo`` runs, provided by plugins through a hook.
+
+Every step of the end-to-end demo, the built-in ones and each adapter's, is a
+:class:`DemoStep` returned by a plugin's ``register_demo_steps`` hook; the demo runs them
+by ascending ``order`` with one shared :class:`DemoContext`::
+
+    from competency_core.demo import DemoContext, DemoStep
+    from competency_core.hookspecs import hookimpl
+
+    def _show(ctx: DemoContext) -> None:
+        console.print(ctx.model().title)
+
+    @hookimpl
+    def register_demo_steps() -> list[DemoStep]:
+        return [DemoStep(90, "My plugin: the example model's title", _show)]
+
+Orders in use: 10-12 checking, 20-24 lifecycle and versions, 30-33 scoring, 40-42 careers,
+50-52 the CSV adapter, 55-56 the Moodle adapter, 60 publishing, 70-71 analytics, 80-81
+the SCIM adapter; plugins take 100 and up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from competency_core.model import CompetencyModel
+    from competency_core.people import Workforce
+
+
+@dataclass
+class DemoContext:
+    """What demo steps share: the examples, the output folder, and what was written where.
+
+    ``state`` carries what one step leaves for a later one (e.g. a started server).
+    """
+
+    examples: Path
+    out: Path
+    outputs: list[tuple[str, Path]] = field(default_factory=list)
+    state: dict[str, Any] = field(default_factory=dict)
+    _models: dict[str, CompetencyModel] = field(default_factory=dict)
+    _workforces: dict[str, Workforce] = field(default_factory=dict)
+
+    def model(self, name: str = "software-engineering") -> CompetencyModel:
+        """An example model by file stem (loaded once)."""
+        if name not in self._models:
+            from competency_core.io import load_model
+
+            self._models[name] = load_model(self.examples / f"{name}.yaml")
+        return self._models[name]
+
+    def workforce(self, name: str = "people", model: str = "software-engineering") -> Workforce:
+        """An example workforce file by stem, checked against its model."""
+        if name not in self._workforces:
+            from competency_core.io import load_workforce
+
+            self._workforces[name] = load_workforce(
+                self.examples / f"{name}.yaml", self.model(model)
+            )
+        return self._workforces[name]
+
+    def record(self, label: str, path: Path) -> None:
+        """Note an output the demo wrote (listed at the end of the demo)."""
+        self.outputs.append((label, path))
+
+    def store_path(self) -> str:
+        """The embedded store the demo's steps share (a SQLite file in the output folder)."""
+        path: str = self.state.get("store_path") or str(self.out / "competency.sqlite3")
+        return path
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """One step of the demo: its place (``order``, ascending), its title, and what it runs."""
+
+    order: int
+    title: str
+    run: Callable[[DemoContext], None]
+
+
+def demo_step(
+    order: int, title: str, into: list[DemoStep]
+) -> Callable[[Callable[[DemoContext], None]], Callable[[DemoContext], None]]:
+    """A decorator that appends a :class:`DemoStep` to ``into`` (a module's step list)."""
+
+    def register(fn: Callable[[DemoContext], None]) -> Callable[[DemoContext], None]:
+        into.append(DemoStep(order, title, fn))
+        return fn
+
+    return register
+
+
+__all__ = ["DemoContext", "DemoStep", "demo_step"]
