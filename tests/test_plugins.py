@@ -248,7 +248,7 @@ def example_plugin() -> Any:
 
 
 def test_the_example_plugin_is_found_through_its_entry_point(example_plugin: Any) -> None:
-    assert example_plugin.value == "competency_jsonl"
+    assert example_plugin.value == "competency_jsonl.plugin"
     info = plugin_registry().adapters()["jsonl"]
     assert info.plugin.distribution == "competency-jsonl"
     assert info.plugin.version == "0.1.0"

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
-
-from pydantic import Field, SecretStr
 
 from competency_core.errors import SyncError
 from competency_core.model import CompetencyModel
@@ -27,14 +22,8 @@ from competency_core.sync import (
     RemoteObject,
     Scope,
 )
-
-
-class JsonlSettings(AdapterSettings):
-    """Where the files go, the key lines are signed with, and a safety limit."""
-
-    directory: Path
-    signing_key: SecretStr = Field(default=SecretStr(""), description="HMAC key for the lines.")
-    max_deletes: int = Field(default=10, ge=0, description="Refuse plans deleting more.")
+from competency_jsonl.settings import JsonlSettings
+from competency_jsonl.signing import LineError, read_line, signed_line
 
 
 class JsonlAdapter(Adapter[JsonlSettings]):
@@ -60,20 +49,22 @@ class JsonlAdapter(Adapter[JsonlSettings]):
         name = scope.operation.value + (f"-{scope.key}" if scope.key else "")
         return self.settings.directory / f"{name.replace('/', '_')}.jsonl"
 
-    def _sign(self, body: str) -> str:
-        key = self.settings.signing_key.get_secret_value().encode()
-        return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
-
     def _read(self, path: Path) -> Iterator[dict[str, Any]]:
+        """Every object of ``path``; a :class:`SyncError` at the first line that is not signed."""
         if not path.exists():
             return
+        key = self.settings.signing_key.get_secret_value()
         with path.open(encoding="utf-8") as fh:
             for n, line in enumerate(fh, 1):
-                record = json.loads(line)
-                body = json.dumps(record["object"], sort_keys=True)
-                if not hmac.compare_digest(record["sig"], self._sign(body)):
-                    raise SyncError(f"{path}:{n}: the signature does not match")
-                yield record["object"]
+                if not line.strip():
+                    continue
+                try:
+                    yield read_line(line, key)
+                except LineError as exc:
+                    raise SyncError(
+                        f"{path}:{n}: {exc} (`competency jsonl verify {path.parent}` lists "
+                        "every bad line)"
+                    ) from None
 
     # -- local data -> objects
     def model_objects(self, model: CompetencyModel) -> Iterable[LocalObject]:
@@ -121,12 +112,15 @@ class JsonlAdapter(Adapter[JsonlSettings]):
         self._path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self._path.with_suffix(".tmp")
         with tmp.open("w", encoding="utf-8") as fh:
+            key = self.settings.signing_key.get_secret_value()
             for obj in self._lines.values():
-                body = json.dumps(obj, sort_keys=True)
-                fh.write(json.dumps({"object": obj, "sig": self._sign(body)}) + "\n")
+                fh.write(signed_line(key, obj))
         os.replace(tmp, self._path)
 
     # -- reads
     def pull_people(self) -> Iterator[Person]:
         for obj in self._read(self._file(Scope(operation=Capability.PUSH_PEOPLE))):
             yield Person(key=obj["key"], name=obj["data"]["name"], email=obj["data"]["email"])
+
+
+__all__ = ["JsonlAdapter", "JsonlSettings"]
