@@ -8,9 +8,6 @@ from typing import TYPE_CHECKING
 
 from competency_core._lazy import lazy_exports
 
-# ``text`` is both a function and a submodule: imported at once, so the name stays the function.
-from competency_core.text import LocalizedText, text
-
 if TYPE_CHECKING:
     from competency_core.competencies import (
         BehaviouralIndicator as BehaviouralIndicator,
@@ -147,8 +144,10 @@ if TYPE_CHECKING:
     from competency_core.scales import (
         ScaleMapping as ScaleMapping,
     )
+    from competency_core.text import LocalizedText as LocalizedText
+    from competency_core.text import text as text
 
 __version__ = "0.1.0"
 
 __getattr__, __dir__, _lazy_all = lazy_exports(__name__, __file__)
-__all__ = [*_lazy_all, "LocalizedText", "__version__", "text"]
+__all__ = [*_lazy_all, "__version__"]

@@ -26,12 +26,13 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import typer
 
-from competency_core.errors import CompetencyError, ModelValidationError, Problem
+from competency_core.errors import CompetencyError, ModelValidationError
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
+    from competency_core.problems import Problem
     from competency_core.sync.engine import SyncEngine
     from competency_core.sync.plan import ApplyReport, Plan
 
@@ -132,6 +133,8 @@ def fail(problems: Iterable[Problem], fmt: OutputFormat, summary: str | None = N
 @contextmanager
 def reported(fmt: OutputFormat) -> Iterator[None]:
     """Turn library errors into the CLI's error report (exit 2), in JSON when asked."""
+    from competency_core.problems import Problem
+
     try:
         yield
     except ModelValidationError as exc:
@@ -142,6 +145,8 @@ def reported(fmt: OutputFormat) -> Iterator[None]:
 
 def guarded(fmt: OutputFormat, fn: Callable[[], T]) -> T:
     """Run ``fn``; a user mistake ends with its problems (JSON with ``--format json``), exit 2."""
+    from competency_core.problems import Problem
+
     try:
         return fn()
     except ModelValidationError as exc:

@@ -2,47 +2,19 @@
 
 Every error the library raises derives from :class:`CompetencyError`, so callers can
 catch one type. Errors that concern user input carry :class:`Problem` records that say
-*where* (file, path inside it, line) and *what* is wrong.
+*where* (file, path inside it, line) and *what* is wrong. ``Problem`` is defined in
+:mod:`competency_core.problems` and importable from here too; this module itself imports
+no pydantic, so catching the library's errors costs nothing at start-up.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
-
-Severity = Literal["error", "warning", "info"]
-
-
-class Problem(BaseModel):
-    """One located problem in a model, a data file or a request.
-
-    ``path`` uses dotted and indexed notation (``roles[3].requirements[1].level``);
-    ``line`` is 1-based and known for YAML input.
-    """
-
-    model_config = ConfigDict(frozen=True)
-
-    path: str
-    message: str
-    severity: Severity = "error"
-    file: str | None = None
-    line: int | None = None
-    code: str | None = None
-
-    def located(self, file: str | None = None, line: int | None = None) -> Problem:
-        """Return a copy with the file and line filled in where they were unknown."""
-        return self.model_copy(
-            update={"file": self.file or file, "line": self.line if self.line else line}
-        )
-
-    def __str__(self) -> str:
-        where = self.file or "<model>"
-        if self.line:
-            where += f":{self.line}"
-        path = f" {self.path}:" if self.path else ""
-        return f"{where}:{path} {self.severity}: {self.message}"
+if TYPE_CHECKING:  # imported on first use (pydantic costs ~0.1 s): see __getattr__ below
+    from competency_core.problems import Problem as Problem
+    from competency_core.problems import Severity as Severity
 
 
 class CompetencyError(Exception):
@@ -121,3 +93,11 @@ __all__ = [
     "SyncError",
     "UnknownKeyError",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("Problem", "Severity"):
+        from competency_core import problems
+
+        return getattr(problems, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

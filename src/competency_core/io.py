@@ -434,12 +434,28 @@ def save_workforce(
     write_atomic(path, dumps(workforce, fmt or detect_format(path)))
 
 
+_TOP_LEVEL_KEY = re.compile(r"^(scales|competencies|people|assessments)[ \t]*:", re.MULTILINE)
+
+
 def sniff_kind(
     path: str | os.PathLike[str], limits: LoadLimits | None = None
 ) -> Literal["model", "workforce", "unknown"]:
-    """Whether a file holds a model or a workforce, from its top-level keys."""
+    """Whether a file holds a model or a workforce, from its top-level keys.
+
+    A YAML file written in block style says so in its unindented ``key:`` lines, read
+    without parsing the file (which the check that follows does anyway); anything else is
+    parsed.
+    """
     lim = resolve_limits(limits)
-    doc = parse_text(read_text(path, lim), detect_format(path), str(path), lim)
+    text = read_text(path, lim)
+    fmt = detect_format(path)
+    if fmt == "yaml":
+        keys = set(_TOP_LEVEL_KEY.findall(text))
+        if keys & {"scales", "competencies"}:
+            return "model"
+        if keys & {"people", "assessments"}:
+            return "workforce"
+    doc = parse_text(text, fmt, str(path), lim)
     if isinstance(doc.data, Mapping):
         if "scales" in doc.data or "competencies" in doc.data:
             return "model"

@@ -17,32 +17,62 @@ from competency_core._lazy import lazy_exports
 if TYPE_CHECKING:
     from competency_csv.adapter import (
         CsvAdapter as CsvAdapter,
+    )
+    from competency_csv.adapter import (
         CsvSettings as CsvSettings,
     )
     from competency_csv.csvio import (
         CsvDialect as CsvDialect,
+    )
+    from competency_csv.csvio import (
         CsvReadError as CsvReadError,
+    )
+    from competency_csv.csvio import (
         escape_formula as escape_formula,
+    )
+    from competency_csv.csvio import (
         unescape_formula as unescape_formula,
     )
     from competency_csv.moodle_framework import (
         MOODLE_HEADER as MOODLE_HEADER,
+    )
+    from competency_csv.moodle_framework import (
         FrameworkOptions as FrameworkOptions,
+    )
+    from competency_csv.moodle_framework import (
         export_framework as export_framework,
     )
     from competency_csv.moodle_import import (
         FrameworkImport as FrameworkImport,
+    )
+    from competency_csv.moodle_import import (
         import_framework as import_framework,
     )
     from competency_csv.tabular import (
         ASSESSMENTS as ASSESSMENTS,
+    )
+    from competency_csv.tabular import (
         ASSIGNMENTS as ASSIGNMENTS,
+    )
+    from competency_csv.tabular import (
         PEOPLE as PEOPLE,
+    )
+    from competency_csv.tabular import (
         check_table as check_table,
+    )
+    from competency_csv.tabular import (
         read_assessments as read_assessments,
+    )
+    from competency_csv.tabular import (
         read_assignments as read_assignments,
+    )
+    from competency_csv.tabular import (
         read_people as read_people,
+    )
+    from competency_csv.tabular import (
         read_table as read_table,
+    )
+    from competency_csv.tabular import (
         write_table as write_table,
     )
 

@@ -27,18 +27,32 @@ if TYPE_CHECKING:
     )
     from competency_moodle.client import (
         MoodleClient as MoodleClient,
+    )
+    from competency_moodle.client import (
         encode_params as encode_params,
     )
     from competency_moodle.errors import (
         CompetenciesDisabledError as CompetenciesDisabledError,
+    )
+    from competency_moodle.errors import (
         MoodleAccessError as MoodleAccessError,
+    )
+    from competency_moodle.errors import (
         MoodleError as MoodleError,
+    )
+    from competency_moodle.errors import (
         MoodleSiteError as MoodleSiteError,
+    )
+    from competency_moodle.errors import (
         MoodleWebServiceError as MoodleWebServiceError,
     )
     from competency_moodle.scales import (
         ScaleMap as ScaleMap,
+    )
+    from competency_moodle.scales import (
         ScaleMismatchError as ScaleMismatchError,
+    )
+    from competency_moodle.scales import (
         map_scale as map_scale,
     )
     from competency_moodle.settings import (
@@ -46,6 +60,8 @@ if TYPE_CHECKING:
     )
     from competency_moodle.site import (
         SiteInfo as SiteInfo,
+    )
+    from competency_moodle.site import (
         check_site as check_site,
     )
 

@@ -28,7 +28,11 @@ from competency_core.console import (
     err_console,
     simple_table,
 )
-from competency_core.errors import CompetencyError, Problem
+from competency_core.errors import CompetencyError
+
+if TYPE_CHECKING:
+    from competency_core.problems import Problem
+
 
 if TYPE_CHECKING:
     from competency_core.model import CompetencyModel

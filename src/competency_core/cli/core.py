@@ -24,12 +24,14 @@ from competency_core.console import (
     simple_table,
 )
 from competency_core.demo import DemoContext, DemoStep, demo_step
-from competency_core.errors import ModelValidationError, Problem
-from competency_core.hookspecs import hookimpl
+from competency_core.errors import ModelValidationError
 
 if TYPE_CHECKING:
     from competency_core.model import CompetencyModel
+    from competency_core.problems import Problem
 
+
+from competency_core.hookspecs import hookimpl
 
 commands = typer.Typer()
 STEPS: list[DemoStep] = []
@@ -80,6 +82,7 @@ def validate(
 ) -> None:
     """Validate files and report every problem at once, with file, path and line."""
     from competency_core.io import check_model_file, check_workforce_file, sniff_kind
+    from competency_core.problems import Problem
 
     all_problems: list[Problem] = []
     results: list[dict[str, Any]] = []

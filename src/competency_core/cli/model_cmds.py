@@ -34,7 +34,7 @@ from competency_core.console import (
     reported,
     simple_table,
 )
-from competency_core.errors import ModelValidationError, Problem
+from competency_core.errors import ModelValidationError
 from competency_core.hookspecs import hookimpl
 
 commands = typer.Typer()
@@ -405,6 +405,7 @@ def import_workforce(
     of problem is printed (with counts and examples) and the exit code is 2.
     """
     from competency_core.io import load_workforce, parse_text, read_text
+    from competency_core.problems import Problem
 
     try:
         wf = load_workforce(file)

@@ -21,16 +21,18 @@ from competency_core.console import (
     simple_table,
 )
 from competency_core.demo import DemoContext, DemoStep, demo_step
-from competency_core.errors import ModelValidationError, Problem
-from competency_core.hookspecs import hookimpl
+from competency_core.errors import ModelValidationError
 
 if TYPE_CHECKING:
     from competency_core.model import CompetencyModel
     from competency_core.people import Workforce
+    from competency_core.problems import Problem
     from competency_core.publish import (
         HandbookFormat,
     )
 
+
+from competency_core.hookspecs import hookimpl
 
 commands = typer.Typer()
 STEPS: list[DemoStep] = []
@@ -119,6 +121,7 @@ def publish(
 ) -> None:
     """Publish a model as a workbook, an HTML/Markdown handbook and a CASE 1.1 package."""
     from competency_core.io import load_workforce
+    from competency_core.problems import Problem
 
     if not any((xlsx, html, markdown, case)):
         fail(

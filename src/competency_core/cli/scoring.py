@@ -28,7 +28,7 @@ from competency_core.console import (
 from competency_core.demo import DemoContext, DemoStep, demo_step
 from competency_core.errors import CompetencyError, ModelValidationError
 from competency_core.hookspecs import hookimpl
-from competency_core.scoring import Aggregation, UnassessedPolicy
+from competency_core.scoring.choices import Aggregation, UnassessedPolicy
 
 if TYPE_CHECKING:
     from competency_core.model import CompetencyModel

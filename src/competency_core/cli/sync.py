@@ -39,11 +39,11 @@ from competency_core.console import (
     problem_dict,
     simple_table,
 )
-from competency_core.errors import CompetencyError, ModelValidationError, Problem
-from competency_core.hookspecs import hookimpl
+from competency_core.errors import CompetencyError, ModelValidationError
 
 if TYPE_CHECKING:
     from competency_core.model import CompetencyModel
+    from competency_core.problems import Problem
     from competency_core.sync import (
         Adapter,
         ApplyReport,
@@ -54,6 +54,8 @@ if TYPE_CHECKING:
         SyncStateStore,
     )
 
+
+from competency_core.hookspecs import hookimpl
 
 if TYPE_CHECKING:
     from competency_core.model import CompetencyModel

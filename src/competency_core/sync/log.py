@@ -8,11 +8,13 @@ outcomes never carry secrets).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from competency_core.hookspecs import hookimpl
-from competency_core.sync.adapter import Adapter
-from competency_core.sync.plan import ApplyReport, Plan
+
+if TYPE_CHECKING:
+    from competency_core.sync.adapter import Adapter
+    from competency_core.sync.plan import ApplyReport, Plan
 
 log = logging.getLogger("competency_core.sync")
 
