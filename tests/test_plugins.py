@@ -18,7 +18,7 @@ import competency_core
 from competency_core import hookspecs
 from competency_core.hookspecs import hookimpl
 from competency_core.io import loads_model
-from competency_core.lint import LintRule, available_rules, lint_model
+from competency_core.lint import LintRule, available_rules, lint_model, plugin_rules
 from competency_core.plugins import (
     PluginError,
     PluginRegistry,
@@ -171,10 +171,10 @@ def test_adapters_are_checked_when_registered() -> None:
 def test_plugin_lint_rules_join_the_built_in_ones() -> None:
     rule = LintRule("no-c", "No competency called c.", lambda m, o: [("competencies[0]", "c!")])
     registry = PluginRegistry.build(entry_points=False, plugins=[Provides(rule)])
-    assert registry.lint_rules() == [rule]
+    assert plugin_rules(registry) == [rule]
     clash = LintRule("definition-present", "Clash.", lambda m, o: [])
     with pytest.raises(PluginError, match="clashes with competency-core's"):
-        PluginRegistry.build(entry_points=False, plugins=[Provides(clash)]).lint_rules()
+        plugin_rules(PluginRegistry.build(entry_points=False, plugins=[Provides(clash)]))
 
 
 def test_publish_formats_and_model_published() -> None:

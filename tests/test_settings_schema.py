@@ -7,7 +7,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from competency_core.formats import json_schema
+from competency_core.schemas import json_schema
 from competency_core.plugins import plugin_registry
 
 

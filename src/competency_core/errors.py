@@ -80,7 +80,16 @@ class SyncError(CompetencyError):
     """An adapter's plan or apply failed; carries the request context, never secrets."""
 
 
+class ApplyVetoedError(SyncError):
+    """A plugin's ``before_apply`` hook refused the apply; ``reasons`` says why."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        self.reasons = tuple(reasons)
+        super().__init__("the apply was vetoed: " + "; ".join(self.reasons))
+
+
 __all__ = [
+    "ApplyVetoedError",
     "CompetencyError",
     "ConflictError",
     "LifecycleError",

@@ -137,53 +137,12 @@ def _lenient_indicators(schema: dict[str, Any]) -> None:
         }
 
 
-def settings_schema(adapter: str) -> dict[str, Any]:
-    """The JSON Schema of an adapter's settings file (``--settings FILE``).
+def document_schema(kind: str, model: type[BaseModel]) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the files holding ``model``: ``$id``, the header keys.
 
-    Secret settings (tokens, passwords) are left out: they come from the environment or a
-    file of their own, never from a settings file that may be shared.
+    :func:`competency_core.schemas.json_schema` names the model of each kind.
     """
-    from competency_core.plugins import plugin_registry
-
-    model = plugin_registry().adapter(adapter).settings_model
     schema = model.model_json_schema()
-    secret = [n for n, f in model.model_fields.items() if "SecretStr" in str(f.annotation)]
-    props = schema.get("properties", {})
-    for name in secret:
-        props.pop(name, None)
-    schema["required"] = [r for r in schema.get("required", []) if r not in secret]
-    schema["additionalProperties"] = False
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"{SCHEMA_BASE}/settings-{adapter}-{FORMAT_VERSION}.json",
-        **{k: v for k, v in schema.items() if k != "title"},
-        "title": f"competency-core {adapter} adapter settings",
-    }
-
-
-def json_schema(kind: SchemaKind = "model", *, adapter: str | None = None) -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a file format, with ``$id`` and the header keys.
-
-    ``kind="settings"`` needs the ``adapter`` whose settings file it describes.
-    """
-    if kind == "settings":
-        if not adapter:
-            raise ValueError("the settings schema is an adapter's: name the adapter")
-        return settings_schema(adapter)
-    from competency_core.analytics.feedback import FeedbackFile
-    from competency_core.analytics.ratings import PilotData
-    from competency_core.model import CompetencyModel
-    from competency_core.people import Workforce
-    from competency_core.versioning.migrate import MigrationMapping
-
-    classes: dict[str, type[BaseModel]] = {
-        "model": CompetencyModel,
-        "workforce": Workforce,
-        "pilot": PilotData,
-        "feedback": FeedbackFile,
-        "migration": MigrationMapping,
-    }
-    schema = classes[kind].model_json_schema()
     _lenient_indicators(schema)
     if kind in ("model", "workforce"):
         schema["properties"] = {**_HEADER_PROPERTIES, **schema.get("properties", {})}
@@ -201,9 +160,8 @@ __all__ = [
     "HEADER_KEYS",
     "SCHEMA_KINDS",
     "SchemaKind",
+    "document_schema",
     "format_problems",
-    "json_schema",
-    "settings_schema",
     "strip_header",
     "without_header",
 ]

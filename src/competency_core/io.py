@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from competency_core.errors import CompetencyError, ModelValidationError, Problem
-from competency_core.formats import strip_header
+from competency_core.formats import document_schema, strip_header
 from competency_core.keys import did_you_mean
 from competency_core.messages import pydantic_problems, register_model
 from competency_core.model import CompetencyModel
@@ -268,17 +268,13 @@ def save_model(
 
 
 def model_json_schema() -> dict[str, Any]:
-    """The JSON Schema of the model file format (:func:`competency_core.formats.json_schema`)."""
-    from competency_core.formats import json_schema
-
-    return json_schema("model")
+    """The JSON Schema of the model file format (``competency schema model``)."""
+    return document_schema("model", CompetencyModel)
 
 
 def workforce_json_schema() -> dict[str, Any]:
     """The JSON Schema of the workforce (people and assessments) file format."""
-    from competency_core.formats import json_schema
-
-    return json_schema("workforce")
+    return document_schema("workforce", Workforce)
 
 
 def workforce_problems(workforce: Workforce | Any, model: CompetencyModel) -> list[Problem]:

@@ -20,10 +20,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from competency_core.errors import Problem, Severity
 from competency_core.model import CompetencyModel
+
+if TYPE_CHECKING:
+    from competency_core.plugins import PluginRegistry
 
 Finding = Problem
 """A lint finding is a :class:`Problem` whose ``code`` names the rule."""
@@ -312,13 +315,36 @@ BUILTIN_RULES: tuple[LintRule, ...] = (
 )
 
 
+def plugin_rules(registry: PluginRegistry) -> list[LintRule]:
+    """The lint rules the plugins in ``registry`` provide, checked.
+
+    A rule must be a :class:`LintRule`, and its code may clash neither with a built-in
+    rule's nor with another plugin's (:class:`~competency_core.plugins.PluginError`).
+    """
+    from competency_core.plugins import PluginError
+
+    seen = {r.code: "competency-core" for r in BUILTIN_RULES}
+    out: list[LintRule] = []
+    for info, rule in registry.provided("register_lint_rules"):
+        if not isinstance(rule, LintRule):
+            raise PluginError(f"the plugin {info.name} registered {rule!r} as a lint rule")
+        if rule.code in seen:
+            raise PluginError(
+                f"the plugin {info.name}'s lint rule {rule.code!r} clashes with "
+                f"{seen[rule.code]}'s: rename it"
+            )
+        seen[rule.code] = info.name
+        out.append(rule)
+    return out
+
+
 def available_rules(extra: Sequence[LintRule] = (), *, plugins: bool = True) -> dict[str, LintRule]:
     """The built-in rules, the installed plugins' rules (unless ``plugins=False``) and ``extra``."""
     rules = {r.code: r for r in BUILTIN_RULES}
     if plugins:
         from competency_core.plugins import plugin_registry
 
-        rules |= {r.code: r for r in plugin_registry().lint_rules()}
+        rules |= {r.code: r for r in plugin_rules(plugin_registry())}
     for rule in extra:
         rules[rule.code] = rule
     return rules
@@ -358,4 +384,12 @@ def lint_model(
     return findings
 
 
-__all__ = ["BUILTIN_RULES", "Finding", "LintRule", "available_rules", "eval_words", "lint_model"]
+__all__ = [
+    "BUILTIN_RULES",
+    "Finding",
+    "LintRule",
+    "available_rules",
+    "eval_words",
+    "lint_model",
+    "plugin_rules",
+]

@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
     from competency_core.demo import DemoStep
     from competency_core.lifecycle import Publication
-    from competency_core.lint import LintRule
     from competency_core.model import CompetencyModel
     from competency_core.sync.adapter import Adapter
     from competency_core.sync.plan import ApplyReport, Plan
@@ -202,12 +201,10 @@ class PluginRegistry:
         """Every adapter class by name, checked (name, capabilities implemented, unique)."""
         if self._adapters is not None:
             return self._adapters
-        from competency_core.sync.adapter import Adapter
-
         found: dict[str, AdapterInfo] = {}
         for info, classes in self._results("register_adapters"):
             for cls in classes:
-                if not (isinstance(cls, type) and issubclass(cls, Adapter)):
+                if not (isinstance(cls, type) and _is_adapter_class(cls)):
                     raise PluginError(
                         f"the plugin {info.name} registered {cls!r}, which is not an Adapter class"
                     )
@@ -299,24 +296,13 @@ class PluginRegistry:
                 steps.append(step)
         return sorted(steps, key=lambda s: s.order)
 
-    def lint_rules(self) -> list[LintRule]:
-        """Every plugin-provided lint rule (codes checked against the built-ins and each other)."""
-        from competency_core.lint import BUILTIN_RULES, LintRule
+    def provided(self, hook: str) -> list[tuple[PluginInfo, Any]]:
+        """What every plugin returns from a ``register_*`` hook: (plugin, item) pairs.
 
-        seen = {r.code: "competency-core" for r in BUILTIN_RULES}
-        out: list[LintRule] = []
-        for info, rules in self._results("register_lint_rules"):
-            for rule in rules:
-                if not isinstance(rule, LintRule):
-                    raise PluginError(f"the plugin {info.name} registered {rule!r} as a lint rule")
-                if rule.code in seen:
-                    raise PluginError(
-                        f"the plugin {info.name}'s lint rule {rule.code!r} clashes with "
-                        f"{seen[rule.code]}'s: rename it"
-                    )
-                seen[rule.code] = info.name
-                out.append(rule)
-        return out
+        The typed accessors here and elsewhere (:func:`competency_core.lint.plugin_rules`)
+        check the items; this is the one place that calls the hook.
+        """
+        return [(info, item) for info, items in self._results(hook) for item in items]
 
     def publish_formats(self) -> dict[str, PublishFormat]:
         """Every plugin-provided publish format, by name."""
@@ -348,7 +334,7 @@ class PluginRegistry:
 
     def before_apply(self, adapter: Adapter[Any], plan: Plan) -> None:
         """Ask plugins whether ``plan`` may be applied; :class:`ApplyVetoedError` if not."""
-        from competency_core.sync.errors import ApplyVetoedError
+        from competency_core.errors import ApplyVetoedError
 
         reasons = [str(r) for r in self._call("before_apply", adapter=adapter, plan=plan) if r]
         if reasons:
@@ -361,6 +347,25 @@ class PluginRegistry:
     def model_published(self, publication: Publication) -> None:
         """Tell plugins a model version was published."""
         self._call("model_published", publication=publication)
+
+
+def _is_adapter_class(cls: type) -> bool:
+    """Whether ``cls`` is an adapter class, judged by its shape.
+
+    The registry sits below :mod:`competency_core.sync` (whose engine fires the hooks), so
+    it does not import the ``Adapter`` base class.
+    """
+    return all(
+        hasattr(cls, attr)
+        for attr in (
+            "name",
+            "title",
+            "capabilities",
+            "settings_model",
+            "configure",
+            "missing_methods",
+        )
+    )
 
 
 def _command_names(app: typer.Typer) -> list[str]:

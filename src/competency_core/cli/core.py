@@ -339,9 +339,9 @@ def schema(
     """Print (or write) the JSON Schema of a file format (model, workforce, pilot, ...)."""
     import json
 
-    from competency_core.formats import json_schema
     from competency_core.io import write_atomic
     from competency_core.plugins import UnknownAdapterError
+    from competency_core.schemas import json_schema
 
     if kind is SchemaKind.SETTINGS and not adapter:
         err_console.print("error: name the adapter: competency schema settings --adapter NAME")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from competency_core.errors import ModelValidationError, Problem, SyncError
+from competency_core.errors import ApplyVetoedError, ModelValidationError, Problem, SyncError
 
 
 class StalePlanError(SyncError):
@@ -22,14 +22,6 @@ class StalePlanError(SyncError):
             "the plan is stale: the remote state changed since it was made "
             f"({shown}{more}); make a new plan and review it"
         )
-
-
-class ApplyVetoedError(SyncError):
-    """A plugin's ``before_apply`` hook refused the apply; ``reasons`` says why."""
-
-    def __init__(self, reasons: Sequence[str]) -> None:
-        self.reasons = tuple(reasons)
-        super().__init__("the apply was vetoed: " + "; ".join(self.reasons))
 
 
 class CapabilityError(SyncError):
