@@ -273,7 +273,7 @@ class PluginRegistry:
                 raise PluginError(
                     f"the plugin {info.name}'s register_commands failed: {exc}"
                 ) from exc
-            for name in _command_names(own):
+            for name in command_names(own):
                 if name in owners:
                     raise PluginError(
                         f"the plugin {info.name}'s command {name!r} clashes with the "
@@ -368,8 +368,12 @@ def _is_adapter_class(cls: type) -> bool:
     )
 
 
-def _command_names(app: typer.Typer) -> list[str]:
-    """The top-level command and group names a typer app declares (merged groups opened)."""
+def command_names(app: typer.Typer) -> list[str]:
+    """The top-level command and group names a typer app declares (merged groups opened).
+
+    As typer names them: a command's ``name``, else its function's name with ``-`` for
+    ``_``; a group's name; a group added without a name contributes its own commands.
+    """
     names: list[str] = []
     for cmd in app.registered_commands:
         name = cmd.name if isinstance(cmd.name, str) else None
@@ -382,7 +386,7 @@ def _command_names(app: typer.Typer) -> list[str]:
             info_name = group.typer_instance.info.name
             name = info_name if isinstance(info_name, str) else None
             if name is None:
-                names += _command_names(group.typer_instance)
+                names += command_names(group.typer_instance)
                 continue
         names.append(name or "?")
     return names
@@ -409,6 +413,7 @@ __all__ = [
     "PublishFormat",
     "UnknownAdapterError",
     "build_plugin_manager",
+    "command_names",
     "hook_names",
     "plugin_registry",
     "reset_plugin_registry",

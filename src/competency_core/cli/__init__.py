@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import typer
 
 _APP: typer.Typer | None = None
+_OWN: typer.Typer | None = None
 
 
 def build_app() -> typer.Typer:
@@ -35,13 +36,89 @@ def build_app() -> typer.Typer:
     return _APP
 
 
+def _own_app() -> typer.Typer:
+    """The app with the CLI's own commands only: no entry point is looked up or loaded.
+
+    A built-in command (``validate``, ``gap``, ...) runs from it, registered through the
+    same hook; the installed plugins are found when something asks for them (an adapter,
+    a plugin's lint rule, a sync hook). A plugin's command name cannot shadow a built-in
+    one: the full app refuses the clash (``competency --help`` says so).
+    """
+    global _OWN
+    if _OWN is None:
+        from competency_core.cli.root import new_app
+        from competency_core.plugins import PluginRegistry
+
+        app = new_app()
+        PluginRegistry.build(entry_points=False).register_commands(app)
+        _OWN = app
+    return _OWN
+
+
+def _only(app: typer.Typer, name: str) -> typer.Typer | None:
+    """A copy of ``app`` holding only the command or group called ``name`` (None: no such).
+
+    typer turns every command's signature into options before running one; with only the
+    one that runs, a command starts about 25 ms sooner. ``--help`` gets the whole app.
+    """
+    from competency_core.cli.root import HELP, new_app
+    from competency_core.plugins import command_names
+
+    def new_group() -> typer.Typer:
+        group = new_app()  # with a callback it stays a group of one (else typer runs it bare)
+        group.callback(help=HELP)(_nothing)
+        return group
+
+    def find(typer_app: typer.Typer) -> typer.Typer | None:
+        for info in typer_app.registered_commands:
+            if command_names(_single(command=info)) == [name]:
+                slim = new_group()
+                slim.registered_commands.append(info)
+                return slim
+        for group in typer_app.registered_groups:
+            names = command_names(_single(group=group))
+            if (
+                not isinstance(group.name, str)
+                and group.typer_instance is not None
+                and names != [name]
+            ):
+                found = find(group.typer_instance)  # a plugin's merged commands
+                if found is not None:
+                    return found
+            elif names == [name]:
+                slim = new_group()
+                slim.registered_groups.append(group)
+                return slim
+        return None
+
+    return find(app)
+
+
+def _nothing() -> None:
+    """Work with competency models."""
+
+
+def _single(command: Any = None, group: Any = None) -> typer.Typer:
+    import typer
+
+    holder = typer.Typer()
+    if command is not None:
+        holder.registered_commands.append(command)
+    if group is not None:
+        holder.registered_groups.append(group)
+    return holder
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``competency`` command."""
     from competency_core.errors import CompetencyError, ModelValidationError
 
+    args = sys.argv[1:] if argv is None else list(argv)
     try:
-        app = build_app()
-        app(args=argv, prog_name="competency", standalone_mode=True)
+        app: typer.Typer | None = None
+        if args and not args[0].startswith("-"):
+            app = _only(_own_app(), args[0]) or _only(build_app(), args[0])
+        (app or build_app())(args=args, prog_name="competency", standalone_mode=True)
     except ModelValidationError as exc:  # pragma: no cover - commands handle their own
         from competency_core.console import EXIT_USAGE, print_problems
 
