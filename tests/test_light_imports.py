@@ -4,6 +4,11 @@ Each check runs ``python -X importtime -c CODE`` in a new process and looks in i
 ``sys.modules`` afterwards; a forbidden module that turns up is reported with the import
 chain that first pulled it in (from the importtime tree), e.g.
 ``competency_core.sync -> competency_core.sync.engine -> competency_core.store -> sqlalchemy``.
+
+Besides our own packages, the plugins that other tools load wherever competency-core is
+installed (hypothesis' entry point at ``import hypothesis``, pytest's ``pytest11`` in every
+pytest run) must load no module of the domain: only the plugin modules and the packages
+above them.
 """
 
 from __future__ import annotations
@@ -13,11 +18,25 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
 
 STORE_MODULES = ("sqlalchemy", "alembic", "psycopg")
 """The store's database stack: only the store (and what uses it) may load these."""
+
+OURS_AND_HEAVY = ("competency_core", "numpy", "pydantic")
+"""What a plugin loaded in other people's processes must not import..."""
+
+PLUGIN_MODULES = (
+    "competency_core",
+    "competency_core._lazy",
+    "competency_core.testing",
+    "competency_core.testing._hypothesis",
+    "competency_core.testing.pytest_plugin",
+    "competency_core.testing.fixtures",
+)
+"""... except the plugin modules themselves and the (lazy) packages above them."""
 
 _REPORT = """
 import json, sys
@@ -29,7 +48,9 @@ def _import_chains(importtime: str) -> dict[str, list[str]]:
     """The chain of importers of every module in ``python -X importtime`` output.
 
     The output lists each import after the imports it caused, indented two spaces a
-    level, so a module's importer is the next line one level up.
+    level, so a module's importer is the next line one level up. Imports made through
+    ``importlib.import_module`` (lazy exports, entry points) are not in the tree: a chain
+    then starts below such an import.
     """
     entries: list[tuple[int, str]] = []
     for line in importtime.splitlines():
@@ -54,13 +75,21 @@ def _import_chains(importtime: str) -> dict[str, list[str]]:
     return chains
 
 
-def heavy_modules_after(code: str, heavy: Iterable[str] = STORE_MODULES) -> dict[str, str]:
+def heavy_modules_after(
+    code: str, heavy: Iterable[str] = STORE_MODULES, allowed: Iterable[str] = ()
+) -> dict[str, str]:
     """The ``heavy`` top-level packages that running ``code`` in a fresh interpreter loads.
 
-    Each found package maps to the import chain that first loaded it (outermost import
-    first), or to ``"(chain unknown)"`` when importtime did not record it.
+    A module of a heavy package counts unless it is one of ``allowed``. Each found package
+    maps to the import chain that first loaded it (outermost import first), or to
+    ``"(chain unknown)"`` when importtime did not record it. Plugins load as they would for
+    a user (``HYPOTHESIS_NO_PLUGINS`` is dropped from the environment).
     """
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPROFILEIMPORTTIME"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PYTHONPROFILEIMPORTTIME", "HYPOTHESIS_NO_PLUGINS"}
+    }
     result = subprocess.run(
         [sys.executable, "-P", "-X", "importtime", "-c", code + "\n" + _REPORT],
         capture_output=True,
@@ -73,8 +102,11 @@ def heavy_modules_after(code: str, heavy: Iterable[str] = STORE_MODULES) -> dict
     loaded = json.loads(result.stdout.rstrip().splitlines()[-1])
     chains = _import_chains(result.stderr)
     found: dict[str, str] = {}
+    exempt = set(allowed)
     for package in heavy:
-        modules = [m for m in loaded if m == package or m.startswith(package + ".")]
+        modules = [
+            m for m in loaded if (m == package or m.startswith(package + ".")) and m not in exempt
+        ]
         if not modules:
             continue
         # the shortest chain: our module that imported the package, not its internals
@@ -104,3 +136,27 @@ def test_the_helper_names_the_chain() -> None:
     assert chain[0] == "competency_core.store"
     assert chain[-1] == "sqlalchemy"
     assert "competency_core.store -> " in describe("import competency_core.store", found)
+
+
+def test_import_hypothesis_loads_nothing_of_ours() -> None:
+    code = "import hypothesis"
+    found = heavy_modules_after(code, heavy=OURS_AND_HEAVY, allowed=PLUGIN_MODULES)
+    assert not found, describe(code, found)
+
+
+UNRELATED_TEST = """
+def test_unrelated(request):
+    assert request.config.pluginmanager.get_plugin("competency_core") is not None
+"""
+
+
+def test_pytest_plugin_loads_nothing_of_ours(tmp_path: Path) -> None:
+    test_file = tmp_path / "test_unrelated.py"
+    test_file.write_text(UNRELATED_TEST)
+    # without the plugins of other distributions: competency-core-testing's, and
+    # hypothesis' own (which imports hypothesis, whose entry point is tested above)
+    args = ["-q", "-p", "no:cacheprovider", "-p", "no:competency_testing"]
+    args += ["-p", "no:hypothesispytest", str(test_file)]
+    code = f"import pytest\nassert pytest.main({args!r}) == 0"
+    found = heavy_modules_after(code, heavy=(*OURS_AND_HEAVY, "hypothesis"), allowed=PLUGIN_MODULES)
+    assert not found, describe(f"pytest {test_file.name}", found)

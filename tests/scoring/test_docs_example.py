@@ -22,7 +22,6 @@ from competency_core.roles import RoleProfile
 from competency_core.scoring import ScoringPolicy, score_role
 from competency_core.testing import properties as P
 from competency_core.testing import strategies as cst
-from competency_core.testing.fixtures import competency_model, scoring_contract  # noqa: F401
 
 # ---- the app's code: a "role fit" card in whole percent, under the app's own policy ----
 
@@ -68,7 +67,7 @@ def app_score(case: P.ScoringCase) -> RoleFit:  # what the contract's checks rea
 APP_CASES = cst.scoring_cases(policy=APP_POLICY)  # the app always scores with its policy
 
 
-def test_role_fit_keeps_the_contract(scoring_contract) -> None:  # noqa: F811
+def test_role_fit_keeps_the_contract(scoring_contract) -> None:  # competency-core's fixture
     scoring_contract(app_score, cases=APP_CASES, max_examples=40)
 
 
@@ -104,7 +103,7 @@ def test_every_role_renders_a_card(role: RoleProfile) -> None:
     assert len(card.splitlines()) == 1 + len(role.requirements)
 
 
-def test_the_sample_fits(competency_model: CompetencyModel) -> None:  # noqa: F811
+def test_the_sample_fits(competency_model: CompetencyModel) -> None:
     fit = role_fit(competency_model, "engineer", [], dt.date(2026, 1, 1))
     assert (fit.percent, fit.ready) == (100, False)  # nothing assessed: nothing counted, not ready
 

@@ -1,35 +1,48 @@
 """Opt-in pytest fixtures for apps built on competency-core.
 
-Not loaded automatically: enable them in your top-level ``conftest.py``::
+pytest finds them wherever competency-core is installed (its ``pytest11`` entry point,
+name ``competency_core``, loads :mod:`competency_core.testing.pytest_plugin`, which
+re-exports them), and nothing happens until a test asks for one: no options, no hooks, no
+autouse fixtures, and nothing of the domain (nor hypothesis) is imported before a fixture
+runs. ``pytest -p no:competency_core`` turns them off. They can also be imported into a
+test module (``from competency_core.testing.fixtures import scoring_contract``), and an
+older ``pytest_plugins = ["competency_core.testing.fixtures"]`` line keeps working.
 
-    pytest_plugins = ["competency_core.testing.fixtures"]
-
-or for one run with ``pytest -p competency_core.testing.fixtures``, or import the ones you
-use into a test module (``from competency_core.testing.fixtures import scoring_contract``).
+* ``competency_model``: the small sample model (two scales, one mapped onto the other;
+  four competencies; two roles; four learning resources);
+* ``competency_workforce``: three people of the sample model with their assessments;
+* ``scoring_contract``: ``scoring_contract(score, cases=None, checks=CONTRACT,
+  max_examples=50)`` checks a score function against the whole gap scoring contract.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
-from competency_core.model import CompetencyModel
-from competency_core.people import Workforce
-from competency_core.testing.properties import CONTRACT, Check, ScoreFn, run_contract
-from competency_core.testing.samples import sample_model, sample_workforce
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
+
+    from competency_core.model import CompetencyModel
+    from competency_core.people import Workforce
+    from competency_core.testing.properties import Check, ScoreFn, ScoringCase
 
 
 @pytest.fixture
 def competency_model() -> CompetencyModel:
     """The small sample model: two scales (one mapped), four competencies, two roles."""
+    from competency_core.testing.samples import sample_model
+
     return sample_model()
 
 
 @pytest.fixture
 def competency_workforce() -> Workforce:
     """Three people of the sample model with their assessments."""
+    from competency_core.testing.samples import sample_workforce
+
     return sample_workforce()
 
 
@@ -41,11 +54,12 @@ def scoring_contract() -> Callable[..., None]:
     :func:`~competency_core.testing.properties.run_contract`; it raises the failing
     check's :class:`AssertionError` on the smallest case hypothesis finds.
     """
+    from competency_core.testing.properties import CONTRACT, run_contract
 
     def check(
         score: ScoreFn,
         *,
-        cases: Any = None,
+        cases: SearchStrategy[ScoringCase] | None = None,
         checks: tuple[Check, ...] = CONTRACT,
         max_examples: int = 50,
     ) -> None:

@@ -16,6 +16,7 @@ their scales, and hierarchies are acyclic.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, TypeAlias, TypeVar
 
 from hypothesis import strategies as st
@@ -743,25 +744,42 @@ def scoring_cases(
     return build()
 
 
+def _role_profiles() -> SearchStrategy[RoleProfile]:
+    return competency_models(n_roles=(1, 4)).flatmap(lambda m: st.sampled_from(m.roles))
+
+
+TYPE_STRATEGIES: dict[type[Any], Callable[[], SearchStrategy[Any]]] = {
+    ProficiencyScale: scales,
+    CompetencyModel: competency_models,
+    RoleProfile: _role_profiles,
+    Person: people,
+    Assessment: assessments,
+    Workforce: workforces,
+    ScoringPolicy: scoring_policies,
+}
+"""What ``st.from_type`` gives for each type: roles and assessments of a generated model."""
+
+
+def type_strategy(cls: type[T]) -> SearchStrategy[T]:
+    """The strategy registered for ``cls`` (a key of :data:`TYPE_STRATEGIES`)."""
+    return TYPE_STRATEGIES[cls]()
+
+
 def register_type_strategies() -> None:
     """Register strategies so that ``st.from_type(RoleProfile)`` etc. give valid objects.
 
-    Called by hypothesis at start-up through its ``hypothesis`` entry point, so this works in
-    any app that has competency-core installed: scales, models, roles (of a generated
-    model), people, assessments (of a generated model), workforces and scoring policies.
+    Not needed where hypothesis loads its plugins: competency-core's entry point
+    (:mod:`competency_core.testing._hypothesis`) registers each type as soon as the module
+    defining it has been imported. This registers all of :data:`TYPE_STRATEGIES` at once,
+    e.g. with ``HYPOTHESIS_NO_PLUGINS`` set: scales, models, roles (of a generated model),
+    people, assessments (of a generated model), workforces and scoring policies.
     """
-    st.register_type_strategy(ProficiencyScale, scales())
-    st.register_type_strategy(CompetencyModel, competency_models())
-    st.register_type_strategy(
-        RoleProfile, competency_models(n_roles=(1, 4)).flatmap(lambda m: st.sampled_from(m.roles))
-    )
-    st.register_type_strategy(Person, people())
-    st.register_type_strategy(Assessment, assessments())
-    st.register_type_strategy(Workforce, workforces())
-    st.register_type_strategy(ScoringPolicy, scoring_policies())
+    for cls, strategy in TYPE_STRATEGIES.items():
+        st.register_type_strategy(cls, strategy())
 
 
 __all__ = [
+    "TYPE_STRATEGIES",
     "assessments",
     "competency_models",
     "keys",
@@ -773,5 +791,6 @@ __all__ = [
     "scoring_cases",
     "scoring_models",
     "scoring_policies",
+    "type_strategy",
     "workforces",
 ]
