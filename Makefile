@@ -2,15 +2,18 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
-CODE_DIRS := $(wildcard src tests examples benchmarks)
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml testing/pyproject.toml | cksum | cut -d' ' -f1)
+CODE_DIRS := $(wildcard src testing tests examples benchmarks)
 
 .PHONY: demo test lint typecheck pytest clean
 
-$(STAMP): pyproject.toml
+# The venv: the project with its dev extra, the test support (competency-core-testing, a
+# distribution of its own in testing/) beside it, and the example plugin.
+$(STAMP): pyproject.toml testing/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e ./testing
 	$(BIN)/python -m pip install --quiet --no-deps -e examples/plugin
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)

@@ -1,7 +1,7 @@
 """Moodle benchmark: push a 1,000-competency framework, then push it again unchanged.
 
 Runs against the local Moodle emulator (a real HTTP server on 127.0.0.1, in this process,
-checking every call against ``../shared/moodle/ws_contract.json``), each repeat on a
+checking every call against Moodle's contract shipped in competency_testing), each repeat on a
 fresh emulated site, and against a real Moodle 5.1 installed and served on this machine
 from ``../shared/moodle/moodle-5.1.tar.xz`` (PHP's built-in server, PostgreSQL; a fresh
 site per repeat; ``--no-real`` skips it), and prints the medians measured in this run:
@@ -33,7 +33,7 @@ from competency_core.model import CompetencyModel
 from competency_core.plugins import PluginRegistry
 from competency_core.sync import InMemorySyncState, SyncEngine
 from competency_moodle import MoodleAdapter
-from competency_moodle.emulator import MoodleEmulator, find_contract
+from competency_testing.moodle import MoodleEmulator, find_contract
 
 LEVELS = ["Aware", "Foundation", "Practitioner", "Advanced", "Expert"]
 TOKEN = "bench-token"
@@ -135,8 +135,8 @@ def push_twice(
 
 def run_real(model: CompetencyModel, repeats: int) -> tuple[list[dict[str, Any]], str]:
     """Push twice on a real Moodle 5.1 (a fresh site per repeat); the runs and its release."""
-    from competency_moodle.realsite.proxy import RecordingProxy
-    from competency_moodle.realsite.server import default_setup, real_moodle
+    from competency_testing.moodle.realsite.proxy import RecordingProxy
+    from competency_testing.moodle.realsite.server import default_setup, real_moodle
 
     setup = default_setup()
     setup["scales"].append({"name": "Bench levels", "items": LEVELS})
@@ -190,7 +190,7 @@ def main() -> None:
     args = parser.parse_args()
     contract = find_contract()
     if contract is None:
-        sys.exit("the Moodle contract ../shared/moodle/ws_contract.json is absent")
+        sys.exit("$COMPETENCY_MOODLE_CONTRACT names no file (unset: the packaged contract)")
     model = big_model(args.competencies)
     sizes = (
         f"{len(model.competencies)} competencies, "

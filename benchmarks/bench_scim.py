@@ -39,9 +39,9 @@ from scim2_server.memory import InMemoryStorage
 
 from competency_core.io import load_model
 from competency_core.store import Store
-from competency_scim.idp import SAMPLE_MAPPING
 from competency_scim.mapping import CORE_USER, ENTERPRISE_USER, RoleMapping, mapping_report
 from competency_scim.service import TolerantService, build_provider, create_app
+from competency_testing.scim.idp import SAMPLE_MAPPING
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = HERE.parent / "examples"

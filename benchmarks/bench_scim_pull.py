@@ -41,7 +41,7 @@ import requests
 
 from competency_scim.adapter import ScimAdapter
 from competency_scim.client import ScimClient
-from competency_scim.localserver import free_port
+from competency_testing.scim.localserver import free_port
 
 TOKEN = "bench-token"
 ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from competency_core.people import Assessment, Person, RaterType
 from competency_core.store import Store
-from competency_core.testing.postgres import PostgresUnavailable, postgres_server
+from competency_testing.postgres import PostgresUnavailable, postgres_server
 
 COMPETENCIES = [f"c{i:02d}" for i in range(10)]
 RATERS = [RaterType.SELF, RaterType.MANAGER, RaterType.PEER]

@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from competency_core.store import Store
-from competency_core.testing.postgres import PostgresServer, PostgresUnavailable, postgres_server
+from competency_testing.postgres import PostgresServer, PostgresUnavailable, postgres_server
 
 _TEMPLATE = "cc_template"
 _counter = itertools.count()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from competency_core.testing import postgres as pg
+from competency_testing import postgres as pg
 
 
 def test_missing_binaries_are_reported(monkeypatch: pytest.MonkeyPatch) -> None:

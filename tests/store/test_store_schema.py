@@ -13,7 +13,7 @@ from competency_core.errors import StoreError
 from competency_core.store import Store, mask_url, resolve_url
 from competency_core.store.schema import Base
 from competency_core.store.upgrades import current_revision, downgrade, head_revision, upgrade
-from competency_core.testing.postgres import free_port
+from competency_testing.postgres import free_port
 
 TABLES = {
     "cc_model",

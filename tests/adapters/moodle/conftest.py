@@ -2,7 +2,7 @@
 
 ``backend`` runs a scenario twice: on the emulator and on a real Moodle 5.1 (installed
 from ``../shared/moodle/moodle-5.1.tar.xz`` once per test run, see
-:mod:`competency_moodle.realsite`). Without PHP or the archive the real runs fail under CI
+:mod:`competency_testing.moodle.realsite`). Without PHP or the archive the real runs fail under CI
 (``CI=true``) and are skipped with the reason elsewhere; ``COMPETENCY_TEST_REAL_MOODLE=0``
 skips them on purpose.
 """
@@ -20,9 +20,9 @@ import pytest
 from moodle_backends import Backend, EmulatorBackend, RealBackend
 
 from competency_moodle.client import MoodleClient
-from competency_moodle.emulator import Contract, MoodleEmulator, find_contract
-from competency_moodle.realsite.proxy import RecordingProxy
-from competency_moodle.realsite.server import (
+from competency_testing.moodle import Contract, MoodleEmulator, find_contract
+from competency_testing.moodle.realsite.proxy import RecordingProxy
+from competency_testing.moodle.realsite.server import (
     MoodleUnavailable,
     RealMoodle,
     attach,
@@ -35,15 +35,15 @@ TOKEN = "wstok-7f3c9a2e51d84b6f-secret"
 
 
 def contract_path() -> Path | None:
-    """The shared contract beside the checkout (../shared/moodle/ws_contract.json)."""
-    return find_contract(REPO)
+    """Moodle's web-service contract: the copy in competency_testing (or the environment's)."""
+    return find_contract()
 
 
 @pytest.fixture(scope="session")
 def contract() -> Contract:
     path = contract_path()
     if path is None:
-        pytest.skip("the shared Moodle contract ../shared/moodle/ws_contract.json is absent")
+        pytest.skip("$COMPETENCY_MOODLE_CONTRACT names no file")
     return Contract.load(path)
 
 
@@ -132,7 +132,7 @@ def real_moodle_site() -> Iterator[RealMoodle]:
     if os.environ.get("COMPETENCY_TEST_REAL_MOODLE", "") == "0":
         _unavailable("switched off")
     attached = os.environ.get("COMPETENCY_TEST_MOODLE_ATTACH")
-    if attached:  # a site kept up by `python -m competency_moodle.realsite FILE`
+    if attached:  # a site kept up by `python -m competency_testing.moodle.realsite FILE`
         yield attach(json.loads(Path(attached).read_text()))
         return
     # a SIGTERM (a CI time-out, a kill) ends the run as Ctrl-C does, so that the server,

@@ -13,14 +13,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from competency_moodle.emulator import MoodleEmulator, Site
-from competency_moodle.emulator.handlers_learning import grade_competency
-from competency_moodle.emulator.server import CallRecord, Failure
-from competency_moodle.emulator.site import Call
 from competency_moodle.functions import needed_functions
-from competency_moodle.realsite.proxy import RecordingProxy
-from competency_moodle.realsite.server import LEVELS, LIMITED_MISSING, RealMoodle, all_functions
-from competency_moodle.realsite.snapshot import counts, snapshot
+from competency_testing.moodle import MoodleEmulator, Site
+from competency_testing.moodle.handlers_learning import grade_competency
+from competency_testing.moodle.realsite.proxy import RecordingProxy
+from competency_testing.moodle.realsite.server import (
+    LEVELS,
+    LIMITED_MISSING,
+    RealMoodle,
+    all_functions,
+)
+from competency_testing.moodle.realsite.snapshot import counts, snapshot
+from competency_testing.moodle.server import CallRecord, Failure
+from competency_testing.moodle.site import Call
 
 EMULATOR_TOKEN = "scenario-token-9d2f1a7c"
 COHORT_TASK = "\\core\\task\\sync_plans_from_template_cohorts_task"

@@ -11,7 +11,6 @@ import requests
 
 from competency_core.errors import SyncError
 from competency_moodle.client import MoodleClient, encode_params
-from competency_moodle.emulator import MoodleEmulator
 from competency_moodle.errors import (
     CompetenciesDisabledError,
     MoodleAccessError,
@@ -25,6 +24,7 @@ from competency_moodle.errors import (
 )
 from competency_moodle.functions import needed_functions
 from competency_moodle.site import check_site
+from competency_testing.moodle import MoodleEmulator
 from conftest import TOKEN
 
 CREATE = "core_competency_create_competency_framework"

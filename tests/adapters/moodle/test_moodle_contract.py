@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -15,9 +14,8 @@ from competency_core.testing import AdapterContract
 from competency_core.testing.contract import MODES, Mode
 from competency_core.testing.strategies import competency_models
 from competency_moodle import MoodleAdapter
-from competency_moodle.emulator import Contract, MoodleEmulator, find_contract
+from competency_testing.moodle import Contract, MoodleEmulator, find_contract
 
-REPO = Path(__file__).resolve().parents[3]
 TOKEN = "contract-token-5b1e0c"
 
 ITEMS = ["Not yet", "Beginning", "Developing", "Capable", "Strong", "Expert", "Master"]
@@ -25,9 +23,9 @@ ITEMS = ["Not yet", "Beginning", "Developing", "Capable", "Strong", "Expert", "M
 
 @pytest.fixture(autouse=True, scope="module")
 def _emulator() -> Iterator[MoodleEmulator]:
-    path = find_contract(REPO)
+    path = find_contract()
     if path is None:
-        pytest.skip("the shared Moodle contract ../shared/moodle/ws_contract.json is absent")
+        pytest.skip("$COMPETENCY_MOODLE_CONTRACT names no file")
     with MoodleEmulator(Contract.load(path)) as moodle:
         moodle.add_token(TOKEN)
         TestMoodleAdapter.emulator = moodle

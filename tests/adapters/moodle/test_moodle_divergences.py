@@ -14,8 +14,8 @@ import pytest
 from moodle_backends import EmulatorBackend, RealBackend, Seeded
 
 from competency_moodle.client import MoodleClient
-from competency_moodle.emulator import Contract, MoodleEmulator
 from competency_moodle.errors import MoodleWebServiceError
+from competency_testing.moodle import Contract, MoodleEmulator
 
 pytestmark = pytest.mark.moodle
 

@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 
 from competency_moodle.client import MoodleClient
-from competency_moodle.emulator import Contract, MoodleEmulator, decode_form
-from competency_moodle.emulator.site import HANDLERS, RULE_ALL
 from competency_moodle.errors import (
     MoodleHTTPError,
     MoodleInvalidParameterError,
     MoodleWebServiceError,
 )
 from competency_moodle.functions import FUNCTION_TYPES
+from competency_testing.moodle import Contract, MoodleEmulator, decode_form
+from competency_testing.moodle.site import HANDLERS, RULE_ALL
 from conftest import TOKEN
 
 SYSTEM = {"contextlevel": "system", "instanceid": 0}

@@ -15,7 +15,7 @@ from competency_core.errors import SyncError
 from competency_core.people import RaterType
 from competency_moodle import MoodleAdapter, MoodleWebServiceError
 from competency_moodle.client import MoodleClient
-from competency_moodle.realsite.server import OPERATIONS
+from competency_testing.moodle.realsite.server import OPERATIONS
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ from competency_moodle import MoodleAdapter
 from competency_moodle.client import MoodleClient
 from competency_moodle.errors import MoodleInvalidParameterError
 from competency_moodle.ratings import SUMMARY, Provenance, grading_evidence
-from competency_moodle.realsite.server import LIMITED_MISSING
 from competency_moodle.texts import strip_tags
+from competency_testing.moodle.realsite.server import LIMITED_MISSING
 
 TODAY = dt.datetime.now(dt.UTC).date()
 

@@ -13,7 +13,7 @@ from moodle_scenario import adapter, engine, make_model, model_data
 from competency_core.errors import SyncError
 from competency_core.sync import Action, InMemorySyncState
 from competency_moodle import MoodleSiteError, ScaleMismatchError
-from competency_moodle.realsite.server import LIMITED_MISSING
+from competency_testing.moodle.realsite.server import LIMITED_MISSING
 
 
 @pytest.fixture

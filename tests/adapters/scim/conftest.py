@@ -21,9 +21,9 @@ from scim_inbound_support import Inbound, start_inbound
 from competency_core.io import load_model
 from competency_core.model import CompetencyModel
 from competency_core.store import Store
-from competency_core.testing.postgres import PostgresServer, PostgresUnavailable, postgres_server
-from competency_scim.idp import SAMPLE_MAPPING
 from competency_scim.mapping import RoleMapping
+from competency_testing.postgres import PostgresServer, PostgresUnavailable, postgres_server
+from competency_testing.scim.idp import SAMPLE_MAPPING
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
@@ -38,7 +38,7 @@ def scim_model() -> CompetencyModel:
 
 @pytest.fixture(scope="session")
 def sample_mapping() -> RoleMapping:
-    """The role mapping that goes with :func:`competency_scim.idp.sample_employees`."""
+    """The role mapping that goes with :func:`competency_testing.scim.idp.sample_employees`."""
     return RoleMapping.model_validate(SAMPLE_MAPPING)
 
 

@@ -18,7 +18,12 @@ from typing import Any
 
 from scim2_server.utils import load_json_resource
 
-from competency_scim.localserver import STRICT_CONFIG, LocalScimServer, extension_schema, free_port
+from competency_testing.scim.localserver import (
+    STRICT_CONFIG,
+    LocalScimServer,
+    extension_schema,
+    free_port,
+)
 
 DEFAULT_CONFIG: dict[str, Any] = load_json_resource("default-service-provider-config.json")
 

@@ -1,6 +1,6 @@
 """Identity providers provisioning into the inbound service, as they really do it.
 
-Entra ID- and Okta-style request sequences (competency_scim.idp) over HTTP, on SQLite and
+Entra ID- and Okta-style request sequences (competency_testing.scim.idp) over HTTP, on SQLite and
 PostgreSQL, then the store: people with their mapped roles, managers, teams, deprovisioned
 people kept; plus the single odd payloads each provider is known for.
 """
@@ -13,15 +13,15 @@ from scim_inbound_support import Inbound
 
 from competency_core.people import Person
 from competency_core.store import Store
-from competency_scim.idp import (
+from competency_scim.mapping import CORE_USER, ENTERPRISE_USER, mapping_report
+from competency_scim.projection import directory_counts
+from competency_testing.scim.idp import (
     PATCH_OP,
     Employee,
     EntraProvisioner,
     OktaProvisioner,
     sample_employees,
 )
-from competency_scim.mapping import CORE_USER, ENTERPRISE_USER, mapping_report
-from competency_scim.projection import directory_counts
 
 
 def _people(store: Store) -> dict[str, Person]:

@@ -21,7 +21,6 @@ from scim_inbound_support import Inbound
 
 from competency_core.errors import ModelValidationError
 from competency_core.model import CompetencyModel
-from competency_scim.idp import EntraProvisioner, sample_employees
 from competency_scim.mapping import (
     ENTERPRISE_USER,
     RoleMapper,
@@ -30,6 +29,7 @@ from competency_scim.mapping import (
     attribute_values,
     mapping_report,
 )
+from competency_testing.scim.idp import EntraProvisioner, sample_employees
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 

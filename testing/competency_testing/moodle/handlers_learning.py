@@ -15,15 +15,15 @@ import json
 import secrets
 from typing import Any
 
-from competency_moodle.emulator.contract import (
+from competency_testing.moodle.contract import (
     MoodleException,
     coding_error,
     invalid_parameter,
     invalid_persistent,
     missing_record,
 )
-from competency_moodle.emulator.handlers_model import context_id, export_framework
-from competency_moodle.emulator.site import ASSIGNABLE_ROLES, Call, Site, handles
+from competency_testing.moodle.handlers_model import context_id, export_framework
+from competency_testing.moodle.site import ASSIGNABLE_ROLES, Call, Site, handles
 
 _TEMPLATE_FIELDS = ("shortname", "description", "descriptionformat", "duedate", "visible")
 _BASE_URL = "http://moodle.invalid"

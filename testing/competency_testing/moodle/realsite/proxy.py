@@ -5,9 +5,9 @@
 ...     ...  # point the adapter at proxy.url
 ...     [c.function for c in proxy.write_calls()]
 
-It gives a real site the same log and failures as :class:`~competency_moodle.emulator.
-MoodleEmulator` (:class:`~competency_moodle.emulator.server.CallRecord`,
-:class:`~competency_moodle.emulator.server.Failure`): every call is recorded with its
+It gives a real site the same log and failures as :class:`~competency_testing.moodle.
+MoodleEmulator` (:class:`~competency_testing.moodle.server.CallRecord`,
+:class:`~competency_testing.moodle.server.Failure`): every call is recorded with its
 function, read or write type (:data:`competency_moodle.functions.FUNCTION_TYPES`), the
 decoded parameters and how it ended; a chosen call can answer an HTTP status or a Moodle
 exception without reaching Moodle (``when='before'``), or reach Moodle and lose its answer
@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 
 import requests
 
-from competency_moodle.emulator.contract import MoodleException, parse_body
-from competency_moodle.emulator.server import REST_PATH, CallLog, CallRecord, Failure
 from competency_moodle.functions import FUNCTION_TYPES
+from competency_testing.moodle.contract import MoodleException, parse_body
+from competency_testing.moodle.server import REST_PATH, CallLog, CallRecord, Failure
 
 _RESERVED = ("wstoken", "wsfunction", "moodlewsrestformat")
 

@@ -3,28 +3,32 @@
 It serves Moodle's REST web services from a thread on 127.0.0.1, keeps the competency
 data a sync touches (frameworks, competencies, course links, templates, plans, ratings,
 cohorts, enrolments, scales, users) and checks every call against Moodle's web-service
-contract, read at run time from a ``ws_contract.json`` file (the project keeps it beside
-the checkout, in ``../shared/moodle/``; :func:`find_contract` looks for it)::
+contract, a ``ws_contract.json`` file shipped in this package (a copy of the project's
+``shared/moodle/ws_contract.json``; :func:`find_contract` also honours
+``$COMPETENCY_MOODLE_CONTRACT`` and an explicit path)::
 
-    from competency_moodle.emulator import MoodleEmulator, find_contract
+    from competency_testing.moodle import MoodleEmulator
 
-    with MoodleEmulator(find_contract()) as moodle:
+    with MoodleEmulator() as moodle:  # the packaged contract
         moodle.add_token("t0ken")
         ...
+
+A real Moodle for tests is in :mod:`competency_testing.moodle.realsite`.
 
 See :class:`MoodleEmulator` for tokens, the call log and failure injection, and
 :class:`Site` for seeding users, courses, scales and cohorts.
 """
 
-from competency_moodle.emulator.contract import (
+from competency_testing.moodle.contract import (
     Contract,
     ContractViolation,
     MoodleException,
     decode_form,
     find_contract,
+    packaged_contract,
 )
-from competency_moodle.emulator.server import CallRecord, Failure, MoodleEmulator
-from competency_moodle.emulator.site import Site
+from competency_testing.moodle.server import CallRecord, Failure, MoodleEmulator
+from competency_testing.moodle.site import Site
 
 __all__ = [
     "CallRecord",
@@ -36,4 +40,5 @@ __all__ = [
     "Site",
     "decode_form",
     "find_contract",
+    "packaged_contract",
 ]

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from competency_moodle.emulator.contract import MoodleException, coding_error, missing_record
+from competency_testing.moodle.contract import MoodleException, coding_error, missing_record
 
 SYSTEM_CONTEXT_ID = 1
 RULE_ALL = "core_competency\\competency_rule_all"

@@ -25,15 +25,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from competency_moodle.emulator import handlers_learning as _learning  # noqa: F401 (registers)
-from competency_moodle.emulator import handlers_model as _model  # noqa: F401 (registers)
-from competency_moodle.emulator.contract import (
+from competency_testing.moodle import handlers_learning as _learning  # noqa: F401 (registers)
+from competency_testing.moodle import handlers_model as _model  # noqa: F401 (registers)
+from competency_testing.moodle.contract import (
     Contract,
     ContractViolation,
     MoodleException,
+    find_contract,
     parse_body,
 )
-from competency_moodle.emulator.site import HANDLERS, Call, Site, handles, not_enabled
+from competency_testing.moodle.site import HANDLERS, Call, Site, handles, not_enabled
 
 REST_PATH = "/webservice/rest/server.php"
 _RESERVED = ("wstoken", "wsfunction", "moodlewsrestformat")
@@ -183,14 +184,14 @@ class CallLog:
 class MoodleEmulator(CallLog):
     """A stateful, contract-checking stand-in for a Moodle site's REST web services.
 
-    ``contract`` is a :class:`Contract` or the path of a ``ws_contract.json`` file; it is
-    read at run time and decides which functions exist, their read/write type and their
-    parameters. The server runs in a thread of the calling process; while it runs, the
+    ``contract`` is a :class:`Contract` or the path of a ``ws_contract.json`` file (None:
+    :func:`find_contract`'s, by default the copy shipped in this package); it decides
+    which functions exist, their read/write type and their parameters. The server runs in a thread of the calling process; while it runs, the
     interpreter's thread switch interval is lowered to ``switch_interval`` (None: left
     alone) so that calls do not wait for the GIL. Use it as a context manager, or
     :meth:`start` and :meth:`stop`::
 
-        with MoodleEmulator("../shared/moodle/ws_contract.json") as moodle:
+        with MoodleEmulator() as moodle:
             moodle.add_token("secret")
             scale = moodle.site.add_scale("Levels", ["A", "B", "C"])
             ...  # point a client at moodle.url
@@ -198,7 +199,7 @@ class MoodleEmulator(CallLog):
 
     def __init__(
         self,
-        contract: Contract | str | os.PathLike[str],
+        contract: Contract | str | os.PathLike[str] | None = None,
         *,
         site: Site | None = None,
         debug: bool = True,
@@ -206,6 +207,13 @@ class MoodleEmulator(CallLog):
         port: int = 0,
         switch_interval: float | None = 0.0005,
     ) -> None:
+        if contract is None:
+            contract = find_contract()
+            if contract is None:
+                raise FileNotFoundError(
+                    "$COMPETENCY_MOODLE_CONTRACT names no file (unset it to use the packaged "
+                    "contract)"
+                )
         self.contract = contract if isinstance(contract, Contract) else Contract.load(contract)
         self.site = site or Site()
         self.sites: dict[str, Site] = {"": self.site}

@@ -5,7 +5,7 @@
 ...     adapter = MoodleAdapter.configure({"url": moodle.url, "token": moodle.token, ...})
 
 :func:`real_moodle` extracts the Moodle source archive into a temporary folder outside
-the project, starts a throw-away PostgreSQL server (:mod:`competency_core.testing.postgres`),
+the project, starts a throw-away PostgreSQL server (:mod:`competency_testing.postgres`),
 installs Moodle once with its CLI installer, sets the site up as an administrator would
 (``site_tool.php setup``: web services, REST, competencies, a service with the adapter's
 functions, a sync user with the least privileges of docs/adapters/moodle.md and a token,
@@ -36,9 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from competency_core.testing.postgres import PostgresServer, free_port, postgres_server
 from competency_moodle.capabilities import SYNC_CAPABILITIES
 from competency_moodle.functions import Operation, needed_functions
+from competency_testing.postgres import PostgresServer, free_port, postgres_server
 
 TOOL = Path(__file__).with_name("site_tool.php")
 PHP_INI = (
@@ -529,7 +529,7 @@ def describe(moodle: RealMoodle) -> dict[str, Any]:
 
 
 def attach(state: Mapping[str, Any]) -> RealMoodle:
-    """A running site started by another process (``python -m competency_moodle.realsite``)."""
+    """A running site started by another process (``python -m competency_testing.moodle.realsite``)."""
     pg = state["postgres"]
     server = PostgresServer(
         bindir=Path(pg["bindir"]),

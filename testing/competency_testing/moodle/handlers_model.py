@@ -13,13 +13,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from competency_moodle.emulator.contract import (
+from competency_testing.moodle.contract import (
     coding_error,
     invalid_parameter,
     invalid_persistent,
     missing_record,
 )
-from competency_moodle.emulator.site import (
+from competency_testing.moodle.site import (
     RULE_ALL,
     RULE_POINTS,
     SYSTEM_CONTEXT_ID,

@@ -1,7 +1,7 @@
-"""Keep a real Moodle up for repeated test runs: ``python -m competency_moodle.realsite FILE``.
+"""Keep a real Moodle up for repeated test runs: ``python -m competency_testing.moodle.realsite FILE``.
 
-``python -m competency_moodle.realsite STATE_FILE [SETUP_JSON]``: SETUP_JSON is the site's
-setup (the shape of :func:`~competency_moodle.realsite.server.default_setup`; default: that).
+``python -m competency_testing.moodle.realsite STATE_FILE [SETUP_JSON]``: SETUP_JSON is the site's
+setup (the shape of :func:`~competency_testing.moodle.realsite.server.default_setup`; default: that).
 
 Installs and serves the site as the test fixtures do, writes what other processes need
 to FILE (mode 0600: it holds the test site's tokens), and keeps it up until interrupted.
@@ -19,14 +19,15 @@ import sys
 import threading
 from pathlib import Path
 
-from competency_moodle.realsite.server import MoodleUnavailable, describe, real_moodle
+from competency_testing.moodle.realsite.server import MoodleUnavailable, describe, real_moodle
 
 
 def main(argv: list[str]) -> int:
     """Serve until SIGINT or SIGTERM."""
     if len(argv) not in (1, 2):
         print(
-            "usage: python -m competency_moodle.realsite STATE_FILE [SETUP_JSON]", file=sys.stderr
+            "usage: python -m competency_testing.moodle.realsite STATE_FILE [SETUP_JSON]",
+            file=sys.stderr,
         )
         return 2
     target = Path(argv[0])

@@ -1,8 +1,8 @@
 """A real Moodle site's competency data by natural keys, read from its database.
 
 :func:`snapshot` and :func:`counts` answer in the shape of the emulator's
-:meth:`~competency_moodle.emulator.Site.snapshot` and
-:meth:`~competency_moodle.emulator.Site.counts`, so that a scenario's end state can be
+:meth:`~competency_testing.moodle.Site.snapshot` and
+:meth:`~competency_testing.moodle.Site.counts`, so that a scenario's end state can be
 compared between the two and between runs (no database ids, only idnumbers, short names
 and usernames; scale ids are the site's own).
 """

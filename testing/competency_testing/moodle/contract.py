@@ -14,12 +14,15 @@ come: the emulator is tolerant where the contract is not sure.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import html
 import json
 import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -497,24 +500,47 @@ def _clean_return(desc: Mapping[str, Any], value: Any, path: str) -> Any:
     return value
 
 
-def find_contract(start: str | os.PathLike[str] | None = None) -> Path | None:
-    """The shared contract file ``../shared/moodle/ws_contract.json`` near ``start``.
+CONTRACT_FILE = "ws_contract.json"
+"""The name of Moodle's web-service contract file (packaged beside this module)."""
 
-    Looks in ``$COMPETENCY_MOODLE_CONTRACT``, then beside each parent folder of ``start``
-    (default: the working folder) for ``shared/moodle/ws_contract.json``. None if absent.
+_resources = contextlib.ExitStack()
+atexit.register(_resources.close)
+
+
+def packaged_contract() -> Path:
+    """The contract file shipped in this package (a copy of ``shared/moodle/ws_contract.json``)."""
+    packaged = resources.files(__package__ or "competency_testing.moodle") / CONTRACT_FILE
+    if isinstance(packaged, Path):
+        return packaged
+    # not a plain folder (a zipped install): a temporary copy, kept until the process ends
+    return _resources.enter_context(resources.as_file(packaged))
+
+
+def find_contract(start: str | os.PathLike[str] | None = None) -> Path | None:
+    """Moodle's web-service contract file: from the environment, a given place, or the package.
+
+    ``$COMPETENCY_MOODLE_CONTRACT`` wins when set (None if it names no file). Otherwise an
+    explicit ``start`` is used: a file is taken as it is, a folder is searched upwards
+    (the folder, then each parent) for ``shared/moodle/ws_contract.json`` (None if absent).
+    Without ``start`` it is the copy shipped in this package (:func:`packaged_contract`).
     """
     env = os.environ.get("COMPETENCY_MOODLE_CONTRACT")
     if env:
         return Path(env) if Path(env).is_file() else None
-    here = Path(start or Path.cwd()).resolve()
+    if start is None:
+        return packaged_contract()
+    here = Path(start).resolve()
+    if here.is_file():
+        return here
     for folder in (here, *here.parents):
-        candidate = folder / "shared" / "moodle" / "ws_contract.json"
+        candidate = folder / "shared" / "moodle" / CONTRACT_FILE
         if candidate.is_file():
             return candidate
     return None
 
 
 __all__ = [
+    "CONTRACT_FILE",
     "Contract",
     "ContractViolation",
     "FunctionSpec",
@@ -526,6 +552,7 @@ __all__ = [
     "invalid_parameter",
     "invalid_persistent",
     "missing_record",
+    "packaged_contract",
     "parse_body",
     "strip_tags",
 ]

@@ -9,7 +9,8 @@ trust authentication, and is stopped and removed on exit. PostgreSQL refuses to 
 root, so when started by root the server runs as the ``postgres`` user (via ``runuser``).
 Binaries are looked up in ``$COMPETENCY_PG_BINDIR``, ``pg_config --bindir``,
 ``/usr/lib/postgresql/*/bin`` (Debian/Ubuntu) and the ``PATH``; when none is found
-:class:`PostgresUnavailable` is raised (``scripts/ensure-postgres.sh`` installs them).
+:class:`PostgresUnavailable` is raised (in a competency-core checkout,
+``scripts/ensure-postgres.sh`` installs them).
 """
 
 from __future__ import annotations
@@ -152,8 +153,9 @@ def postgres_server(
     bd = bindir or find_bindir()
     if bd is None:
         raise PostgresUnavailable(
-            "no PostgreSQL server binaries (initdb, pg_ctl) found; install them with "
-            "scripts/ensure-postgres.sh (apt-get install postgresql) or set " + BINDIR_ENV
+            "no PostgreSQL server binaries (initdb, pg_ctl) found; install them "
+            "(apt-get install postgresql; in a competency-core checkout: "
+            "scripts/ensure-postgres.sh) or set " + BINDIR_ENV
         )
     run_as = _server_user()
     root = Path(tempfile.mkdtemp(prefix="competency-pg-"))

@@ -1,0 +1,74 @@
+"""competency-core and its adapters work without competency-core-testing installed.
+
+The test support is a distribution of its own: no module of the library or of the shipped
+adapters imports it when loaded, and the demo steps built on it (the Moodle emulator, the
+identity-provider simulators, the local SCIM service) say in one line that it is needed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SKIPPED = "skipped: needs competency-core-testing (pip install competency-core-testing)"
+
+# every module of the library and the shipped adapters, imported with competency_testing
+# made unimportable
+IMPORT_ALL = """
+import importlib, pkgutil, sys
+
+class Absent:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "competency_testing":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+sys.meta_path.insert(0, Absent())
+failed = []
+for top in ("competency_core", "competency_csv", "competency_moodle", "competency_scim"):
+    package = importlib.import_module(top)
+    for info in pkgutil.walk_packages(package.__path__, top + "."):
+        if ".migrations" in info.name or info.name.endswith("__main__"):
+            continue
+        try:
+            importlib.import_module(info.name)
+        except Exception as exc:
+            failed.append(f"{info.name}: {exc!r}")
+print("\\n".join(failed))
+"""
+
+
+def test_no_module_imports_the_testing_distribution_when_loaded() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", IMPORT_ALL], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("step", ["Moodle emulator", "Entra ID and Okta", "SCIM: pull people"])
+def test_a_demo_step_without_the_testing_distribution_says_so(
+    step: str,
+    cli: Callable[..., Any],
+    examples: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in [m for m in sys.modules if m.split(".")[0] == "competency_testing"] + [
+        "competency_testing",
+        "competency_testing.moodle",
+        "competency_testing.scim",
+        "competency_testing.scim.idp",
+        "competency_testing.scim.localserver",
+    ]:
+        monkeypatch.setitem(sys.modules, name, None)  # an import of it raises ImportError
+    r = cli("demo", "--examples", examples, "--out", tmp_path, "--only", step)
+    assert r.code == 0, r.err
+    lines = [line for line in r.out.splitlines() if "competency-core-testing" in line]
+    assert lines
+    assert all(line.strip() == SKIPPED for line in lines), lines
