@@ -22,7 +22,7 @@ from competency_core.text import LocalizedText
 class Link(BaseModel):
     """A labelled link (a guide, a talk, a document) that supports an indicator."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     url: str = Field(min_length=1)
     label: str = Field(min_length=1)
@@ -36,7 +36,7 @@ class BehaviouralIndicator(BaseModel):
     indicator for one track only.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     text: LocalizedText
     key: str | None = Field(
@@ -83,7 +83,7 @@ class BehaviouralIndicator(BaseModel):
 class ExternalReference(BaseModel):
     """A pointer to the same concept in an external taxonomy (ESCO, O*NET, CASE, SFIA...)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     scheme: str = Field(description="The taxonomy, e.g. 'esco', 'onet', 'case', 'sfia'.")
     uri: str = Field(description="The concept's URI or code in that taxonomy.")
@@ -93,7 +93,7 @@ class ExternalReference(BaseModel):
 class Competency(BaseModel):
     """A competency: what it is, how it is measured, and what each level looks like."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     key: Key
     name: LocalizedText

@@ -11,7 +11,7 @@ from competency_core.text import LocalizedText
 class Development(BaseModel):
     """What a resource develops: a competency, up to a level."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     competency: Key
     to_level: int = Field(description="The level the resource brings a learner up to.")
@@ -20,7 +20,7 @@ class Development(BaseModel):
 class LearningResource(BaseModel):
     """A course, programme, book, mentoring scheme... that develops competencies."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     key: Key
     title: LocalizedText

@@ -227,7 +227,7 @@ class PublishBlockedError(LifecycleError):
 class Publication(BaseModel):
     """A published version: the model, its content hash, when and by whom."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     model: CompetencyModel
     content_hash: str = Field(description="SHA-256 of the canonical content (hex).")
@@ -353,7 +353,7 @@ def verify_content(model: CompetencyModel, expected_hash: str) -> None:
 class ReviewDue(BaseModel):
     """A published model that is due (or overdue) for its periodic review."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     model: str
     version: str

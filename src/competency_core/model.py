@@ -31,7 +31,7 @@ class LifecycleStatus(StrEnum):
 class Approval(BaseModel):
     """A recorded approval: who (in which capacity), when, and with what comment."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     approver: str = Field(description="The approving body or role, e.g. 'hr', 'leadership'.")
     by: str = Field(description="The person who approved.")
@@ -42,7 +42,7 @@ class Approval(BaseModel):
 class Stakeholder(BaseModel):
     """A person or group involved in building or running the model."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     name: str
     role: str = Field(description="e.g. 'owner', 'hr', 'subject-matter expert'.")
@@ -52,7 +52,7 @@ class Stakeholder(BaseModel):
 class ModelMetadata(BaseModel):
     """Who owns the model, who must approve it, and when it is next reviewed."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     owner: str | None = None
     organisation: str | None = None
@@ -72,7 +72,7 @@ class ModelMetadata(BaseModel):
 class LintConfig(BaseModel):
     """Per-model configuration of the architecture rules (see :mod:`competency_core.lint`)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     rules: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
@@ -87,7 +87,7 @@ class CompetencyModel(BaseModel):
     problem with its path.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     key: Key
     name: LocalizedText

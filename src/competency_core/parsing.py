@@ -54,7 +54,7 @@ class LoadLimits(BaseModel):
     20
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     max_bytes: int = Field(
         default=32 * 1024 * 1024, gt=0, description="Largest file, in bytes of UTF-8."

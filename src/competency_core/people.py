@@ -26,7 +26,7 @@ class RaterType(StrEnum):
 class Person(BaseModel):
     """A person in the organisation (or a candidate)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     key: Key
     name: str
@@ -42,7 +42,7 @@ class Person(BaseModel):
 class Assessment(BaseModel):
     """A rated level of one person on one competency, by a rater, at a date."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     person: Key
     competency: Key
@@ -93,7 +93,7 @@ class AssignmentStatus(StrEnum):
 class LearningAssignment(BaseModel):
     """A learning resource assigned to a person."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     person: Key
     resource: Key
@@ -110,7 +110,7 @@ class Workforce(BaseModel):
     checks every reference against that model.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     model: Key | None = Field(default=None, description="Key of the model the data is for.")
     people: tuple[Person, ...] = ()

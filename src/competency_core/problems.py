@@ -19,7 +19,7 @@ class Problem(BaseModel):
     ``line`` is 1-based and known for YAML input.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     path: str
     message: str

@@ -23,7 +23,7 @@ class ModelVersionRecord(BaseModel):
     the version, and the store refuses the write if someone else wrote in between.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     model: CompetencyModel
     revision: int
@@ -53,7 +53,7 @@ class ModelVersionRecord(BaseModel):
 class ModelEvent(BaseModel):
     """One entry in a model's history."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     model: str
     version: str
@@ -75,7 +75,7 @@ class Feedback(BaseModel):
     relevance on 1-5, a net-promoter score on 0-10, and free text.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     id: int | None = Field(default=None, description="Assigned by the store.")
     model: Key
@@ -109,7 +109,7 @@ class SyncRecord(BaseModel):
     called remotely and what content was last pushed.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     adapter: str
     kind: str

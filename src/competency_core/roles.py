@@ -13,7 +13,7 @@ from competency_core.text import LocalizedText
 class Requirement(BaseModel):
     """A role's requirement: a competency at a level, with a weight, essential or desirable."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     competency: Key
     level: int = Field(description="The required level value on the competency's scale.")
@@ -27,7 +27,7 @@ class Requirement(BaseModel):
 class Track(BaseModel):
     """A career track, e.g. individual contributor or people manager."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     key: Key
     name: LocalizedText
@@ -41,7 +41,7 @@ class Track(BaseModel):
 class RoleProfile(BaseModel):
     """A role: title, family, grade, and the competencies it requires."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     key: Key
     title: LocalizedText
@@ -77,7 +77,7 @@ class TransitionKind(StrEnum):
 class Transition(BaseModel):
     """A declared career move from one role to another."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     source: Key = Field(description="The role moved from.")
     target: Key = Field(description="The role moved to.")

@@ -15,7 +15,7 @@ from competency_core.text import LocalizedText
 class ProficiencyLevel(BaseModel):
     """One level of a scale: an integer value, a label, a description and anchors."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     value: int = Field(description="The level's integer value; higher means more proficient.")
     key: str | None = Field(
@@ -40,7 +40,7 @@ class ProficiencyScale(BaseModel):
     0.5
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     key: Key
     name: LocalizedText
@@ -108,7 +108,7 @@ class ScaleMapping(BaseModel):
     order of levels (a higher source level never maps to a lower target level).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     source: Key = Field(description="Key of the scale that levels are converted from.")
     target: Key = Field(description="Key of the scale that levels are converted to.")
