@@ -160,3 +160,67 @@ def test_pytest_plugin_loads_nothing_of_ours(tmp_path: Path) -> None:
     code = f"import pytest\nassert pytest.main({args!r}) == 0"
     found = heavy_modules_after(code, heavy=(*OURS_AND_HEAVY, "hypothesis"), allowed=PLUGIN_MODULES)
     assert not found, describe(f"pytest {test_file.name}", found)
+
+
+# -- start-up: every command imports only what it runs (issue 16) ---------------------------
+
+HEAVY = ("sqlalchemy", "alembic", "psycopg", "scipy", "numpy", "matplotlib", "networkx")
+"""Packages a command that does not use them must not load (each costs 50-500 ms)."""
+
+TEST_SUPPORT = ("competency_testing", "hypothesis", "pytest")
+"""The emulators and simulators (a distribution of their own) and the test tools."""
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "software-engineering.yaml"
+
+
+def _cli(*args: str) -> str:
+    return (
+        "from competency_core.cli import main\n"
+        f"try:\n    main({list(args)!r})\nexcept SystemExit as exc:\n"
+        "    assert exc.code in (0, None), exc.code\n"
+    )
+
+
+def test_import_competency_core_is_light() -> None:
+    code = "import competency_core"
+    found = heavy_modules_after(code, heavy=(*HEAVY, *TEST_SUPPORT, "pydantic", "yaml"))
+    assert not found, describe(code, found)
+
+
+def test_competency_help_loads_no_heavy_module() -> None:
+    code = _cli("--help")
+    heavy = (*HEAVY, *TEST_SUPPORT, "pydantic", "yaml", "requests", "rich", "jinja2")
+    found = heavy_modules_after(code, heavy=heavy)
+    assert not found, describe("competency --help", found)
+
+
+def test_validate_loads_only_what_it_runs() -> None:
+    code = _cli("validate", str(EXAMPLE))
+    found = heavy_modules_after(code, heavy=(*HEAVY, *TEST_SUPPORT, "requests", "jinja2"))
+    assert not found, describe(f"competency validate {EXAMPLE.name}", found)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("model", "--help"), ("sync", "--help"), ("scim", "--help"), ("adapters",)],
+    ids=lambda a: " ".join(a),
+)
+def test_other_commands_do_not_load_the_store_or_test_support(args: tuple[str, ...]) -> None:
+    found = heavy_modules_after(_cli(*args), heavy=(*HEAVY, *TEST_SUPPORT))
+    assert not found, describe("competency " + " ".join(args), found)
+
+
+def test_a_heavy_import_is_caught_and_named(tmp_path: Path) -> None:
+    # the check itself: a plugin command module that imports scipy at the top is reported
+    (tmp_path / "heavy_plugin.py").write_text(
+        "import scipy.sparse\nfrom competency_core.hookspecs import hookimpl\n"
+        "@hookimpl\ndef register_commands(app):\n    pass\n"
+    )
+    code = (
+        f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\n"
+        "import heavy_plugin\nfrom competency_core.plugins import PluginRegistry\n"
+        "PluginRegistry.build(entry_points=False, plugins=[heavy_plugin])"
+    )
+    found = heavy_modules_after(code, heavy=HEAVY)
+    assert "scipy" in found
+    assert found["scipy"].startswith("heavy_plugin")
