@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 
+from competency_core.demo import demo_steps
+
 REPO = Path(__file__).resolve().parents[1]
 PLUGIN = REPO / "examples" / "plugin"
 MODEL = REPO / "examples" / "software-engineering.yaml"
@@ -190,7 +192,7 @@ def test_the_registry_has_the_plugins_command_and_step_beside_the_built_in_ones(
     assert owners["jsonl"] == "jsonl"
     assert owners["validate"] == "competency_core.cli.core"
     assert owners["scim"] == "scim"  # a built-in adapter's command, the same way
-    steps = registry.demo_steps()
+    steps = demo_steps(registry)
     orders = [s.order for s in steps]
     assert orders == sorted(orders)
     assert {10, 20, 50, 80} <= set(orders)  # the CLI's own, the csv and the scim adapters'
@@ -279,6 +281,7 @@ def test_a_wheel_of_the_plugin_is_found_through_its_dist_info(tmp_path: Path) ->
     code = """
 import importlib.metadata, json
 import competency_jsonl.plugin
+from competency_core.demo import demo_steps
 from competency_core.plugins import PluginRegistry
 
 registry = PluginRegistry.build()
@@ -289,7 +292,7 @@ print(json.dumps({
     "dist": str(ep.dist.locate_file("")),
     "module": competency_jsonl.plugin.__file__,
     "commands": registry.register_commands(__import__("typer").Typer()).get("jsonl"),
-    "steps": [s.order for s in registry.demo_steps() if s.order >= 100],
+    "steps": [s.order for s in demo_steps(registry) if s.order >= 100],
 }))
 """
     path = [str(site), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import typer
 
-from competency_core.demo import DemoContext, DemoStep
+from competency_core.demo import DemoContext, DemoStep, demo_steps
 from competency_core.hookspecs import hookimpl
 from competency_core.plugins import CLI_PLUGINS, PluginError, PluginRegistry
 
@@ -99,7 +99,7 @@ def _nothing(ctx: DemoContext) -> None:
 
 def test_plugin_demo_steps_join_the_built_in_ones_by_order() -> None:
     late, early = DemoStep(150, "late", _nothing), DemoStep(5, "early", _nothing)
-    steps = _registry(Steps(late, early)).demo_steps()
+    steps = demo_steps(_registry(Steps(late, early)))
     orders = [s.order for s in steps]
     assert orders == sorted(orders)
     assert steps[0] is early
@@ -109,4 +109,4 @@ def test_plugin_demo_steps_join_the_built_in_ones_by_order() -> None:
 
 def test_something_that_is_not_a_demo_step_is_refused() -> None:
     with pytest.raises(PluginError, match=r"registered \(100, 'mine', .*\) as a demo step"):
-        _registry(Steps((100, "mine", _nothing))).demo_steps()
+        demo_steps(_registry(Steps((100, "mine", _nothing))))

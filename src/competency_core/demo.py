@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from competency_core.model import CompetencyModel
     from competency_core.people import Workforce
+    from competency_core.plugins import PluginRegistry
 
 
 @dataclass
@@ -94,4 +95,22 @@ def demo_step(
     return register
 
 
-__all__ = ["DemoContext", "DemoStep", "demo_step"]
+def demo_steps(registry: PluginRegistry | None = None) -> list[DemoStep]:
+    """Every plugin's demo steps (the CLI's own included), by ascending order.
+
+    ``registry`` defaults to the installed plugins'. A plugin that returns anything but a
+    :class:`DemoStep` is refused (:class:`~competency_core.plugins.PluginError`).
+    """
+    from competency_core.plugins import PluginError, plugin_registry
+
+    plugins = registry or plugin_registry()
+    plugins.add_cli_plugins()
+    steps: list[DemoStep] = []
+    for info, step in plugins.provided("register_demo_steps"):
+        if not isinstance(step, DemoStep):
+            raise PluginError(f"the plugin {info.name} registered {step!r} as a demo step")
+        steps.append(step)
+    return sorted(steps, key=lambda s: s.order)
+
+
+__all__ = ["DemoContext", "DemoStep", "demo_step", "demo_steps"]

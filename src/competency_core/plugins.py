@@ -30,7 +30,6 @@ from competency_core.hookspecs import NAME
 if TYPE_CHECKING:
     import typer
 
-    from competency_core.demo import DemoStep
     from competency_core.lifecycle import Publication
     from competency_core.model import CompetencyModel
     from competency_core.sync.adapter import Adapter
@@ -243,8 +242,11 @@ class PluginRegistry:
         return adapters[name].adapter
 
     # -- the CLI --------------------------------------------------------------------------
-    def _register_cli_plugins(self) -> None:
-        """Register the CLI's own modules (once), exactly as an entry point's plugin."""
+    def add_cli_plugins(self) -> None:
+        """Register the CLI's own modules (once), exactly as an entry point's plugin.
+
+        Their commands and demo steps then come through the same hooks as every plugin's.
+        """
         for module_name in CLI_PLUGINS:
             if self._pm.get_plugin(module_name) is None:
                 self._pm.register(importlib.import_module(module_name), name=module_name)
@@ -260,7 +262,7 @@ class PluginRegistry:
         """
         import typer
 
-        self._register_cli_plugins()
+        self.add_cli_plugins()
         owners: dict[str, str] = {}
         impls = self._pm.hook.register_commands.get_hookimpls()
         core = [i for i in impls if i.plugin_name in CLI_PLUGINS]  # listed first in --help
@@ -282,19 +284,6 @@ class PluginRegistry:
                 owners[name] = info.name
             app.add_typer(own)
         return owners
-
-    def demo_steps(self) -> list[DemoStep]:
-        """Every plugin's demo steps, by ascending order (ties: in registration order)."""
-        from competency_core.demo import DemoStep
-
-        self._register_cli_plugins()
-        steps: list[DemoStep] = []
-        for info, got in self._results("register_demo_steps"):
-            for step in got:
-                if not isinstance(step, DemoStep):
-                    raise PluginError(f"the plugin {info.name} registered {step!r} as a demo step")
-                steps.append(step)
-        return sorted(steps, key=lambda s: s.order)
 
     def provided(self, hook: str) -> list[tuple[PluginInfo, Any]]:
         """What every plugin returns from a ``register_*`` hook: (plugin, item) pairs.

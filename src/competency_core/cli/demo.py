@@ -35,9 +35,8 @@ def demo(
 ) -> None:
     """Run the end-to-end demo on the bundled examples (embedded store, no server)."""
     from competency_core.console import console, simple_table
-    from competency_core.demo import DemoContext
+    from competency_core.demo import DemoContext, demo_steps
     from competency_core.errors import CompetencyError
-    from competency_core.plugins import plugin_registry
 
     ex = examples or _default_examples()
     if not (ex / "software-engineering.yaml").is_file():
@@ -46,7 +45,7 @@ def demo(
         )
     out.mkdir(parents=True, exist_ok=True)
     ctx = DemoContext(examples=ex, out=out)
-    steps = plugin_registry().demo_steps()
+    steps = demo_steps()
     if only:
         steps = [s for s in steps if any(o.lower() in s.title.lower() for o in only)]
     for n, step in enumerate(steps, 1):
