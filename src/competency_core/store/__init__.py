@@ -13,10 +13,10 @@ Opening a store upgrades its schema (Alembic scripts shipped in the package). Se
 docs/store.md.
 """
 
+from competency_core.records import Feedback, ModelEvent, ModelVersionRecord, SyncRecord
 from competency_core.store import directory as _directory  # noqa: F401  (declares its tables)
 from competency_core.store.connect import DEFAULT_FILE, ENV_VAR, mask_url, resolve_url
 from competency_core.store.feedback_sync import FeedbackAndSync
-from competency_core.records import Feedback, ModelEvent, ModelVersionRecord, SyncRecord
 from competency_core.store.workforce_check import ProblemSummary, WorkforceCheck
 
 

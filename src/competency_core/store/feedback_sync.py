@@ -9,8 +9,8 @@ from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from competency_core.errors import ConflictError
-from competency_core.store.core import utc
 from competency_core.records import Feedback, SyncRecord
+from competency_core.store.core import utc
 from competency_core.store.schema import FeedbackRow, SyncStateRow
 from competency_core.store.workforce import WorkforceRepository
 

@@ -27,8 +27,8 @@ from competency_core.errors import (
 )
 from competency_core.io import to_data
 from competency_core.model import CompetencyModel, LifecycleStatus
-from competency_core.store.core import StoreCore, now, utc
 from competency_core.records import ModelEvent, ModelVersionRecord
+from competency_core.store.core import StoreCore, now, utc
 from competency_core.store.schema import ModelEventRow, ModelRow, ModelVersionRow
 from competency_core.versioning.diff import diff_models
 from competency_core.versioning.rules import version_key
