@@ -2,7 +2,8 @@
 
 The test support is a distribution of its own: no module of the library or of the shipped
 adapters imports it when loaded, and the demo steps built on it (the Moodle emulator, the
-identity-provider simulators, the local SCIM service) say in one line that it is needed.
+identity-provider simulators, the local SCIM service, which it provides to the demo as
+services) say in one line that they are skipped and why.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 
-SKIPPED = "skipped: needs competency-core-testing (pip install competency-core-testing)"
+from competency_core.plugins import DISABLE_ENV, plugin_registry, reset_plugin_registry
 
 # every module of the library and the shipped adapters, imported with competency_testing
 # made unimportable
@@ -51,7 +52,7 @@ def test_no_module_imports_the_testing_distribution_when_loaded() -> None:
     assert proc.stdout.strip() == ""
 
 
-@pytest.mark.parametrize("step", ["Moodle emulator", "Entra ID and Okta", "SCIM: pull people"])
+@pytest.mark.parametrize("step", ["Moodle: push", "Entra ID and Okta", "SCIM: pull people"])
 def test_a_demo_step_without_the_testing_distribution_says_so(
     step: str,
     cli: Callable[..., Any],
@@ -59,16 +60,17 @@ def test_a_demo_step_without_the_testing_distribution_says_so(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name in [m for m in sys.modules if m.split(".")[0] == "competency_testing"] + [
-        "competency_testing",
-        "competency_testing.moodle",
-        "competency_testing.scim",
-        "competency_testing.scim.idp",
-        "competency_testing.scim.localserver",
-    ]:
-        monkeypatch.setitem(sys.modules, name, None)  # an import of it raises ImportError
-    r = cli("demo", "--examples", examples, "--out", tmp_path, "--only", step)
+    # as if competency-core-testing were not installed: its plugin is left out
+    monkeypatch.setenv(DISABLE_ENV, "testing")
+    reset_plugin_registry()
+    try:
+        assert "testing" not in {p.name for p in plugin_registry().plugins()}
+        r = cli("demo", "--examples", examples, "--out", tmp_path, "--only", step)
+    finally:
+        monkeypatch.delenv(DISABLE_ENV)
+        reset_plugin_registry()
     assert r.code == 0, r.err
-    lines = [line for line in r.out.splitlines() if "competency-core-testing" in line]
-    assert lines
-    assert all(line.strip() == SKIPPED for line in lines), lines
+    lines = [line for line in r.out.splitlines() if "skipped" in line]
+    assert len(lines) == 1, r.out
+    assert "no installed plugin provides the demo service" in lines[0]
+    assert "pip install competency-core-testing" in lines[0]

@@ -22,9 +22,12 @@ the SCIM adapter; plugins take 100 and up.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from competency_core.errors import CompetencyError
 
 if TYPE_CHECKING:
     from competency_core.model import CompetencyModel
@@ -45,6 +48,9 @@ class DemoContext:
     state: dict[str, Any] = field(default_factory=dict)
     _models: dict[str, CompetencyModel] = field(default_factory=dict)
     _workforces: dict[str, Workforce] = field(default_factory=dict)
+    _services: dict[str, Any] = field(default_factory=dict)
+    _stack: ExitStack = field(default_factory=ExitStack)
+    registry: PluginRegistry | None = None
 
     def model(self, name: str = "software-engineering") -> CompetencyModel:
         """An example model by file stem (loaded once)."""
@@ -68,10 +74,49 @@ class DemoContext:
         """Note an output the demo wrote (listed at the end of the demo)."""
         self.outputs.append((label, path))
 
+    def service(self, name: str) -> Any:
+        """The running service ``name`` (started on first use, stopped by :meth:`close`).
+
+        Services come from plugins' ``register_demo_services`` hooks; :class:`MissingService`
+        when no installed plugin provides ``name``.
+        """
+        if name not in self._services:
+            provided = demo_services(self.registry)
+            if name not in provided:
+                raise MissingService(name)
+            self._services[name] = self._stack.enter_context(provided[name](self))
+        return self._services[name]
+
+    def close(self) -> None:
+        """Stop every service started for the demo (last started first)."""
+        self._services.clear()
+        self._stack.close()
+
+    def __enter__(self) -> DemoContext:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def store_path(self) -> str:
         """The embedded store the demo's steps share (a SQLite file in the output folder)."""
         path: str = self.state.get("store_path") or str(self.out / "competency.sqlite3")
         return path
+
+
+DemoService: TypeAlias = Callable[[DemoContext], AbstractContextManager[Any]]
+"""A service demo steps can ask for: started with the context, stopped when the demo ends."""
+
+
+class MissingService(CompetencyError):
+    """No installed plugin provides a service a demo step asks for."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(
+            f"no installed plugin provides the demo service {name!r} (competency-core-testing "
+            "provides stand-ins for remote systems: pip install competency-core-testing)"
+        )
 
 
 @dataclass(frozen=True)
@@ -113,4 +158,31 @@ def demo_steps(registry: PluginRegistry | None = None) -> list[DemoStep]:
     return sorted(steps, key=lambda s: s.order)
 
 
-__all__ = ["DemoContext", "DemoStep", "demo_step", "demo_steps"]
+def demo_services(registry: PluginRegistry | None = None) -> dict[str, DemoService]:
+    """Every plugin's demo services by name (two plugins may not provide one name)."""
+    from competency_core.plugins import PluginError, plugin_registry
+
+    plugins = registry or plugin_registry()
+    found: dict[str, DemoService] = {}
+    owner: dict[str, str] = {}
+    for info, services in plugins.provided_mappings("register_demo_services"):
+        for name, start in services.items():
+            if name in found:
+                raise PluginError(
+                    f"two plugins provide the demo service {name!r}: {owner[name]} and {info.name}"
+                )
+            if not callable(start):
+                raise PluginError(f"the plugin {info.name}'s demo service {name!r} is not callable")
+            found[name], owner[name] = start, info.name
+    return found
+
+
+__all__ = [
+    "DemoContext",
+    "DemoService",
+    "DemoStep",
+    "MissingService",
+    "demo_services",
+    "demo_step",
+    "demo_steps",
+]

@@ -17,7 +17,7 @@ nothing else calls the hooks. docs/plugins.md describes each hook with an exampl
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -25,7 +25,7 @@ import pluggy
 if TYPE_CHECKING:
     import typer
 
-    from competency_core.demo import DemoStep
+    from competency_core.demo import DemoService, DemoStep
     from competency_core.lifecycle import Publication
     from competency_core.lint import LintRule
     from competency_core.plugins import PublishFormat
@@ -89,6 +89,18 @@ def register_demo_steps() -> Iterable[DemoStep]:
     return ()
 
 
+@hookspec
+def register_demo_services() -> Mapping[str, DemoService]:
+    """Return named services that demo steps ask for (``ctx.service(name)``).
+
+    A service is a function of the :class:`~competency_core.demo.DemoContext` returning a
+    context manager that starts it (e.g. a local stand-in for a remote system, seeded with
+    the examples) and stops it when the demo ends. A step that asks for a service nobody
+    provides is skipped with a note. Names must be unique across plugins.
+    """
+    return {}
+
+
 # -- sync events --------------------------------------------------------------------------
 
 
@@ -131,6 +143,7 @@ __all__ = [
     "plan_made",
     "register_adapters",
     "register_commands",
+    "register_demo_services",
     "register_demo_steps",
     "register_lint_rules",
     "register_publish_formats",

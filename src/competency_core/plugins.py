@@ -16,10 +16,11 @@ from __future__ import annotations
 import functools
 import importlib
 import importlib.metadata
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import pluggy
 
@@ -51,6 +52,9 @@ CLI_PLUGINS: tuple[str, ...] = (
 )
 """The CLI's own command and demo-step modules: plugins like any other, registered when
 commands or demo steps are first asked for (so using the library never imports typer)."""
+
+DISABLE_ENV = "COMPETENCY_DISABLE_PLUGINS"
+"""An environment variable naming entry-point plugins to leave out (comma-separated)."""
 
 _ADAPTER_NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 
@@ -132,6 +136,9 @@ def build_plugin_manager(
     """A checked plugin manager: specs, built-ins, ``plugins``, then the entry points."""
     pm = pluggy.PluginManager(NAME)
     pm.add_hookspecs(hookspecs)
+    for blocked in os.environ.get(DISABLE_ENV, "").split(","):
+        if blocked.strip():
+            pm.set_blocked(blocked.strip())  # an installed plugin left out, as if absent
     infos: dict[str, PluginInfo] = {}
     for module_name in BUILTIN_PLUGINS:
         pm.register(importlib.import_module(module_name), name=module_name)
@@ -203,7 +210,7 @@ class PluginRegistry:
         found: dict[str, AdapterInfo] = {}
         for info, classes in self._results("register_adapters"):
             for cls in classes:
-                if not (isinstance(cls, type) and _is_adapter_class(cls)):
+                if not _is_adapter_class(cls):
                     raise PluginError(
                         f"the plugin {info.name} registered {cls!r}, which is not an Adapter class"
                     )
@@ -285,6 +292,21 @@ class PluginRegistry:
             app.add_typer(own)
         return owners
 
+    def provided_mappings(self, hook: str) -> list[tuple[PluginInfo, Mapping[str, Any]]]:
+        """What every plugin returns from a hook that returns a mapping, by plugin."""
+        out: list[tuple[PluginInfo, Mapping[str, Any]]] = []
+        for impl in getattr(self._pm.hook, hook).get_hookimpls():
+            try:
+                got = impl.function()
+            except Exception as exc:
+                raise PluginError(f"the plugin {impl.plugin_name}'s {hook} failed: {exc}") from exc
+            if got and not isinstance(got, Mapping):
+                raise PluginError(
+                    f"the plugin {impl.plugin_name}'s {hook} returned {got!r}, not a mapping"
+                )
+            out.append((self._info(impl.plugin_name), got or {}))
+        return out
+
     def provided(self, hook: str) -> list[tuple[PluginInfo, Any]]:
         """What every plugin returns from a ``register_*`` hook: (plugin, item) pairs.
 
@@ -338,13 +360,13 @@ class PluginRegistry:
         self._call("model_published", publication=publication)
 
 
-def _is_adapter_class(cls: type) -> bool:
+def _is_adapter_class(cls: object) -> TypeGuard[type[Adapter[Any]]]:
     """Whether ``cls`` is an adapter class, judged by its shape.
 
     The registry sits below :mod:`competency_core.sync` (whose engine fires the hooks), so
     it does not import the ``Adapter`` base class.
     """
-    return all(
+    return isinstance(cls, type) and all(
         hasattr(cls, attr)
         for attr in (
             "name",
@@ -395,6 +417,7 @@ def reset_plugin_registry() -> None:
 __all__ = [
     "BUILTIN_PLUGINS",
     "CLI_PLUGINS",
+    "DISABLE_ENV",
     "AdapterInfo",
     "PluginError",
     "PluginInfo",

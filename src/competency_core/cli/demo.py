@@ -35,7 +35,7 @@ def demo(
 ) -> None:
     """Run the end-to-end demo on the bundled examples (embedded store, no server)."""
     from competency_core.console import console, simple_table
-    from competency_core.demo import DemoContext, demo_steps
+    from competency_core.demo import DemoContext, MissingService, demo_steps
     from competency_core.errors import CompetencyError
 
     ex = examples or _default_examples()
@@ -44,15 +44,18 @@ def demo(
             f"no example models in {ex}: run the demo from the project folder or pass --examples DIR"
         )
     out.mkdir(parents=True, exist_ok=True)
-    ctx = DemoContext(examples=ex, out=out)
     steps = demo_steps()
     if only:
         steps = [s for s in steps if any(o.lower() in s.title.lower() for o in only)]
-    for n, step in enumerate(steps, 1):
-        console.rule(f"[bold]{n}. {step.title}")
-        started = time.perf_counter()
-        step.run(ctx)
-        console.print(f"[dim]({time.perf_counter() - started:.2f} s)[/dim]")
+    with DemoContext(examples=ex, out=out) as ctx:
+        for n, step in enumerate(steps, 1):
+            console.rule(f"[bold]{n}. {step.title}")
+            started = time.perf_counter()
+            try:
+                step.run(ctx)
+            except MissingService as exc:
+                console.print(f"[yellow]skipped:[/yellow] {exc}", highlight=False)
+            console.print(f"[dim]({time.perf_counter() - started:.2f} s)[/dim]")
     console.rule("[bold]Outputs")
     console.print(simple_table(None, ["what", "where"], [(label, p) for label, p in ctx.outputs]))
     console.print(f"[green]Demo finished:[/green] {len(steps)} steps, outputs in {out}/")
