@@ -74,6 +74,7 @@ def test_hook_names_are_the_specifications() -> None:
     assert set(hook_names()) == {
         "register_adapters",
         "register_commands",
+        "register_demo_services",
         "register_demo_steps",
         "register_lint_rules",
         "register_publish_formats",
