@@ -11,7 +11,9 @@ adapters carry no test support:
   local SCIM service (scim2-server in a thread);
 * :mod:`competency_testing.postgres`: a throw-away PostgreSQL server from the OS binaries;
 * :mod:`competency_testing.fixtures`: pytest fixtures on top of them (a pytest plugin,
-  loaded when this distribution is installed; the fixtures run only when a test asks).
+  loaded when this distribution is installed; the fixtures run only when a test asks);
+* :mod:`competency_testing.plugin`: a plugin of competency-core that provides the demo's
+  services (``moodle``, ``scim-identity-providers``, ``scim-service``) as local stand-ins.
 
 The library's own testing API (hypothesis strategies, the gap scoring contract,
 ``AdapterContract``) is :mod:`competency_core.testing`, in competency-core itself.
