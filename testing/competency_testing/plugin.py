@@ -71,7 +71,6 @@ class EmulatedMoodle:
 def moodle_site(ctx: DemoContext) -> Iterator[EmulatedMoodle]:
     """The Moodle emulator, seeded from the demo's examples, stopped at the end."""
     from competency_core.console import console
-    from competency_core.errors import CompetencyError
     from competency_moodle.directory import course_ref
     from competency_testing.moodle import MoodleEmulator, find_contract
 
