@@ -2,14 +2,14 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml testing/pyproject.toml | cksum | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml testing/pyproject.toml examples/plugin/pyproject.toml | cksum | cut -d' ' -f1)
 CODE_DIRS := $(wildcard src testing tests examples benchmarks)
 
 .PHONY: demo test lint typecheck pytest clean
 
 # The venv: the project with its dev extra, the test support (competency-core-testing, a
 # distribution of its own in testing/) beside it, and the example plugin.
-$(STAMP): pyproject.toml testing/pyproject.toml
+$(STAMP): pyproject.toml testing/pyproject.toml examples/plugin/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
