@@ -12,7 +12,7 @@ EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
 
 def test_the_moodle_demo_steps(cli: Any, tmp_path: Path, contract: Any) -> None:
-    r = cli("demo", "--examples", EXAMPLES, "--out", tmp_path, "--only", "Moodle emulator")
+    r = cli("demo", "--examples", EXAMPLES, "--out", tmp_path, "--only", "Moodle: ")
     assert r.code == 0, r.err
     assert "Moodle emulator (a local stand-in, not a real Moodle)" in r.out
     assert re.search(r"the re-plan made (\d+) calls \(\1 read, 0 write\)", r.out), r.out
