@@ -330,7 +330,8 @@ def _csv_mutants(rng: random.Random) -> tuple[str, str]:
 
 
 def fuzz_csv(n: int, rng: random.Random, tally: Tally, folder: Path) -> None:
-    from competency_csv.adapter import CsvAdapter, CsvSettings
+    from competency_csv.adapter import CsvAdapter
+    from competency_csv.settings import CsvSettings
 
     for i in range(n):
         kind, text = _csv_mutants(rng)

@@ -240,7 +240,7 @@ def test_rich_markup_in_a_message_is_printed_as_text(cli: Any, tmp_path: Path) -
 
 @pytest.mark.parametrize("cell", ["[" * 5000 + "]" * 5000, "[" + "9" * 5000 + "]", "[1e999]"])
 def test_moodle_csv_scale_configuration_json_is_bounded(cell: str) -> None:
-    from competency_csv.moodle_framework import _parse_config
+    from competency_csv.model.framework_file import _parse_config
 
     with pytest.raises(ValueError, match="scale configuration"):
         _parse_config(cell)

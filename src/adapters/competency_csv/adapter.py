@@ -10,16 +10,22 @@ Writes go through the sync engine's plan and apply. The files are changed in mem
 written once, atomically, when the apply ends (so an interrupted apply leaves them as they
 were). Rows the adapter does not understand are kept as they are, and columns it does not
 manage keep their values.
+
+This module wires the pieces together: the settings (:mod:`competency_csv.settings`), the
+files (:mod:`competency_csv.client`), framework files (:mod:`competency_csv.model`), and
+the tables of people, ratings and learning (:mod:`competency_csv.people`,
+:mod:`competency_csv.ratings`, :mod:`competency_csv.learning`, on
+:mod:`competency_csv.tables`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import Field, JsonValue, field_validator
+from pydantic import JsonValue
 
 from competency_core.errors import Problem, SyncError
 from competency_core.model import CompetencyModel
@@ -37,175 +43,28 @@ from competency_core.sync import (
     Renames,
     Scope,
 )
-from competency_csv.csvio import CsvDialect, write_records
-from competency_csv.moodle_framework import (
+from competency_csv.learning import ASSIGNMENTS
+from competency_csv.model.framework_file import (
     COMPETENCY,
-    DESCRIPTION_FORMATS,
     FRAMEWORK,
-    FrameworkOptions,
-    formula_warnings,
-    framework_objects,
-    ordered_rows,
+    FrameworkTable,
     read_framework_file,
     remote_objects,
-    row_cells,
-    write_framework_file,
 )
-from competency_csv.moodle_import import import_framework
-from competency_csv.tabular import (
-    ASSESSMENTS,
-    ASSIGNMENTS,
-    PEOPLE,
-    TableSpec,
-    canonical_column,
-    own_column_name,
-    read_table,
-    scan,
-    table_header,
-)
+from competency_csv.model.pull import import_framework
+from competency_csv.model.push import formula_warnings, framework_objects
+from competency_csv.people import PEOPLE
+from competency_csv.ratings import ASSESSMENTS
+from competency_csv.settings import CsvSettings
+from competency_csv.tables import TableEdit, TableSpec, read_table, scan
 
 log = logging.getLogger("competency_csv")
-
-
-class CsvSettings(AdapterSettings, CsvDialect):
-    """Settings of the ``csv`` adapter: the folder, the file names, and the CSV dialect."""
-
-    directory: Path = Field(description="The folder that holds the CSV files.")
-    framework_file: str = Field(
-        default="{key}.moodle.csv", description="File name of a model's framework ({key})."
-    )
-    people_file: str = "people.csv"
-    assessments_file: str = "assessments.csv"
-    assignments_file: str = "assignments.csv"
-    header_map: dict[str, str] = Field(
-        default_factory=dict,
-        description="A file's column name -> ours, e.g. {'Employee ID': 'id'}.",
-    )
-    skip_bad_rows: bool = Field(
-        default=False, description="Import the good rows of a file with bad rows."
-    )
-    language: str | None = Field(
-        default=None, description="Language of the framework texts (default: the model's)."
-    )
-    multilang: bool = Field(
-        default=False, description="Write translated texts as Moodle multi-language spans."
-    )
-    description_format: int = Field(
-        default=2, description="Moodle description format: 1 HTML, 2 plain, 4 Markdown."
-    )
-
-    @field_validator("description_format")
-    @classmethod
-    def _known_format(cls, value: int) -> int:
-        if value not in DESCRIPTION_FORMATS:
-            raise ValueError(f"use one of {sorted(DESCRIPTION_FORMATS)} (1 HTML, 2 plain, ...)")
-        return value
-
-    @property
-    def framework_options(self) -> FrameworkOptions:
-        """How framework texts are written."""
-        return FrameworkOptions(
-            language=self.language,
-            multilang=self.multilang,
-            description_format=self.description_format,
-        )
-
-    def framework_path(self, key: str) -> Path:
-        """The framework file of the model ``key``."""
-        safe = key.replace("/", "_").replace(":", "_")
-        return self.directory / self.framework_file.format(key=safe)
-
 
 _TABLES: dict[Capability, tuple[str, TableSpec[Any]]] = {
     Capability.PUSH_PEOPLE: ("people_file", PEOPLE),
     Capability.PUSH_RATINGS: ("assessments_file", ASSESSMENTS),
     Capability.ASSIGN_LEARNING: ("assignments_file", ASSIGNMENTS),
 }
-
-
-class _FrameworkTable:
-    """A framework file being changed: rows by (kind, key), bad rows kept as they are."""
-
-    def __init__(self, path: Path, settings: CsvSettings, key: str) -> None:
-        self.path = path
-        self.settings = settings
-        self.rows: dict[tuple[str, str], list[str]] = {}
-        self.kept: list[list[str]] = []
-        if path.exists():
-            file = read_framework_file(path, settings)
-            good = {(o.kind, o.key) for o in remote_objects(file)}
-            for row in file.rows:
-                ident = (row.kind, row.idnumber)
-                if ident in good and ident not in self.rows:
-                    self.rows[ident] = row.cells
-                else:
-                    self.kept.append(row.cells)
-
-    def put(self, kind: str, key: str, data: dict[str, JsonValue]) -> None:
-        self.rows[(kind, key)] = row_cells(kind, key, data, self.rows.get((kind, key)))
-
-    def rename(self, kind: str, old: str, new: str) -> None:
-        """Give the row of ``old`` the key ``new`` (its other cells kept)."""
-        if (kind, old) in self.rows and (kind, new) not in self.rows:
-            self.rows[(kind, new)] = self.rows.pop((kind, old))
-
-    def remove(self, kind: str, key: str) -> None:
-        self.rows.pop((kind, key), None)
-
-    def write(self) -> None:
-        rows = ordered_rows((kind, key, cells) for (kind, key), cells in self.rows.items())
-        write_framework_file(self.path, rows + self.kept, self.settings)
-
-
-class _PlainTable:
-    """A people/assessments/assignments file being changed, in file order."""
-
-    def __init__(self, path: Path, spec: TableSpec[Any], settings: CsvSettings) -> None:
-        self.path = path
-        self.spec = spec
-        self.settings = settings
-        self.header: list[str] = []
-        self.canonical: list[str | None] = []
-        self.rows: list[list[str] | None] = []
-        self.index: dict[str, int] = {}
-        if path.exists():
-            header, rows, _ = scan(path, spec, settings, settings.header_map)
-            if header is not None:
-                self.header, self.canonical = header.names, header.canonical
-                for row in rows:
-                    key = spec.key(row.value) if row.value is not None else None
-                    if key is not None and key not in self.index:
-                        self.index[key] = len(self.rows)
-                    self.rows.append(list(row.raw))
-        if not self.header:
-            self.header = table_header(spec, [], settings.header_map)
-            self.canonical = [canonical_column(spec, n, settings.header_map) for n in self.header]
-
-    def put(self, key: str, data: Mapping[str, JsonValue]) -> None:
-        for column in data:
-            if column not in self.canonical:
-                self.header.append(own_column_name(self.spec, column, self.settings.header_map))
-                self.canonical.append(column)
-        old = self.rows[self.index[key]] if key in self.index else None
-        width = len(self.header)
-        cells = list(old or []) + [""] * (width - len(old or []))
-        for i, name in enumerate(self.canonical):
-            if name is not None:
-                cells[i] = str(data.get(name) or "")
-        if key in self.index:
-            self.rows[self.index[key]] = cells
-        else:
-            self.index[key] = len(self.rows)
-            self.rows.append(cells)
-
-    def remove(self, key: str) -> None:
-        if key in self.index:
-            self.rows[self.index.pop(key)] = None
-
-    def write(self) -> None:
-        width = len(self.header)
-        body = [r + [""] * (width - len(r)) for r in self.rows if r is not None]
-        write_records(self.path, [self.header, *body], self.settings)
 
 
 class CsvAdapter(Adapter[CsvSettings]):
@@ -222,7 +81,7 @@ class CsvAdapter(Adapter[CsvSettings]):
     def __init__(self, settings: CsvSettings) -> None:
         super().__init__(settings)
         self.skipped: list[Problem] = []
-        self._table: _FrameworkTable | _PlainTable | None = None
+        self._table: FrameworkTable | TableEdit | None = None
 
     @property
     def target(self) -> str:
@@ -313,11 +172,12 @@ class CsvAdapter(Adapter[CsvSettings]):
         """Load the file the plan changes."""
         path = self.path(plan.scope)
         if plan.scope.operation is Capability.PUSH_MODEL:
-            self._table = _FrameworkTable(path, self.settings, plan.scope.key or "")
+            self._table = FrameworkTable(path, self.settings.dialect)
         else:
-            self._table = _PlainTable(path, _TABLES[plan.scope.operation][1], self.settings)
+            spec = _TABLES[plan.scope.operation][1]
+            self._table = TableEdit(path, spec, self.settings.dialect, self.settings.header_map)
 
-    def _loaded(self) -> _FrameworkTable | _PlainTable:
+    def _loaded(self) -> FrameworkTable | TableEdit:
         if self._table is None:
             raise SyncError("begin() was not called before the changes")
         return self._table
@@ -345,7 +205,7 @@ class CsvAdapter(Adapter[CsvSettings]):
         """
         table = self._loaded()
         data = change.data or {}
-        if isinstance(table, _FrameworkTable):
+        if isinstance(table, FrameworkTable):
             if change.old_key is not None:
                 table.rename(change.kind, change.old_key, change.key)
             table.put(change.kind, change.key, data)
@@ -355,7 +215,7 @@ class CsvAdapter(Adapter[CsvSettings]):
     def delete(self, change: Change, remote_id: str) -> None:
         """Remove the row."""
         table = self._loaded()
-        if isinstance(table, _FrameworkTable):
+        if isinstance(table, FrameworkTable):
             table.remove(change.kind, change.key)
         else:
             table.remove(change.key)
@@ -422,4 +282,4 @@ class CsvAdapter(Adapter[CsvSettings]):
         return self._pull(Capability.ASSIGN_LEARNING, ASSIGNMENTS)
 
 
-__all__ = ["CsvAdapter", "CsvSettings"]
+__all__ = ["CsvAdapter"]

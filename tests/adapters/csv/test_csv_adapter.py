@@ -16,7 +16,7 @@ from competency_core.errors import SyncError
 from competency_core.people import Assessment, Person
 from competency_core.sync import SyncEngine
 from competency_csv import PEOPLE, CsvAdapter
-from competency_csv.csvio import normalise_header
+from competency_csv.client import normalise_header
 
 
 def engine(folder: Path, **settings: Any) -> SyncEngine:

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from competency_core.errors import Problem, SyncError
 from competency_csv import CsvDialect, CsvReadError, escape_formula, unescape_formula
-from competency_csv.csvio import _NUMBER, FORMULA_TRIGGERS, read_records, write_records
+from competency_csv.client import _NUMBER, FORMULA_TRIGGERS, read_records, write_records
 
 ROWS = [
     ["id", "name", "note"],

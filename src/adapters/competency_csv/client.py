@@ -1,4 +1,7 @@
-"""Reading and writing CSV files: encodings, delimiters, quoting, line numbers, formulas.
+"""The CSV adapter's client: reading and writing CSV files (encodings, quoting, formulas).
+
+The files are the remote system the ``csv`` adapter talks to; every read and write of a
+file goes through here, in the :class:`~competency_csv.settings.CsvDialect` given.
 
 * Reading decodes line by line (UTF-8 with or without a byte-order mark, or any declared
   encoding), so a decoding error names its line, and every record carries the line it
@@ -20,59 +23,14 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from competency_core.errors import ModelValidationError, Problem, SyncError
 from competency_core.io import replaced_atomically
+from competency_csv.settings import CsvDialect
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
 _AUTO_CANDIDATES = (",", ";", "\t", "|")
-
-
-class CsvDialect(BaseModel):
-    """How CSV files are encoded and laid out."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    encoding: str = Field(
-        default="utf-8",
-        description="The text encoding; UTF-8 files may start with a byte-order mark.",
-    )
-    bom: bool = Field(default=False, description="Write a UTF-8 byte-order mark (for Excel).")
-    delimiter: str = Field(
-        default=",",
-        description="One character, 'tab', or 'auto' (read: guessed from the header; write: ',').",
-    )
-    quoting: Literal["minimal", "all"] = Field(
-        default="minimal", description="Quote only cells that need it, or every cell."
-    )
-    newline: Literal["crlf", "lf"] = Field(default="crlf", description="Line ending written.")
-    escape_formulas: bool = Field(
-        default=True,
-        description="Write cells that would start a spreadsheet formula with a leading "
-        "apostrophe (and remove it when reading).",
-    )
-
-    @field_validator("encoding")
-    @classmethod
-    def _known_encoding(cls, value: str) -> str:
-        try:
-            codecs.lookup(value)
-        except LookupError:
-            raise ValueError(f"unknown encoding {value!r} (e.g. utf-8, cp1252, latin-1)") from None
-        return value
-
-    @field_validator("delimiter")
-    @classmethod
-    def _one_character(cls, value: str) -> str:
-        value = _DELIMITER_NAMES.get(value.lower(), value)
-        if value != "auto" and (len(value) != 1 or value in "\"'\r\n"):
-            raise ValueError("the delimiter is one character (or 'tab', or 'auto')")
-        return value
 
 
 def escape_formula(value: str) -> str:
@@ -269,7 +227,6 @@ def normalise_header(name: str) -> str:
 
 __all__ = [
     "FORMULA_TRIGGERS",
-    "CsvDialect",
     "CsvReadError",
     "Record",
     "escape_formula",

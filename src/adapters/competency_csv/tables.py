@@ -1,12 +1,14 @@
-"""Plain CSV tables of people, assessments and learning assignments.
+"""The table machinery the people, assessments and learning-assignment files share.
 
-Each table has a :class:`TableSpec`: its columns (some required), how a row becomes a
-domain object and back, and the row's key. Columns are matched loosely (``Job level`` is
-``job_level``) and a ``header_map`` renames a file's own columns (``{"Employee ID": "id"}``).
-Reading checks every row first and raises :class:`~competency_csv.csvio.CsvReadError`
-listing each bad row with its line number and reason, so nothing is imported from a file
-with errors, unless ``skip_bad_rows`` is set: then the good rows come through and each
-bad one is passed to ``on_skip``.
+Each kind of table has a :class:`TableSpec` (in :mod:`competency_csv.people`,
+:mod:`~competency_csv.ratings` and :mod:`~competency_csv.learning`): its columns (some
+required), how a row becomes a domain object and back, and the row's key. Columns are
+matched loosely (``Job level`` is ``job_level``) and a ``header_map`` renames a file's own
+columns (``{"Employee ID": "id"}``). Reading checks every row first and raises
+:class:`~competency_csv.client.CsvReadError` listing each bad row with its line number and
+reason, so nothing is imported from a file with errors, unless ``skip_bad_rows`` is set:
+then the good rows come through and each bad one is passed to ``on_skip``.
+:class:`TableEdit` is a table file being changed by a sync's apply.
 """
 
 from __future__ import annotations
@@ -14,20 +16,20 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, JsonValue, ValidationError
 
 from competency_core.errors import Problem
-from competency_core.people import Assessment, LearningAssignment, Person
-from competency_csv.csvio import (
-    CsvDialect,
+from competency_csv.client import (
     CsvReadError,
     Record,
     normalise_header,
     read_records,
     write_records,
 )
+from competency_csv.settings import CsvDialect
 
 T = TypeVar("T", bound=BaseModel)
 Cells = dict[str, str]
@@ -49,127 +51,12 @@ class TableSpec(Generic[T]):
     """Whether columns beyond ``columns`` are data (people's attributes) or ignored."""
     aliases: Mapping[str, str] = field(default_factory=dict)
     """Other names a column is known by, e.g. ``key`` for ``id``."""
+    field_columns: Mapping[str, str] = field(default_factory=dict)
+    """A model field -> the column it comes from, where they differ (``key`` -> ``id``)."""
 
     def parse(self, cells: Cells) -> T:
         """The object of a row (``ValidationError`` if the row is invalid)."""
         return self.model.model_validate(self.to_data(cells))
-
-
-def _people_data(c: Cells) -> dict[str, Any]:
-    known = {"id", "name", "email", "role", "department", "manager", "team", "job_level"}
-    data: dict[str, Any] = {"key": c["id"]} if "id" in c else {}
-    data |= {k: v for k, v in c.items() if k in known - {"id"}}
-    attrs = {k: v for k, v in c.items() if k not in known}
-    if attrs:
-        data["attributes"] = attrs
-    return data
-
-
-def _people_cells(p: Person) -> Cells:
-    out = {
-        "id": p.key,
-        "name": p.name,
-        "email": p.email,
-        "role": p.role,
-        "department": p.department,
-        "manager": p.manager,
-        "team": p.team,
-        "job_level": p.job_level,
-    }
-    cells = {k: v for k, v in out.items() if v}
-    cells |= {k: v for k, v in p.attributes.items() if v}
-    return cells
-
-
-def _assessment_data(c: Cells) -> dict[str, Any]:
-    data: dict[str, Any] = dict(c)
-    if "evidence" in data:
-        data["evidence"] = [e for e in data["evidence"].split("\n") if e.strip()]
-    return data
-
-
-def _assessment_cells(a: Assessment) -> Cells:
-    out: dict[str, str | None] = {
-        "person": a.person,
-        "competency": a.competency,
-        "level": str(a.level),
-        "date": a.date.isoformat(),
-        "rater_type": a.rater_type.value,
-        "rater": a.rater,
-        "scale": a.scale,
-        "expires": a.expires.isoformat() if a.expires else None,
-        "evidence": "\n".join(a.evidence) or None,
-        "model_version": a.model_version,
-        "comment": a.comment,
-    }
-    return {k: v for k, v in out.items() if v}
-
-
-def _assessment_key(a: Assessment) -> str:
-    rater = (a.rater or "").strip()  # as a file gives it back
-    return "|".join((a.person, a.competency, a.rater_type.value, rater, a.date.isoformat()))
-
-
-def _assignment_cells(a: LearningAssignment) -> Cells:
-    out: dict[str, str | None] = {
-        "person": a.person,
-        "resource": a.resource,
-        "assigned": a.assigned.isoformat(),
-        "due": a.due.isoformat() if a.due else None,
-        "status": a.status.value,
-        "completed": a.completed.isoformat() if a.completed else None,
-    }
-    return {k: v for k, v in out.items() if v}
-
-
-PEOPLE: TableSpec[Person] = TableSpec(
-    kind="person",
-    model=Person,
-    columns=("id", "name", "email", "role", "department", "manager", "team", "job_level"),
-    required=("id", "name"),
-    to_data=_people_data,
-    to_cells=_people_cells,
-    key=lambda p: p.key,
-    extra_columns=True,
-    aliases={"key": "id", "person": "id", "person_id": "id", "e_mail": "email"},
-)
-"""People: id, name, email, role, department, manager, team, job_level; other columns are
-kept as the person's attributes."""
-
-ASSESSMENTS: TableSpec[Assessment] = TableSpec(
-    kind="assessment",
-    model=Assessment,
-    columns=(
-        "person",
-        "competency",
-        "level",
-        "date",
-        "rater_type",
-        "rater",
-        "scale",
-        "expires",
-        "evidence",
-        "model_version",
-        "comment",
-    ),
-    required=("person", "competency", "level", "date"),
-    to_data=_assessment_data,
-    to_cells=_assessment_cells,
-    key=_assessment_key,
-)
-"""Assessments: person, competency, level, date (ISO), rater_type, rater, scale, expires,
-evidence (one item per line), model_version, comment."""
-
-ASSIGNMENTS: TableSpec[LearningAssignment] = TableSpec(
-    kind="assignment",
-    model=LearningAssignment,
-    columns=("person", "resource", "assigned", "due", "status", "completed"),
-    required=("person", "resource", "assigned"),
-    to_data=dict,
-    to_cells=_assignment_cells,
-    key=lambda a: f"{a.person}|{a.resource}",
-)
-"""Learning assignments: person, resource, assigned, due, status, completed."""
 
 
 @dataclass
@@ -263,11 +150,10 @@ def resolve_header(
 def _row_problems(
     exc: ValidationError, header: Header, spec: TableSpec[Any], file: str, line: int
 ) -> list[Problem]:
-    by_field = {"key": "id"} if spec is PEOPLE else {}
     out = []
     for e in exc.errors(include_url=False, include_input=False):
         loc = [str(p) for p in e["loc"]]
-        col = by_field.get(loc[0], loc[0]) if loc else ""
+        col = spec.field_columns.get(loc[0], loc[0]) if loc else ""
         if col == "attributes" and len(loc) > 1:
             col = loc[1]
         shown = col
@@ -349,7 +235,7 @@ def read_table(
     """Stream the objects of a table file.
 
     Unless ``skip_bad_rows``, the whole file is checked first and
-    :class:`~competency_csv.csvio.CsvReadError` lists every bad row (nothing is yielded).
+    :class:`~competency_csv.client.CsvReadError` lists every bad row (nothing is yielded).
     With it, bad rows are passed to ``on_skip`` and left out. Keys must be unique.
     """
     dialect = dialect or CsvDialect()
@@ -398,6 +284,29 @@ def _duplicate(spec: TableSpec[Any], key: str, path: str | os.PathLike[str], lin
     )
 
 
+def check_rows(
+    path: str | os.PathLike[str],
+    spec: TableSpec[Any],
+    dialect: CsvDialect | None = None,
+    *,
+    header_map: Mapping[str, str] | None = None,
+) -> tuple[int, list[Problem]]:
+    """The number of rows of a table file, and every problem :func:`check_table` lists."""
+    _, rows, problems = scan(path, spec, dialect or CsvDialect(), header_map)
+    out: list[Problem] = []
+    seen: dict[str, int] = {}
+    count = 0
+    for row in rows:
+        count += 1
+        out += row.problems
+        if row.value is not None:
+            key = spec.key(row.value)
+            if key in seen:
+                out.append(_duplicate(spec, key, path, row.line))
+            seen.setdefault(key, row.line)
+    return count, sorted(problems + out, key=lambda p: p.line or 0)
+
+
 def check_table(
     path: str | os.PathLike[str],
     spec: TableSpec[Any],
@@ -406,17 +315,7 @@ def check_table(
     header_map: Mapping[str, str] | None = None,
 ) -> list[Problem]:
     """Every problem of a table file: header, quoting, each bad row, repeated keys."""
-    _, rows, problems = scan(path, spec, dialect or CsvDialect(), header_map)
-    out: list[Problem] = []
-    seen: dict[str, int] = {}
-    for row in rows:
-        out += row.problems
-        if row.value is not None:
-            key = spec.key(row.value)
-            if key in seen:
-                out.append(_duplicate(spec, key, path, row.line))
-            seen.setdefault(key, row.line)
-    return sorted(problems + out, key=lambda p: p.line or 0)
+    return check_rows(path, spec, dialect, header_map=header_map)[1]
 
 
 def _columns(spec: TableSpec[T], items: Iterable[Cells]) -> list[str]:
@@ -452,35 +351,82 @@ def write_table(
     )
 
 
-def read_people(path: str | os.PathLike[str], **options: Any) -> Iterator[Person]:
-    """Stream people from a CSV file (options: those of :func:`read_table`)."""
-    return read_table(path, PEOPLE, **options)
+class TableEdit:
+    """A table file being changed by a sync's apply, in file order.
 
+    Rows are replaced by key; columns the data does not cover keep their values, rows
+    that are not understood are kept as they are, and new columns get the file's own name
+    for them (through ``header_map``).
+    """
 
-def read_assessments(path: str | os.PathLike[str], **options: Any) -> Iterator[Assessment]:
-    """Stream assessments from a CSV file (options: those of :func:`read_table`)."""
-    return read_table(path, ASSESSMENTS, **options)
+    def __init__(
+        self,
+        path: Path,
+        spec: TableSpec[Any],
+        dialect: CsvDialect,
+        header_map: Mapping[str, str] | None = None,
+    ) -> None:
+        self.path = path
+        self.spec = spec
+        self.dialect = dialect
+        self.header_map: Mapping[str, str] = header_map or {}
+        self.header: list[str] = []
+        self.canonical: list[str | None] = []
+        self.rows: list[list[str] | None] = []
+        self.index: dict[str, int] = {}
+        if path.exists():
+            header, rows, _ = scan(path, spec, dialect, self.header_map)
+            if header is not None:
+                self.header, self.canonical = header.names, header.canonical
+                for row in rows:
+                    key = spec.key(row.value) if row.value is not None else None
+                    if key is not None and key not in self.index:
+                        self.index[key] = len(self.rows)
+                    self.rows.append(list(row.raw))
+        if not self.header:
+            self.header = table_header(spec, [], self.header_map)
+            self.canonical = [canonical_column(spec, n, self.header_map) for n in self.header]
 
+    def put(self, key: str, data: Mapping[str, JsonValue]) -> None:
+        """Set the row of ``key`` to ``data`` (other columns keep their values)."""
+        for column in data:
+            if column not in self.canonical:
+                self.header.append(own_column_name(self.spec, column, self.header_map))
+                self.canonical.append(column)
+        old = self.rows[self.index[key]] if key in self.index else None
+        width = len(self.header)
+        cells = list(old or []) + [""] * (width - len(old or []))
+        for i, name in enumerate(self.canonical):
+            if name is not None:
+                cells[i] = str(data.get(name) or "")
+        if key in self.index:
+            self.rows[self.index[key]] = cells
+        else:
+            self.index[key] = len(self.rows)
+            self.rows.append(cells)
 
-def read_assignments(path: str | os.PathLike[str], **options: Any) -> Iterator[LearningAssignment]:
-    """Stream learning assignments from a CSV file (options: those of :func:`read_table`)."""
-    return read_table(path, ASSIGNMENTS, **options)
+    def remove(self, key: str) -> None:
+        """Remove the row of ``key``."""
+        if key in self.index:
+            self.rows[self.index.pop(key)] = None
+
+    def write(self) -> None:
+        """Write the file, atomically."""
+        width = len(self.header)
+        body = [r + [""] * (width - len(r)) for r in self.rows if r is not None]
+        write_records(self.path, [self.header, *body], self.dialect)
 
 
 __all__ = [
-    "ASSESSMENTS",
-    "ASSIGNMENTS",
-    "PEOPLE",
     "Cells",
     "Header",
     "Row",
+    "TableEdit",
     "TableSpec",
     "canonical_column",
+    "check_rows",
     "check_table",
     "own_column_name",
-    "read_assessments",
-    "read_assignments",
-    "read_people",
     "read_table",
     "resolve_header",
     "scan",

@@ -1,4 +1,4 @@
-"""Importing a Moodle competency framework CSV file as a competency-core model.
+"""Model pull: a Moodle competency framework CSV file imported as a competency-core model.
 
 The file is read as Moodle's importer reads it (columns by position, the first line a
 header), but where Moodle silently drops a row (an unknown parent, an empty ID number or
@@ -20,14 +20,18 @@ from pydantic import JsonValue, ValidationError
 from competency_core.errors import ModelValidationError, Problem
 from competency_core.keys import KEY_MAX_LENGTH, KEY_PATTERN
 from competency_core.model import CompetencyModel
-from competency_csv.csvio import CsvDialect, CsvReadError
-from competency_csv.moodle_framework import (
+from competency_csv.client import CsvReadError
+from competency_csv.model.framework_file import (
+    ISFRAMEWORK,
+    RULETYPE,
+    TAXONOMY,
     FrameworkFile,
     FrameworkRow,
     parse_text,
     read_framework_file,
     row_data,
 )
+from competency_csv.settings import CsvDialect
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,7 @@ class _Importer:
         rows = self.file.rows
         frameworks = [r for r in rows if r.is_framework]
         for r in frameworks:
-            if r.cells[12].strip().lower() == "false":
+            if r.cells[ISFRAMEWORK].strip().lower() == "false":
                 self.error(
                     r,
                     "'false' counts as true in Moodle (PHP truthiness): write 1 for the "
@@ -161,9 +165,21 @@ class _Importer:
                 f"{self.file.path}: {n} bad row(s); nothing was imported (fix them, or skip bad "
                 "rows to import the others)",
             )
-        for p in self.errors:
-            self.warnings.append(p.model_copy(update={"severity": "warning"}))
-        return self._model(fw, fw_data, comps)
+        model = self._model(fw, fw_data, comps)
+        skipped = [p.model_copy(update={"severity": "warning"}) for p in self.errors]
+        return FrameworkImport(model=model, warnings=(*self.warnings, *skipped))
+
+    def check(self) -> list[Problem]:
+        """Every error and warning an import finds, each with its own severity."""
+        try:
+            self.run(skip_bad_rows=True)
+        except CsvReadError as exc:
+            return [
+                *self.errors,
+                *(p for p in exc.problems if p not in self.errors),
+                *self.warnings,
+            ]
+        return [*self.errors, *self.warnings]
 
     def _framework(self, fw: FrameworkRow) -> dict[str, Any] | None:
         problem = _key_problem(fw.idnumber) if fw.idnumber else "the framework's ID number is empty"
@@ -237,7 +253,7 @@ class _Importer:
                     "related": data["related"],
                 },
             )
-            if row.cells[7].strip():
+            if row.cells[RULETYPE].strip():
                 self.warn(row, "completion rules are not imported")
         children: dict[str | None, list[str]] = {}
         for key, (_, comp) in valid.items():
@@ -269,6 +285,12 @@ class _Importer:
             for r in comp["related"]:
                 if r in reached and r != key:
                     related.append(r)
+                elif r in lines and r != key:
+                    self.warn(
+                        row,
+                        f"the cross-referenced competency {r!r} is left out (its row, line "
+                        f"{lines[r]}, or a row above it has errors)",
+                    )
                 else:
                     self.warn(
                         row, f"the cross-referenced ID number {r!r} is not in the file: left out"
@@ -278,11 +300,11 @@ class _Importer:
 
     def _model(
         self, fw: FrameworkRow, fw_data: dict[str, Any], comps: list[dict[str, Any]]
-    ) -> FrameworkImport:
+    ) -> CompetencyModel:
         # the exporter writes the default language's span first: the first span seen
         default = self.language or (self.languages[0] if self.languages else "en")
         langs = [default, *[lang for lang in self.languages if lang != default]]
-        taxonomies = fw.cells[13].strip()
+        taxonomies = fw.cells[TAXONOMY].strip()
         data: dict[str, Any] = {
             "key": fw.idnumber,
             "name": fw_data["name"],
@@ -315,7 +337,7 @@ class _Importer:
                 [p.located(str(self.file.path)) for p in exc.problems],
                 f"{self.file.path} does not make a valid model",
             ) from None
-        return FrameworkImport(model=model, warnings=tuple(self.warnings))
+        return model
 
 
 def import_framework(
@@ -339,4 +361,20 @@ def import_framework(
     return _Importer(file, language).run(skip_bad_rows)
 
 
-__all__ = ["FrameworkImport", "import_framework"]
+def check_framework(
+    path: str | os.PathLike[str], dialect: CsvDialect | None = None
+) -> tuple[int, list[Problem]]:
+    """The number of rows of a framework file, and every problem an import would find.
+
+    Errors (what stops :func:`import_framework`, or what ``skip_bad_rows`` leaves out) and
+    warnings (what an import reports but does) are told apart by their ``severity``.
+    Nothing is imported. A file that cannot be read at all raises :class:`CsvReadError`.
+    """
+    file = read_framework_file(path, dialect or CsvDialect())
+    if not file.rows and not file.problems:
+        return 0, [Problem(path="", message="the file has no rows", file=str(path))]
+    problems = _Importer(file, None).check()
+    return len(file.rows), sorted(problems, key=lambda p: p.line or 0)
+
+
+__all__ = ["FrameworkImport", "check_framework", "import_framework"]

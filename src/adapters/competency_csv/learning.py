@@ -1,0 +1,46 @@
+"""The learning-assignments file: one row per assignment (``assign-learning`` / ``pull-learning``).
+
+Columns: **person**, **resource**, **assigned** (ISO date), due, status, completed. A
+row's key is the person and the resource.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from competency_core.people import LearningAssignment
+from competency_csv.tables import Cells, TableSpec, read_table
+
+
+def _assignment_cells(a: LearningAssignment) -> Cells:
+    out: dict[str, str | None] = {
+        "person": a.person,
+        "resource": a.resource,
+        "assigned": a.assigned.isoformat(),
+        "due": a.due.isoformat() if a.due else None,
+        "status": a.status.value,
+        "completed": a.completed.isoformat() if a.completed else None,
+    }
+    return {k: v for k, v in out.items() if v}
+
+
+ASSIGNMENTS: TableSpec[LearningAssignment] = TableSpec(
+    kind="assignment",
+    model=LearningAssignment,
+    columns=("person", "resource", "assigned", "due", "status", "completed"),
+    required=("person", "resource", "assigned"),
+    to_data=dict,
+    to_cells=_assignment_cells,
+    key=lambda a: f"{a.person}|{a.resource}",
+)
+"""Learning assignments: person, resource, assigned, due, status, completed."""
+
+
+def read_assignments(path: str | os.PathLike[str], **options: Any) -> Iterator[LearningAssignment]:
+    """Stream learning assignments from a CSV file (options: those of :func:`~competency_csv.tables.read_table`)."""
+    return read_table(path, ASSIGNMENTS, **options)
+
+
+__all__ = ["ASSIGNMENTS", "read_assignments"]
