@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from competency_core.hookspecs import hookimpl
 
 if TYPE_CHECKING:
+    import typer
+
     from competency_core.demo import DemoStep
     from competency_core.sync import Adapter
 
@@ -25,6 +27,14 @@ def register_adapters() -> list[type[Adapter[Any]]]:
 
 
 @hookimpl
+def register_commands(app: typer.Typer) -> None:
+    """``competency csv check`` (:mod:`competency_csv.cli`)."""
+    from competency_csv.cli import commands
+
+    app.add_typer(commands)
+
+
+@hookimpl
 def register_demo_steps() -> list[DemoStep]:
     """Demo steps 50-52 (:mod:`competency_csv.demo`)."""
     from competency_csv.demo import STEPS
@@ -32,4 +42,4 @@ def register_demo_steps() -> list[DemoStep]:
     return STEPS
 
 
-__all__ = ["register_adapters", "register_demo_steps"]
+__all__ = ["register_adapters", "register_commands", "register_demo_steps"]
