@@ -202,7 +202,14 @@ def test_validate_loads_only_what_it_runs() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [("model", "--help"), ("sync", "--help"), ("scim", "--help"), ("adapters",)],
+    [
+        ("model", "--help"),
+        ("sync", "--help"),
+        ("scim", "--help"),
+        ("csv", "--help"),
+        ("moodle", "--help"),
+        ("adapters",),
+    ],
     ids=lambda a: " ".join(a),
 )
 def test_other_commands_do_not_load_the_store_or_test_support(args: tuple[str, ...]) -> None:

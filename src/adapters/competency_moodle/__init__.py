@@ -14,7 +14,13 @@ It talks to a Moodle site's REST web services (token auth) and:
 It is a plugin of the ``competency_core`` entry-point group (``moodle =
 "competency_moodle.plugin"``). Test support (a contract-checking emulator of Moodle's web
 services, a real-Moodle harness) is a distribution of its own, competency-core-testing
-(:mod:`competency_testing.moodle`). See docs/adapters/moodle.md.
+(:mod:`competency_testing.moodle`).
+
+Its modules: ``plugin`` (the hooks), ``settings``, ``adapter``, ``client`` (the REST
+client), ``model`` (``objects``, ``push``, ``pull``), ``learning``, ``ratings``, ``cli``
+(``competency moodle check``, on ``check``) and ``demo``; helpers: ``site``, ``functions``,
+``capabilities``, ``directory``, ``scales``, ``texts``, ``errors``. See
+docs/adapters/moodle.md.
 """
 
 from typing import TYPE_CHECKING

@@ -1,8 +1,8 @@
 """The ``moodle`` adapter: a Moodle site's competency subsystem as the remote system.
 
 * ``push-model``: framework, scale configuration, competencies, related competencies,
-  completion rules, course links and learning-plan templates (:mod:`.model_push`);
-* ``pull-model``: a framework back as a model (:mod:`.model_pull`);
+  completion rules, course links and learning-plan templates (:mod:`.model.push`);
+* ``pull-model``: a framework back as a model (:mod:`.model.pull`);
 * ``assign-learning``: plans for people's roles (individual plans, or the cohort linked to
   the template) and manual enrolments (:mod:`.learning`);
 * ``push-ratings`` / ``pull-ratings``: grades both ways (:mod:`.ratings`).
@@ -41,8 +41,8 @@ from competency_moodle.client import MoodleClient
 from competency_moodle.directory import Directory
 from competency_moodle.functions import Operation, needed_functions
 from competency_moodle.learning import COHORT_MEMBER, ENROLMENT, PLAN, Hints, Learning, Plans
-from competency_moodle.model_pull import ModelPull
-from competency_moodle.model_push import ModelPush
+from competency_moodle.model.pull import ModelPull
+from competency_moodle.model.push import ModelPush
 from competency_moodle.ratings import RATING, Ratings
 from competency_moodle.settings import MoodleSettings
 from competency_moodle.site import SiteInfo, check_site
@@ -249,7 +249,7 @@ class MoodleAdapter(Adapter[MoodleSettings]):
 
         ``base`` (default: the model handed over with :meth:`use_workforce`, i.e. the
         CLI's ``--model FILE``) gives what Moodle cannot store; see
-        :meth:`competency_moodle.model_pull.ModelPull.pull`.
+        :meth:`competency_moodle.model.pull.ModelPull.pull`.
         """
         self.check("pull-model")
         if base is None:

@@ -26,8 +26,8 @@ from competency_core.people import AssignmentStatus, LearningAssignment, Person
 from competency_core.sync import Change, LocalObject, RemoteObject
 from competency_moodle.client import MoodleClient
 from competency_moodle.directory import Directory, MoodleUser, course_ref, not_found_note
-from competency_moodle.model_objects import json_names
-from competency_moodle.model_push import ModelPush
+from competency_moodle.model.objects import json_names
+from competency_moodle.model.push import ModelPush
 from competency_moodle.settings import MoodleSettings
 from competency_moodle.texts import read_name, shortname
 

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from competency_core.hookspecs import hookimpl
 
 if TYPE_CHECKING:
+    import typer
+
     from competency_core.demo import DemoStep
     from competency_core.sync import Adapter
 
@@ -25,6 +27,14 @@ def register_adapters() -> list[type[Adapter[Any]]]:
 
 
 @hookimpl
+def register_commands(app: typer.Typer) -> None:
+    """``competency moodle check`` (:mod:`competency_moodle.cli`)."""
+    from competency_moodle.cli import commands
+
+    app.add_typer(commands)
+
+
+@hookimpl
 def register_demo_steps() -> list[DemoStep]:
     """Demo steps 55-56 (:mod:`competency_moodle.demo`)."""
     from competency_moodle.demo import STEPS
@@ -32,4 +42,4 @@ def register_demo_steps() -> list[DemoStep]:
     return STEPS
 
 
-__all__ = ["register_adapters", "register_demo_steps"]
+__all__ = ["register_adapters", "register_commands", "register_demo_steps"]

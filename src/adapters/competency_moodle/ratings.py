@@ -32,7 +32,7 @@ from competency_core.sync import Change, LocalObject, RemoteObject
 from competency_moodle.directory import Directory
 from competency_moodle.errors import MoodleAccessError, MoodleWebServiceError
 from competency_moodle.learning import Hints, Plans, pair
-from competency_moodle.model_push import ModelPush
+from competency_moodle.model.push import ModelPush
 from competency_moodle.scales import ScaleMap
 from competency_moodle.settings import MoodleSettings
 from competency_moodle.texts import strip_tags

@@ -9,7 +9,7 @@ subsystem answers. Every problem is reported at once, in one
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from competency_moodle.client import MoodleClient
@@ -36,6 +36,8 @@ class SiteInfo:
     functions: frozenset[str]
     competencies_enabled: bool = True
     missing: tuple[str, ...] = field(default=())
+    version: str = ""
+    """Moodle's version number, e.g. ``2025100600.13`` (``release`` is its name)."""
 
     @property
     def ok(self) -> bool:
@@ -53,6 +55,11 @@ def site_info(client: MoodleClient) -> SiteInfo:
         for f in data.get("functions") or ()
         if isinstance(f, dict) and f.get("name")
     )
+    features = {
+        str(f.get("name")): f.get("value")
+        for f in data.get("advancedfeatures") or ()
+        if isinstance(f, dict) and f.get("name")
+    }
     return SiteInfo(
         sitename=str(data.get("sitename", "")),
         siteurl=str(data.get("siteurl", client.url)),
@@ -60,6 +67,8 @@ def site_info(client: MoodleClient) -> SiteInfo:
         userid=int(data.get("userid") or 0),
         username=str(data.get("username", "")),
         functions=functions,
+        competencies_enabled=str(features.get("enablecompetencies", 1)) not in ("0", ""),
+        version=str(data.get("version", "")),
     )
 
 
@@ -77,7 +86,7 @@ def check_site(client: MoodleClient, needed: Iterable[str], *, strict: bool = Tr
             [f"the token was refused ({exc.errorcode}): {exc.moodle_message}"], url=client.url
         ) from None
     missing = tuple(f for f in dict.fromkeys(needed) if f not in info.functions)
-    enabled = True
+    enabled = info.competencies_enabled  # as the site says, unless a call tells otherwise
     probe = "core_competency_count_competency_frameworks"
     if probe not in info.functions:
         probe = "core_competency_list_competency_frameworks"
@@ -87,20 +96,12 @@ def check_site(client: MoodleClient, needed: Iterable[str], *, strict: bool = Tr
             params["limit"] = 1
         try:
             client.call(probe, params)
+            enabled = True
         except CompetenciesDisabledError:
             enabled = False
         except MoodleWebServiceError:
             pass  # another refusal (a capability, say) shows up on the real calls
-    info = SiteInfo(
-        sitename=info.sitename,
-        siteurl=info.siteurl,
-        release=info.release,
-        userid=info.userid,
-        username=info.username,
-        functions=info.functions,
-        competencies_enabled=enabled,
-        missing=missing,
-    )
+    info = replace(info, competencies_enabled=enabled, missing=missing)
     if strict and not info.ok:
         problems: list[str] = []
         if not enabled:

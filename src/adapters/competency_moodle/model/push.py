@@ -1,6 +1,6 @@
 """Pushing a model to Moodle: reading what is there, and the writes.
 
-The objects compared are built by :mod:`competency_moodle.model_objects` (framework,
+The objects compared are built by :mod:`competency_moodle.model.objects` (framework,
 competencies, rules, course links, templates). :class:`ModelPush` reads the same objects
 from Moodle (the framework by its exact idnumber, the whole tree in one
 ``search_competencies`` call, the course links of the courses the model names, the
@@ -33,7 +33,7 @@ from competency_core.sync import (
 from competency_moodle.client import MoodleClient
 from competency_moodle.directory import Directory
 from competency_moodle.errors import MoodleAccessError, MoodleWebServiceError
-from competency_moodle.model_objects import (
+from competency_moodle.model.objects import (
     COMPETENCY,
     COURSE_LINK,
     FRAMEWORK,

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from competency_core.errors import Problem, SyncError
 from competency_core.keys import KEY_PATTERN
 from competency_core.model import CompetencyModel
-from competency_moodle.model_push import ModelPush
+from competency_moodle.model.push import ModelPush
 from competency_moodle.site import SYSTEM_CONTEXT
 from competency_moodle.texts import (
     competency_description,
