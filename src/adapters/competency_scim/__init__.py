@@ -15,7 +15,11 @@ registered exactly as a third-party adapter would be. Its names are imported on 
 use, and neither the plugin module nor the client imports scim2-models or scim2-server,
 so building the plugin registry stays cheap.
 
-See docs/adapters/scim.md.
+Its modules: ``plugin`` (the hooks), ``settings``, ``adapter``, ``client``, ``people``
+(users, role groups), ``learning`` (learning groups), ``ratings`` (the attribute
+extension), on ``managed`` (what they share), ``cli`` and ``demo``; the inbound service:
+``service``, ``storage``, ``mapping``, ``projection``, ``filters``. See
+docs/adapters/scim.md.
 """
 
 from typing import TYPE_CHECKING
@@ -24,11 +28,11 @@ from competency_core._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from competency_scim.adapter import ScimAdapter as ScimAdapter
-    from competency_scim.adapter import ScimSettings as ScimSettings
     from competency_scim.client import ScimClient as ScimClient
     from competency_scim.errors import ScimError as ScimError
     from competency_scim.mapping import MappingReport as MappingReport
     from competency_scim.mapping import RoleMapping as RoleMapping
     from competency_scim.mapping import mapping_report as mapping_report
+    from competency_scim.settings import ScimSettings as ScimSettings
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, __file__)

@@ -14,18 +14,22 @@ Writes go through the sync engine's plan and apply: memberships are changed with
 add/remove of single members, with ``If-Match`` when the service has ETags; a re-run with
 nothing to do sends no write; nothing is deleted unless the plan prunes, and only objects
 carrying the adapter's own ``externalId`` prefix are ever touched. See docs/adapters/scim.md.
+
+This module wires the pieces together: the settings (:mod:`competency_scim.settings`), the
+client (:mod:`competency_scim.client`), the role mapping (:mod:`competency_scim.mapping`),
+and what is written: users and role groups (:mod:`competency_scim.people`), learning groups
+(:mod:`competency_scim.learning`) and the attribute extension (:mod:`competency_scim.ratings`),
+on what they share (:mod:`competency_scim.managed`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator
-from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
-from pydantic import Field, JsonValue, SecretStr, field_validator
+from pydantic import JsonValue
 
 from competency_core.errors import SyncError
 from competency_core.model import CompetencyModel
@@ -43,10 +47,38 @@ from competency_core.sync import (
     Renames,
     Scope,
 )
-from competency_scim import push
 from competency_scim.client import Filter, ScimClient
 from competency_scim.errors import ScimConflictError, ScimNotFoundError
+from competency_scim.learning import learning_members
+from competency_scim.managed import (
+    LEARNING_GROUP,
+    ROLE_GROUP,
+    USER,
+    USER_ATTRIBUTES,
+    external_id,
+    group_data,
+    group_data_of,
+    group_resource,
+    key_from_external_id,
+    local,
+    member_operations,
+    user_ref,
+)
 from competency_scim.mapping import RoleMapper, RoleMapping, RoleRule, ScimUser
+from competency_scim.people import (
+    role_members,
+    user_data,
+    user_data_of,
+    user_operations,
+    user_resource,
+)
+from competency_scim.ratings import (
+    attribute_data,
+    attribute_data_of,
+    attribute_operations,
+    latest_levels,
+)
+from competency_scim.settings import ScimSettings
 
 log = logging.getLogger("competency_scim")
 
@@ -54,79 +86,10 @@ UNMAPPED_KEPT = 100
 """How many people without a role a pull keeps as examples (the rest are counted)."""
 
 _WRITE_SCOPES = {
-    Capability.PUSH_PEOPLE: (push.ROLE_GROUP,),
-    Capability.ASSIGN_LEARNING: (push.LEARNING_GROUP,),
+    Capability.PUSH_PEOPLE: (ROLE_GROUP,),
+    Capability.ASSIGN_LEARNING: (LEARNING_GROUP,),
     Capability.PUSH_RATINGS: (),
 }
-
-
-class ScimSettings(AdapterSettings):
-    """Settings of the ``scim`` adapter: the service, paging, filters, mapping and groups."""
-
-    url: str = Field(description="The SCIM service's base URL, e.g. https://host/scim/v2.")
-    token: SecretStr | None = Field(default=None, description="The bearer token (a secret).")
-    timeout: float = Field(default=30.0, gt=0, description="Seconds to wait for an answer.")
-    retries: int = Field(default=3, ge=0, description="How often a read is tried again.")
-    page_size: int = Field(default=100, ge=1, description="Resources asked for per page.")
-    paging: Literal["auto", "index", "cursor"] = Field(
-        default="auto", description="index, cursor, or auto (cursors when announced)."
-    )
-    active_only: bool = Field(default=True, description="Pull only active users.")
-    modified_since: dt.datetime | None = Field(
-        default=None, description="Pull only users changed after this time (incremental)."
-    )
-    mapping_file: Path | None = Field(
-        default=None, description="A role mapping file (YAML/JSON, see docs/adapters/scim.md)."
-    )
-    role_titles: dict[str, str] = Field(
-        default_factory=dict, description="Without a mapping file: job title -> role key."
-    )
-    model_file: Path | None = Field(
-        default=None, description="A model whose role titles also map titles to roles."
-    )
-    prefix: str = Field(
-        default="competency-core",
-        min_length=1,
-        description="The externalId prefix of the groups and users the adapter manages.",
-    )
-    role_group_name: str = Field(
-        default="Role: {key}",
-        description="Display name of a role's group: {key}, and {title} with a model.",
-    )
-    learning_group_name: str = Field(
-        default="Learning: {key}", description="Display name of a learning group ({key})."
-    )
-    provision_users: bool = Field(
-        default=False, description="push-people also creates and updates the users."
-    )
-    write_attributes: bool = Field(
-        default=False, description="Write role and competencies to users (extension schema)."
-    )
-    extension_schema: str = Field(
-        default=push.EXTENSION, description="The URN of the extension schema for attributes."
-    )
-
-    @field_validator("url")
-    @classmethod
-    def _http(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("give the service's http(s) URL, e.g. https://host/scim/v2")
-        if "@" in value.split("//", 1)[1].split("/", 1)[0]:
-            raise ValueError("put credentials in the token setting, not in the URL")
-        return value.rstrip("/")
-
-    @field_validator("role_group_name", "learning_group_name")
-    @classmethod
-    def _has_key(cls, value: str) -> str:
-        if "{key}" not in value and "{title}" not in value:
-            raise ValueError("the name must contain {key} or {title}, e.g. 'Role: {key}'")
-        try:
-            value.format(key="k", title="t")
-        except (KeyError, IndexError, ValueError):
-            raise ValueError(
-                "use only {key} and {title} in braces (double other braces: {{ }})"
-            ) from None
-        return value
 
 
 class ScimAdapter(Adapter[ScimSettings]):
@@ -215,7 +178,7 @@ class ScimAdapter(Adapter[ScimSettings]):
 
     def key_of(self, user: dict[str, Any], mapper: RoleMapper) -> str:
         """The person key of a user: ours from its externalId, else by the mapping."""
-        own = push.key_from_external_id(self.settings.prefix, push.USER, user.get("externalId"))
+        own = key_from_external_id(self.settings.prefix, USER, user.get("externalId"))
         return own or mapper.key_for(ScimUser(user))
 
     def _index_users(self, *, planning: bool = False) -> None:
@@ -243,9 +206,9 @@ class ScimAdapter(Adapter[ScimSettings]):
             self._keys[uid] = key
             kept: dict[str, Any] = {"externalId": user.get("externalId")}
             if self.settings.provision_users:
-                kept["data"] = push.user_data_of(user)
+                kept["data"] = user_data_of(user)
             if self.settings.write_attributes:
-                kept["attributes"] = push.attribute_data_of(user, self.settings.extension_schema)
+                kept["attributes"] = attribute_data_of(user, self.settings.extension_schema)
             self._users[key] = kept
         if clashes and planning:
             self.warn(
@@ -276,7 +239,7 @@ class ScimAdapter(Adapter[ScimSettings]):
     def _depends(self, keys: Iterable[str]) -> list[Any]:
         if not self.settings.provision_users:
             return []
-        return [push.user_ref(k) for k in sorted(set(keys))]
+        return [user_ref(k) for k in sorted(set(keys))]
 
     def _left_out(self, missing: set[str], what: str) -> None:
         if missing:
@@ -318,7 +281,7 @@ class ScimAdapter(Adapter[ScimSettings]):
             missing |= {k for k in keys if not self._exists(k)}
             held = [k for k in keys if self._exists(k)]
             name = template.format(key=key, title=titles.get(key, key))
-            yield push.local(kind, key, push.group_data(name, held), self._depends(held))
+            yield local(kind, key, group_data(name, held), self._depends(held))
         self._left_out(missing, what)
 
     def people_objects(self, people: Iterable[Person]) -> Iterable[LocalObject]:
@@ -327,15 +290,15 @@ class ScimAdapter(Adapter[ScimSettings]):
         everyone = list(people)
         if self.settings.provision_users:
             for p in everyone:
-                yield push.local(push.USER, p.key, push.user_data(p))
+                yield local(USER, p.key, user_data(p))
         if self._extension_ok():
             for p in everyone:
                 if self._exists(p.key):
                     old = self._users.get(p.key, {}).get("attributes") or {}
-                    data = push.attribute_data(p.role, old.get("competencies") or [])
-                    yield push.local(push.USER_ATTRIBUTES, p.key, data, self._depends([p.key]))
+                    data = attribute_data(p.role, old.get("competencies") or [])
+                    yield local(USER_ATTRIBUTES, p.key, data, self._depends([p.key]))
         titles = self._role_titles()
-        holders = push.role_members(everyone)
+        holders = role_members(everyone)
         unknown = sorted(r for r in holders if titles and r not in titles)
         if unknown:
             self.warn(
@@ -343,7 +306,7 @@ class ScimAdapter(Adapter[ScimSettings]):
                 f"{', '.join(unknown[:10])} (their groups are named by key)"
             )
         yield from self._groups(
-            push.ROLE_GROUP, self.settings.role_group_name, holders, "role groups", titles
+            ROLE_GROUP, self.settings.role_group_name, holders, "role groups", titles
         )
 
     def assignment_objects(
@@ -352,9 +315,9 @@ class ScimAdapter(Adapter[ScimSettings]):
         """One learning group per learning resource."""
         self._index_users(planning=True)
         yield from self._groups(
-            push.LEARNING_GROUP,
+            LEARNING_GROUP,
             self.settings.learning_group_name,
-            push.learning_members(assignments),
+            learning_members(assignments),
             "learning groups",
         )
 
@@ -366,13 +329,13 @@ class ScimAdapter(Adapter[ScimSettings]):
                 self.warn("set write_attributes to write competencies to users: nothing to do")
             return
         missing: set[str] = set()
-        for person, levels in sorted(push.latest_levels(assessments).items()):
+        for person, levels in sorted(latest_levels(assessments).items()):
             if person not in self._ids:
                 missing.add(person)
                 continue
             old = self._users.get(person, {}).get("attributes") or {}
-            data = push.attribute_data(old.get("role"), levels)
-            yield push.local(push.USER_ATTRIBUTES, person, data)
+            data = attribute_data(old.get("role"), levels)
+            yield local(USER_ATTRIBUTES, person, data)
         self._left_out(missing, "competency attributes")
 
     # -- renames -------------------------------------------------------------------------
@@ -385,9 +348,9 @@ class ScimAdapter(Adapter[ScimSettings]):
         """
         self._renamed = {}
         if scope.operation is Capability.PUSH_PEOPLE and renames.roles:
-            self._renamed[push.ROLE_GROUP] = dict(renames.roles)
+            self._renamed[ROLE_GROUP] = dict(renames.roles)
         if scope.operation is Capability.ASSIGN_LEARNING and renames.learning_resources:
-            self._renamed[push.LEARNING_GROUP] = dict(renames.learning_resources)
+            self._renamed[LEARNING_GROUP] = dict(renames.learning_resources)
         return {
             ObjectRef(kind=kind, key=old): new
             for kind, moves in self._renamed.items()
@@ -396,19 +359,19 @@ class ScimAdapter(Adapter[ScimSettings]):
 
     # -- the remote side -----------------------------------------------------------------
     def _read_groups(self, kind: str) -> Iterator[RemoteObject]:
-        prefix = push.external_id(self.settings.prefix, kind, "")
+        prefix = external_id(self.settings.prefix, kind, "")
         for g in self.client.groups(
             where=Filter.starts_with("externalId", prefix),
             attributes=("displayName", "externalId", "members"),
         ):
-            key = push.key_from_external_id(self.settings.prefix, kind, g.get("externalId"))
+            key = key_from_external_id(self.settings.prefix, kind, g.get("externalId"))
             if key is None or not g.get("id"):
                 continue
             yield RemoteObject(
                 kind=kind,
                 key=key,
                 remote_id=str(g["id"]),
-                data=push.group_data_of(g, self._keys),
+                data=group_data_of(g, self._keys),
             )
 
     def read_remote(self, scope: Scope) -> Iterator[RemoteObject]:
@@ -422,16 +385,12 @@ class ScimAdapter(Adapter[ScimSettings]):
         attributes = scope.operation in (Capability.PUSH_PEOPLE, Capability.PUSH_RATINGS)
         attributes = attributes and self._extension_ok()
         for key, user in sorted(self._users.items()):
-            if users and push.key_from_external_id(
-                self.settings.prefix, push.USER, user.get("externalId")
-            ):
-                yield RemoteObject(
-                    kind=push.USER, key=key, remote_id=self._ids[key], data=user["data"]
-                )
+            if users and key_from_external_id(self.settings.prefix, USER, user.get("externalId")):
+                yield RemoteObject(kind=USER, key=key, remote_id=self._ids[key], data=user["data"])
             if attributes and user.get("attributes") is not None:
                 data = dict(user["attributes"])
                 yield RemoteObject(
-                    kind=push.USER_ATTRIBUTES, key=key, remote_id=self._ids[key], data=data
+                    kind=USER_ATTRIBUTES, key=key, remote_id=self._ids[key], data=data
                 )
         for kind in _WRITE_SCOPES[scope.operation]:
             yield from self._read_groups(kind)
@@ -445,7 +404,7 @@ class ScimAdapter(Adapter[ScimSettings]):
         out: list[str] = []
         for k in keys:
             key = str(k)
-            uid = ids.get(push.user_ref(key)) or self._ids.get(key)
+            uid = ids.get(user_ref(key)) or self._ids.get(key)
             if uid is None:
                 raise SyncError(
                     f"{key} has no user in the service {self.target}: plan again "
@@ -458,32 +417,30 @@ class ScimAdapter(Adapter[ScimSettings]):
         """Create a user or a group; adopt one of the same name that someone else made."""
         data = change.data or {}
         c = self.client
-        if change.kind == push.USER:
+        if change.kind == USER:
             try:
-                created = c.create(
-                    "Users", push.user_resource(self.settings.prefix, change.key, data)
-                )
+                created = c.create("Users", user_resource(self.settings.prefix, change.key, data))
             except ScimConflictError:
                 found = c.find_one("Users", Filter.equals("userName", str(data["userName"])))
                 if found is None:
                     raise
                 uid = str(found["id"])
-                self._update_user(uid, change, push.user_data_of(found), adopt=True)
+                self._update_user(uid, change, user_data_of(found), adopt=True)
                 created = found
             uid = str(created["id"])
             self._ids[change.key], self._keys[uid] = uid, change.key
             return uid
-        if change.kind == push.USER_ATTRIBUTES:
-            found_id = ids.get(push.user_ref(change.key)) or self._ids.get(change.key)
+        if change.kind == USER_ATTRIBUTES:
+            found_id = ids.get(user_ref(change.key)) or self._ids.get(change.key)
             if found_id is None:
                 raise SyncError(f"{change.key} has no user in the service {self.target}")
             self.update(change, found_id, ids)
             return found_id
         name = str(data["displayName"])
-        external = push.external_id(self.settings.prefix, change.kind, change.key)
+        external = external_id(self.settings.prefix, change.kind, change.key)
         members = self._member_ids(data.get("members") or [], ids)  # type: ignore[arg-type]
         try:
-            return str(c.create("Groups", push.group_resource(external, name, members))["id"])
+            return str(c.create("Groups", group_resource(external, name, members))["id"])
         except ScimConflictError:
             found = c.find_one("Groups", Filter.equals("displayName", name))
             if found is None or found.get("externalId") not in (None, "", external):
@@ -496,9 +453,9 @@ class ScimAdapter(Adapter[ScimSettings]):
     def _update_user(
         self, uid: str, change: Change, old: dict[str, JsonValue] | None, *, adopt: bool = False
     ) -> None:
-        ops = push.user_operations(old, change.data or {})
+        ops = user_operations(old, change.data or {})
         if adopt:
-            external = push.external_id(self.settings.prefix, push.USER, change.key)
+            external = external_id(self.settings.prefix, USER, change.key)
             ops.append({"op": "replace", "path": "externalId", "value": external})
         self.client.patch("Users", uid, ops)
 
@@ -506,31 +463,31 @@ class ScimAdapter(Adapter[ScimSettings]):
         """Change a user's attributes or a group's name and members (PATCH, If-Match)."""
         c = self.client
         data = change.data or {}
-        if change.kind == push.USER:
+        if change.kind == USER:
             current, version = c.get("Users", remote_id)
-            ops = push.user_operations(push.user_data_of(current), data)
+            ops = user_operations(user_data_of(current), data)
             c.patch("Users", remote_id, ops, version=version)
             return
-        if change.kind == push.USER_ATTRIBUTES:
+        if change.kind == USER_ATTRIBUTES:
             schema = self.settings.extension_schema
-            c.patch("Users", remote_id, push.attribute_operations(schema, data))
+            c.patch("Users", remote_id, attribute_operations(schema, data))
             return
         current, version = c.get("Groups", remote_id, attributes=("displayName", "members"))
         wanted = self._member_ids(data.get("members") or [], ids)  # type: ignore[arg-type]
-        ops = push.member_operations(current, str(data["displayName"]), wanted)
+        ops = member_operations(current, str(data["displayName"]), wanted)
         if change.old_key is not None:  # renamed: the same group (id, members) under the new key
-            external = push.external_id(self.settings.prefix, change.kind, change.key)
+            external = external_id(self.settings.prefix, change.kind, change.key)
             ops.insert(0, {"op": "replace", "path": "externalId", "value": external})
         c.patch("Groups", remote_id, ops, version=version)
 
     def delete(self, change: Change, remote_id: str) -> None:
         """Delete a managed group or user (only with pruning); clear user attributes."""
-        if change.kind == push.USER_ATTRIBUTES:
-            ops = push.attribute_operations(self.settings.extension_schema, {})
+        if change.kind == USER_ATTRIBUTES:
+            ops = attribute_operations(self.settings.extension_schema, {})
             with contextlib.suppress(ScimNotFoundError):
                 self.client.patch("Users", remote_id, ops)
             return
-        self.client.delete("Users" if change.kind == push.USER else "Groups", remote_id)
+        self.client.delete("Users" if change.kind == USER else "Groups", remote_id)
 
     # -- reads -------------------------------------------------------------------------
     def pull_people(self) -> Iterator[Person]:
@@ -593,4 +550,4 @@ class ScimAdapter(Adapter[ScimSettings]):
         return keys[mid] or None
 
 
-__all__ = ["ScimAdapter", "ScimSettings"]
+__all__ = ["ScimAdapter"]
