@@ -1,4 +1,9 @@
-"""A JSON-lines adapter: one file per scope, one signed JSON object per line."""
+"""A JSON-lines adapter: one file per scope, one signed JSON object per line.
+
+The adapter wires the pieces: the settings (:mod:`competency_jsonl.settings`), the files'
+line format (:mod:`competency_jsonl.signing`, what stands for a client), and the objects of
+models and people (:mod:`competency_jsonl.model`, :mod:`competency_jsonl.people`).
+"""
 
 from __future__ import annotations
 
@@ -16,12 +21,13 @@ from competency_core.sync import (
     Capability,
     Change,
     LocalObject,
-    ObjectRef,
     Plan,
     RemoteIds,
     RemoteObject,
     Scope,
 )
+from competency_jsonl.model import competency_objects
+from competency_jsonl.people import person, person_objects
 from competency_jsonl.settings import JsonlSettings
 from competency_jsonl.signing import LineError, read_line, signed_line
 
@@ -68,18 +74,10 @@ class JsonlAdapter(Adapter[JsonlSettings]):
 
     # -- local data -> objects
     def model_objects(self, model: CompetencyModel) -> Iterable[LocalObject]:
-        for c in model.competencies:
-            parent = (ObjectRef(kind="competency", key=c.parent),) if c.parent else ()
-            yield LocalObject(
-                kind="competency",
-                key=c.key,
-                data={"name": model.text(c.name), "parent": c.parent},
-                depends_on=parent,
-            )
+        return competency_objects(model)
 
     def people_objects(self, people: Iterable[Person]) -> Iterable[LocalObject]:
-        for p in people:
-            yield LocalObject(kind="person", key=p.key, data={"name": p.name, "email": p.email})
+        return person_objects(people)
 
     # -- the files as the remote side
     def read_remote(self, scope: Scope) -> Iterator[RemoteObject]:
@@ -120,7 +118,7 @@ class JsonlAdapter(Adapter[JsonlSettings]):
     # -- reads
     def pull_people(self) -> Iterator[Person]:
         for obj in self._read(self._file(Scope(operation=Capability.PUSH_PEOPLE))):
-            yield Person(key=obj["key"], name=obj["data"]["name"], email=obj["data"]["email"])
+            yield person(obj)
 
 
 __all__ = ["JsonlAdapter", "JsonlSettings"]
