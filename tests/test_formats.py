@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from competency_core.cli import app
 from competency_core.errors import ModelValidationError
 from competency_core.formats import FORMAT, SCHEMA_KINDS
-from competency_core.schemas import json_schema
 from competency_core.io import check_workforce_file, load_model, loads_model
+from competency_core.schemas import json_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

@@ -7,8 +7,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from competency_core.schemas import json_schema
 from competency_core.plugins import plugin_registry
+from competency_core.schemas import json_schema
 
 
 @pytest.mark.parametrize("adapter", ["csv", "moodle", "scim"])
