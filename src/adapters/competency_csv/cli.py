@@ -87,7 +87,8 @@ def _options(delimiter: str, encoding: str, pairs: list[str]) -> tuple[CsvDialec
         option = {"delimiter": "--delimiter", "encoding": "--encoding"}
         raise CompetencyError(
             "; ".join(
-                f"{option.get(str(e['loc'][0]), e['loc'][0])}: {e['msg'].removeprefix('Value error, ')}"
+                f"{option.get(str(e['loc'][0]), e['loc'][0])}: "
+                + str(e["msg"]).removeprefix("Value error, ")
                 for e in exc.errors(include_url=False, include_input=False)
             )
         ) from None

@@ -39,7 +39,7 @@ ASSIGNMENTS: TableSpec[LearningAssignment] = TableSpec(
 
 
 def read_assignments(path: str | os.PathLike[str], **options: Any) -> Iterator[LearningAssignment]:
-    """Stream learning assignments from a CSV file (options: those of :func:`~competency_csv.tables.read_table`)."""
+    """Stream learning assignments from a CSV file (options: :func:`.tables.read_table`'s)."""
     return read_table(path, ASSIGNMENTS, **options)
 
 

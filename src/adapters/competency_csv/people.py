@@ -59,7 +59,7 @@ kept as the person's attributes."""
 
 
 def read_people(path: str | os.PathLike[str], **options: Any) -> Iterator[Person]:
-    """Stream people from a CSV file (options: those of :func:`~competency_csv.tables.read_table`)."""
+    """Stream people from a CSV file (options: those of :func:`.tables.read_table`)."""
     return read_table(path, PEOPLE, **options)
 
 

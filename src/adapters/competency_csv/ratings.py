@@ -70,7 +70,7 @@ evidence (one item per line), model_version, comment."""
 
 
 def read_assessments(path: str | os.PathLike[str], **options: Any) -> Iterator[Assessment]:
-    """Stream assessments from a CSV file (options: those of :func:`~competency_csv.tables.read_table`)."""
+    """Stream assessments from a CSV file (options: those of :func:`.tables.read_table`)."""
     return read_table(path, ASSESSMENTS, **options)
 
 

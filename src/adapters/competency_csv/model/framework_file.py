@@ -68,7 +68,7 @@ TAXONOMY_TERMS = frozenset(
 SHORTNAME_MAX = 100
 """The longest short name Moodle keeps."""
 HTML_FORMAT, PLAIN_FORMAT = 1, 2
-"""Two of Moodle's description formats (all: :data:`~competency_csv.settings.DESCRIPTION_FORMATS`)."""
+"""Two of Moodle's description formats (all: :data:`.settings.DESCRIPTION_FORMATS`)."""
 (PARENT, IDNUMBER, SHORTNAME, DESCRIPTION, DESCFORMAT, SCALEVALUES, SCALECONFIG) = range(7)
 RULETYPE, RULEOUTCOME, RULECONFIG, RELATED, EXPORTID, ISFRAMEWORK, TAXONOMY = range(7, 14)
 
@@ -195,7 +195,7 @@ def _parse_config(cell: str) -> list[JsonValue] | None:
 
 
 def row_data(row: FrameworkRow) -> dict[str, JsonValue]:
-    """The data of a row, in the shape :func:`~competency_csv.model.push.framework_objects` gives (ValueError if bad)."""
+    """The data of a row, as :func:`.push.framework_objects` gives it (ValueError if bad)."""
     c = row.cells
     try:
         fmt = int(c[DESCFORMAT].strip() or "0")
