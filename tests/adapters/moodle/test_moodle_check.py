@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from moodle_backends import Backend
 
 from competency_moodle.capabilities import SYNC_CAPABILITIES
 from competency_moodle.check import OPERATIONS, check_token
 from competency_moodle.client import MoodleClient
 from competency_moodle.functions import needed_functions
 from competency_testing.moodle import MoodleEmulator
+from competency_testing.moodle.realsite.server import LIMITED_MISSING
 
 Cli = Callable[..., Any]
 ENV = "MOODLE_CHECK_TOKEN"
@@ -162,3 +164,29 @@ def test_check_token_from_python(moodle_emulator: MoodleEmulator, moodle_token: 
     assert result.ok
     assert result.operations == ("push-ratings",)
     assert result.to_dict()["operations"] == {"push-ratings": {"ok": True, "missing": []}}
+
+
+# -- the same checks on both Moodles (the emulator, and a real Moodle 5.1 with -m moodle) ----
+
+
+def test_check_on_each_backend(backend: Backend, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    seeded = backend.seed()
+    monkeypatch.setenv(ENV, seeded.token)
+    full = cli("moodle", "check", "--url", seeded.url, "--token-env", ENV, "--format", "json")
+    assert full.code == 0, full.out + full.err
+    data = full.json()
+    assert data["ok"] is True
+    assert data["site"]["release"].startswith("5.1")
+    assert data["competencies_enabled"] is True
+    assert all(op["missing"] == [] for op in data["operations"].values()), data["operations"]
+    status = {c["capability"]: c["status"] for c in data["capabilities"]}
+    assert status["webservice/rest:use"] == "allowed"
+    assert seeded.token not in full.out + full.err
+
+    limited = backend.token_without(LIMITED_MISSING)
+    monkeypatch.setenv(ENV, limited)
+    short = cli("moodle", "check", "--url", seeded.url, "--token-env", ENV, "--format", "json")
+    assert short.code == 1, short.out + short.err
+    missing = {f for op in short.json()["operations"].values() for f in op["missing"]}
+    assert missing == set(LIMITED_MISSING)
+    assert limited not in short.out + short.err
