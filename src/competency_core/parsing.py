@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from yaml.constructor import SafeConstructor
 
 from competency_core.errors import ModelValidationError, Problem
-from competency_core.references import format_path
+from competency_core.references import _LEVEL_KEYED, PathPart
 
 LineMap = dict[str, int]
 PathParts = tuple[str | int, ...]
@@ -213,14 +213,22 @@ def _line(event: Any) -> int | None:
 class _Frame:
     """A collection being composed: its node, its path, and (mappings) the pending key."""
 
-    __slots__ = ("key", "node", "parts", "seen", "size")
+    __slots__ = ("key", "node", "parts", "path", "seen", "size")
 
-    def __init__(self, node: yaml.Node, parts: PathParts) -> None:
+    def __init__(self, node: yaml.Node, parts: PathParts, path: str) -> None:
         self.node = node
         self.parts = parts
+        self.path = path  # format_path(parts), built a part at a time
         self.key: yaml.Node | None = None
         self.seen: dict[str, int] = {}
         self.size = 1
+
+
+def _extend(path: str, parts: PathParts, part: PathPart) -> str:
+    """``format_path((*parts, part))`` from ``path == format_path(parts)``, in one step."""
+    if isinstance(part, int) and not (parts and parts[-1] in _LEVEL_KEYED):
+        return f"{path}[{part}]"
+    return f"{path}.{part}" if path else str(part)
 
 
 _CHECKED_TAGS = frozenset(
@@ -250,16 +258,19 @@ def _compose(
         return None, lines
     parser.get_event()  # DocumentStart
 
-    def child_parts() -> PathParts:
+    def child() -> tuple[PathParts, str]:
+        """The parts and formatted path of the next value."""
         if not stack:
-            return ()
+            return (), ""
         top = stack[-1]
+        part: PathPart
         if isinstance(top.node, yaml.SequenceNode):
-            return (*top.parts, len(top.node.value))
-        if top.key is None:
-            return (*top.parts, "<key>")
-        k = top.key.value if isinstance(top.key, yaml.ScalarNode) else "<key>"
-        return (*top.parts, str(k))
+            part = len(top.node.value)
+        elif top.key is None:
+            part = "<key>"
+        else:
+            part = str(top.key.value) if isinstance(top.key, yaml.ScalarNode) else "<key>"
+        return (*top.parts, part), _extend(top.path, top.parts, part)
 
     def attach(node: yaml.Node, size: int, line: int | None) -> None:
         nonlocal root
@@ -274,10 +285,11 @@ def _compose(
             top.key = node
             if isinstance(node, yaml.ScalarNode):
                 key = str(node.value)
+                key_path = _extend(top.path, top.parts, key)
                 if key in top.seen:
                     problems.append(
                         Problem(
-                            path=format_path((*top.parts, key)),
+                            path=key_path,
                             message=f"duplicate key {key!r} (first at line {top.seen[key]}); "
                             "remove one: YAML would silently keep only the last",
                             file=file,
@@ -287,7 +299,7 @@ def _compose(
                 else:
                     top.seen[key] = line or 0
                     if line is not None:
-                        lines[format_path((*top.parts, key))] = line
+                        lines[key_path] = line
         else:
             top.node.value.append((top.key, node))
             top.key = None
@@ -302,21 +314,21 @@ def _compose(
                     f"more than {limits.max_aliases} alias uses (*name); raise the limit with "
                     f"{ENVIRONMENT['max_aliases']} or LoadLimits(max_aliases=...)",
                     line,
-                    format_path(child_parts()),
+                    child()[1],
                 )
             target = anchors.get(str(event.anchor))
             if target is None:
                 raise _Refused(
                     f"the alias *{event.anchor} names no anchor defined before it",
                     line,
-                    format_path(child_parts()),
+                    child()[1],
                 )
             if id(target) in open_nodes:
                 raise _Refused(
                     f"the alias *{event.anchor} points at a value that contains it "
                     "(a cycle that never ends)",
                     line,
-                    format_path(child_parts()),
+                    child()[1],
                 )
             size = sizes[id(target)]
             expanded += size
@@ -325,7 +337,7 @@ def _compose(
                     f"aliases expand the file to more than {limits.max_nodes:,} values; raise the "
                     f"limit with {ENVIRONMENT['max_nodes']} or LoadLimits(max_nodes=...)",
                     line,
-                    format_path(child_parts()),
+                    child()[1],
                 )
             attach(target, size, line)
             continue
@@ -344,7 +356,7 @@ def _compose(
                 line,
             )
         anchor = getattr(event, "anchor", None)
-        parts = child_parts()
+        parts, path = child()
         if isinstance(event, yaml.ScalarEvent):
             if len(event.value) > limits.max_string_length:
                 raise _Refused(
@@ -352,7 +364,7 @@ def _compose(
                     f"{limits.max_string_length:,} (raise it with "
                     f"{ENVIRONMENT['max_string_length']} or LoadLimits(max_string_length=...))",
                     line,
-                    format_path(parts),
+                    path,
                 )
             tag = event.tag
             if tag is None or tag == "!":
@@ -364,13 +376,13 @@ def _compose(
                 anchors[str(anchor)] = node
                 sizes[id(node)] = 1
             if tag in _CHECKED_TAGS:
-                paths[id(node)] = format_path(parts)
+                paths[id(node)] = path
             if line is not None and (
                 not stack
                 or stack[-1].key is not None
                 or isinstance(stack[-1].node, yaml.SequenceNode)
             ):
-                lines.setdefault(format_path(parts), line)
+                lines.setdefault(path, line)
             attach(node, 1, line)
             continue
         if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
@@ -379,7 +391,7 @@ def _compose(
                     f"lists and mappings are nested more than {limits.max_depth} deep; raise "
                     f"the limit with {ENVIRONMENT['max_depth']} or LoadLimits(max_depth=...)",
                     line,
-                    format_path(parts),
+                    path,
                 )
             kind: Any = (
                 yaml.SequenceNode
@@ -398,8 +410,8 @@ def _compose(
                 or stack[-1].key is not None
                 or isinstance(stack[-1].node, yaml.SequenceNode)
             ):
-                lines.setdefault(format_path(parts), line)
-            stack.append(_Frame(node, parts))
+                lines.setdefault(path, line)
+            stack.append(_Frame(node, parts, path))
             continue
         raise _Refused(f"unexpected YAML event {type(event).__name__}", line)
     parser.get_event()  # DocumentEnd
