@@ -10,8 +10,10 @@ start (``python -c pass``) measured in the same run:
 * ``import hypothesis`` with competency-core installed, beside the same import with the
   plugins of every package switched off (``HYPOTHESIS_NO_PLUGINS=1``): the difference is
   what the library's hypothesis entry point costs every hypothesis user;
-* the floor: ``import typer, pydantic, rich.console, yaml`` (what the CLI cannot avoid
-  loading to validate a file), so the figures can be read against it on a busy machine.
+* two floors: ``import typer, pydantic, rich.console, yaml`` (what the CLI cannot avoid
+  loading to validate a file), and the least a typer + pydantic + rich + PyYAML program
+  does to validate the same file (:data:`MINIMAL_CLI`: one command, one model, one line
+  printed), so the figures can be read against the stack they are built on.
 
 ``--before DIR`` measures the same commands in another checkout's virtual environment
 (``DIR/.venv``, e.g. a ``git worktree`` of an older commit) in the same run, and prints
@@ -40,6 +42,42 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 COUNT = "import sys; print(len(sys.modules), file=sys.stderr)"
 
+MINIMAL_CLI = """
+import sys
+from pathlib import Path
+
+import typer
+from pydantic import BaseModel, ConfigDict
+
+
+class Doc(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    key: str
+
+
+app = typer.Typer(add_completion=False, rich_markup_mode=None)
+
+
+@app.callback()
+def main() -> None:
+    \"\"\"A CLI.\"\"\"
+
+
+@app.command()
+def validate(files: list[Path] = typer.Argument(...), strict: bool = typer.Option(False)) -> None:
+    \"\"\"Validate.\"\"\"
+    import yaml
+    from rich.console import Console
+
+    for f in files:
+        doc = Doc.model_validate(yaml.load(f.read_text(), Loader=yaml.CSafeLoader))
+        Console().print(f"{f}: [green]valid[/green] {doc.key}")
+
+
+app(["validate", sys.argv[1]], prog_name="minimal", standalone_mode=False)
+"""
+"""The floor of the stack: a typer + pydantic + rich + PyYAML program validating one file."""
+
 
 @dataclass(frozen=True)
 class Case:
@@ -60,6 +98,7 @@ def cases(venv: Path, example: Path) -> list[Case]:
             "floor: typer, pydantic, rich, yaml",
             (python, "-c", "import typer.main, pydantic, rich.console, yaml"),
         ),
+        Case("floor: a minimal typer CLI validating", (python, "-c", MINIMAL_CLI, str(example))),
         Case("competency --help", (competency, "--help")),
         Case("competency validate", (competency, "validate", str(example))),
         Case("import competency_core", (python, "-c", "import competency_core")),
@@ -89,7 +128,7 @@ def cpu_of(case: Case, env: dict[str, str]) -> float:
 
 def modules_of(case: Case, env: dict[str, str]) -> int | None:
     """How many modules ``case`` leaves loaded (None for the ``competency`` commands)."""
-    if case.argv[1:2] != ("-c",):
+    if case.argv[1:2] != ("-c",) or len(case.argv) > 3:
         return None
     code = f"{case.argv[2]}\n{COUNT}"
     out = subprocess.run(
@@ -166,6 +205,10 @@ def main() -> None:
         before = measure(args.before.resolve() / ".venv", args.repeats)
         report(f"before ({args.before}/.venv)", before)
         print("\nafter / before")
+        print(
+            "  (the stack's floor, a minimal typer CLI validating the same file: "
+            f"{after['floor: a minimal typer CLI validating'][0]:.3f} s)"
+        )
         for label in ("competency --help", "competency validate", "import competency_core"):
             ratio = after[label][0] / before[label][0]
             print(
