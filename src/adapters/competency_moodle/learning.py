@@ -3,9 +3,11 @@
 Objects of ``assign-learning``:
 
 * ``plan`` (key ``person|role``): an individual learning plan named after the role's
-  template, created active with the template's competencies. Moodle refuses to create a
-  template-based plan through web services (``create_plan`` with a ``templateid``), so
-  this is one of the two ways it allows;
+  template, created active with the template's competencies and those the person's
+  assigned learning develops (a development plan's resources: their courses are linked to
+  these competencies, so the plan shows them). Moodle refuses to create a template-based
+  plan through web services (``create_plan`` with a ``templateid``), so this is one of the
+  two ways it allows;
 * ``cohort-member`` (key ``person|role``), with ``plans='cohort'``: the person joins the
   cohort an administrator linked to the role's template; Moodle's hourly task then
   creates the template-based plan itself;
@@ -143,6 +145,8 @@ class Learning:
     def objects(self, assignments: Iterable[LearningAssignment]) -> list[LocalObject]:
         """Plans (or cohort memberships) for people's roles, and enrolments."""
         model = self._model()
+        assignments = list(assignments)
+        learning = self._assigned_competencies(assignments, model)
         people = list(self.hints.people.values())
         users = self._users(people)
         self.hints.users |= {self._value(u) for u in users.values()}
@@ -157,7 +161,10 @@ class Learning:
             role = roles[person.role]
             value = self._value(user)
             if self.settings.plans == "individual":
-                comps = sorted({r.competency for r in role.requirements if r.competency in keys})
+                comps = sorted(
+                    {r.competency for r in role.requirements if r.competency in keys}
+                    | learning.get(person.key, set())
+                )
                 out.append(
                     LocalObject(
                         kind=PLAN,
@@ -188,6 +195,22 @@ class Learning:
                 "cohorts={role: cohort idnumber})"
             )
         out += self._enrolments(assignments, model)
+        return out
+
+    @staticmethod
+    def _assigned_competencies(
+        assignments: Iterable[LearningAssignment], model: CompetencyModel
+    ) -> dict[str, set[str]]:
+        """Per person, the competencies their assigned learning develops (cancelled left out)."""
+        keys = {c.key for c in model.competencies}
+        develops = {
+            r.key: {d.competency for d in r.develops if d.competency in keys}
+            for r in model.learning_resources
+        }
+        out: dict[str, set[str]] = {}
+        for a in assignments:
+            if a.status is not AssignmentStatus.CANCELLED:
+                out.setdefault(a.person, set()).update(develops.get(a.resource, ()))
         return out
 
     def _enrolments(

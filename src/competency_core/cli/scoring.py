@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from competency_core.cli.core import load_model_or_fail
+from competency_core.cli.sync import AdapterOptions, with_adapter_options
 from competency_core.console import (
     FormatOption,
     OutputFormat,
@@ -274,10 +275,14 @@ def plan_dict(plan: DevelopmentPlan) -> dict[str, Any]:
 
 
 @commands.command("plan")
+@with_adapter_options
 def plan_command(
     model: Path = ModelArgument,
     people: Path = PeopleOption,
-    person: str = typer.Option(..., "--person", help="The person to plan for."),
+    person: str = typer.Option(None, "--person", help="The person to plan for."),
+    everyone: bool = typer.Option(
+        False, "--all", help="Plan for everyone with a current role (towards it)."
+    ),
     role: str = typer.Option(
         None, "--role", "-r", help="The target role (default: their current role)."
     ),
@@ -292,27 +297,81 @@ def plan_command(
     threshold: float = ThresholdOption,
     on: dt.datetime = OnOption,
     language: str = LanguageOption,
+    push: str = typer.Option(
+        None,
+        "--push",
+        metavar="ADAPTER",
+        help="Assign the chosen learning through ADAPTER (e.g. moodle: learning plans and "
+        "enrolments), configured by the adapter options below.",
+        show_default=False,
+    ),
+    due: dt.datetime = typer.Option(
+        None, "--due", formats=["%Y-%m-%d"], help="With --push: when the learning is due."
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="With --push: show what would change, change nothing."
+    ),
     fmt: OutputFormat = FormatOption,
+    options: AdapterOptions = AdapterOptions(),
 ) -> None:
-    """A development plan: gaps in priority order, what to practise, which learning closes them."""
-    from competency_core.scoring.plans import plan_for_person
+    """A development plan: gaps in priority order, what to practise, which learning closes them.
 
+    With --push ADAPTER the chosen learning is assigned in another system (one assignment
+    per person and resource, dated --on, due --due), as `competency sync ADAPTER apply
+    assignments` would.
+    """
+    from competency_core.scoring.plans import plan_for_person, workforce_plans
+
+    if (person is None) == (not everyone):
+        with reported(fmt):
+            raise CompetencyError("give --person P or --all (one of them)")
+    if everyone and role is not None:
+        with reported(fmt):
+            raise CompetencyError("--all plans towards each person's current role: drop --role")
     m, wf = _inputs(model, people, fmt)
     with reported(fmt):
-        plan = plan_for_person(
+        policy = _policy(unassessed, aggregate, threshold)
+        if everyone:
+            plans = workforce_plans(
+                m, wf, policy=policy, on=_day(on), by=by.value, budget=budget, language=language
+            )
+        else:
+            plans = [
+                plan_for_person(
+                    m,
+                    wf,
+                    person,
+                    role,
+                    policy=policy,
+                    on=_day(on),
+                    by=by.value,
+                    budget=budget,
+                    language=language,
+                )
+            ]
+    if push is not None:
+        from competency_core.cli.plan_push import push_plans
+
+        push_plans(
             m,
             wf,
-            person,
-            role,
-            policy=_policy(unassessed, aggregate, threshold),
-            on=_day(on),
-            by=by.value,
-            budget=budget,
-            language=language,
+            plans,
+            push,
+            options,
+            dry_run=dry_run,
+            due=due.date() if due else None,
+            fmt=fmt,
         )
-    if fmt == OutputFormat.JSON:
-        emit_json(plan_dict(plan))
         return
+    if fmt == OutputFormat.JSON:
+        emit_json(plan_dict(plans[0]) if not everyone else [plan_dict(p) for p in plans])
+        return
+    for plan in plans:
+        _print_plan(plan)
+
+
+def _print_plan(plan: DevelopmentPlan) -> None:
+    person = plan.person
     console.print(
         f"[bold]Development plan for {person} towards {plan.role}[/bold] (readiness "
         f"{_pct(plan.score.readiness)}, {'ready' if plan.score.ready else 'not ready'}): "

@@ -79,7 +79,13 @@ if TYPE_CHECKING:
         evaluate_candidate as evaluate_candidate,
     )
     from competency_core.scoring.plans import (
+        learning_assignments as learning_assignments,
+    )
+    from competency_core.scoring.plans import (
         plan_for_person as plan_for_person,
+    )
+    from competency_core.scoring.plans import (
+        workforce_plans as workforce_plans,
     )
     from competency_core.scoring.policy import (
         DEFAULT_POLICY as DEFAULT_POLICY,

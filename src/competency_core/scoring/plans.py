@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from competency_core.learning import LearningResource
 from competency_core.model import CompetencyModel
-from competency_core.people import Assessment, Workforce
+from competency_core.people import Assessment, AssignmentStatus, LearningAssignment, Workforce
 from competency_core.roles import RoleProfile
 from competency_core.scoring.pair import RequirementScore, RoleScore, score_role
 from competency_core.scoring.policy import DEFAULT_POLICY, ScoringPolicy
@@ -303,6 +303,83 @@ def plan_for_person(
     )
 
 
+def workforce_plans(
+    model: CompetencyModel,
+    workforce: Workforce,
+    people: Iterable[str] | None = None,
+    *,
+    policy: ScoringPolicy = DEFAULT_POLICY,
+    on: dt.date | None = None,
+    by: CostBasis = "hours",
+    budget: float | None = None,
+    language: str | None = None,
+) -> list[DevelopmentPlan]:
+    """Development plans towards their current roles: for ``people``, or everyone with a role.
+
+    A person named in ``people`` without a current role is an error; without ``people``,
+    those with no role (or a role the model lacks) are left out.
+    """
+    roles = {r.key for r in model.roles}
+    if people is None:
+        chosen = [p.key for p in workforce.people if p.role is not None and p.role in roles]
+    else:
+        chosen = list(people)
+    return [
+        plan_for_person(
+            model,
+            workforce,
+            key,
+            policy=policy,
+            on=on,
+            by=by,
+            budget=budget,
+            language=language,
+        )
+        for key in chosen
+    ]
+
+
+def learning_assignments(
+    plans: Iterable[DevelopmentPlan],
+    *,
+    assigned: dt.date | None = None,
+    due: dt.date | None = None,
+    existing: Iterable[LearningAssignment] = (),
+) -> list[LearningAssignment]:
+    """The plans' chosen learning as assignments: one per person and chosen resource.
+
+    Each is dated ``assigned`` (default: the plan's date) and ``due``, in the plan's order
+    (the order the resources were chosen). A resource the person already has an assignment
+    for in ``existing`` (one not cancelled) is not assigned again. An assignment carries no
+    reason of its own: why a resource was chosen (the gaps it closes) stays in the plan, as
+    :attr:`ChosenResource.closes`. Plans without a person are skipped.
+
+    >>> import datetime as dt
+    >>> from competency_core.testing.samples import sample_model, sample_workforce
+    >>> plans = workforce_plans(sample_model(), sample_workforce(), on=dt.date(2026, 6, 1))
+    >>> [(a.person, a.resource, a.assigned.isoformat()) for a in learning_assignments(plans)]
+    [('ada', 'testing-course', '2026-06-01'), ('linus', 'writing-workshop', '2026-06-01')]
+    """
+    have = {(a.person, a.resource) for a in existing if a.status is not AssignmentStatus.CANCELLED}
+    out: list[LearningAssignment] = []
+    for plan in plans:
+        if plan.person is None:
+            continue
+        for chosen in plan.resources:
+            if (plan.person, chosen.resource) in have:
+                continue
+            have.add((plan.person, chosen.resource))
+            out.append(
+                LearningAssignment(
+                    person=plan.person,
+                    resource=chosen.resource,
+                    assigned=assigned or plan.on,
+                    due=due,
+                )
+            )
+    return out
+
+
 def evaluate_candidate(
     model: CompetencyModel,
     role: RoleProfile | str,
@@ -341,5 +418,7 @@ __all__ = [
     "choose_resources",
     "development_plan",
     "evaluate_candidate",
+    "learning_assignments",
     "plan_for_person",
+    "workforce_plans",
 ]
