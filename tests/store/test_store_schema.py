@@ -21,6 +21,7 @@ TABLES = {
     "cc_model_event",
     "cc_person",
     "cc_assessment",
+    "cc_assignment",
     "cc_feedback",
     "cc_sync_state",
     "cc_directory_entry",

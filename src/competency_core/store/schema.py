@@ -137,6 +137,27 @@ class AssessmentRow(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(Timestamp)
 
 
+class AssignmentRow(Base):
+    """A learning assignment (see :class:`competency_core.people.LearningAssignment`).
+
+    One row per model, person, resource and assignment date: writing it again updates its
+    status, due and completion dates.
+    """
+
+    __tablename__ = "cc_assignment"
+    __table_args__ = (Index("ix_cc_assignment_person", "person"),)
+
+    model_key: Mapped[str] = mapped_column(KeyStr, primary_key=True)
+    person: Mapped[str] = mapped_column(ForeignKey("cc_person.key"), primary_key=True)
+    resource: Mapped[str] = mapped_column(KeyStr, primary_key=True)
+    assigned: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    due: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))
+    completed: Mapped[dt.date | None] = mapped_column(Date)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
 class FeedbackRow(Base):
     """Feedback on a model (see :class:`competency_core.records.Feedback`)."""
 
@@ -174,6 +195,7 @@ class SyncStateRow(Base):
 
 __all__ = [
     "AssessmentRow",
+    "AssignmentRow",
     "Base",
     "FeedbackRow",
     "ModelEventRow",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any, cast
@@ -9,10 +10,11 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from competency_core.errors import UnknownKeyError
+from competency_core.errors import CompetencyError, UnknownKeyError
+from competency_core.model import CompetencyModel
 from competency_core.people import Assessment, Person, RaterType, Workforce
+from competency_core.store.assignments import ASSIGNMENTS, AssignmentRepository, assignment_of
 from competency_core.store.core import now
-from competency_core.store.model_versions import ModelVersions
 from competency_core.store.schema import AssessmentRow, PersonRow
 from competency_core.store.workforce_check import WorkforceCheck, check_workforce
 from competency_core.versioning.migrate import (
@@ -66,7 +68,12 @@ def _person(row: PersonRow) -> Person:
     )
 
 
-def _assessment(row: AssessmentRow) -> Assessment:
+def _identity(a: Assessment) -> tuple[Any, ...]:
+    """What makes two assessments of one model the same (everything they say)."""
+    return (*(getattr(a, f) for f in _ASSESSMENT_FIELDS), a.rater_type.value, tuple(a.evidence))
+
+
+def _assessment(row: Any) -> Assessment:
     return Assessment(
         person=row.person,
         competency=row.competency,
@@ -88,7 +95,7 @@ def _batches(items: Iterable[Assessment], size: int) -> Iterator[list[Assessment
         yield batch
 
 
-class WorkforceRepository(ModelVersions):
+class WorkforceRepository(AssignmentRepository):
     """The people and assessments part of :class:`~competency_core.store.Store`."""
 
     def upsert_people(self, people: Iterable[Person]) -> int:
@@ -125,15 +132,34 @@ class WorkforceRepository(ModelVersions):
         model: str | None = None,
         batch_size: int = 5000,
         migrated_from: str | None = None,
+        skip_identical: bool = False,
     ) -> int:
         """Write assessments in bulk (all or nothing); ``model`` is the model key they are for.
 
-        Every person must be in the store (:meth:`upsert_people`).
+        Every person must be in the store (:meth:`upsert_people`). With ``skip_identical``
+        an assessment identical to one the store holds for the model (or to one written
+        before it in the same call) is left out, so that pulling the same ratings again
+        adds nothing. Returns how many were written.
         """
         n = 0
         stamp = now()
         with self.transaction() as s:
+            seen: set[tuple[Any, ...]] = set()
+            if skip_identical:
+                column = ASSESSMENTS.c.model_key
+                of_model = column.is_(None) if model is None else column == model
+                stored = s.execute(select(ASSESSMENTS).where(of_model))
+                seen = {_identity(_assessment(r)) for r in stored}
             for batch in _batches(assessments, batch_size):
+                if skip_identical:
+                    fresh = []
+                    for a in batch:
+                        if (ident := _identity(a)) not in seen:
+                            seen.add(ident)
+                            fresh.append(a)
+                    batch = fresh
+                    if not batch:
+                        continue
                 self._check_people(s, {a.person for a in batch})
                 rows = [
                     {f: getattr(a, f) for f in _ASSESSMENT_FIELDS}
@@ -193,6 +219,53 @@ class WorkforceRepository(ModelVersions):
         with self.transaction() as s:
             return int(s.scalar(stmt) or 0)
 
+    def workforce(self, model: CompetencyModel | str, as_of: dt.date | None = None) -> Workforce:
+        """The store's people with their assessments and assignments of ``model``, on a date.
+
+        ``model`` is a model or its key. What had not happened by ``as_of`` (default:
+        today) is left out: assessments dated after it and assignments made after it.
+        Expired assessments are kept, as a workforce file keeps them (scoring leaves them
+        out on the day it scores). Given a model (not a key), assessments of an earlier
+        version that were carried to the model's version (:meth:`migrate_assessments`) are
+        read as their carried copies only. One query per table, whatever the number of
+        people.
+        """
+        key = model if isinstance(model, str) else model.key
+        version = None if isinstance(model, str) else model.version
+        day = as_of or dt.date.today()
+        rated = (
+            select(ASSESSMENTS)
+            .where(ASSESSMENTS.c.model_key == key, ASSESSMENTS.c.date <= day)
+            .order_by(ASSESSMENTS.c.person, ASSESSMENTS.c.date, ASSESSMENTS.c.id)
+        )
+        assigned = (
+            select(ASSIGNMENTS)
+            .where(ASSIGNMENTS.c.model_key == key, ASSIGNMENTS.c.assigned <= day)
+            .order_by(ASSIGNMENTS.c.person, ASSIGNMENTS.c.assigned, ASSIGNMENTS.c.resource)
+        )
+        with self.transaction() as s:
+            people = [_person(r) for r in s.scalars(select(PersonRow).order_by(PersonRow.key))]
+            rows = list(s.execute(rated))
+            assignments = [assignment_of(r) for r in s.execute(assigned)]
+        sources: dict[str | None, set[str]] = {}
+        for r in rows:
+            if r.migrated_from:
+                sources.setdefault(r.model_version, set()).add(r.migrated_from)
+        carried: set[str] = set()  # versions carried (directly or through others) to ours
+        todo = list(sources.get(version, ())) if version is not None else []
+        while todo:
+            v = todo.pop()
+            if v not in carried and v != version:
+                carried.add(v)
+                todo.extend(sources.get(v, ()))
+        assessments = [_assessment(r) for r in rows if r.model_version not in carried]
+        return Workforce(
+            model=key,
+            people=tuple(people),
+            assessments=tuple(assessments),
+            assignments=tuple(assignments),
+        )
+
     def _stored_people(self, s: Session, keys: set[str]) -> set[str]:
         found: set[str] = set()
         ordered = sorted(keys)
@@ -241,9 +314,9 @@ class WorkforceRepository(ModelVersions):
         version: str | None = None,
         check: bool = True,
     ) -> int:
-        """Store a workforce's people and assessments in one transaction; all or nothing.
+        """Store a workforce's people, assessments and assignments in one transaction.
 
-        ``version`` is the model version for assessments that name none (they are stored
+        All or nothing. ``version`` is the model version for assessments that name none (they are stored
         with it). Unless ``check`` is false, the workforce is first checked with
         :meth:`check_workforce`; any problem raises :class:`ModelValidationError` (one
         summary per kind of problem) and nothing is written.
@@ -264,6 +337,13 @@ class WorkforceRepository(ModelVersions):
                 if not result.ok:
                     raise result.error()
             self.upsert_people(workforce.people)
+            if workforce.assignments:
+                if key is None:
+                    raise CompetencyError(
+                        "the workforce names no model: its learning assignments need one "
+                        "(pass model=KEY)"
+                    )
+                self.add_assignments(workforce.assignments, model=key)
             return self.add_assessments(workforce.assessments, model=key)
 
     def migrate_assessments(
