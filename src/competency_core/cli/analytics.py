@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from competency_core.people import Workforce
 
 
+from competency_core.cli import workforce_source
 from competency_core.cli.core import load_model_or_fail
 from competency_core.console import (
     EXIT_FINDINGS,
@@ -55,13 +56,23 @@ StoreOption = typer.Option(
 )
 
 
-def _workforce(path: Path, model: CompetencyModel, fmt: OutputFormat) -> Workforce:
-    from competency_core.io import load_workforce
+WorkforceStoreOption = workforce_source.store_option(
+    "--store",
+    help="Read the people from this store instead of a WORKFORCE file: a SQLite file or a "
+    "database URL (default without WORKFORCE: $COMPETENCY_STORE).",
+)
 
-    try:
-        return load_workforce(path, model)
-    except ModelValidationError as exc:
-        fail(exc.problems, fmt, f"{path}: the workforce file is invalid")
+
+def _workforce(
+    path: Path | None,
+    store: str | None,
+    model: CompetencyModel,
+    fmt: OutputFormat,
+    on: dt.date | None = None,
+) -> Workforce:
+    wf = workforce_source.load_people(model, path, store, fmt, on=on, people_flag="WORKFORCE")
+    assert wf is not None  # required: load_people ends the command without people
+    return wf
 
 
 def _thresholds(pairs: list[str] | None) -> ItemThresholds:
@@ -88,8 +99,11 @@ def _thresholds(pairs: list[str] | None) -> ItemThresholds:
 @pilot_app.command("select")
 def pilot_select(
     model_path: Path = typer.Argument(..., metavar="MODEL", help="The model file."),
-    workforce_path: Path = typer.Argument(..., metavar="WORKFORCE", help="People to choose from."),
+    workforce_path: Path = typer.Argument(
+        None, metavar="WORKFORCE", help="People to choose from (or --store).", show_default=False
+    ),
     size: int = typer.Option(..., "--size", "-n", help="How many people to choose."),
+    store: str = WorkforceStoreOption,
     seed: int = typer.Option(0, help="Random seed: the same seed gives the same group."),
     by: list[str] = typer.Option(
         None,
@@ -108,7 +122,7 @@ def pilot_select(
     from competency_core.analytics.ratings import PilotData, save_pilot_data
 
     model = load_model_or_fail(model_path, fmt)
-    wf = _workforce(workforce_path, model, fmt)
+    wf = _workforce(workforce_path, store, model, fmt)
     sel = select_pilot(wf, size, by=by or DEFAULT_STRATA, seed=seed, exclude=exclude or ())
     if out is not None:
         save_pilot_data(
@@ -152,8 +166,11 @@ def pilot_select(
 @pilot_app.command("simulate")
 def pilot_simulate(
     model_path: Path = typer.Argument(..., metavar="MODEL", help="The model file."),
-    workforce_path: Path = typer.Argument(..., metavar="WORKFORCE", help="The people."),
+    workforce_path: Path = typer.Argument(
+        None, metavar="WORKFORCE", help="The people (or --store).", show_default=False
+    ),
     out: Path = typer.Option(..., "--out", "-o", help="Pilot ratings file to write."),
+    store: str = WorkforceStoreOption,
     feedback_out: Path = typer.Option(None, "--feedback-out", help="Feedback file to write."),
     size: int = typer.Option(10, "--size", "-n", help="Pilot group size."),
     seed: int = typer.Option(0, help="Random seed."),
@@ -168,7 +185,7 @@ def pilot_simulate(
     from competency_core.analytics.simulate import SimulationSettings, simulate_pilot
 
     model = load_model_or_fail(model_path, fmt)
-    wf = _workforce(workforce_path, model, fmt)
+    wf = _workforce(workforce_path, store, model, fmt)
     sim = simulate_pilot(
         model,
         wf,
@@ -283,7 +300,13 @@ def _concern(value: Any) -> str:
 @commands.command()
 def monitor(
     model_path: Path = typer.Argument(..., metavar="MODEL", help="The model file."),
-    workforce_path: Path = typer.Argument(..., metavar="WORKFORCE", help="People and assessments."),
+    workforce_path: Path = typer.Argument(
+        None,
+        metavar="WORKFORCE",
+        help="People, assessments and assignments (or --store).",
+        show_default=False,
+    ),
+    store: str = WorkforceStoreOption,
     on: str = typer.Option(None, help="Report date, YYYY-MM-DD (default: today)."),
     period: Period = typer.Option(Period.QUARTER, help="Length of a period."),
     periods: int = typer.Option(4, help="How many periods to show, ending with the current one."),
@@ -301,11 +324,11 @@ def monitor(
     from competency_core.analytics.report import write_monitoring_report
 
     model = load_model_or_fail(model_path, fmt)
-    wf = _workforce(workforce_path, model, fmt)
     try:
         day = dt.date.fromisoformat(on) if on else None
     except ValueError:
         raise AnalyticsError(f"--on takes a date as YYYY-MM-DD (got {on!r})") from None
+    wf = _workforce(workforce_path, store, model, fmt, on=day)
     report = run_monitor(
         model, wf, on=day, period=period, periods=periods, coverage_window=coverage_window
     )

@@ -2,8 +2,9 @@
 
 MODEL is a model file, a folder of O*NET text files (imported on the fly, tier and rank
 on every transition) or a folder of ESCO occupation-skill relations (imported on the fly;
-its transitions are suggested from skill overlap and followed). Every command takes
-``--format json``.
+its transitions are suggested from skill overlap and followed). The people come from a
+workforce file (``--people``) or the store (``--store``; see
+:mod:`competency_core.cli.workforce_source`). Every command takes ``--format json``.
 """
 
 from __future__ import annotations
@@ -28,18 +29,18 @@ if TYPE_CHECKING:
     from competency_core.roles import TransitionKind
 
 from competency_core.cli.core import load_model_or_fail
+from competency_core.cli.workforce_source import PeopleOption, StoreOption, load_people
 from competency_core.console import (
     FormatOption,
     OutputFormat,
     console,
     emit_json,
     err_console,
-    fail,
     reported,
     simple_table,
 )
 from competency_core.demo import DemoContext, DemoStep, demo_step
-from competency_core.errors import CompetencyError, ModelValidationError
+from competency_core.errors import CompetencyError
 from competency_core.hookspecs import hookimpl
 
 commands = typer.Typer()
@@ -56,10 +57,9 @@ commands.add_typer(path_app, name="path")
 ModelArgument = typer.Argument(
     ..., help="A model file, or a folder of O*NET text files or of ESCO relations."
 )
-PeopleOption = typer.Option(
-    None, "--people", "-p", help="Workforce file: people and their assessments."
+PersonOption = typer.Option(
+    None, "--person", help="Start from this person (needs --people or --store)."
 )
-PersonOption = typer.Option(None, "--person", help="Start from this person (needs --people).")
 FromOption = typer.Option(None, "--from", help="Start from this role.")
 OnOption = typer.Option(
     None, "--on", formats=["%Y-%m-%d"], help="Scoring date YYYY-MM-DD (default: today)."
@@ -109,15 +109,16 @@ def _graph(
     return CareerGraph.from_model(load_model_or_fail(model, fmt), suggest=suggest)
 
 
-def _workforce(cg: CareerGraph, people: Path | None, fmt: OutputFormat) -> Workforce:
-    from competency_core.io import load_workforce
-
-    if people is None:
-        raise CompetencyError("this needs the people: pass --people FILE (a workforce file)")
-    try:
-        return load_workforce(people, cg.model)
-    except ModelValidationError as exc:
-        fail(exc.problems, fmt, f"{people}: the workforce file is invalid")
+def _workforce(
+    cg: CareerGraph,
+    people: Path | None,
+    store: str | None,
+    on: dt.datetime | None,
+    fmt: OutputFormat,
+) -> Workforce:
+    wf = load_people(cg.model, people, store, fmt, on=on)
+    assert wf is not None  # required: load_people ends the command without people
+    return wf
 
 
 def _start(
@@ -125,6 +126,7 @@ def _start(
     role: str | None,
     person: str | None,
     people: Path | None,
+    store: str | None,
     on: dt.datetime | None,
     fmt: OutputFormat,
 ) -> Start:
@@ -135,7 +137,7 @@ def _start(
     if person is None:
         assert role is not None
         return role
-    wf = _workforce(cg, people, fmt)
+    wf = _workforce(cg, people, store, on, fmt)
     return PersonProfile.from_workforce(cg, wf, person, on=on.date() if on else None)
 
 
@@ -171,6 +173,7 @@ def next_command(
     role: str = FromOption,
     person: str = PersonOption,
     people: Path = PeopleOption,
+    store: str = StoreOption,
     steps: int = typer.Option(2, "--steps", "-k", min=1, help="Transitions at most."),
     kind: list[str] = KindOption,
     suggested: bool = SuggestedOption,
@@ -184,7 +187,7 @@ def next_command(
 
     with reported(fmt):
         cg = _graph(model, fmt, suggested, similarity)
-        start = _start(cg, role, person, people, on, fmt)
+        start = _start(cg, role, person, people, store, on, fmt)
         result = next_steps(
             cg,
             start,
@@ -221,6 +224,7 @@ def best_command(
     role: str = FromOption,
     person: str = PersonOption,
     people: Path = PeopleOption,
+    store: str = StoreOption,
     k: int = typer.Option(5, "-k", min=1, help="How many paths."),
     time_weight: float = typer.Option(
         0.0, "--time-weight", min=0.0, help="Cost of a year of typical time in a role."
@@ -236,7 +240,7 @@ def best_command(
 
     with reported(fmt):
         cg = _graph(model, fmt, suggested, similarity)
-        start = _start(cg, role, person, people, on, fmt)
+        start = _start(cg, role, person, people, store, on, fmt)
         result = best_paths(
             cg,
             start,
@@ -264,6 +268,7 @@ def develop_command(
     role: str = FromOption,
     person: str = PersonOption,
     people: Path = PeopleOption,
+    store: str = StoreOption,
     time_weight: float = typer.Option(0.0, "--time-weight", min=0.0),
     kind: list[str] = KindOption,
     suggested: bool = SuggestedOption,
@@ -276,7 +281,7 @@ def develop_command(
 
     with reported(fmt):
         cg = _graph(model, fmt, suggested, similarity)
-        start = _start(cg, role, person, people, on, fmt)
+        start = _start(cg, role, person, people, store, on, fmt)
         found, dev = development_plan(
             cg,
             start,
@@ -322,6 +327,7 @@ def succession_command(
     model: Path = ModelArgument,
     role: str = typer.Argument(..., help="The role to find successors for."),
     people: Path = PeopleOption,
+    store: str = StoreOption,
     limit: int = typer.Option(None, "--limit", "-n", min=1, help="Show the best N only."),
     on: dt.datetime = OnOption,
     fmt: OutputFormat = FormatOption,
@@ -331,7 +337,7 @@ def succession_command(
 
     with reported(fmt):
         cg = _graph(model, fmt)
-        wf = _workforce(cg, people, fmt)
+        wf = _workforce(cg, people, store, on, fmt)
         result = succession(cg, role, wf, on=on.date() if on else None, limit=limit)
     if fmt == OutputFormat.JSON:
         emit_json(result.to_dict())
@@ -361,6 +367,7 @@ def succession_command(
 def bench_command(
     model: Path = ModelArgument,
     people: Path = PeopleOption,
+    store: str = StoreOption,
     on: dt.datetime = OnOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
@@ -369,7 +376,7 @@ def bench_command(
 
     with reported(fmt):
         cg = _graph(model, fmt)
-        wf = _workforce(cg, people, fmt)
+        wf = _workforce(cg, people, store, on, fmt)
         day = on.date() if on else None
         bench = bench_strength(cg, wf, on=day)
         risk = roles_at_risk(cg, wf, on=day)
@@ -469,6 +476,7 @@ def draw_command(
     role: str = FromOption,
     person: str = PersonOption,
     people: Path = PeopleOption,
+    store: str = StoreOption,
     around: str = typer.Option(None, "--around", help="Draw only the roles near this one."),
     radius: int = typer.Option(1, "--radius", min=1, help="How near, in transitions."),
     suggested: bool = SuggestedOption,
@@ -488,7 +496,7 @@ def draw_command(
         cg = _graph(model, fmt, suggested, similarity)
         highlight: CareerPath | None = None
         if target is not None:
-            start = _start(cg, role, person, people, on, fmt)
+            start = _start(cg, role, person, people, store, on, fmt)
             found = best_paths(cg, start, target, k=1, include_suggested=_follow(cg, suggested))
             if not found.paths:
                 raise CompetencyError(f"nothing to highlight: {found.message}")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from competency_core.cli.core import load_model_or_fail
+from competency_core.cli.workforce_source import load_people, people_option, store_option
 from competency_core.console import (
     EXIT_USAGE,
     FormatOption,
@@ -102,8 +103,13 @@ def publish(
         None, "--markdown", help="Write the Markdown handbook into this folder."
     ),
     case: Path = typer.Option(None, "--case", help="Write the CASE 1.1 package (JSON) here."),
-    people: Path = typer.Option(
-        None, "--people", help="A workforce file: adds gap sheets to the workbook."
+    people: Path = people_option(
+        "--people", help="A workforce file: adds gap sheets to the workbook."
+    ),
+    store: str = store_option(
+        "--store",
+        help="Read the people for the gap sheets from this store (a SQLite file or a "
+        "database URL) instead of --people.",
     ),
     previous: Path = typer.Option(
         None,
@@ -120,7 +126,6 @@ def publish(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Publish a model as a workbook, an HTML/Markdown handbook and a CASE 1.1 package."""
-    from competency_core.io import load_workforce
     from competency_core.problems import Problem
 
     if not any((xlsx, html, markdown, case)):
@@ -133,19 +138,14 @@ def publish(
             fmt,
         )
     model = load_model_or_fail(path, fmt)
-    workforce = None
-    if people is not None:
-        try:
-            workforce = load_workforce(people, model)
-        except ModelValidationError as exc:
-            fail(exc.problems, fmt, f"{people}: the workforce file is invalid")
-    before = load_model_or_fail(previous, fmt) if previous is not None else None
     day = None
     if on is not None:
         try:
             day = dt.date.fromisoformat(on)
         except ValueError:
             fail([Problem(path="--on", message=f"{on!r} is not a date (YYYY-MM-DD)")], fmt)
+    workforce = load_people(model, people, store, fmt, on=day, required=False)
+    before = load_model_or_fail(previous, fmt) if previous is not None else None
     done = publish_model(
         model,
         xlsx=xlsx,

@@ -1,9 +1,10 @@
 """``competency gap|fit|plan|readiness``: gap scoring, best fits, development plans, readiness.
 
-Every command takes a model file and a workforce file (``--people``: people and their
-assessments, as ``examples/people.yaml``), the scoring policy as options, and ``--format
-json``. Unknown people or roles, invalid files and assessments that cannot be scored end
-with a clear message and exit code 2.
+Every command takes a model file and the people: a workforce file (``--people``, as
+``examples/people.yaml``) or the store (``--store``, see
+:mod:`competency_core.cli.workforce_source`), the scoring policy as options, and
+``--format json``. Unknown people or roles, invalid files and assessments that cannot be
+scored end with a clear message and exit code 2.
 """
 
 from __future__ import annotations
@@ -17,17 +18,17 @@ import typer
 
 from competency_core.cli.core import load_model_or_fail
 from competency_core.cli.sync import AdapterOptions, with_adapter_options
+from competency_core.cli.workforce_source import PeopleOption, StoreOption, load_people
 from competency_core.console import (
     FormatOption,
     OutputFormat,
     console,
     emit_json,
-    fail,
     reported,
     simple_table,
 )
 from competency_core.demo import DemoContext, DemoStep, demo_step
-from competency_core.errors import CompetencyError, ModelValidationError
+from competency_core.errors import CompetencyError
 from competency_core.hookspecs import hookimpl
 from competency_core.scoring.choices import Aggregation, UnassessedPolicy
 
@@ -44,9 +45,6 @@ STEPS: list[DemoStep] = []
 
 
 ModelArgument = typer.Argument(..., help="The model file (YAML or JSON).")
-PeopleOption = typer.Option(
-    ..., "--people", "-p", help="Workforce file: people and their assessments."
-)
 OnOption = typer.Option(
     None, "--on", formats=["%Y-%m-%d"], help="Scoring date YYYY-MM-DD (default: today)."
 )
@@ -66,14 +64,17 @@ ThresholdOption = typer.Option(
 LanguageOption = typer.Option(None, "--language", help="Language of names and indicators.")
 
 
-def _inputs(model: Path, people: Path, fmt: OutputFormat) -> tuple[CompetencyModel, Workforce]:
-    from competency_core.io import load_workforce
-
+def _inputs(
+    model: Path,
+    people: Path | None,
+    store: str | None,
+    on: dt.datetime | None,
+    fmt: OutputFormat,
+) -> tuple[CompetencyModel, Workforce]:
     m = load_model_or_fail(model, fmt)
-    try:
-        return m, load_workforce(people, m)
-    except ModelValidationError as exc:
-        fail(exc.problems, fmt, f"{people}: the workforce file is invalid")
+    wf = load_people(m, people, store, fmt, on=on)
+    assert wf is not None  # required: load_people ends the command without people
+    return m, wf
 
 
 def _policy(
@@ -133,6 +134,7 @@ def score_dict(model: CompetencyModel, s: RoleScore, language: str | None = None
 def gap_command(
     model: Path = ModelArgument,
     people: Path = PeopleOption,
+    store: str = StoreOption,
     person: str = typer.Option(..., "--person", help="The person to score."),
     role: str = typer.Option(
         None, "--role", "-r", help="Score against this role (default: theirs)."
@@ -147,7 +149,7 @@ def gap_command(
     """A person against a role: per requirement required and actual level, gap, met."""
     from competency_core.scoring import score_person
 
-    m, wf = _inputs(model, people, fmt)
+    m, wf = _inputs(model, people, store, on, fmt)
     with reported(fmt):
         s = score_person(
             m, wf, person, role, policy=_policy(unassessed, aggregate, threshold), on=_day(on)
@@ -185,6 +187,7 @@ def gap_command(
 def fit_command(
     model: Path = ModelArgument,
     people: Path = PeopleOption,
+    store: str = StoreOption,
     person: str = typer.Option(None, "--person", help="The roles that fit this person best."),
     role: str = typer.Option(None, "--role", "-r", help="The people who fit this role best."),
     top: int = typer.Option(10, "--top", "-k", min=1, help="How many to show."),
@@ -200,7 +203,7 @@ def fit_command(
     """
     from competency_core.scoring import readiness_matrix
 
-    m, wf = _inputs(model, people, fmt)
+    m, wf = _inputs(model, people, store, on, fmt)
     with reported(fmt):
         if (person is None) == (role is None):
             raise CompetencyError("name a person (--person KEY) or a role (--role KEY), not both")
@@ -279,6 +282,7 @@ def plan_dict(plan: DevelopmentPlan) -> dict[str, Any]:
 def plan_command(
     model: Path = ModelArgument,
     people: Path = PeopleOption,
+    store: str = StoreOption,
     person: str = typer.Option(None, "--person", help="The person to plan for."),
     everyone: bool = typer.Option(
         False, "--all", help="Plan for everyone with a current role (towards it)."
@@ -328,7 +332,7 @@ def plan_command(
     if everyone and role is not None:
         with reported(fmt):
             raise CompetencyError("--all plans towards each person's current role: drop --role")
-    m, wf = _inputs(model, people, fmt)
+    m, wf = _inputs(model, people, store, on, fmt)
     with reported(fmt):
         policy = _policy(unassessed, aggregate, threshold)
         if everyone:
@@ -430,6 +434,7 @@ def _stat_row(s: ReadinessStat, named: bool) -> tuple[Any, ...]:
 def readiness_command(
     model: Path = ModelArgument,
     people: Path = PeopleOption,
+    store: str = StoreOption,
     by: list[Breakdown] = typer.Option(
         None, "--by", help="Breakdowns to show (repeat; default: competency and domain)."
     ),
@@ -447,7 +452,7 @@ def readiness_command(
     """
     from competency_core.scoring.organisation import organisation_readiness
 
-    m, wf = _inputs(model, people, fmt)
+    m, wf = _inputs(model, people, store, on, fmt)
     with reported(fmt):
         result = organisation_readiness(
             m, wf, policy=_policy(unassessed, aggregate, threshold), on=_day(on), language=language

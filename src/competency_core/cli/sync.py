@@ -43,6 +43,7 @@ from competency_core.errors import CompetencyError, ModelValidationError
 
 if TYPE_CHECKING:
     from competency_core.model import CompetencyModel
+    from competency_core.people import Workforce
     from competency_core.problems import Problem
     from competency_core.sync import (
         Adapter,
@@ -540,10 +541,27 @@ def pull_cmd(
     people_file: Path = typer.Option(
         None, "--people", help="A workforce file whose people to read (for adapters that ask)."
     ),
+    into_store: bool = typer.Option(
+        False,
+        "--into-store",
+        help="Write what was pulled into the store: people upserted by key, ratings added "
+        "(none twice), learning assignments upserted.",
+    ),
+    store: str = typer.Option(
+        None,
+        "--store",
+        help="With --into-store: the store, a SQLite file or a database URL (default: "
+        "$COMPETENCY_STORE, else $COMPETENCY_STORE_URL, else ./competency.sqlite3).",
+        show_default=False,
+    ),
     fmt: OutputFormat = FormatOption,
     options: AdapterOptions = AdapterOptions(),
 ) -> None:
-    """Read a model, people, ratings or learning assignments from the remote system."""
+    """Read a model, people, ratings or learning assignments from the remote system.
+
+    With --into-store they are written into the store (where gap, readiness, plan and
+    the other commands read the people with --store) and counted.
+    """
     from competency_core.io import dumps, load_model, load_workforce, write_atomic
     from competency_core.people import Workforce
     from competency_core.sync import Capability
@@ -553,6 +571,11 @@ def pull_cmd(
     notes: list[str] = []
 
     def run() -> Any:
+        if into_store and what is PullWhat.MODEL:
+            raise CompetencyError(
+                "--into-store takes people, ratings, assignments or workforce; store a "
+                "pulled model with --out FILE, then competency model import FILE"
+            )
         adapter = options.adapter(name)
         local_model = load_model(model_file) if model_file else None
         if people_file is not None or local_model is not None:
@@ -591,6 +614,27 @@ def pull_cmd(
                 f"Pulled: {len(result.people)} people, {len(result.assessments)} ratings, "
                 f"{len(result.assignments)} learning assignments from {name}."
             )
+    if into_store:
+        counts = guarded(fmt, lambda: store_pulled(result, store))
+        if out is not None:
+            write_atomic(out, dumps(result, "json" if str(out).endswith(".json") else "yaml"))
+        if fmt == OutputFormat.JSON:
+            emit_json(
+                counts
+                | {
+                    "written": str(out) if out else None,
+                    "skipped": [problem_dict(p) for p in skipped],
+                }
+            )
+        else:
+            console.print(
+                f"Stored in {counts['store']}: {counts['people']} people upserted, "
+                f"{counts['ratings_added']} ratings added ({counts['ratings_already_stored']} "
+                f"already there), {counts['assignments']} learning assignments upserted"
+                + (f"; written to {out}" if out else "")
+                + "."
+            )
+        return
     if out is not None:
         write_atomic(out, dumps(result, "json" if str(out).endswith(".json") else "yaml"))
         if fmt == OutputFormat.JSON:
@@ -601,6 +645,42 @@ def pull_cmd(
         emit_json(json.loads(dumps(result, "json")))
     else:
         console.print(dumps(result, "yaml"), markup=False, end="")
+
+
+def store_pulled(workforce: Workforce, store: str | None) -> dict[str, Any]:
+    """Write a pulled workforce into the store, in one transaction; the counts.
+
+    People are upserted by key, ratings added unless the store holds an identical one for
+    the model, learning assignments upserted (by person, resource and date). Ratings and
+    assignments need the model's key (``--model-key`` or ``--model``); their people must
+    be in the store or pulled with them.
+    """
+    from competency_core.cli.workforce_source import default_store
+    from competency_core.store import Store
+
+    key = workforce.model
+    if key is None and (workforce.assessments or workforce.assignments):
+        raise CompetencyError(
+            "ratings and learning assignments are stored for a model: name it with "
+            "--model-key KEY (or --model FILE)"
+        )
+    with Store(store or default_store()) as s, s.transaction():
+        people = s.upsert_people(workforce.people)
+        added = s.add_assessments(workforce.assessments, model=key, skip_identical=True)
+        assigned = (
+            s.add_assignments(workforce.assignments, model=key)
+            if key is not None and workforce.assignments
+            else 0
+        )
+        where = s.display_url
+    return {
+        "store": where,
+        "model": key,
+        "people": people,
+        "ratings_added": added,
+        "ratings_already_stored": len(workforce.assessments) - added,
+        "assignments": assigned,
+    }
 
 
 def _pull(adapter: Adapter[Any], capability: Capability, method: str) -> Iterator[Any]:
