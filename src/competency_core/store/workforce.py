@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import Table, Text, delete, func, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
 from competency_core.errors import CompetencyError, UnknownKeyError
 from competency_core.model import CompetencyModel
-from competency_core.people import Assessment, Person, RaterType, Workforce
+from competency_core.people import Assessment, Person, Workforce
 from competency_core.store.assignments import ASSIGNMENTS, AssignmentRepository, assignment_of
 from competency_core.store.core import now
 from competency_core.store.schema import AssessmentRow, PersonRow
@@ -73,20 +74,33 @@ def _identity(a: Assessment) -> tuple[Any, ...]:
     return (*(getattr(a, f) for f in _ASSESSMENT_FIELDS), a.rater_type.value, tuple(a.evidence))
 
 
+# what Store.workforce reads of an assessment; the evidence (nearly always an empty list)
+# as text, decoded only when it holds something
+_READ = (
+    *(ASSESSMENTS.c[f] for f in (*_ASSESSMENT_FIELDS, "rater_type", "migrated_from", "id")),
+    type_coerce(ASSESSMENTS.c.evidence, Text).label("evidence"),
+)
+_OPTIONAL = ("scale", "rater", "expires", "model_version", "comment")
+
+
 def _assessment(row: Any) -> Assessment:
-    return Assessment(
-        person=row.person,
-        competency=row.competency,
-        level=row.level,
-        scale=row.scale,
-        rater_type=RaterType(row.rater_type),
-        rater=row.rater,
-        date=row.date,
-        expires=row.expires,
-        evidence=tuple(row.evidence),
-        model_version=row.model_version,
-        comment=row.comment,
-    )
+    """An assessment from its row, given only what the row holds (as a file would)."""
+    fields: dict[str, Any] = {
+        "person": row.person,
+        "competency": row.competency,
+        "level": row.level,
+        "rater_type": row.rater_type,
+        "date": row.date,
+    }
+    for name in _OPTIONAL:
+        if (value := getattr(row, name)) is not None:
+            fields[name] = value
+    evidence = row.evidence
+    if isinstance(evidence, str):  # read as text (see _READ): decoded only when not empty
+        evidence = json.loads(evidence) if evidence != "[]" else ()
+    if evidence:
+        fields["evidence"] = tuple(evidence)
+    return Assessment.model_validate(fields)
 
 
 def _batches(items: Iterable[Assessment], size: int) -> Iterator[list[Assessment]]:
@@ -234,7 +248,7 @@ class WorkforceRepository(AssignmentRepository):
         version = None if isinstance(model, str) else model.version
         day = as_of or dt.date.today()
         rated = (
-            select(ASSESSMENTS)
+            select(*_READ)
             .where(ASSESSMENTS.c.model_key == key, ASSESSMENTS.c.date <= day)
             .order_by(ASSESSMENTS.c.person, ASSESSMENTS.c.date, ASSESSMENTS.c.id)
         )
