@@ -48,7 +48,8 @@ def push_plans(
     """Push ``plans`` through ``adapter_name`` as learning assignments (or show the sync plan).
 
     Resources a person already has (an assignment in ``workforce``, not cancelled) are
-    not assigned again. ``store`` holds the sync state (as ``competency sync --store``).
+    not assigned again. ``store`` holds the sync state (as ``competency sync --store``):
+    the store the workforce was read from, with ``--store``.
     Exits with code 1 when a change failed.
     """
     from competency_core.cli.sync import hand_over, sync_state

@@ -364,6 +364,7 @@ def plan_command(
             options,
             dry_run=dry_run,
             due=due.date() if due else None,
+            store=store,
             fmt=fmt,
         )
         return

@@ -13,6 +13,7 @@ from moodle_scenario import adapter, engine, model_data, workforce
 
 from competency_core.io import save_model, save_workforce
 from competency_core.model import CompetencyModel
+from competency_core.store import Store
 
 
 def push_model() -> CompetencyModel:
@@ -88,3 +89,22 @@ def test_one_person_or_all_not_both(files: tuple[Backend, Seeded, list[Any]], cl
     both = cli("plan", *inputs, "--all", "--person", "bob", "--push", "moodle")
     assert both.code == 2
     assert "--person P or --all" in both.err
+
+
+def test_plans_of_the_people_in_the_store(
+    files: tuple[Backend, Seeded, list[Any]], cli: Any, tmp_path: Path
+) -> None:
+    _, seeded, inputs = files
+    url = f"sqlite:///{tmp_path / 'people.sqlite3'}"
+    wf = workforce()
+    with Store(url) as db:
+        db.upsert_people(wf.people)
+        db.add_assessments(wf.assessments, model=wf.model)
+    opts = ["--url", seeded.url, "--token-env", "MOODLE_TOKEN", "--scale-id", seeded.scale]
+    run = ["plan", inputs[0], "--store", url, "--person", "bob", "--on", "2026-04-01"]
+    done = cli(*run, "--push", "moodle", *opts)
+    assert done.code == 0, done.err
+    assert "assign clean-code to bob (closes coding)" in done.out
+    snap = seeded.site.snapshot()
+    assert snap["plans"] == [("bob", "Engineer", 1, ("coding", "coding.tests", "design"))]
+    assert snap["enrolments"] == [("Clean code", "bob", 5)]
