@@ -392,7 +392,9 @@ def file_diff(
 
 @model_app.command("import-workforce")
 def import_workforce(
-    file: Path = typer.Argument(..., help="A workforce file (people and assessments)."),
+    file: Path = typer.Argument(
+        ..., help="A workforce file (people, assessments, learning assignments)."
+    ),
     version: str = typer.Option(
         None, help="Model version the assessments were made against (default: their own)."
     ),

@@ -1,4 +1,4 @@
-"""The store: one repository API for models, people, assessments, feedback and sync state.
+"""The store: one repository API for models, people, assessments, learning, feedback and sync.
 
 It runs on SQLAlchemy 2. The embedded default is a SQLite file (no server); the same code runs on PostgreSQL::
 
@@ -8,6 +8,7 @@ It runs on SQLAlchemy 2. The embedded default is a SQLite file (no server); the 
     store = Store("postgresql://me:secret@db/competency")
     record = store.add_model(model)
     store.save_draft(edited, revision=record.revision)
+    workforce = store.workforce(model, as_of=dt.date(2026, 4, 1))  # people, as a file gives
 
 Opening a store upgrades its schema (Alembic scripts shipped in the package). See
 docs/store.md.
