@@ -1,0 +1,210 @@
+"""``competency expiring``: whose levels lapse within a horizon, and what that does to readiness.
+
+The people come from a workforce file (``--people``) or the store (``--store``, read as
+of ``--on``; see :mod:`competency_core.cli.workforce_source`). The forecast is
+:func:`competency_core.scoring.currency.expiring`. Only typer and the console are
+imported here; the scoring is imported when the command runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from competency_core.cli.workforce_source import PeopleOption, StoreOption, load_people
+from competency_core.console import (
+    FormatOption,
+    OutputFormat,
+    console,
+    emit_json,
+    reported,
+    simple_table,
+)
+from competency_core.demo import DemoContext, DemoStep, demo_step
+from competency_core.errors import CompetencyError
+from competency_core.hookspecs import hookimpl
+from competency_core.scoring.choices import Aggregation, UnassessedPolicy
+
+if TYPE_CHECKING:
+    from competency_core.scoring.currency import CurrencyForecast, CurrencyGroup
+
+commands = typer.Typer()
+STEPS: list[DemoStep] = []
+
+DAYS_PER_UNIT = {"": 1, "d": 1, "w": 7, "m": 30}
+"""Days in a unit of ``--within``: days, weeks, and months counted as 30 days."""
+
+_HORIZON = re.compile(r"^\s*(\d+)\s*([dwm]?)\s*$", re.IGNORECASE)
+
+
+def parse_within(value: str) -> int:
+    """The horizon in days: ``90d``, ``12w``, ``6m`` (a month is 30 days) or ``90``.
+
+    >>> parse_within("90d"), parse_within("12w"), parse_within("6m"), parse_within("45")
+    (90, 84, 180, 45)
+    """
+    found = _HORIZON.match(value)
+    if found is None:
+        raise typer.BadParameter(
+            f"{value!r} is not a horizon: give days (90d or 90), weeks (12w) or months "
+            "(6m, a month counted as 30 days)",
+            param_hint="'--within'",
+        )
+    return int(found.group(1)) * DAYS_PER_UNIT[found.group(2).lower()]
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def _level(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def _ready(value: bool | None) -> str:
+    return "-" if value is None else ("ready" if value else "not ready")
+
+
+def _group_rows(groups: tuple[CurrencyGroup, ...]) -> list[tuple[str, ...]]:
+    return [
+        (
+            g.key or "-",
+            str(g.people),
+            str(g.lapses),
+            str(g.lose_readiness),
+            ", ".join(f"{c.competency} ({c.lapses})" for c in g.competencies[:3]),
+        )
+        for g in groups
+    ]
+
+
+def _print(forecast: CurrencyForecast) -> None:
+    f = forecast
+    console.print(
+        f"[bold]Lapsing between {f.on} and {f.until}[/bold] ({f.within} days): "
+        f"{len(f.lapses)} level(s) of {len(f.people)} of {f.considered} people; "
+        f"{len(f.losing_readiness)} lose readiness for their role"
+    )
+    if not f.people:
+        return
+    rows = [
+        (
+            p.person,
+            x.competency,
+            x.expires.isoformat(),
+            ", ".join(e.rater_type.value for e in x.evidence),
+            f"{_level(x.level_before)} -> {_level(x.level_after)}",
+            f"{_pct(p.readiness_today)} -> {_pct(p.readiness_after)}",
+            "[red]loses readiness[/red]" if p.loses_readiness else _ready(p.ready_after),
+        )
+        for p in f.people
+        for x in p.lapses
+    ]
+    console.print(
+        simple_table(
+            None,
+            ["person", "competency", "expires", "rater", "level", "readiness", "after"],
+            rows,
+        )
+    )
+    columns = ["people", "lapses", "lose readiness", "competencies (most lapses)"]
+    console.print(simple_table("By team", ["team", *columns], _group_rows(f.by_team)))
+    console.print(simple_table("By role", ["role", *columns], _group_rows(f.by_role)))
+
+
+@commands.command("expiring")
+def expiring_command(
+    model: Path = typer.Argument(..., help="The model file (YAML or JSON)."),
+    people: Path = PeopleOption,
+    store: str = StoreOption,
+    within: str = typer.Option(
+        ...,
+        "--within",
+        help="The horizon: 90d, 12w, 6m (a month is 30 days) or a number of days.",
+    ),
+    on: dt.datetime = typer.Option(
+        None, "--on", formats=["%Y-%m-%d"], help="Forecast from this day (default: today)."
+    ),
+    team: str = typer.Option(None, "--team", help="Only the people of this team."),
+    role: str = typer.Option(None, "--role", "-r", help="Only the people in this role."),
+    unassessed: UnassessedPolicy = typer.Option(
+        UnassessedPolicy.MINIMUM, "--unassessed", help="What an unassessed requirement counts as."
+    ),
+    aggregate: Aggregation = typer.Option(
+        Aggregation.LATEST, "--aggregate", help="How several ratings of one competency combine."
+    ),
+    threshold: float = typer.Option(
+        0.8, "--threshold", min=0.0, max=1.0, help="Readiness from which someone is ready."
+    ),
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Whose levels lapse within a horizon (expiring ratings), per team and role.
+
+    A rating counts up to its expiry day. Each lapsing level is resolved again on the day
+    it lapses (another current rating takes over), and each person's readiness for their
+    current role is compared on --on and the day after the horizon.
+    """
+    days = parse_within(within)
+    from competency_core.cli.core import load_model_or_fail
+    from competency_core.scoring.currency import expiring
+    from competency_core.scoring.policy import ScoringPolicy
+
+    m = load_model_or_fail(model, fmt)
+    wf = load_people(m, people, store, fmt, on=on)
+    assert wf is not None  # required: load_people ends the command without people
+    day = on.date() if on else dt.date.today()
+    with reported(fmt):
+        policy = ScoringPolicy(
+            unassessed=unassessed, aggregation=aggregate, ready_threshold=threshold
+        )
+        forecast = expiring(m, wf, on=day, within=days, policy=policy, team=team, role=role)
+    if fmt == OutputFormat.JSON:
+        data = forecast.model_dump(mode="json")
+        data["losing_readiness"] = list(forecast.losing_readiness)
+        emit_json(data)
+        return
+    _print(forecast)
+
+
+# -- demo step -------------------------------------------------------------------------
+
+_DEMO_ON = dt.date(2026, 4, 1)
+"""The scoring demo steps' date (``competency_core.cli.scoring``)."""
+
+
+@demo_step(34, "Currency: whose levels lapse in the next 12 months", STEPS)
+def _demo_expiring(ctx: DemoContext) -> None:
+    # Within 90 days of the demo date nothing in the examples lapses; within 12 months
+    # three certifications do, and one of them costs its holder readiness.
+    from competency_core.cli import build_app
+
+    args = [
+        "expiring",
+        str(ctx.examples / "software-engineering.yaml"),
+        "-p",
+        str(ctx.examples / "people.yaml"),
+        "--within",
+        "12m",
+        "--on",
+        _DEMO_ON.isoformat(),
+    ]
+    console.print(f"[dim]$ competency {' '.join(args)}[/dim]")
+    code = build_app()(args=args, prog_name="competency", standalone_mode=False)
+    if isinstance(code, int) and code:
+        raise CompetencyError(f"competency expiring failed (exit {code})")
+
+
+@hookimpl
+def register_commands(app: typer.Typer) -> None:
+    """Add the ``expiring`` command."""
+    app.add_typer(commands)
+
+
+@hookimpl
+def register_demo_steps() -> list[DemoStep]:
+    """The currency demo step."""
+    return STEPS
