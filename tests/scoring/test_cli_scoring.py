@@ -78,11 +78,18 @@ def test_fit_top_roles_and_top_people_match_the_matrix(cli: Any, files: Any, loa
     assert [x["role"] for x in roles["matches"]] == want
     assert [x["rank"] for x in roles["matches"]] == [1, 2, 3]
     who = cli("fit", model, "-p", people, "--role", "staff-engineer", "-k", "5", "--on", ON,
-              "-f", "json").json()  # fmt: skip
+              "--include-incumbents", "-f", "json").json()  # fmt: skip
     got = who["matches"]
     assert [x["person"] for x in got] == [
         m.person for m in matrix.top_candidates("staff-engineer", 5)
     ]
+    # by default the people who hold the role are left out, the rest keep their order
+    default = cli("fit", model, "-p", people, "--role", "staff-engineer", "-k", "5", "--on", ON,
+                  "-f", "json").json()  # fmt: skip
+    everyone = [m.person for m in matrix.top_candidates("staff-engineer", 20)]
+    assert [x["person"] for x in default["matches"]] == [
+        p for p in everyone if p != "lucas-moreau"
+    ][:5]
     # ready people first, then by readiness
     keys = [(not x["ready"], -x["readiness"]) for x in got]
     assert keys == sorted(keys)

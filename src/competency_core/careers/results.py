@@ -6,7 +6,10 @@ import dataclasses
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import Enum
-from typing import Any, Literal, NamedTuple, overload
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
+
+if TYPE_CHECKING:
+    from competency_core.scoring.candidates import CandidatePool
 
 Status = Literal["ready", "not ready", "not rated"]
 """Where a person (or a role's holder) stands for a role; "not rated": it has no requirements."""
@@ -280,6 +283,15 @@ class Succession(_Result):
     ready_now: int
     ready_in_one_step: int
     not_ready: int
+    filters: CandidatePool | None = None
+    """Who was considered: the filter and how many people each of its steps left out."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain JSON-ready data; ``filters`` as ``competency fit`` prints it."""
+        out = _plain(dataclasses.replace(self, filters=None))
+        assert isinstance(out, dict)
+        out["filters"] = None if self.filters is None else self.filters.to_dict()
+        return out
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -10,7 +10,10 @@ scoring contract and policy). People are put in three bands for a role:
   ready;
 - **not ready**: the rest.
 
-The people who hold a role are its incumbents, not its successors.
+The people who hold a role are its incumbents, not its successors: they are left out
+unless the :class:`~competency_core.scoring.candidates.CandidateFilter` includes them. The
+same filter (the one ``competency fit --role`` takes) can keep to moves up or across, along
+declared transitions, to teams or to a manager's reports.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from competency_core.scoring import (
     UnassessedPolicy,
     readiness_matrix,
 )
+from competency_core.scoring.candidates import CandidateFilter, select_candidates
 
 
 def _levels(cg: CareerGraph, people: PeopleLevels) -> FloatArray:
@@ -91,11 +95,14 @@ def succession(
     policy: ScoringPolicy = DEFAULT_POLICY,
     on: dt.date | None = None,
     limit: int | None = None,
+    candidate_filter: CandidateFilter | None = None,
 ) -> Succession:
     """The ranked candidates for ``role``: band, readiness now, the gaps that remain.
 
     Ranked by band, then readiness (best first), then key. Each candidate also says how
     many transitions separate their current role from ``role`` (None: no route).
+    ``candidate_filter`` says who is considered (default: everyone but the incumbents);
+    the result's ``filters`` says what each filter left out.
 
     Examples:
         >>> import datetime as dt
@@ -108,14 +115,16 @@ def succession(
     cg.check_unchanged()
     r = cg.role_index(role)
     incumbents = tuple(p.key for p in workforce.people if p.role == role)
+    pool = select_candidates(cg.model, workforce, role, candidate_filter)
     if not cg.vectors.rated[r]:
-        return Succession(role, cg.title(role), "not rated", incumbents, (), 0, 0, 0)
+        return Succession(role, cg.title(role), "not rated", incumbents, (), 0, 0, 0, pool)
+    kept = set(pool.kept)
     people, matrix, levels = _scores(cg, workforce, [role], policy, on)
     soon = _one_step(cg, levels, r, policy)
     hops = nx.single_source_shortest_path_length(cg.declared().reverse(copy=False), role)
     rows = []
     for i, key in enumerate(people.people):
-        if key in incumbents:
+        if key not in kept:
             continue
         ready = bool(matrix.ready[i, 0])
         rows.append((i, key, _band(ready, bool(soon[i]))))
@@ -147,6 +156,7 @@ def succession(
         ready_now=bands.count("ready now"),
         ready_in_one_step=bands.count("ready in one step"),
         not_ready=bands.count("not ready"),
+        filters=pool,
     )
 
 

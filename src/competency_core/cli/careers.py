@@ -28,6 +28,16 @@ if TYPE_CHECKING:
     from competency_core.people import Workforce
     from competency_core.roles import TransitionKind
 
+from competency_core.cli.candidate_options import (
+    AllReportsOption,
+    AlongTransitionsOption,
+    IncludeIncumbentsOption,
+    ManagerOption,
+    MovesOption,
+    TeamOption,
+    candidate_filter,
+    filter_note,
+)
 from competency_core.cli.core import load_model_or_fail
 from competency_core.cli.workforce_source import PeopleOption, StoreOption, load_people
 from competency_core.console import (
@@ -42,6 +52,7 @@ from competency_core.console import (
 from competency_core.demo import DemoContext, DemoStep, demo_step
 from competency_core.errors import CompetencyError
 from competency_core.hookspecs import hookimpl
+from competency_core.scoring.candidates import Moves
 
 commands = typer.Typer()
 STEPS: list[DemoStep] = []
@@ -329,16 +340,31 @@ def succession_command(
     people: Path = PeopleOption,
     store: str = StoreOption,
     limit: int = typer.Option(None, "--limit", "-n", min=1, help="Show the best N only."),
+    include_incumbents: bool = IncludeIncumbentsOption,
+    moves: Moves = MovesOption,
+    along_transitions: bool = AlongTransitionsOption,
+    team: list[str] = TeamOption,
+    manager: str = ManagerOption,
+    all_reports: bool = AllReportsOption,
     on: dt.datetime = OnOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
-    """Ranked successors for a role: ready now / ready in one step / not ready."""
+    """Ranked successors for a role: ready now / ready in one step / not ready.
+
+    The people who hold the role are left out (--include-incumbents keeps them); --moves,
+    --along-transitions, --team and --manager narrow who is considered.
+    """
     from competency_core.careers import succession
 
     with reported(fmt):
+        wanted = candidate_filter(
+            include_incumbents, moves, along_transitions, team, manager, all_reports
+        )
         cg = _graph(model, fmt)
         wf = _workforce(cg, people, store, on, fmt)
-        result = succession(cg, role, wf, on=on.date() if on else None, limit=limit)
+        result = succession(
+            cg, role, wf, on=on.date() if on else None, limit=limit, candidate_filter=wanted
+        )
     if fmt == OutputFormat.JSON:
         emit_json(result.to_dict())
         return
@@ -347,6 +373,8 @@ def succession_command(
         f"{result.ready_now} ready now, {result.ready_in_one_step} ready in one step, "
         f"{result.not_ready} not ready; incumbents: {', '.join(result.incumbents) or 'none'}"
     )
+    if result.filters is not None:
+        console.print(filter_note(result.filters))
     if result.status == "not rated":
         console.print("the role is not rated (no requirements): nobody can be scored for it")
         return

@@ -16,6 +16,16 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from competency_core.cli.candidate_options import (
+    AllReportsOption,
+    AlongTransitionsOption,
+    IncludeIncumbentsOption,
+    ManagerOption,
+    MovesOption,
+    TeamOption,
+    candidate_filter,
+    filter_note,
+)
 from competency_core.cli.core import load_model_or_fail
 from competency_core.cli.sync import AdapterOptions, with_adapter_options
 from competency_core.cli.workforce_source import PeopleOption, StoreOption, load_people
@@ -30,6 +40,7 @@ from competency_core.console import (
 from competency_core.demo import DemoContext, DemoStep, demo_step
 from competency_core.errors import CompetencyError
 from competency_core.hookspecs import hookimpl
+from competency_core.scoring.candidates import CandidateFilter, Moves
 from competency_core.scoring.choices import Aggregation, UnassessedPolicy
 
 if TYPE_CHECKING:
@@ -191,6 +202,12 @@ def fit_command(
     person: str = typer.Option(None, "--person", help="The roles that fit this person best."),
     role: str = typer.Option(None, "--role", "-r", help="The people who fit this role best."),
     top: int = typer.Option(10, "--top", "-k", min=1, help="How many to show."),
+    include_incumbents: bool = IncludeIncumbentsOption,
+    moves: Moves = MovesOption,
+    along_transitions: bool = AlongTransitionsOption,
+    team: list[str] = TeamOption,
+    manager: str = ManagerOption,
+    all_reports: bool = AllReportsOption,
     unassessed: UnassessedPolicy = UnassessedOption,
     aggregate: Aggregation = AggregationOption,
     threshold: float = ThresholdOption,
@@ -199,28 +216,44 @@ def fit_command(
 ) -> None:
     """Best fits: the top roles for a person (--person) or the top people for a role (--role).
 
-    Ready first, then by readiness; everyone is scored against every role at once.
+    Ready first, then by readiness; everyone is scored against every role at once. For a
+    role, the people who hold it are left out (--include-incumbents keeps them), and
+    --moves, --along-transitions, --team and --manager narrow who is considered.
     """
     from competency_core.scoring import readiness_matrix
+    from competency_core.scoring.candidates import best_candidates
 
     m, wf = _inputs(model, people, store, on, fmt)
     with reported(fmt):
         if (person is None) == (role is None):
             raise CompetencyError("name a person (--person KEY) or a role (--role KEY), not both")
         policy = _policy(unassessed, aggregate, threshold)
+        wanted = candidate_filter(
+            include_incumbents, moves, along_transitions, team, manager, all_reports
+        )
+        pool = None
         if person is not None:
+            if wanted != CandidateFilter(include_incumbents=include_incumbents):
+                raise CompetencyError(
+                    "--moves, --along-transitions, --team and --manager choose people for "
+                    "a role: use them with --role"
+                )
             wf.person(person)
-        if role is not None:
-            m.role(role)
-        matrix = readiness_matrix(m, wf, policy=policy, on=_day(on))
-        matches = matrix.top_roles(person, top) if person else matrix.top_candidates(role, top)
+            matrix = readiness_matrix(m, wf, policy=policy, on=_day(on))
+            matches, day = matrix.top_roles(person, top), matrix.on
+        else:
+            shortlist = best_candidates(
+                m, wf, role, candidate_filter=wanted, k=top, policy=policy, on=_day(on)
+            )
+            matches, day, pool = shortlist.matches, shortlist.on, shortlist.pool
     items = [x.model_dump(mode="json") for x in matches]
     if fmt == OutputFormat.JSON:
         emit_json(
             {
                 "person" if person else "role": person or role,
-                "on": matrix.on.isoformat(),
+                "on": day.isoformat(),
                 "policy": policy.model_dump(mode="json"),
+                **({"filters": pool.to_dict()} if pool is not None else {}),
                 "matches": items,
             }
         )
@@ -245,7 +278,7 @@ def fit_command(
     ]
     console.print(
         simple_table(
-            f"The best {len(items)} {who} on {matrix.on}",
+            f"The best {len(items)} {who} on {day}",
             [
                 "#",
                 "role" if person else "person",
@@ -259,6 +292,8 @@ def fit_command(
             rows,
         )
     )
+    if pool is not None:
+        console.print(filter_note(pool))
 
 
 class CostBasisChoice(StrEnum):

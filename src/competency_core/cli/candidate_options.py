@@ -1,0 +1,96 @@
+"""Who is considered for a role: the options ``fit --role`` and ``path succession`` share.
+
+They build a :class:`~competency_core.scoring.candidates.CandidateFilter` (see that module
+for what each filter keeps); both commands print, under ``filters`` in JSON, the settings
+and how many people each filter left out.
+
+Only typer and the :class:`~competency_core.scoring.candidates.Moves` enum (standard
+library only) are imported here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+from competency_core.scoring.candidates import Moves
+
+if TYPE_CHECKING:
+    from competency_core.scoring.candidates import CandidateFilter, CandidatePool
+
+IncludeIncumbentsOption = typer.Option(
+    False,
+    "--include-incumbents",
+    help="Also consider the people who hold the role now (left out by default).",
+)
+MovesOption = typer.Option(
+    Moves.ANY,
+    "--moves",
+    help=(
+        "up: only people whose current role is junior to the role; across: as senior "
+        "(by the roles' level, else their grade); any: no condition. People without a "
+        "current role are kept only for any."
+    ),
+)
+AlongTransitionsOption = typer.Option(
+    False,
+    "--along-transitions",
+    help=(
+        "Only people whose current role has a declared career transition straight to the "
+        "role (one step; suggested transitions do not count)."
+    ),
+)
+TeamOption = typer.Option(
+    None, "--team", help="Only people of this team (repeat for several).", show_default=False
+)
+ManagerOption = typer.Option(
+    None,
+    "--manager",
+    help="Only the direct reports of this person (a person key).",
+    show_default=False,
+)
+AllReportsOption = typer.Option(
+    False, "--all-reports", help="With --manager: the whole reporting line, not only direct."
+)
+
+
+def candidate_filter(
+    include_incumbents: bool,
+    moves: Moves,
+    along_transitions: bool,
+    teams: list[str] | None,
+    manager: str | None,
+    all_reports: bool,
+) -> CandidateFilter:
+    """The filter the options ask for (a usage error when ``--all-reports`` has no manager)."""
+    from competency_core.scoring.candidates import CandidateFilter
+
+    return CandidateFilter(
+        include_incumbents=include_incumbents,
+        moves=moves,
+        along_transitions=along_transitions,
+        teams=tuple(teams or ()),
+        manager=manager,
+        all_reports=all_reports,
+    )
+
+
+def filter_note(pool: CandidatePool) -> str:
+    """One line for text output: who was left out, filter by filter."""
+    parts = [f"{s.left_out} by {s.filter} ({s.value})" for s in pool.applied if s.left_out]
+    left = pool.considered - len(pool.kept)
+    head = f"{len(pool.kept)} of {pool.considered} people considered"
+    return head + (f"; left out {left}: " + ", ".join(parts) if left else "")
+
+
+__all__ = [
+    "AllReportsOption",
+    "AlongTransitionsOption",
+    "IncludeIncumbentsOption",
+    "ManagerOption",
+    "MovesOption",
+    "TeamOption",
+    "candidate_filter",
+    "filter_note",
+]
