@@ -7,7 +7,8 @@ mass``. :func:`score_role` scores one person against one role; :func:`readiness_
 scores many people against many roles at once and gives the same numbers;
 :func:`organisation_readiness` aggregates everyone against their own role;
 :func:`development_plan` turns gaps into what to practise and which learning closes them;
-:func:`evaluate_candidate` is the same scoring for recruitment evidence.
+:func:`evaluate_candidate` is the same scoring for recruitment evidence;
+:func:`best_candidates` ranks the people a :class:`CandidateFilter` keeps for a role.
 """
 
 from typing import TYPE_CHECKING
@@ -26,6 +27,27 @@ if TYPE_CHECKING:
     )
     from competency_core.scoring.bulk import (
         readiness_matrix as readiness_matrix,
+    )
+    from competency_core.scoring.candidates import (
+        CandidateFilter as CandidateFilter,
+    )
+    from competency_core.scoring.candidates import (
+        CandidatePool as CandidatePool,
+    )
+    from competency_core.scoring.candidates import (
+        FilterStep as FilterStep,
+    )
+    from competency_core.scoring.candidates import (
+        Moves as Moves,
+    )
+    from competency_core.scoring.candidates import (
+        Shortlist as Shortlist,
+    )
+    from competency_core.scoring.candidates import (
+        best_candidates as best_candidates,
+    )
+    from competency_core.scoring.candidates import (
+        select_candidates as select_candidates,
     )
     from competency_core.scoring.levels import (
         ResolvedLevel as ResolvedLevel,
