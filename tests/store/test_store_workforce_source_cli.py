@@ -35,6 +35,7 @@ COMMANDS: list[tuple[str, ...]] = [
     ("fit", "--person", "daniel-kim", "--on", ON),
     ("plan", "--person", "daniel-kim", "-r", "senior-engineering-manager", "--on", ON),
     ("readiness", "--by", "team", "--by", "department", "--on", ON),
+    ("expiring", "--within", "12m", "--on", ON),
     ("path", "next", "--person", "daniel-kim", "--on", ON),
     ("path", "best", "--person", "daniel-kim", "--to", "staff-engineer", "--on", ON),
     ("path", "develop", "--person", "daniel-kim", "--to", "staff-engineer", "--on", ON),
