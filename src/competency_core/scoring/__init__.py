@@ -49,6 +49,15 @@ if TYPE_CHECKING:
     from competency_core.scoring.candidates import (
         select_candidates as select_candidates,
     )
+    from competency_core.scoring.currency import (
+        CurrencyForecast as CurrencyForecast,
+    )
+    from competency_core.scoring.currency import (
+        Lapse as Lapse,
+    )
+    from competency_core.scoring.currency import (
+        expiring as expiring,
+    )
     from competency_core.scoring.levels import (
         ResolvedLevel as ResolvedLevel,
     )
