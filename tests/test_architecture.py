@@ -49,7 +49,18 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         "domain",
-        ("io", "lint", "model", "people", "records", "roles", "scales", "competencies", "learning"),
+        (
+            "io",
+            "lint",
+            "model",
+            "evidence",
+            "people",
+            "records",
+            "roles",
+            "scales",
+            "competencies",
+            "learning",
+        ),
     ),
     ("plugins", ("plugins", "hookspecs")),
     (

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from competency_core.lifecycle import Publication
     from competency_core.lint import LintRule
     from competency_core.plugins import PublishFormat
+    from competency_core.scoring.rules import EvidenceRule
     from competency_core.sync.adapter import Adapter
     from competency_core.sync.plan import ApplyReport, Plan
 
@@ -59,6 +60,17 @@ def register_lint_rules() -> Iterable[LintRule]:
     """Return extra :class:`~competency_core.lint.LintRule` objects to run with the built-ins.
 
     Codes must not clash with built-in rules or other plugins' rules.
+    """
+    return ()
+
+
+@hookspec
+def register_evidence_rules() -> Iterable[type[EvidenceRule]]:
+    """Return :class:`~competency_core.scoring.rules.EvidenceRule` classes (evidence to level).
+
+    A model names a rule in its ``evidence`` section by the class's ``name``; names must
+    not clash with the built-in rules (``precedence``, ``any-of``, ``roll-up``) or another
+    plugin's. docs/evidence.md shows one.
     """
     return ()
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from competency_core._index import keyed_index
 from competency_core.competencies import Competency
 from competency_core.errors import ModelValidationError, Problem, UnknownKeyError
+from competency_core.evidence import EvidenceRules
 from competency_core.keys import Key, SemVer
 from competency_core.learning import LearningResource
 from competency_core.roles import RoleProfile, Track, Transition
@@ -108,6 +109,11 @@ class CompetencyModel(BaseModel):
     transitions: tuple[Transition, ...] = ()
     learning_resources: tuple[LearningResource, ...] = ()
     lint: LintConfig = Field(default_factory=LintConfig)
+    evidence: EvidenceRules = Field(
+        default_factory=EvidenceRules,
+        description="How evidence becomes a level: rules per competency and half-lives "
+        "(see docs/evidence.md). Default: the scoring policy's precedence, no ageing.",
+    )
 
     @model_validator(mode="after")
     def _check_references(self) -> CompetencyModel:

@@ -33,10 +33,14 @@ if TYPE_CHECKING:
 
     from competency_core.lifecycle import Publication
     from competency_core.model import CompetencyModel
+    from competency_core.scoring.rules import EvidenceRule
     from competency_core.sync.adapter import Adapter
     from competency_core.sync.plan import ApplyReport, Plan
 
-BUILTIN_PLUGINS: tuple[str, ...] = ("competency_core.sync.log",)
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "competency_core.sync.log",
+    "competency_core.scoring.builtin_rules",
+)
 """Internal modules registered as plugins explicitly (the adapters use the entry points)."""
 
 CLI_PLUGINS: tuple[str, ...] = (
@@ -315,6 +319,24 @@ class PluginRegistry:
         check the items; this is the one place that calls the hook.
         """
         return [(info, item) for info, items in self._results(hook) for item in items]
+
+    def evidence_rules(self) -> dict[str, type[EvidenceRule]]:
+        """Every evidence rule (the built-in ones are registered like a plugin's), by name."""
+        out: dict[str, type[EvidenceRule]] = {}
+        for info, rule in self.provided("register_evidence_rules"):
+            # checked by shape: the plugin layer imports no engine
+            if not (
+                isinstance(rule, type)
+                and isinstance(getattr(rule, "name", None), str)
+                and callable(getattr(rule, "decide", None))
+                and isinstance(getattr(rule, "Params", None), type)
+            ):
+                raise PluginError(f"the plugin {info.name} registered {rule!r} as an evidence rule")
+            name: str = getattr(rule, "name")  # noqa: B009 (checked above, by shape)
+            if name in out and out[name] is not rule:
+                raise PluginError(f"two plugins provide the evidence rule {name!r}")
+            out[name] = rule
+        return out
 
     def publish_formats(self) -> dict[str, PublishFormat]:
         """Every plugin-provided publish format, by name."""

@@ -250,6 +250,41 @@ def reference_problems(data: Any) -> list[Problem]:
                 if tv is not None and tv not in scale_levels[tgt]:
                     err(("scale_mappings", i, "levels", str(s)), f"{t} is not a level of {tgt!r}")
 
+    ev = data.get("evidence")
+    if isinstance(ev, Mapping):
+        ruled: dict[str, int] = {}
+        for i, r in _items(ev, "rules"):
+            ck = _key(r, "competency")
+            if ck is None:
+                continue
+            if ck not in comps:
+                err(
+                    ("evidence", "rules", i, "competency"),
+                    f"unknown competency {ck!r}{did_you_mean(ck, comps)}",
+                )
+            elif ck in ruled:
+                err(
+                    ("evidence", "rules", i, "competency"),
+                    f"competency {ck!r} has two rules (also evidence.rules[{ruled[ck]}])",
+                )
+            ruled.setdefault(ck, i)
+        lived: dict[str, int] = {}
+        for i, h in _items(ev, "half_life"):
+            ck = _key(h, "competency")
+            if ck is None:
+                continue
+            if ck != "*" and ck not in comps:
+                err(
+                    ("evidence", "half_life", i, "competency"),
+                    f"unknown competency {ck!r}{did_you_mean(ck, comps)} (or '*' for all)",
+                )
+            elif ck in lived:
+                err(
+                    ("evidence", "half_life", i, "competency"),
+                    f"{ck!r} has two half-lives (also evidence.half_life[{lived[ck]}])",
+                )
+            lived.setdefault(ck, i)
+
     for i, res in _items(data, "learning_resources"):
         for j, d in _items(res, "develops"):
             ck = _key(d, "competency")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from competency_core.errors import ScaleMappingError, ScoringError
 from competency_core.model import CompetencyModel
-from competency_core.people import Assessment, RaterType
+from competency_core.people import Assessment, Evidence, RaterType
 from competency_core.scales import ProficiencyScale
 from competency_core.scoring.policy import Aggregation, ScoringPolicy
 
@@ -135,7 +135,7 @@ def _combine(
 
 def resolve_levels(
     model: CompetencyModel,
-    assessments: Iterable[Assessment],
+    assessments: Iterable[Assessment | Evidence],
     *,
     policy: ScoringPolicy,
     on: dt.date,
@@ -143,12 +143,27 @@ def resolve_levels(
 ) -> dict[str, ResolvedLevel]:
     """Each assessed competency's actual level, combining current assessments by ``policy``.
 
+    With other evidence than assessments, or rules declared in the model's ``evidence``
+    section, the model's rules decide (:mod:`competency_core.scoring.rules`); without,
+    this is the policy's precedence over the assessments, computed directly.
+
     Every current assessment is checked (and converted to its competency's scale), also
     those of competencies outside ``competencies``, so that a bad rating is reported
     whichever role is scored. ``competencies`` limits what is returned.
     """
+    from competency_core.scoring.rules import explain_levels, needs_rules
+
+    items = assessments if isinstance(assessments, Sequence) else tuple(assessments)
+    if needs_rules(model, items):
+        explained = explain_levels(model, items, policy=policy, on=on, competencies=competencies)
+        return {
+            ck: ResolvedLevel(ck, e.level, e.normalised or 0.0, e.considered, e.raters)
+            for ck, e in explained.items()
+            if e.level is not None
+        }
     grouped: dict[str, list[tuple[Assessment, float]]] = defaultdict(list)
-    for a in assessments:
+    for a in items:
+        assert isinstance(a, Assessment)
         if not a.is_current(on):
             continue
         level = level_on_competency_scale(model, a)

@@ -58,7 +58,7 @@ class _Differ(Recorder):
             n["key"],
             o,
             n,
-            ("key", "name", "description", "default_language", "languages", "lint"),
+            ("key", "name", "description", "default_language", "languages", "lint", "evidence"),
         )
         om, nm = o["metadata"], n["metadata"]
         for name in sorted(set(om) | set(nm)):

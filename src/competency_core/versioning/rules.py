@@ -37,6 +37,7 @@ BUMP_RULES: dict[tuple[str, str], tuple[Bump, str]] = {
     ("model", "languages"): ("minor", "the set of languages changes"),
     ("model", "metadata"): ("patch", "metadata only"),
     ("model", "lint"): ("patch", "architecture-rule configuration only"),
+    ("model", "evidence"): ("major", "how evidence becomes a level changes people's levels"),
     ("scale", "added"): ("minor", "an addition"),
     ("scale", "removed"): ("major", "assessments on the scale lose their meaning"),
     ("scale", "renamed"): ("major", "competencies and mappings refer to the scale's key"),
