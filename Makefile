@@ -36,6 +36,7 @@ pytest: $(STAMP)
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-render-tools.sh
 	bash scripts/ensure-php.sh
+	bash scripts/ensure-ralph.sh
 	PYTHON=$(BIN)/python bash scripts/run-tests.sh
 
 clean:
