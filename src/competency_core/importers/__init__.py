@@ -15,6 +15,10 @@ Occupational databases (career graphs with real requirements; see ``docs/careers
 - :func:`~competency_core.importers.esco.import_esco`: ESCO occupations with their
   essential and optional skills.
 
+Evidence of what people can do (Open Badges 3.0 credentials, xAPI statements, CSV
+certifications and courses): :mod:`competency_core.importers.evidence` (see
+``docs/evidence.md``, "Importing evidence").
+
 Each ladder importer has a ``check_*`` twin that returns ``(model or None, problems)`` instead of raising,
 like :func:`competency_core.check_model_file`. See ``docs/importers.md``.
 """

@@ -209,3 +209,19 @@ def test_level_from_score_is_the_highest_at_or_below(scaled: float) -> None:
     assert SCALE.normalise(level) <= scaled + 1e-9
     above = [v for v in SCALE.values if v > level]
     assert all(SCALE.normalise(v) > scaled + 1e-9 for v in above)
+
+
+def test_a_broken_json_file_is_not_read_as_json_lines(
+    tmp_path: Path, model: CompetencyModel, workforce: Workforce
+) -> None:
+    f = tmp_path / "broken.json"
+    f.write_text('[\n  {"id": "a",\n   "verb": {}\n  },\n  {"id": "b"\n]\n')
+    result = read_xapi_files([f], model, workforce.people)
+    assert len(result.skipped) == 1
+    assert result.skipped[0].reason.startswith("not JSON")
+    assert result.skipped[0].line == 6
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n")
+    assert (
+        read_xapi_files([empty], model, workforce.people).skipped[0].reason == "the file is empty"
+    )

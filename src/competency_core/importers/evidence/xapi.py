@@ -85,6 +85,14 @@ class Statement:
         return Skipped(source=self.source, path=where, line=self.line, reason=reason, item=self.id)
 
 
+def _one_object(line: str) -> bool:
+    """Whether a line is a JSON object on its own (the first line of a JSON lines file)."""
+    try:
+        return isinstance(json.loads(line), dict)
+    except json.JSONDecodeError:
+        return False
+
+
 def statements_in_file(path: Path, source: str) -> Iterator[Statement | Skipped]:
     """The statements in one file: an array, ``{"statements": [...]}``, or JSON lines."""
     try:
@@ -99,7 +107,10 @@ def statements_in_file(path: Path, source: str) -> Iterator[Statement | Skipped]
         data = json.loads(text)
     except json.JSONDecodeError as whole:
         lines = [(n, ln) for n, ln in enumerate(text.splitlines(), 1) if ln.strip()]
-        if len(lines) < 2 and path.suffix.lower() != ".jsonl":
+        if not lines:
+            yield Skipped(source=str(path), reason="the file is empty")
+            return
+        if not (path.suffix.lower() in {".jsonl", ".ndjson"} or _one_object(lines[0][1])):
             yield Skipped(
                 source=str(path),
                 line=whole.lineno,
@@ -140,7 +151,7 @@ def read_xapi_files(
     """The evidence in xAPI statement files (or directories of ``.json``/``.jsonl`` files)."""
     items: list[Statement | Skipped] = []
     for source in sources:
-        for path in source_files(source, (".json", ".jsonl")):
+        for path in source_files(source, (".json", ".jsonl", ".ndjson")):
             items += statements_in_file(path, str(path))
     return statements_evidence(items, model, people, activity_prefix=activity_prefix)
 
