@@ -22,6 +22,7 @@ TABLES = {
     "cc_person",
     "cc_assessment",
     "cc_assignment",
+    "cc_evidence",
     "cc_feedback",
     "cc_sync_state",
     "cc_directory_entry",

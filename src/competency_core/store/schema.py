@@ -158,6 +158,42 @@ class AssignmentRow(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(Timestamp)
 
 
+class EvidenceRow(Base):
+    """A piece of evidence (see :class:`competency_core.people.Evidence`).
+
+    Stored once per person and :attr:`~competency_core.people.Evidence.id`
+    (``evidence_id``); ``model_key`` is the model it was recorded for (None: any model
+    that has its competency or learning resource).
+    """
+
+    __tablename__ = "cc_evidence"
+    __table_args__ = (
+        UniqueConstraint("person", "evidence_id"),
+        Index("ix_cc_evidence_person_date", "person", "date"),
+        Index("ix_cc_evidence_competency", "competency"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    person: Mapped[str] = mapped_column(ForeignKey("cc_person.key"))
+    evidence_id: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))
+    competency: Mapped[str | None] = mapped_column(KeyStr)
+    resource: Mapped[str | None] = mapped_column(KeyStr)
+    level: Mapped[int | None] = mapped_column(Integer)
+    scale: Mapped[str | None] = mapped_column(KeyStr)
+    date: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    rater_type: Mapped[str | None] = mapped_column(String(20))
+    asserted_by: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(Text)
+    model_key: Mapped[str | None] = mapped_column(KeyStr)
+    model_version: Mapped[str | None] = mapped_column(String(100))
+    identifier: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(Json)
+    recorded_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
 class FeedbackRow(Base):
     """Feedback on a model (see :class:`competency_core.records.Feedback`)."""
 
@@ -197,6 +233,7 @@ __all__ = [
     "AssessmentRow",
     "AssignmentRow",
     "Base",
+    "EvidenceRow",
     "FeedbackRow",
     "ModelEventRow",
     "ModelRow",

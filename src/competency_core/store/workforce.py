@@ -14,8 +14,15 @@ from sqlalchemy.orm import Session
 from competency_core.errors import CompetencyError, UnknownKeyError
 from competency_core.model import CompetencyModel
 from competency_core.people import Assessment, Person, Workforce
-from competency_core.store.assignments import ASSIGNMENTS, AssignmentRepository, assignment_of
+from competency_core.store.assignments import ASSIGNMENTS, assignment_of
 from competency_core.store.core import now
+from competency_core.store.evidence import (
+    EVIDENCE,
+    EvidenceRepository,
+    about_model,
+    evidence_of,
+    of_model,
+)
 from competency_core.store.schema import AssessmentRow, PersonRow
 from competency_core.store.workforce_check import WorkforceCheck, check_workforce
 from competency_core.versioning.migrate import (
@@ -109,7 +116,7 @@ def _batches(items: Iterable[Assessment], size: int) -> Iterator[list[Assessment
         yield batch
 
 
-class WorkforceRepository(AssignmentRepository):
+class WorkforceRepository(EvidenceRepository):
     """The people and assessments part of :class:`~competency_core.store.Store`."""
 
     def upsert_people(self, people: Iterable[Person]) -> int:
@@ -234,15 +241,17 @@ class WorkforceRepository(AssignmentRepository):
             return int(s.scalar(stmt) or 0)
 
     def workforce(self, model: CompetencyModel | str, as_of: dt.date | None = None) -> Workforce:
-        """The store's people with their assessments and assignments of ``model``, on a date.
+        """The store's people with their assessments, assignments and evidence of ``model``.
 
         ``model`` is a model or its key. What had not happened by ``as_of`` (default:
-        today) is left out: assessments dated after it and assignments made after it.
-        Expired assessments are kept, as a workforce file keeps them (scoring leaves them
-        out on the day it scores). Given a model (not a key), assessments of an earlier
-        version that were carried to the model's version (:meth:`migrate_assessments`) are
-        read as their carried copies only. One query per table, whatever the number of
-        people.
+        today) is left out: assessments and evidence dated after it and assignments made
+        after it. Expired assessments and evidence are kept, as a workforce file keeps them
+        (scoring leaves them out on the day it scores). Given a model (not a key),
+        assessments of an earlier version that were carried to the model's version
+        (:meth:`migrate_assessments`) are read as their carried copies only. Evidence is
+        the pieces recorded for the model (whatever their competency, as assessments) and
+        those recorded for no model whose competency or learning resource the model has
+        (given a key, all of them). One query per table, whatever the number of people.
         """
         key = model if isinstance(model, str) else model.key
         version = None if isinstance(model, str) else model.version
@@ -257,10 +266,18 @@ class WorkforceRepository(AssignmentRepository):
             .where(ASSIGNMENTS.c.model_key == key, ASSIGNMENTS.c.assigned <= day)
             .order_by(ASSIGNMENTS.c.person, ASSIGNMENTS.c.assigned, ASSIGNMENTS.c.resource)
         )
+        evidenced = (
+            select(EVIDENCE)
+            .where(of_model(key), EVIDENCE.c.date <= day)
+            .order_by(EVIDENCE.c.person, EVIDENCE.c.date, EVIDENCE.c.id)
+        )
         with self.transaction() as s:
             people = [_person(r) for r in s.scalars(select(PersonRow).order_by(PersonRow.key))]
             rows = list(s.execute(rated))
             assignments = [assignment_of(r) for r in s.execute(assigned)]
+            evidence = about_model(
+                ((evidence_of(r), r.model_key) for r in s.execute(evidenced)), model
+            )
         sources: dict[str | None, set[str]] = {}
         for r in rows:
             if r.migrated_from:
@@ -278,6 +295,7 @@ class WorkforceRepository(AssignmentRepository):
             people=tuple(people),
             assessments=tuple(assessments),
             assignments=tuple(assignments),
+            evidence=tuple(evidence),
         )
 
     def _stored_people(self, s: Session, keys: set[str]) -> set[str]:
@@ -328,10 +346,11 @@ class WorkforceRepository(AssignmentRepository):
         version: str | None = None,
         check: bool = True,
     ) -> int:
-        """Store a workforce's people, assessments and assignments in one transaction.
+        """Store a workforce's people, assessments, assignments and evidence in one transaction.
 
-        All or nothing. ``version`` is the model version for assessments that name none (they are stored
-        with it). Unless ``check`` is false, the workforce is first checked with
+        All or nothing. ``version`` is the model version for assessments and evidence that
+        name none (they are stored with it); evidence is recorded for the workforce's model
+        (:meth:`add_evidence`: a piece the store holds is not added again). Unless ``check`` is false, the workforce is first checked with
         :meth:`check_workforce`; any problem raises :class:`ModelValidationError` (one
         summary per kind of problem) and nothing is written.
         """
@@ -342,7 +361,11 @@ class WorkforceRepository(AssignmentRepository):
                     "assessments": tuple(
                         a if a.model_version else a.model_copy(update={"model_version": version})
                         for a in workforce.assessments
-                    )
+                    ),
+                    "evidence": tuple(
+                        e if e.model_version else e.model_copy(update={"model_version": version})
+                        for e in workforce.evidence
+                    ),
                 }
             )
         with self.transaction():
@@ -358,6 +381,8 @@ class WorkforceRepository(AssignmentRepository):
                         "(pass model=KEY)"
                     )
                 self.add_assignments(workforce.assignments, model=key)
+            if workforce.evidence:
+                self.add_evidence(workforce.evidence, model=key)
             return self.add_assessments(workforce.assessments, model=key)
 
     def migrate_assessments(
