@@ -277,8 +277,52 @@ def workforce_json_schema() -> dict[str, Any]:
     return document_schema("workforce", Workforce)
 
 
+def _level_problems(
+    model: CompetencyModel, section: str, i: int, entry: Mapping[str, Any], ck: str
+) -> list[Problem]:
+    """An assessment's or piece of evidence's competency, scale and level against the model."""
+    noun = "assessment" if section == "assessments" else "evidence"
+
+    def err(field: str, msg: str) -> list[Problem]:
+        return [Problem(path=format_path((section, i, field)), message=msg)]
+
+    if not model.has_competency(ck):
+        return err(
+            "competency",
+            f"unknown competency {ck!r} in model {model.key!r}"
+            + did_you_mean(ck, [c.key for c in model.competencies]),
+        )
+    lvl = entry.get("level")
+    if section == "evidence" and lvl is None:
+        return []  # a piece that attests no level (a course, an xAPI statement)
+    sk = entry.get("scale") or model.competency(ck).scale
+    if not isinstance(sk, str):
+        return []  # the field check says what is wrong with it
+    try:
+        scale = model.scale(sk)
+    except CompetencyError:
+        return err(
+            "scale", f"unknown scale {sk!r}{did_you_mean(sk, [s.key for s in model.scales])}"
+        )
+    out: list[Problem] = []
+    if isinstance(lvl, int) and not isinstance(lvl, bool) and not scale.has_level(lvl):
+        out += err("level", f"{lvl} is not a level of scale {sk!r} (levels: {list(scale.values)})")
+    own = model.competency(ck).scale
+    if sk != own and model.scale_mapping(sk, own) is None:
+        out += err(
+            "scale",
+            f"the {noun} is on scale {sk!r} but {ck!r} is measured on {own!r} and the model "
+            f"has no scale mapping from {sk!r} to {own!r}: add one under scale_mappings",
+        )
+    return out
+
+
 def workforce_problems(workforce: Workforce | Any, model: CompetencyModel) -> list[Problem]:
-    """Problems in a workforce's references to a model (people, roles, competencies, levels)."""
+    """Problems in a workforce's references to a model (people, roles, competencies, levels).
+
+    Assessments and evidence (``evidence[i]``) are checked alike: the person, the
+    competency (and an evidence's learning resource), the scale and the level on it.
+    """
     data = workforce.model_dump(mode="python") if isinstance(workforce, Workforce) else workforce
     if not isinstance(data, Mapping):
         return []
@@ -320,54 +364,33 @@ def workforce_problems(workforce: Workforce | Any, model: CompetencyModel) -> li
                 ("people", i, "manager"),
                 f"unknown manager {p['manager']!r}{did_you_mean(p['manager'], people)}",
             )
-    for i, a in enumerate(items("assessments")):
-        if not isinstance(a, Mapping):
-            continue
-        pk, ck = a.get("person"), a.get("competency")
-        if isinstance(pk, str) and pk not in people:
-            err(("assessments", i, "person"), f"unknown person {pk!r}{did_you_mean(pk, people)}")
-        if isinstance(ck, str):
-            if not model.has_competency(ck):
-                err(
-                    ("assessments", i, "competency"),
-                    f"unknown competency {ck!r} in model {model.key!r}"
-                    + did_you_mean(ck, [c.key for c in model.competencies]),
-                )
+    resources = [r.key for r in model.learning_resources]
+    for section in ("assessments", "evidence"):
+        for i, a in enumerate(items(section)):
+            if not isinstance(a, Mapping):
                 continue
-            sk = a.get("scale") or model.competency(ck).scale
-            if not isinstance(sk, str):
-                continue  # the field check says what is wrong with it
-            try:
-                scale = model.scale(sk)
-            except CompetencyError:
+            pk, ck, rk = a.get("person"), a.get("competency"), a.get("resource")
+            if isinstance(pk, str) and pk not in people:
+                err((section, i, "person"), f"unknown person {pk!r}{did_you_mean(pk, people)}")
+            if isinstance(rk, str) and section == "evidence" and rk not in resources:
                 err(
-                    ("assessments", i, "scale"),
-                    f"unknown scale {sk!r}{did_you_mean(sk, [s.key for s in model.scales])}",
+                    (section, i, "resource"),
+                    f"unknown learning resource {rk!r} in model {model.key!r}"
+                    + did_you_mean(rk, resources),
                 )
-                continue
-            lvl = a.get("level")
-            if isinstance(lvl, int) and not scale.has_level(lvl):
-                err(
-                    ("assessments", i, "level"),
-                    f"{lvl} is not a level of scale {sk!r} (levels: {list(scale.values)})",
+            if isinstance(ck, str):
+                out.extend(_level_problems(model, section, i, a, ck))
+            version = a.get("model_version")
+            if isinstance(version, str) and version != model.version:
+                what = "assessments" if section == "assessments" else "evidence"
+                out.append(
+                    Problem(
+                        path=format_path((section, i, "model_version")),
+                        message=f"made against version {version}, the model is "
+                        f"{model.version}: migrate the {what} if the model changed in between",
+                        severity="warning",
+                    )
                 )
-            own = model.competency(ck).scale
-            if sk != own and model.scale_mapping(sk, own) is None:
-                err(
-                    ("assessments", i, "scale"),
-                    f"the assessment is on scale {sk!r} but {ck!r} is measured on {own!r} and the "
-                    f"model has no scale mapping from {sk!r} to {own!r}: add one under scale_mappings",
-                )
-        version = a.get("model_version")
-        if isinstance(version, str) and version != model.version:
-            out.append(
-                Problem(
-                    path=format_path(("assessments", i, "model_version")),
-                    message=f"made against version {version}, the model is {model.version}: "
-                    "migrate the assessments if the model changed in between",
-                    severity="warning",
-                )
-            )
     for i, a in enumerate(items("assignments")):
         if not isinstance(a, Mapping):
             continue
