@@ -325,11 +325,21 @@ def import_command(
     stored = None
     where = sink
     if sink is not None and result.evidence:
+        from competency_core.errors import UnknownKeyError
         from competency_core.store import Store
 
         with reported(fmt), Store(sink) as s:
             where = s.display_url
-            stored = s.add_evidence(result.evidence, model=m.key)
+            try:
+                stored = s.add_evidence(result.evidence, model=m.key)
+            except UnknownKeyError as exc:
+                _usage(
+                    f"the store {where} has no person {exc.key!r}, so nothing was recorded: "
+                    "store the people first (competency model import-workforce FILE, or a "
+                    "sync pull of people --into-store), or read them from the store (--store "
+                    "URL without --people)",
+                    fmt,
+                )
     elif sink is not None:
         stored = 0
     if out is not None:

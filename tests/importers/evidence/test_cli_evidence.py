@@ -127,6 +127,16 @@ def test_usage_errors_exit_2_without_traceback(
     assert words in j.json()["errors"][0]["message"]
 
 
+def test_into_a_store_without_the_people(cli: Cli, data: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    r = cli("evidence", "import", "badge", data / "badges" / "priya-incident-commander.json",
+            "-m", MODEL, "-p", PEOPLE, "--store", url, "--into-store")  # fmt: skip
+    assert r.code == 2
+    assert "has no person 'priya-raman', so nothing was recorded" in r.err
+    with Store(url) as s:
+        assert s.evidence() == []
+
+
 def test_an_unreachable_lrs_exits_2(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     from competency_testing.postgres import free_port
 
