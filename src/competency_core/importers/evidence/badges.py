@@ -113,6 +113,10 @@ def read_credentials(
 ) -> EvidenceImport:
     """The evidence in one file's data: a credential or an array of credentials."""
     if isinstance(data, list):
+        if not data:
+            return EvidenceImport(
+                skipped=(Skipped(source=source, reason="an empty array: no credentials"),)
+            )
         return EvidenceImport.combined(
             credential_evidence(item, source, targets, people, (i,)) for i, item in enumerate(data)
         )
