@@ -10,6 +10,7 @@ a competency by its key or one of its external references, a course by its URL o
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -135,6 +136,7 @@ def json_path(parts: Sequence[PathPart]) -> str:
     return format_path(parts)
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_uri(value: str) -> str:
     """A URI compared loosely: scheme and host in lower case, no trailing slash or spaces.
 
@@ -183,6 +185,14 @@ class PeopleIndex:
 
     def __len__(self) -> int:
         return len(self.by_key)
+
+    @functools.cached_property
+    def by_mbox_sha1(self) -> dict[str, str]:
+        """People by the SHA-1 of ``mailto:`` + their email (xAPI's ``mbox_sha1sum``)."""
+        return {
+            hashlib.sha1(f"mailto:{email}".encode()).hexdigest(): key
+            for email, key in self.by_email.items()
+        }
 
     def find(self, value: str) -> str | None:
         """The key of the person an email, ``mailto:`` URI or person key names."""
@@ -338,6 +348,8 @@ def details(**values: Any) -> dict[str, str]:
 
 def mapping(value: Any) -> Mapping[str, Any] | None:
     """``value`` if it is a JSON object."""
+    if type(value) is dict:  # what JSON gives: the quick check first
+        return value
     return value if isinstance(value, Mapping) else None
 
 

@@ -29,7 +29,6 @@ A statement voided by another statement in the same batch is skipped too.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
@@ -241,10 +240,8 @@ def _person(actor: Mapping[str, Any], people: PeopleIndex) -> tuple[str | None, 
     if mbox := text_of(actor.get("mbox")):
         return people.find(mbox), f"mbox {mbox!r}"
     if sha1 := text_of(actor.get("mbox_sha1sum")):
-        for email, key in people.by_email.items():
-            if hashlib.sha1(f"mailto:{email}".encode()).hexdigest() == sha1.lower():
-                return key, "mbox_sha1sum"
-        return None, f"mbox_sha1sum {sha1!r}"
+        found = people.by_mbox_sha1.get(sha1.strip().lower())
+        return found, "mbox_sha1sum" if found else f"mbox_sha1sum {sha1!r}"
     account = mapping(actor.get("account"))
     if account and (name := text_of(account.get("name"))):
         found = people.by_key.get(name)
