@@ -13,8 +13,10 @@ set -euo pipefail
 VERSION=5.1.0
 HOME_DIR="${COMPETENCY_RALPH_HOME:-${HOME}/.cache/competency-core/ralph-${VERSION}}"
 PY="${PYTHON3:-python3}"
+# what the LRS needs is installed (found, not imported: importing ralph.api needs its settings)
+CHECK='import importlib.util as u, sys; sys.exit(not all(u.find_spec(m) for m in ("ralph.cli", "uvicorn", "fastapi", "bcrypt", "requests")))'
 
-if [ -x "${HOME_DIR}/bin/ralph" ] && "${HOME_DIR}/bin/python" -c "import ralph.api, requests" 2>/dev/null; then
+if [ -x "${HOME_DIR}/bin/ralph" ] && "${HOME_DIR}/bin/python" -c "$CHECK" 2>/dev/null; then
   exit 0
 fi
 
