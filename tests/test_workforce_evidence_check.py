@@ -107,7 +107,8 @@ def _write(tmp_path: Path, text: str) -> Path:
 def test_good_evidence_has_no_problems(tmp_path: Path) -> None:
     wf, problems = check_workforce_file(_write(tmp_path, GOOD), MODEL)
     assert problems == []
-    assert wf is not None and len(wf.evidence) == 4
+    assert wf is not None
+    assert len(wf.evidence) == 4
 
 
 def test_each_bad_field_is_named_with_its_file_and_line(tmp_path: Path) -> None:
@@ -149,7 +150,7 @@ def test_a_workforce_object_is_checked_too() -> None:
         evidence=(
             Evidence(
                 kind=EvidenceKind.BADGE, person="bo", competency="cloud", level=7, date="2026-01-01"
-            ),  # fmt: skip
+            ),
         ),
     )
     paths = sorted(p.path for p in workforce_problems(wf, MODEL))

@@ -691,31 +691,35 @@ def compile_rules(model: CompetencyModel) -> CompiledRules:
 # -- from evidence to explanations ---------------------------------------------------------
 
 
+def _who(e: Evidence, competency: str) -> str:
+    """The piece named in a message (its id is built only when there is something to say)."""
+    return f"evidence {e.id!r} of {e.person!r} on {competency!r}"
+
+
 def _normalised_level(model: CompetencyModel, e: Evidence, competency: str) -> float | None:
     """The piece's level normalised on the competency's scale (converted when needed)."""
     if e.level is None or e.competency is None:
         return None
     target = model.competency(competency).scale
     source = e.scale or target
-    who = f"evidence {e.id!r} of {e.person!r} on {competency!r}"
     if source == target:
         scale = model.scale(target)
         if not scale.has_level(e.level):
             raise ScoringError(
-                f"{who}: {e.level} is not a level of scale {target!r} (levels: {list(scale.values)})"
+                f"{_who(e, competency)}: {e.level} is not a level of scale {target!r} (levels: {list(scale.values)})"
             )
         return scale.normalise(e.level)
     mapping = model.scale_mapping(source, target)
     if mapping is None:
         raise ScoringError(
-            f"{who} is on scale {source!r}, but the competency is measured on {target!r} and "
+            f"{_who(e, competency)} is on scale {source!r}, but the competency is measured on {target!r} and "
             f"model {model.key!r} declares no mapping from {source!r} to {target!r} (add one "
             "under scale_mappings)"
         )
     try:
         return model.scale(target).normalise(mapping.convert(e.level))
     except ScaleMappingError as exc:
-        raise ScoringError(f"{who}: {exc}") from None
+        raise ScoringError(f"{_who(e, competency)}: {exc}") from None
 
 
 def _targets(model: CompetencyModel, e: Evidence) -> list[str]:

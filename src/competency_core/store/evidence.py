@@ -8,10 +8,11 @@ what the piece says), so importing the same file, badge or statement again adds 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, insert, or_, select
+from sqlalchemy import ColumnElement, Table, Text, insert, or_, select, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -64,14 +65,26 @@ def evidence_values(e: Evidence, model: str | None, stamp: dt.datetime) -> dict[
     }
 
 
+# what the store reads of a piece: the details (nearly always empty) as text, decoded only
+# when they hold something
+READ_EVIDENCE = (
+    *(EVIDENCE.c[f] for f in ("kind", "person", "date", *_OPTIONAL, "model_key")),
+    type_coerce(EVIDENCE.c.details, Text).label("details"),
+)
+
+
 def evidence_of(row: Any) -> Evidence:
     """A piece of evidence from its row, given only what the row holds (as a file would)."""
-    fields: dict[str, Any] = {"kind": row.kind, "person": row.person, "date": row.date}
+    m = row._mapping
+    fields: dict[str, Any] = {"kind": m["kind"], "person": m["person"], "date": m["date"]}
     for name in _OPTIONAL:
-        if (value := getattr(row, name)) is not None:
+        if (value := m[name]) is not None:
             fields[name] = value
-    if row.details:
-        fields["details"] = row.details
+    details = m["details"]
+    if isinstance(details, str):  # read as text (see READ_EVIDENCE): decoded when not empty
+        details = json.loads(details) if details != "{}" else None
+    if details:
+        fields["details"] = details
     return Evidence.model_validate(fields)
 
 
@@ -164,7 +177,7 @@ class EvidenceRepository(AssignmentRepository):
         ``model`` keeps the pieces recorded for that model or for none. Ordered by person,
         date and the order they were recorded in.
         """
-        stmt = select(EVIDENCE)
+        stmt = select(*READ_EVIDENCE)
         if person is not None:
             stmt = stmt.where(EVIDENCE.c.person == person)
         if competency is not None:
@@ -183,4 +196,11 @@ class EvidenceRepository(AssignmentRepository):
             return self._count(s, EVIDENCE)
 
 
-__all__ = ["EVIDENCE", "EvidenceRepository", "about_model", "evidence_of", "evidence_values"]
+__all__ = [
+    "EVIDENCE",
+    "READ_EVIDENCE",
+    "EvidenceRepository",
+    "about_model",
+    "evidence_of",
+    "evidence_values",
+]
