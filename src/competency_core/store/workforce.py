@@ -18,6 +18,7 @@ from competency_core.store.assignments import ASSIGNMENTS, assignment_of
 from competency_core.store.core import now
 from competency_core.store.evidence import (
     EVIDENCE,
+    READ_EVIDENCE,
     EvidenceRepository,
     about_model,
     evidence_of,
@@ -267,7 +268,7 @@ class WorkforceRepository(EvidenceRepository):
             .order_by(ASSIGNMENTS.c.person, ASSIGNMENTS.c.assigned, ASSIGNMENTS.c.resource)
         )
         evidenced = (
-            select(EVIDENCE)
+            select(*READ_EVIDENCE)
             .where(of_model(key), EVIDENCE.c.date <= day)
             .order_by(EVIDENCE.c.person, EVIDENCE.c.date, EVIDENCE.c.id)
         )
