@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
 
-from competency_core.errors import UnknownKeyError
+from competency_core.errors import ModelValidationError, UnknownKeyError
 from competency_core.model import CompetencyModel
 from competency_core.people import (
     Assessment,
@@ -273,3 +273,39 @@ def test_add_then_read_gives_the_evidence_back(
     assert _sorted(back.evidence) == _sorted(e for e in unique if e.date <= day)
     with store.transaction() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(PersonRow)) == 3
+
+
+def test_import_checks_the_evidence_and_writes_nothing_when_wrong(store: Store) -> None:
+    store.add_model(_model())
+    bad = (
+        CERT.model_copy(update={"competency": "clod"}),
+        COURSE.model_copy(update={"resource": "aws-cours"}),
+        RATING.model_copy(update={"level": 9}),
+        RATING.model_copy(update={"person": "zed", "identifier": "z"}),
+        Evidence(kind=EvidenceKind.XAPI, person="ana", competency="sql", date=dt.date(2026, 1, 1)),
+    )
+    wf = Workforce(
+        model="m",
+        people=(Person(key="ana", name="Ana"), Person(key="bo", name="Bo")),
+        evidence=bad,
+    )
+    result = store.check_workforce(wf)
+    by_code = {(s.code, s.first.path): s for s in result.summaries}
+    assert set(by_code) == {
+        ("unknown-competency", "evidence[0].competency"),
+        ("unknown-resource", "evidence[1].resource"),
+        ("level-not-on-scale", "evidence[2].level"),
+        ("unknown-person", "evidence[3].person"),
+    }
+    unknown = by_code["unknown-competency", "evidence[0].competency"]
+    assert unknown.count == 2  # clod, and sql (a piece with no level)
+    assert unknown.message.startswith("2 pieces of evidence name competencies that version 1.0.0")
+    assert "clod (1; did you mean 'cloud'?)" in unknown.message
+    resource = by_code["unknown-resource", "evidence[1].resource"].message
+    assert resource.startswith("1 piece of evidence names a learning resource")
+    assert "aws-cours" in resource
+    with pytest.raises(ModelValidationError) as info:
+        store.import_workforce(wf)
+    assert "evidence[2].level" in {p.path for p in info.value.problems}
+    assert store.people() == []  # nothing was written
+    assert store.count_evidence() == 0

@@ -312,10 +312,10 @@ class WorkforceRepository(EvidenceRepository):
     ) -> WorkforceCheck:
         """Check a workforce against the stored versions of its model (nothing is written).
 
-        Each assessment is checked against the version it names, else ``version``, else
-        the model's current version (the working one, else the latest published): that
-        version must be stored, and have the competency, assessable, with the level on its
-        scale. People's roles are checked against the current version; people that
+        Each assessment and piece of evidence is checked against the version it names, else
+        ``version``, else the model's current version (the working one, else the latest
+        published): that version must be stored, and have the competency (and a piece's
+        learning resource), assessable, with the level on its scale. People's roles are checked against the current version; people that
         assessments and managers name must be in the workforce or in the store.
         :class:`UnknownKeyError` if the store does not hold the model.
         """
@@ -325,6 +325,7 @@ class WorkforceRepository(EvidenceRepository):
             current = self.get(key).model if key else None
             own = {p.key for p in workforce.people}
             named = {a.person for a in workforce.assessments}
+            named |= {e.person for e in workforce.evidence}
             named |= {p.manager for p in workforce.people if p.manager is not None}
             stored = self._stored_people(s, named - own)
             others: list[str] = []

@@ -1,8 +1,9 @@
 """Checking a workforce against the stored versions of its model, summed up by kind.
 
-Each assessment is checked against the model version it names (``model_version``; else
-the version given for the import; else the model's current version): the version must be
-stored, the competency must be in it and assessable, the level on its scale there. People
+Each assessment, and each piece of evidence, is checked against the model version it names
+(``model_version``; else the version given for the import; else the model's current
+version): the version must be stored, the competency (and a piece's learning resource) must
+be in it and assessable, the level on its scale there. People
 must be in the file or already in the store, their roles and managers known. Every
 problem is kept, located by path, and the problems of one kind (and one version) are
 summed up in one message with counts and a few examples.
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from competency_core.errors import CompetencyError, ModelValidationError, Problem
 from competency_core.messages import did_you_mean
 from competency_core.model import CompetencyModel
-from competency_core.people import Workforce
+from competency_core.people import Evidence, Workforce
 
 EXAMPLES_SHOWN = 5
 """How many examples a summary names before "and N more"."""
@@ -32,7 +33,8 @@ class ProblemSummary(BaseModel):
 
     code: str
     """The kind: ``unknown-version``, ``unknown-competency``, ``not-assessable``,
-    ``unknown-scale``, ``level-not-on-scale``, ``no-scale-mapping``, ``unknown-person``,
+    ``unknown-scale``, ``level-not-on-scale``, ``no-scale-mapping``, ``unknown-resource``,
+    ``unknown-person``,
     ``duplicate-person``, ``unknown-role`` or ``unknown-manager``."""
     version: str | None
     """The model version the rows were checked against (None for people checks)."""
@@ -96,6 +98,7 @@ class WorkforceCheck(BaseModel):
 class _Kind:
     code: str
     version: str | None
+    section: str
     rows: list[Problem] = field(default_factory=list)
     values: Counter[str] = field(default_factory=Counter)
     notes: dict[str, str] = field(default_factory=dict)
@@ -129,6 +132,10 @@ _TEMPLATES = {
         "assessments are on scales that version {v} cannot convert to the competency's own "
         "(add a scale mapping)",
     ),
+    "unknown-resource": (
+        "piece of evidence names a learning resource that version {v} does not have",
+        "pieces of evidence name learning resources that version {v} does not have",
+    ),
     "unknown-person": (
         "assessment names a person who is neither in the file nor in the store",
         "assessments name people who are neither in the file nor in the store",
@@ -151,6 +158,9 @@ _TEMPLATES = {
 def _message(kind: _Kind, model: str | None, stored: Collection[str]) -> str:
     n = sum(kind.values.values())
     one, many = _TEMPLATES[kind.code]
+    if kind.section == "evidence":  # the same checks, said of evidence
+        one = one.replace("assessment", "piece of evidence")
+        many = many.replace("assessments", "pieces of evidence")
     head = f"{n} " + (one if n == 1 else many).format(v=kind.version, m=repr(model))
     shown = kind.values.most_common(EXAMPLES_SHOWN)
     parts = []
@@ -189,10 +199,11 @@ def check_workforce(
     ``other_people`` further keys to suggest for misspelt ones. With no ``current`` (the model is not
     known) only the people are checked.
     """
-    kinds: dict[tuple[str, str | None], _Kind] = {}
+    kinds: dict[tuple[str, str | None, str], _Kind] = {}
 
     def report(code: str, ver: str | None, path: str, value: str, msg: str, note: str) -> None:
-        kind = kinds.setdefault((code, ver), _Kind(code, ver))
+        section = path.split("[", 1)[0]
+        kind = kinds.setdefault((code, ver, section), _Kind(code, ver, section))
         kind.rows.append(Problem(path=path, message=msg, code=code))
         kind.values[value] += 1
         if note:
@@ -236,7 +247,24 @@ def check_workforce(
         checked[ver] += 1
         _check_assessment(model, a.competency, a.scale, a.level, at, report, versions)
 
-    found = sorted(kinds.values(), key=lambda k: k.rows[0].path.startswith("assessments"))
+    for i, e in enumerate(workforce.evidence):
+        at = f"evidence[{i}]"
+        if e.person not in known:
+            report("unknown-person", None, f"{at}.person", e.person,
+                   f"unknown person {e.person!r}" + did_you_mean(e.person, candidates),
+                   _suggest(e.person, candidates))  # fmt: skip
+        if current is None:
+            continue
+        ver = e.model_version or version or current.version
+        model = versions.get(ver)
+        if model is None:
+            report("unknown-version", None, f"{at}.model_version", ver,
+                   f"version {ver} of {current.key!r} is not in the store"
+                   + did_you_mean(ver, versions), _suggest(ver, versions))  # fmt: skip
+            continue
+        _check_evidence(model, e, at, report, versions)
+
+    found = sorted(kinds.values(), key=lambda k: not k.rows[0].path.startswith("people"))
     stored = list(versions)
     key = current.key if current is not None else workforce.model
     return WorkforceCheck(
@@ -255,6 +283,32 @@ def check_workforce(
         ),
         versions=dict(checked),
     )
+
+
+def _check_evidence(
+    model: CompetencyModel,
+    e: Evidence,
+    at: str,
+    report: Callable[[str, str | None, str, str, str, str], None],
+    versions: Mapping[str, CompetencyModel],
+) -> None:
+    """A piece's learning resource, competency, scale and level in its model version."""
+    resources = [r.key for r in model.learning_resources]
+    if e.resource is not None and e.resource not in resources:
+        report("unknown-resource", model.version, f"{at}.resource", e.resource,
+               f"unknown learning resource {e.resource!r} in version {model.version} of "
+               f"{model.key!r}" + did_you_mean(e.resource, resources),
+               _suggest(e.resource, resources))  # fmt: skip
+    if e.competency is None:
+        return
+    if e.level is not None:
+        _check_assessment(model, e.competency, e.scale, e.level, at, report, versions)
+    elif not model.has_competency(e.competency):  # attests no level: only its competency
+        keys = [c.key for c in model.competencies]
+        report("unknown-competency", model.version, f"{at}.competency", e.competency,
+               f"unknown competency {e.competency!r} in version {model.version} of "
+               f"{model.key!r}" + did_you_mean(e.competency, keys),
+               _suggest(e.competency, keys))  # fmt: skip
 
 
 def _check_assessment(
@@ -299,7 +353,8 @@ def _check_assessment(
         return
     if scale_key != own and model.scale_mapping(scale_key, own) is None:
         report("no-scale-mapping", v, f"{at}.scale", f"{ck} on {scale_key}",
-               f"the assessment is on scale {scale_key!r} but {ck!r} is measured on {own!r} "
+               f"the {'piece' if at.startswith('evidence') else 'assessment'} is on scale "
+               f"{scale_key!r} but {ck!r} is measured on {own!r} "
                f"and version {v} has no mapping between them",
                f"measured on {own}")  # fmt: skip
 
