@@ -14,9 +14,9 @@ by ascending ``order`` with one shared :class:`DemoContext`::
     def register_demo_steps() -> list[DemoStep]:
         return [DemoStep(90, "My plugin: the example model's title", _show)]
 
-Orders in use: 10-12 checking, 20-24 lifecycle and versions, 30-33 scoring, 40-42 careers,
-50-52 the CSV adapter, 55-56 the Moodle adapter, 60 publishing, 70-71 analytics, 80-81
-the SCIM adapter; plugins take 100 and up.
+Orders in use: 10-12 checking, 20-24 lifecycle and versions, 30-36 scoring, currency and
+explanations, 40-42 careers, 50-52 the CSV adapter, 55-56 the Moodle adapter, 60
+publishing, 70-71 analytics, 80-81 the SCIM adapter; plugins take 100 and up.
 """
 
 from __future__ import annotations

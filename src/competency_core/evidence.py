@@ -14,6 +14,7 @@ plugins add more through the ``register_evidence_rules`` hook), and half-lives t
 confidence or level as evidence ages. The rules themselves run in
 :mod:`competency_core.scoring.rules`.
 
+>>> import datetime as dt
 >>> e = Evidence(kind="certification", person="ana", competency="cloud", name="AWS SA",
 ...              asserted_by="Amazon Web Services", date="2026-01-10",
 ...              valid_until="2029-01-10", level=4)

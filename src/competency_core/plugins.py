@@ -50,6 +50,7 @@ CLI_PLUGINS: tuple[str, ...] = (
     "competency_core.cli.scoring",
     "competency_core.cli.expiring",
     "competency_core.cli.evidence",
+    "competency_core.cli.explain",
     "competency_core.cli.careers",
     "competency_core.cli.sync",
     "competency_core.cli.publish",

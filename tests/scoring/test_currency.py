@@ -232,14 +232,23 @@ def test_expiring_json_on_the_examples(cli: Any, files: Any) -> None:
     assert r.code == 0, r.err
     data = r.json()
     assert (data["on"], data["within"], data["until"]) == ("2026-04-01", 360, "2027-03-27")
-    assert [p["person"] for p in data["people"]] == ["noor-alvi", "sofia-lindqvist",
+    # three expiring ratings (Noor's, Sofia's, Tomas's certification ratings) and three
+    # certifications of the workforce's evidence: Hannah's CSSLP, Mei's PCA, Ravi's CKA
+    assert [p["person"] for p in data["people"]] == ["hannah-schmidt", "mei-chen", "noor-alvi",
+                                                     "ravi-patel", "sofia-lindqvist",
                                                      "tomas-novak"]  # fmt: skip
     assert data["losing_readiness"] == ["noor-alvi"]
-    noor = data["people"][0]
+    people = {p["person"]: p for p in data["people"]}
+    noor = people["noor-alvi"]
     assert noor["lapses"][0]["competency"] == "secure-development"
     assert noor["lapses"][0]["level_after"] is None
-    tomas = data["people"][2]["lapses"][0]
+    tomas = people["tomas-novak"]["lapses"][0]
     assert tomas["level_before"] == tomas["level_after"] == 3  # another rating takes over
+    # the CSSLP decides 4 (any-of: certified); after it, the manager's 3 ("rated")
+    hannah = people["hannah-schmidt"]["lapses"][0]
+    assert (hannah["level_before"], hannah["level_after"]) == (4, 3)
+    assert hannah["evidence"][0]["kind"] == "certification"
+    assert hannah["evidence"][0]["rater"] == "ISC2"
     assert {g["key"] for g in data["by_team"]} == {"Platform", "Payments"}
 
 
@@ -249,11 +258,14 @@ def test_expiring_units_and_filters(cli: Any, files: Any) -> None:
     assert cli(*base, "--within", "90d").json()["people"] == []
     six = cli(*base, "--within", "6m").json()
     assert six["within"] == 180
-    assert [p["person"] for p in six["people"]] == ["tomas-novak"]
+    # until 2026-09-28: Ravi's CKA (07-15), Tomas's on-call check (07-08), Hannah's CSSLP (08-31)
+    assert [p["person"] for p in six["people"]] == ["hannah-schmidt", "ravi-patel",
+                                                    "tomas-novak"]  # fmt: skip
     assert cli(*base, "--within", "180").json()["people"] == six["people"]
     assert cli(*base, "--within", "26w").json()["within"] == 182
     payments = cli(*base, "--within", "12m", "--team", "Payments").json()
-    assert [p["person"] for p in payments["people"]] == ["tomas-novak"]
+    assert [p["person"] for p in payments["people"]] == ["hannah-schmidt", "ravi-patel",
+                                                         "tomas-novak"]  # fmt: skip
     managers = cli(*base, "--within", "12m", "--role", "engineering-manager").json()
     assert [p["person"] for p in managers["people"]] == ["sofia-lindqvist"]
 

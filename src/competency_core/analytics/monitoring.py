@@ -328,6 +328,7 @@ def monitor(
         model=workforce.model,
         people=tuple(p for p in workforce.people if p.role is None or model.has_role(p.role)),
         assessments=workforce.assessments,
+        evidence=workforce.evidence,  # certifications and courses count as in every score
     )
     for (_, end), u in zip(spans, usage, strict=True):
         org = organisation_readiness(model, scored, policy=policy, on=end)

@@ -66,6 +66,23 @@ def _find_model_for(workforce_path: Path) -> Path | None:
     return None
 
 
+def _evidence_rule_problems(model: CompetencyModel, path: Path) -> list[Problem]:
+    """The model's evidence rules' problems (a rule's parameters), at their line in ``path``."""
+    from competency_core.errors import CompetencyError
+    from competency_core.io import detect_format, parse_text, read_text
+    from competency_core.problems import Problem
+    from competency_core.scoring.rules import evidence_rule_problems
+
+    try:
+        found = evidence_rule_problems(model)
+    except CompetencyError as exc:  # a plugin's rule that cannot be checked
+        found = [Problem(path="evidence", message=str(exc))]
+    if not found:
+        return []
+    doc = parse_text(read_text(path), detect_format(path), str(path))
+    return [p.located(str(path), doc.line_of(p.path)) for p in found]
+
+
 @commands.command()
 def validate(
     files: list[Path] = typer.Argument(..., help="Model or workforce files (YAML or JSON)."),
@@ -115,6 +132,7 @@ def validate(
         else:
             m, problems = check_model_file(path)
             if m is not None:
+                problems += _evidence_rule_problems(m, path)
                 summary.update(
                     key=m.key,
                     version=m.version,

@@ -30,7 +30,7 @@ from competency_core.hookspecs import hookimpl
 from competency_core.scoring.choices import Aggregation, UnassessedPolicy
 
 if TYPE_CHECKING:
-    from competency_core.scoring.currency import CurrencyForecast, CurrencyGroup
+    from competency_core.scoring.currency import CurrencyForecast, CurrencyGroup, LapsingEvidence
 
 commands = typer.Typer()
 STEPS: list[DemoStep] = []
@@ -82,6 +82,13 @@ def _group_rows(groups: tuple[CurrencyGroup, ...]) -> list[tuple[str, ...]]:
     ]
 
 
+def _what(e: LapsingEvidence) -> str:
+    """A lapsing piece in the table: its rater type, or its kind and name."""
+    if e.kind == "assessment" and e.rater_type is not None:
+        return e.rater_type.value
+    return f"{e.kind} {e.name}" if e.name else e.kind
+
+
 def _print(forecast: CurrencyForecast) -> None:
     f = forecast
     console.print(
@@ -96,7 +103,7 @@ def _print(forecast: CurrencyForecast) -> None:
             p.person,
             x.competency,
             x.expires.isoformat(),
-            ", ".join(e.rater_type.value for e in x.evidence),
+            ", ".join(_what(e) for e in x.evidence),
             f"{_level(x.level_before)} -> {_level(x.level_after)}",
             f"{_pct(p.readiness_today)} -> {_pct(p.readiness_after)}",
             "[red]loses readiness[/red]" if p.loses_readiness else _ready(p.ready_after),
@@ -107,7 +114,7 @@ def _print(forecast: CurrencyForecast) -> None:
     console.print(
         simple_table(
             None,
-            ["person", "competency", "expires", "rater", "level", "readiness", "after"],
+            ["person", "competency", "expires", "evidence", "level", "readiness", "after"],
             rows,
         )
     )
@@ -142,9 +149,9 @@ def expiring_command(
     ),
     fmt: OutputFormat = FormatOption,
 ) -> None:
-    """Whose levels lapse within a horizon (expiring ratings), per team and role.
+    """Whose levels lapse within a horizon (expiring ratings and certifications), per team and role.
 
-    A rating counts up to its expiry day. Each lapsing level is resolved again on the day
+    A rating counts up to its expiry day, a certification or badge up to its valid_until. Each lapsing level is resolved again on the day
     it lapses (another current rating takes over), and each person's readiness for their
     current role is compared on --on and the day after the horizon.
     """
@@ -179,7 +186,8 @@ _DEMO_ON = dt.date(2026, 4, 1)
 @demo_step(34, "Currency: whose levels lapse in the next 12 months", STEPS)
 def _demo_expiring(ctx: DemoContext) -> None:
     # Within 90 days of the demo date nothing in the examples lapses; within 12 months
-    # three certifications do, and one of them costs its holder readiness.
+    # five certifications do (Hannah's CSSLP and Ravi's CKA among them), and one costs its
+    # holder readiness.
     from competency_core.cli import build_app
 
     args = [

@@ -34,6 +34,7 @@ from competency_core.console import (
     OutputFormat,
     console,
     emit_json,
+    escape,
     reported,
     simple_table,
 )
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from competency_core.scoring import RoleScore, ScoringPolicy
     from competency_core.scoring.organisation import ReadinessStat
     from competency_core.scoring.plans import DevelopmentPlan
+    from competency_core.scoring.rules import Explanation
 
 
 commands = typer.Typer()
@@ -73,6 +75,12 @@ ThresholdOption = typer.Option(
     0.8, "--threshold", min=0.0, max=1.0, help="Readiness from which someone is ready."
 )
 LanguageOption = typer.Option(None, "--language", help="Language of names and indicators.")
+ExplainOption = typer.Option(
+    False,
+    "--explain",
+    help="Say why each level is what it is: the evidence rule and the deciding evidence "
+    "(JSON: each requirement's full explanation, as `competency explain` gives it).",
+)
 
 
 def _inputs(
@@ -98,6 +106,28 @@ def _policy(
 
 def _day(on: dt.datetime | None) -> dt.date:
     return on.date() if on else dt.date.today()
+
+
+def _explained(
+    model: CompetencyModel,
+    wf: Workforce,
+    person: str,
+    competencies: list[str],
+    policy: ScoringPolicy,
+    on: dt.date,
+) -> dict[str, Explanation]:
+    from competency_core.cli.explain import requirement_explanations
+
+    return requirement_explanations(model, wf, person, competencies, policy=policy, on=on)
+
+
+def _print_why(why: dict[str, Explanation], competencies: list[str], indent: str = "") -> None:
+    """A short why per requirement: the rule and the deciding evidence."""
+    from competency_core.cli.explain import short_why
+
+    console.print(f"{indent}why (competency explain shows one in full):")
+    for ck in competencies:
+        console.print(f"{indent}  {ck}: {escape(short_why(why[ck]))}")
 
 
 def _pct(value: float | None) -> str:
@@ -155,18 +185,29 @@ def gap_command(
     threshold: float = ThresholdOption,
     on: dt.datetime = OnOption,
     language: str = LanguageOption,
+    explain: bool = ExplainOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
-    """A person against a role: per requirement required and actual level, gap, met."""
+    """A person against a role: per requirement required and actual level, gap, met.
+
+    With --explain, why each actual level is what it is (the evidence rule and the
+    deciding evidence; `competency explain` shows one in full).
+    """
     from competency_core.scoring import score_person
 
     m, wf = _inputs(model, people, store, on, fmt)
+    why: dict[str, Explanation] = {}
     with reported(fmt):
-        s = score_person(
-            m, wf, person, role, policy=_policy(unassessed, aggregate, threshold), on=_day(on)
-        )
+        policy = _policy(unassessed, aggregate, threshold)
+        s = score_person(m, wf, person, role, policy=policy, on=_day(on))
+        if explain:
+            why = _explained(m, wf, person, [r.competency for r in s.requirements], policy, s.on)
     if fmt == OutputFormat.JSON:
-        emit_json(score_dict(m, s, language))
+        data = score_dict(m, s, language)
+        if explain:
+            for req in data["requirements"]:
+                req["explanation"] = why[req["competency"]].to_json()
+        emit_json(data)
         return
     verdict = "[green]ready[/green]" if s.ready else "[red]not ready[/red]"
     console.print(
@@ -192,6 +233,8 @@ def gap_command(
         console.print(f"unmet essential requirements: {', '.join(s.unmet_essentials)}")
     if s.gaps:
         console.print("biggest gaps first: " + ", ".join(g.competency for g in s.gaps))
+    if explain:
+        _print_why(why, [r.competency for r in s.requirements])
 
 
 @commands.command("fit")
@@ -304,11 +347,17 @@ class CostBasisChoice(StrEnum):
     COUNT = "count"
 
 
-def plan_dict(plan: DevelopmentPlan) -> dict[str, Any]:
-    """A development plan as the JSON object ``competency plan`` prints."""
+def plan_dict(plan: DevelopmentPlan, why: dict[str, Explanation] | None = None) -> dict[str, Any]:
+    """A development plan as the JSON object ``competency plan`` prints.
+
+    With ``why`` (``--explain``), each item carries its level's explanation.
+    """
     data = plan.model_dump(mode="json", exclude={"score"})
     data["readiness"] = plan.score.readiness
     data["ready"] = plan.score.ready
+    if why is not None:
+        for item in data["items"]:
+            item["explanation"] = why[item["competency"]].to_json()
     return data
 
 
@@ -350,6 +399,13 @@ def plan_command(
     dry_run: bool = typer.Option(
         False, "--dry-run", help="With --push: show what would change, change nothing."
     ),
+    renew_within: str = typer.Option(
+        "6m",
+        "--renew-within",
+        help="List refreshers for certifications and ratings that lapse within this horizon "
+        "and decide a required level (90d, 12w, 6m; 0 for none).",
+    ),
+    explain: bool = ExplainOption,
     fmt: OutputFormat = FormatOption,
     options: AdapterOptions = AdapterOptions(),
 ) -> None:
@@ -357,9 +413,13 @@ def plan_command(
 
     With --push ADAPTER the chosen learning is assigned in another system (one assignment
     per person and resource, dated --on, due --due), as `competency sync ADAPTER apply
-    assignments` would.
+    assignments` would. Refreshers: what to renew before it lapses (--renew-within) lest a
+    met requirement fall below the role's level.
     """
+    from competency_core.cli.expiring import parse_within
     from competency_core.scoring.plans import plan_for_person, workforce_plans
+
+    horizon = parse_within(renew_within)
 
     if (person is None) == (not everyone):
         with reported(fmt):
@@ -372,7 +432,14 @@ def plan_command(
         policy = _policy(unassessed, aggregate, threshold)
         if everyone:
             plans = workforce_plans(
-                m, wf, policy=policy, on=_day(on), by=by.value, budget=budget, language=language
+                m,
+                wf,
+                policy=policy,
+                on=_day(on),
+                by=by.value,
+                budget=budget,
+                language=language,
+                renew_within=horizon or None,
             )
         else:
             plans = [
@@ -386,6 +453,7 @@ def plan_command(
                     by=by.value,
                     budget=budget,
                     language=language,
+                    renew_within=horizon or None,
                 )
             ]
     if push is not None:
@@ -403,14 +471,23 @@ def plan_command(
             fmt=fmt,
         )
         return
+    why: dict[str, dict[str, Explanation]] = {}
+    if explain:
+        with reported(fmt):
+            why = {
+                p.person: _explained(m, wf, p.person, [i.competency for i in p.items], policy, p.on)
+                for p in plans
+                if p.person is not None
+            }
     if fmt == OutputFormat.JSON:
-        emit_json(plan_dict(plans[0]) if not everyone else [plan_dict(p) for p in plans])
+        data = [plan_dict(p, why.get(p.person or "")) for p in plans]
+        emit_json(data if everyone else data[0])
         return
     for plan in plans:
-        _print_plan(plan)
+        _print_plan(plan, why.get(plan.person or ""))
 
 
-def _print_plan(plan: DevelopmentPlan) -> None:
+def _print_plan(plan: DevelopmentPlan, why: dict[str, Explanation] | None = None) -> None:
     person = plan.person
     console.print(
         f"[bold]Development plan for {person} towards {plan.role}[/bold] (readiness "
@@ -429,6 +506,11 @@ def _print_plan(plan: DevelopmentPlan) -> None:
                 console.print(f"     - {text}")
         if item.resources:
             console.print(f"   learning: {', '.join(item.resources)}")
+        if why is not None:
+            from competency_core.cli.explain import short_why
+
+            level = _level(item.actual) if item.assessed else "unassessed"
+            console.print(f"   why {level}: {escape(short_why(why[item.competency]))}")
     if plan.resources:
         rows = [
             (r.resource, r.title, r.kind, _level(r.hours), _level(r.cost), ", ".join(r.closes))
@@ -443,6 +525,16 @@ def _print_plan(plan: DevelopmentPlan) -> None:
         )
     if plan.uncovered:
         console.print(f"[yellow]no chosen learning closes:[/yellow] {', '.join(plan.uncovered)}")
+    if plan.refreshers:
+        console.print(f"[bold]Refreshers[/bold] (lapsing within {plan.renew_within} days):")
+        for r in plan.refreshers:
+            after = "unassessed" if r.level_after is None else _level(r.level_after)
+            console.print(
+                f"- {escape(r.action)} (due {r.due}): {r.competency} would fall from "
+                f"{_level(r.level_today)} to {after}, the role requires {r.required}"
+            )
+            if r.resources:
+                console.print(f"   learning: {', '.join(r.resources)}")
 
 
 class Breakdown(StrEnum):
@@ -479,22 +571,29 @@ def readiness_command(
     threshold: float = ThresholdOption,
     on: dt.datetime = OnOption,
     language: str = LanguageOption,
+    explain: bool = ExplainOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Organisation readiness: who meets what their own role requires, by competency, domain...
 
     For each group: the share of (person, requirement) pairs met and the mean gap, over
-    the people whose current role requires it.
+    the people whose current role requires it. With --explain, each person's requirements
+    with why each level is what it is.
     """
     from competency_core.scoring.organisation import organisation_readiness
 
     m, wf = _inputs(model, people, store, on, fmt)
+    explained: list[dict[str, Any]] = []
     with reported(fmt):
-        result = organisation_readiness(
-            m, wf, policy=_policy(unassessed, aggregate, threshold), on=_day(on), language=language
-        )
+        policy = _policy(unassessed, aggregate, threshold)
+        result = organisation_readiness(m, wf, policy=policy, on=_day(on), language=language)
+        if explain:
+            explained = _explained_people(m, wf, policy, result.on)
     if fmt == OutputFormat.JSON:
-        emit_json(result.model_dump(mode="json"))
+        data = result.model_dump(mode="json")
+        if explain:
+            data["explanations"] = explained
+        emit_json(data)
         return
     o = result.overall
     console.print(
@@ -520,6 +619,69 @@ def readiness_command(
                 [_stat_row(s, named) for s in groups[what]],
             )
         )
+    if explain:
+        _print_people_why(explained)
+
+
+def _explained_people(
+    model: CompetencyModel, wf: Workforce, policy: ScoringPolicy, on: dt.date
+) -> list[dict[str, Any]]:
+    """Everyone with a role: each requirement's score and explanation (readiness --explain)."""
+    from competency_core.scoring import score_person
+
+    out: list[dict[str, Any]] = []
+    roles = {r.key for r in model.roles}
+    for person in wf.people:
+        if person.role is None or person.role not in roles:
+            continue
+        s = score_person(model, wf, person.key, policy=policy, on=on)
+        why = _explained(model, wf, person.key, [r.competency for r in s.requirements], policy, on)
+        out.append(
+            {
+                "person": person.key,
+                "role": s.role,
+                "requirements": [
+                    {
+                        "competency": r.competency,
+                        "required": r.required,
+                        "actual": r.actual,
+                        "met": r.met,
+                        "explanation": why[r.competency].to_json(),
+                        "why": _short(why[r.competency]),
+                    }
+                    for r in s.requirements
+                ],
+            }
+        )
+    return out
+
+
+def _short(exp: Explanation) -> str:
+    from competency_core.cli.explain import short_why
+
+    return short_why(exp)
+
+
+def _print_people_why(explained: list[dict[str, Any]]) -> None:
+    rows = [
+        (
+            p["person"],
+            r["competency"],
+            r["required"],
+            _level(r["actual"]),
+            "yes" if r["met"] else "[red]no[/red]",
+            escape(r["why"]),
+        )
+        for p in explained
+        for r in p["requirements"]
+    ]
+    console.print(
+        simple_table(
+            "Why each level (competency explain shows one in full)",
+            ["person", "competency", "required", "actual", "met", "why"],
+            rows,
+        )
+    )
 
 
 # -- demo steps ------------------------------------------------------------------------

@@ -9,6 +9,8 @@ scores many people against many roles at once and gives the same numbers;
 :func:`development_plan` turns gaps into what to practise and which learning closes them;
 :func:`evaluate_candidate` is the same scoring for recruitment evidence;
 :func:`best_candidates` ranks the people a :class:`CandidateFilter` keeps for a role.
+:func:`explain` says why a person has their level on a competency (the model's
+evidence rules, the evidence used and ignored).
 """
 
 from typing import TYPE_CHECKING
@@ -132,6 +134,18 @@ if TYPE_CHECKING:
     )
     from competency_core.scoring.ranking import (
         Match as Match,
+    )
+    from competency_core.scoring.refreshers import (
+        Refresher as Refresher,
+    )
+    from competency_core.scoring.rules import (
+        Explanation as Explanation,
+    )
+    from competency_core.scoring.rules import (
+        explain as explain,
+    )
+    from competency_core.scoring.rules import (
+        explain_levels as explain_levels,
     )
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, __file__)

@@ -32,7 +32,7 @@ from scipy import sparse
 
 from competency_core.errors import ScoringError
 from competency_core.model import CompetencyModel
-from competency_core.people import Assessment, Workforce
+from competency_core.people import Assessment, Evidence, Workforce
 from competency_core.scoring.levels import SNAP_TOLERANCE, normalised_grid, resolve_levels
 from competency_core.scoring.policy import (
     DEFAULT_POLICY,
@@ -79,14 +79,14 @@ class PeopleLevels:
         on: dt.date | None = None,
         people: Sequence[str] | None = None,
     ) -> PeopleLevels:
-        """Resolve every person's assessments (by ``policy``, as of ``on``) into levels."""
+        """Resolve every person's assessments and evidence (by ``policy``, as of ``on``) into levels."""
         day = on or dt.date.today()
         keys = tuple(people) if people is not None else tuple(p.key for p in workforce.people)
         comps = tuple(c.key for c in model.competencies)
         col = {c: j for j, c in enumerate(comps)}
         row = {p: i for i, p in enumerate(keys)}
-        by_person: dict[str, list[Assessment]] = {p: [] for p in keys}
-        for a in workforce.assessments:
+        by_person: dict[str, list[Assessment | Evidence]] = {p: [] for p in keys}
+        for a in workforce.all_evidence:
             if a.person in by_person:
                 by_person[a.person].append(a)
         out = np.full((len(keys), len(comps)), np.nan)

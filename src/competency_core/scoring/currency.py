@@ -2,23 +2,24 @@
 
 A rating with an ``expires`` date (a certification, a test) counts up to and including
 that day (:meth:`~competency_core.people.Assessment.is_current`) and lapses the day
-after. Looking ``within`` days ahead of ``on``, an assessment *lapses within the horizon*
-when ``on <= expires <= on + within`` (so with a horizon of 0 only what expires on ``on``
-itself lapses, tomorrow).
+after; so does any other piece of evidence with a ``valid_until`` (a certification, a
+badge; :meth:`~competency_core.people.Evidence.is_current`). Looking ``within`` days ahead
+of ``on``, a piece *lapses within the horizon* when ``on <= expires <= on + within`` (so
+with a horizon of 0 only what expires on ``on`` itself lapses, tomorrow).
 
-The forecast uses what is known on ``on``: assessments made after ``on`` are left out
-(a file may hold them; the store, read as of ``on``, does not). For each lapse the
-competency's level is resolved again, by the same policy and the same code as every
-score (:func:`~competency_core.scoring.levels.resolve_levels`), on the day it lapses, so
-another rating that is still current (older, or from another rater) takes over; and each
-person's readiness for their current role is scored
-(:func:`~competency_core.scoring.pair.score_role`) on ``on`` and on the day after the
-horizon.
+The forecast uses what is known on ``on``: evidence dated after ``on`` is left out
+(a file may hold it; the store, read as of ``on``, does not). For each lapse the
+competency's level is resolved again, by the same policy, the model's evidence rules and
+the same code as every score (:func:`~competency_core.scoring.levels.resolve_levels`), on
+the day it lapses, so another piece that is still current (an older rating, another
+rater, another path of an ``any-of`` rule) takes over; and each person's readiness for
+their current role is scored (:func:`~competency_core.scoring.pair.score_role`) on ``on``
+and on the day after the horizon.
 
-The forecast works over assessments: :func:`lapses_of` takes any dated, expiring
-assessments of one person, so a later evidence model (certifications with validity,
-badges) feeds it by turning its evidence into such assessments; each lapsing item keeps
-its ``kind``.
+:func:`lapses_of` takes one person's assessments and other evidence; each lapsing piece
+keeps its ``kind`` (``assessment`` for a rating with an expiry, else the evidence's kind:
+``certification``, ``badge``...). A completed course with a validity counts for the
+competencies its learning resource develops.
 
 >>> import datetime as dt
 >>> from competency_core.testing.samples import sample_model, sample_assessments
@@ -36,7 +37,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from competency_core.model import CompetencyModel
-from competency_core.people import Assessment, Person, RaterType, Workforce
+from competency_core.people import Assessment, Evidence, Person, RaterType, Workforce
 from competency_core.scoring.levels import ResolvedLevel, resolve_levels
 from competency_core.scoring.pair import score_role
 from competency_core.scoring.policy import DEFAULT_POLICY, ScoringPolicy
@@ -49,12 +50,31 @@ class LapsingEvidence(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: str = Field(default="assessment", description="The kind of evidence (today: assessment).")
-    rater_type: RaterType
-    rater: str | None = None
-    level: int = Field(description="The rated level, on the scale it was given on.")
+    kind: str = Field(
+        default="assessment",
+        description="'assessment' for a rating with an expiry, else the evidence's kind "
+        "(certification, badge, course, xapi).",
+    )
+    rater_type: RaterType | None = Field(
+        description="The rater type it ranks as (a certification's is certification; None "
+        "for a course)."
+    )
+    rater: str | None = Field(default=None, description="Who rated, issued or asserted it.")
+    name: str | None = Field(default=None, description="A certification's or badge's name.")
+    id: str | None = Field(default=None, description="The evidence's id (not for assessments).")
+    level: int | None = Field(description="The level it attests, on the scale it was given on.")
     date: dt.date
     expires: dt.date = Field(description="The last day it counts.")
+
+    @property
+    def title(self) -> str:
+        """What lapses, in words: the certification's name, else the rater (type)."""
+        if self.name:
+            return self.name
+        if self.kind == "assessment" and self.rater_type is RaterType.CERTIFICATION and self.rater:
+            return self.rater
+        who = str(self.rater_type) if self.rater_type else self.kind
+        return f"the {who} {'rating' if self.kind == 'assessment' else self.kind}"
 
 
 class Lapse(BaseModel):
@@ -139,8 +159,55 @@ class CurrencyForecast(BaseModel):
         return tuple(p.person for p in self.people if p.loses_readiness)
 
 
-def _known(assessments: Iterable[Assessment], on: dt.date) -> list[Assessment]:
-    return [a for a in assessments if a.date <= on]
+def _known(items: Iterable[Assessment | Evidence], on: dt.date) -> list[Assessment | Evidence]:
+    return [a for a in items if a.date <= on]
+
+
+def expiry_of(item: Assessment | Evidence) -> dt.date | None:
+    """The last day a piece counts: an assessment's ``expires``, evidence's ``valid_until``."""
+    return item.expires if isinstance(item, Assessment) else item.valid_until
+
+
+def _competencies_of(model: CompetencyModel, item: Assessment | Evidence) -> list[str]:
+    if item.competency is not None:
+        return [item.competency]
+    assert isinstance(item, Evidence)  # a course: the competencies its resource develops
+    found = next((r for r in model.learning_resources if r.key == item.resource), None)
+    return [] if found is None else [d.competency for d in found.develops]
+
+
+def lapsing_evidence(item: Assessment | Evidence, expires: dt.date) -> LapsingEvidence:
+    """One lapsing piece as the forecast lists it."""
+    if isinstance(item, Assessment) or item.source == "assessment":  # a rating's own expiry
+        if isinstance(item, Evidence):
+            return LapsingEvidence(
+                rater_type=item.rater_type,
+                rater=item.asserted_by,
+                level=item.level,
+                date=item.date,
+                expires=expires,
+            )
+        return LapsingEvidence(
+            rater_type=item.rater_type,
+            rater=item.rater,
+            level=item.level,
+            date=item.date,
+            expires=expires,
+        )
+    return LapsingEvidence(
+        kind=str(item.kind),
+        rater_type=item.ranks_as,
+        rater=item.asserted_by,
+        name=item.name,
+        id=item.id,
+        level=item.level,
+        date=item.date,
+        expires=expires,
+    )
+
+
+def _order(e: LapsingEvidence) -> tuple[dt.date, str, str, int]:
+    return (e.date, e.kind, e.rater_type.value if e.rater_type else "", e.level or 0)
 
 
 def _level(levels: dict[str, ResolvedLevel], competency: str) -> float | None:
@@ -150,7 +217,7 @@ def _level(levels: dict[str, ResolvedLevel], competency: str) -> float | None:
 
 def lapses_of(
     model: CompetencyModel,
-    assessments: Iterable[Assessment],
+    assessments: Iterable[Assessment | Evidence],
     *,
     on: dt.date,
     within: int,
@@ -158,17 +225,19 @@ def lapses_of(
 ) -> list[Lapse]:
     """One person's lapses within ``within`` days of ``on`` (by expiry, then competency).
 
-    ``assessments`` are one person's; those made after ``on`` are left out. Assessments of
-    one competency that expire on the same day make one lapse.
+    ``assessments`` are one person's assessments and other evidence; what is dated after
+    ``on`` is left out. Pieces of one competency that expire on the same day make one lapse.
     """
     if within < 0:
         raise ValueError(f"the horizon must be 0 days or more, not {within}")
     known = _known(assessments, on)
     until = on + dt.timedelta(days=within)
-    groups: dict[tuple[dt.date, str], list[Assessment]] = defaultdict(list)
+    groups: dict[tuple[dt.date, str], list[Assessment | Evidence]] = defaultdict(list)
     for a in known:
-        if a.expires is not None and on <= a.expires <= until:
-            groups[(a.expires, a.competency)].append(a)
+        expires = expiry_of(a)
+        if expires is not None and on <= expires <= until:
+            for ck in _competencies_of(model, a):
+                groups[(expires, ck)].append(a)
     if not groups:
         return []
     resolved: dict[dt.date, dict[str, ResolvedLevel]] = {}
@@ -188,16 +257,7 @@ def lapses_of(
                 competency=ck,
                 expires=expires,
                 lapses_on=expires + ONE_DAY,
-                evidence=tuple(
-                    LapsingEvidence(
-                        rater_type=a.rater_type,
-                        rater=a.rater,
-                        level=a.level,
-                        date=a.date,
-                        expires=expires,
-                    )
-                    for a in sorted(items, key=lambda a: (a.date, a.rater_type.value, a.level))
-                ),
+                evidence=tuple(sorted((lapsing_evidence(a, expires) for a in items), key=_order)),
                 level_today=_level(levels_on(on), ck),
                 level_before=before,
                 level_after=after,
@@ -239,7 +299,7 @@ def _groups(
 def _person_currency(
     model: CompetencyModel,
     person: Person,
-    assessments: Sequence[Assessment],
+    assessments: Sequence[Assessment | Evidence],
     lapses: list[Lapse],
     *,
     on: dt.date,
@@ -284,8 +344,8 @@ def expiring(
         raise ValueError(f"the horizon must be 0 days or more, not {within}")
     if role is not None:
         model.role(role)  # an unknown role is an error, not an empty forecast
-    by_person: dict[str, list[Assessment]] = defaultdict(list)
-    for a in workforce.assessments:
+    by_person: dict[str, list[Assessment | Evidence]] = defaultdict(list)
+    for a in workforce.all_evidence:
         by_person[a.person].append(a)
     until = on + dt.timedelta(days=within)
     considered = 0
@@ -323,5 +383,7 @@ __all__ = [
     "LapsingEvidence",
     "PersonCurrency",
     "expiring",
+    "expiry_of",
     "lapses_of",
+    "lapsing_evidence",
 ]

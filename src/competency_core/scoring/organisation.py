@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ConfigDict, Field
 
 from competency_core.model import CompetencyModel
-from competency_core.people import Assessment, Workforce
+from competency_core.people import Assessment, Evidence, Workforce
 from competency_core.scoring.levels import resolve_levels
 from competency_core.scoring.pair import RequirementScore, score_levels
 from competency_core.scoring.policy import DEFAULT_POLICY, ScoringPolicy
@@ -121,8 +121,8 @@ def organisation_readiness(
     dept: dict[str, _Tally] = defaultdict(_Tally)
     team: dict[str, _Tally] = defaultdict(_Tally)
     dept_comp: dict[str, dict[str, _Tally]] = defaultdict(lambda: defaultdict(_Tally))
-    by_person: dict[str, list[Assessment]] = defaultdict(list)
-    for a in workforce.assessments:
+    by_person: dict[str, list[Assessment | Evidence]] = defaultdict(list)
+    for a in workforce.all_evidence:
         by_person[a.person].append(a)
     without_role: list[str] = []
     scored = 0

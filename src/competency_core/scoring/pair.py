@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field
 
 from competency_core.model import CompetencyModel
-from competency_core.people import Assessment, Workforce
+from competency_core.people import Assessment, Evidence, Workforce
 from competency_core.roles import RoleProfile
 from competency_core.scoring.levels import ResolvedLevel, resolve_levels
 from competency_core.scoring.policy import (
@@ -214,7 +214,7 @@ def score_levels(
 def score_role(
     model: CompetencyModel,
     role: RoleProfile | str,
-    assessments: Iterable[Assessment],
+    assessments: Iterable[Assessment | Evidence],
     *,
     policy: ScoringPolicy = DEFAULT_POLICY,
     on: dt.date | None = None,
@@ -223,7 +223,8 @@ def score_role(
     """Score a person's assessments against a role profile (the one-pair function).
 
     ``on`` is the scoring date (default: today); assessments made after it or expired by
-    then are ignored. ``person`` only labels the result: pass the assessments of one person.
+    then are ignored. ``person`` only labels the result: pass the assessments of one person
+    (and their other evidence: certifications, courses... decided by the model's rules).
 
     >>> import datetime as dt
     >>> from competency_core.testing.samples import sample_model, sample_assessments
@@ -258,7 +259,7 @@ def score_person(
     if target is None:
         raise ScoringError(f"person {person!r} has no current role: name the role to score against")
     return score_role(
-        model, target, workforce.assessments_of(person), policy=policy, on=on, person=person
+        model, target, workforce.evidence_of(person), policy=policy, on=on, person=person
     )
 
 

@@ -4,7 +4,11 @@ A plan lists a person's unmet requirements for a role in priority order (essenti
 then weight x gap), with the behavioural indicators of the next level to practise, and
 chooses a small set of learning resources that closes the gaps: a greedy weighted set
 cover that minimises hours, cost or the number of resources. A resource *closes* a gap
-when it develops the competency up to at least the required level.
+when it develops the competency up to at least the required level. A plan also lists the
+refreshers due within its horizon (``renew_within`` days, 180 by default): a
+certification, badge or expiring rating that decides a level the role requires and
+lapses, so that the level would fall below the requirement
+(:mod:`competency_core.scoring.refreshers`).
 """
 
 from __future__ import annotations
@@ -18,10 +22,20 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from competency_core.learning import LearningResource
 from competency_core.model import CompetencyModel
-from competency_core.people import Assessment, AssignmentStatus, LearningAssignment, Workforce
+from competency_core.people import (
+    Assessment,
+    AssignmentStatus,
+    Evidence,
+    LearningAssignment,
+    Workforce,
+)
 from competency_core.roles import RoleProfile
 from competency_core.scoring.pair import RequirementScore, RoleScore, score_role
 from competency_core.scoring.policy import DEFAULT_POLICY, ScoringPolicy
+from competency_core.scoring.refreshers import Refresher, refreshers
+
+RENEW_WITHIN = 180
+"""The default horizon of a plan's refreshers, in days."""
 
 CostBasis = Literal["hours", "cost", "count"]
 """What the resource choice minimises: total hours, total cost, or the number of resources."""
@@ -84,6 +98,14 @@ class DevelopmentPlan(BaseModel):
     )
     total_hours: float = Field(description="Sum of the chosen resources' known hours.")
     total_cost: float = Field(description="Sum of the chosen resources' known costs.")
+    renew_within: int | None = Field(
+        default=None, description="The refreshers' horizon in days (None: none looked for)."
+    )
+    refreshers: tuple[Refresher, ...] = Field(
+        default=(),
+        description="Evidence to renew before it lapses, lest a met requirement fall below "
+        "the role's level; by due date.",
+    )
 
 
 def _price(resource: LearningResource, by: CostBasis, fallback: float) -> float:
@@ -194,7 +216,7 @@ def _practice(
 def development_plan(
     model: CompetencyModel,
     role: RoleProfile | str,
-    assessments: Iterable[Assessment],
+    assessments: Iterable[Assessment | Evidence],
     *,
     person: str | None = None,
     policy: ScoringPolicy = DEFAULT_POLICY,
@@ -202,8 +224,11 @@ def development_plan(
     by: CostBasis = "hours",
     budget: float | None = None,
     language: str | None = None,
+    renew_within: int | None = RENEW_WITHIN,
 ) -> DevelopmentPlan:
-    """A development plan for one person's assessments towards ``role``.
+    """A development plan for one person's assessments (and other evidence) towards ``role``.
+
+    ``renew_within`` is the refreshers' horizon in days (None: no refreshers).
 
     >>> import datetime as dt
     >>> from competency_core.testing.samples import sample_model, sample_assessments
@@ -217,7 +242,8 @@ def development_plan(
     ((), 12.0)
     """
     profile = model.role(role) if isinstance(role, str) else role
-    score = score_role(model, profile, assessments, policy=policy, on=on, person=person)
+    items_in = tuple(assessments)
+    score = score_role(model, profile, items_in, policy=policy, on=on, person=person)
     ordered = _priority_order([r for r in score.requirements if not r.met])
     gaps = [(r.competency, r.required, r.weight * g) for r, g in ordered]
     chosen, uncovered = choose_resources(gaps, model.learning_resources, by=by, budget=budget)
@@ -268,6 +294,18 @@ def development_plan(
         uncovered=uncovered,
         total_hours=math.fsum(res.hours or 0.0 for res, _ in chosen),
         total_cost=math.fsum(res.cost or 0.0 for res, _ in chosen),
+        renew_within=renew_within,
+        refreshers=()
+        if renew_within is None
+        else refreshers(
+            model,
+            profile,
+            items_in,
+            on=score.on,
+            within=renew_within,
+            policy=policy,
+            language=language,
+        ),
     )
 
 
@@ -282,8 +320,12 @@ def plan_for_person(
     by: CostBasis = "hours",
     budget: float | None = None,
     language: str | None = None,
+    renew_within: int | None = RENEW_WITHIN,
 ) -> DevelopmentPlan:
-    """:func:`development_plan` for a person of a workforce (default role: their current one)."""
+    """:func:`development_plan` for a person of a workforce (default role: their current one).
+
+    The person's assessments and other evidence (certifications, courses...) count.
+    """
     from competency_core.errors import ScoringError
 
     who = workforce.person(person)
@@ -293,13 +335,14 @@ def plan_for_person(
     return development_plan(
         model,
         target,
-        workforce.assessments_of(person),
+        workforce.evidence_of(person),
         person=person,
         policy=policy,
         on=on,
         by=by,
         budget=budget,
         language=language,
+        renew_within=renew_within,
     )
 
 
@@ -313,6 +356,7 @@ def workforce_plans(
     by: CostBasis = "hours",
     budget: float | None = None,
     language: str | None = None,
+    renew_within: int | None = RENEW_WITHIN,
 ) -> list[DevelopmentPlan]:
     """Development plans towards their current roles: for ``people``, or everyone with a role.
 
@@ -334,6 +378,7 @@ def workforce_plans(
             by=by,
             budget=budget,
             language=language,
+            renew_within=renew_within,
         )
         for key in chosen
     ]
@@ -411,10 +456,12 @@ def evaluate_candidate(
 
 
 __all__ = [
+    "RENEW_WITHIN",
     "ChosenResource",
     "CostBasis",
     "DevelopmentPlan",
     "PlanItem",
+    "Refresher",
     "choose_resources",
     "development_plan",
     "evaluate_candidate",
