@@ -199,3 +199,12 @@ def test_hannahs_csslp_lapses_but_her_rating_keeps_the_level(files: Any) -> None
     from competency_core.scoring import plan_for_person
 
     assert plan_for_person(m, wf, "hannah-schmidt", on=D(2026, 4, 1)).refreshers == ()
+
+
+def test_a_bad_renew_within_is_a_usage_error(cli: Any, files: Any) -> None:
+    model, people = files
+    r = cli("plan", model, "-p", people, "--person", "ravi-patel", "--renew-within", "3x")
+    assert r.code == 2
+    assert "--renew-within" in r.err
+    assert "is not a horizon" in r.err
+    assert "Traceback" not in r.err + r.out

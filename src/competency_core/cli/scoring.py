@@ -419,7 +419,10 @@ def plan_command(
     from competency_core.cli.expiring import parse_within
     from competency_core.scoring.plans import plan_for_person, workforce_plans
 
-    horizon = parse_within(renew_within)
+    try:
+        horizon = parse_within(renew_within)
+    except typer.BadParameter as exc:
+        raise typer.BadParameter(exc.message, param_hint="'--renew-within'") from None
 
     if (person is None) == (not everyone):
         with reported(fmt):
