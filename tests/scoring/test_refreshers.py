@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from competency_core.io import load_model, load_workforce, loads_model
 from competency_core.people import Assessment, Evidence, Person, RaterType, Workforce
@@ -208,3 +210,56 @@ def test_a_bad_renew_within_is_a_usage_error(cli: Any, files: Any) -> None:
     assert "--renew-within" in r.err
     assert "is not a horizon" in r.err
     assert "Traceback" not in r.err + r.out
+
+
+# -- properties ------------------------------------------------------------------------------
+
+EPOCH = D(2025, 1, 1)
+KINDS = ("rating", "certification", "badge")
+
+
+@st.composite
+def pieces(draw: st.DrawFn) -> Evidence:
+    """A rating, certification or badge of ada, often with a validity."""
+    day = EPOCH + dt.timedelta(days=draw(st.integers(0, 500)))
+    lasts = draw(st.none() | st.integers(0, 400))
+    kind = draw(st.sampled_from(KINDS))
+    return Evidence.model_validate(
+        {
+            "kind": kind,
+            "person": "ada",
+            "competency": draw(st.sampled_from(("python", "testing", "communication"))),
+            "level": draw(st.integers(1, 5)),
+            "date": day,
+            "valid_until": None if lasts is None else day + dt.timedelta(days=lasts),
+            **({"rater_type": draw(st.sampled_from(["manager", "self", "peer"]))}
+               if kind == "rating" else {"name": f"{kind} {draw(st.integers(0, 3))}"}),
+        }
+    )  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(pieces(), max_size=7),
+    st.integers(0, 500).map(lambda n: EPOCH + dt.timedelta(days=n)),
+    st.integers(0, 200),
+    st.integers(0, 200),
+    st.sampled_from(["engineer", "senior-engineer"]),
+)
+def test_refreshers_are_for_met_requirements_that_would_fall_and_grow_with_the_horizon(
+    items: list[Evidence], on: dt.date, h1: int, h2: int, role: str
+) -> None:
+    short, long = sorted((h1, h2))
+    profile = MODEL.role(role)
+    fewer = refreshers(MODEL, profile, items, on=on, within=short)
+    more = refreshers(MODEL, profile, items, on=on, within=long)
+    assert set(fewer) <= set(more)
+    today = development_plan(MODEL, profile, items, on=on, renew_within=None).score
+    for r in more:
+        req = today.requirement(r.competency)
+        assert req is not None
+        assert req.met  # met today: an unmet one is a gap
+        assert on <= r.expires <= on + dt.timedelta(days=long)
+        assert r.due == r.expires < r.lapses_on
+        assert r.level_after is None or r.level_after < r.required
+        assert r.evidence.expires == r.expires
