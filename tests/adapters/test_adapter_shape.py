@@ -29,7 +29,9 @@ STANDS_FOR = {"competency_jsonl": {"client": "signing"}}
 BY_CAPABILITY: dict[str, frozenset[Capability]] = {
     "model": frozenset({Capability.PUSH_MODEL, Capability.PULL_MODEL}),
     "people": frozenset({Capability.PUSH_PEOPLE, Capability.PULL_PEOPLE}),
-    "learning": frozenset({Capability.ASSIGN_LEARNING, Capability.PULL_LEARNING}),
+    "learning": frozenset(
+        {Capability.ASSIGN_LEARNING, Capability.PULL_LEARNING, Capability.PULL_COMPLETIONS}
+    ),
     "ratings": frozenset({Capability.PUSH_RATINGS, Capability.PULL_RATINGS}),
 }
 """A capability module, and the capabilities any one of which calls for it."""

@@ -4,7 +4,8 @@
   (``{key}.moodle.csv``), which Moodle's "Import competency framework" tool reads;
 * ``push-people`` / ``pull-people``, ``push-ratings`` / ``pull-ratings``,
   ``assign-learning`` / ``pull-learning``: ``people.csv``, ``assessments.csv`` and
-  ``assignments.csv``.
+  ``assignments.csv``;
+* ``pull-completions``: the completed rows of ``assignments.csv`` as ``course`` evidence.
 
 Writes go through the sync engine's plan and apply. The files are changed in memory and
 written once, atomically, when the apply ends (so an interrupted apply leaves them as they
@@ -29,7 +30,7 @@ from pydantic import JsonValue
 
 from competency_core.errors import Problem, SyncError
 from competency_core.model import CompetencyModel
-from competency_core.people import Assessment, LearningAssignment, Person
+from competency_core.people import Assessment, Evidence, LearningAssignment, Person
 from competency_core.sync import (
     Adapter,
     AdapterSettings,
@@ -43,7 +44,7 @@ from competency_core.sync import (
     Renames,
     Scope,
 )
-from competency_csv.learning import ASSIGNMENTS
+from competency_csv.learning import ASSIGNMENTS, completions
 from competency_csv.model.framework_file import (
     COMPETENCY,
     FRAMEWORK,
@@ -280,6 +281,11 @@ class CsvAdapter(Adapter[CsvSettings]):
     def pull_assignments(self) -> Iterator[LearningAssignment]:
         """Stream the learning assignments of the assignments file."""
         return self._pull(Capability.ASSIGN_LEARNING, ASSIGNMENTS)
+
+    def pull_completions(self) -> Iterator[Evidence]:
+        """Stream the completed assignments of the assignments file as course evidence."""
+        path = self.path(Scope(operation=Capability.ASSIGN_LEARNING))
+        return completions(self._pull(Capability.ASSIGN_LEARNING, ASSIGNMENTS), f"csv:{path.name}")
 
 
 __all__ = ["CsvAdapter"]

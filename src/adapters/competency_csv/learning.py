@@ -1,7 +1,9 @@
 """The learning-assignments file: one row per assignment (``assign-learning`` / ``pull-learning``).
 
 Columns: **person**, **resource**, **assigned** (ISO date), due, status, completed. A
-row's key is the person and the resource.
+row's key is the person and the resource. Its completed rows (status ``completed`` with a
+``completed`` date) are also the completed courses ``pull-completions`` reads, as
+``course`` evidence of the resource (:func:`completions`).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-from competency_core.people import LearningAssignment
+from competency_core.people import AssignmentStatus, Evidence, EvidenceKind, LearningAssignment
 from competency_csv.tables import Cells, TableSpec, read_table
 
 
@@ -43,4 +45,17 @@ def read_assignments(path: str | os.PathLike[str], **options: Any) -> Iterator[L
     return read_table(path, ASSIGNMENTS, **options)
 
 
-__all__ = ["ASSIGNMENTS", "read_assignments"]
+def completions(assignments: Iterator[LearningAssignment], source: str) -> Iterator[Evidence]:
+    """The completed assignments (with a completion date) as ``course`` evidence."""
+    for a in assignments:
+        if a.status is AssignmentStatus.COMPLETED and a.completed is not None:
+            yield Evidence(
+                kind=EvidenceKind.COURSE,
+                person=a.person,
+                resource=a.resource,
+                date=a.completed,
+                source=source,
+            )
+
+
+__all__ = ["ASSIGNMENTS", "completions", "read_assignments"]

@@ -5,7 +5,9 @@
 * ``pull-model``: a framework back as a model (:mod:`.model.pull`);
 * ``assign-learning``: plans for people's roles (individual plans, or the cohort linked to
   the template) and manual enrolments (:mod:`.learning`);
-* ``push-ratings`` / ``pull-ratings``: grades both ways (:mod:`.ratings`).
+* ``push-ratings`` / ``pull-ratings``: grades both ways (:mod:`.ratings`);
+* ``pull-completions``: completed courses of the model's learning resources as ``course``
+  evidence (:mod:`.completions`).
 
 Everything is matched by natural keys (idnumbers, the marker line, user and course
 fields), so re-running a plan after a failure finishes it without duplicates. Before the
@@ -23,7 +25,7 @@ from typing import Any, ClassVar
 
 from competency_core.errors import Problem, SyncError
 from competency_core.model import CompetencyModel
-from competency_core.people import Assessment, LearningAssignment, Person
+from competency_core.people import Assessment, Evidence, LearningAssignment, Person
 from competency_core.sync import (
     Adapter,
     AdapterSettings,
@@ -38,6 +40,7 @@ from competency_core.sync import (
     Scope,
 )
 from competency_moodle.client import MoodleClient
+from competency_moodle.completions import Completions
 from competency_moodle.directory import Directory
 from competency_moodle.functions import Operation, needed_functions
 from competency_moodle.learning import COHORT_MEMBER, ENROLMENT, PLAN, Hints, Learning, Plans
@@ -53,6 +56,7 @@ _OPERATIONS: dict[Capability, Operation] = {
     Capability.ASSIGN_LEARNING: "assign-learning",
     Capability.PUSH_RATINGS: "push-ratings",
     Capability.PULL_RATINGS: "pull-ratings",
+    Capability.PULL_COMPLETIONS: "pull-completions",
 }
 _LEARNING_KINDS = frozenset({PLAN, COHORT_MEMBER, ENROLMENT})
 
@@ -63,7 +67,7 @@ class MoodleAdapter(Adapter[MoodleSettings]):
     name: ClassVar[str] = "moodle"
     title: ClassVar[str] = (
         "Moodle web services: competency frameworks, course links, templates, plans, "
-        "enrolments and ratings"
+        "enrolments, ratings and course completion"
     )
     capabilities: ClassVar[frozenset[Capability]] = frozenset(_OPERATIONS)
     settings_model: ClassVar[type[AdapterSettings]] = MoodleSettings
@@ -102,6 +106,9 @@ class MoodleAdapter(Adapter[MoodleSettings]):
             self.warn,
             self.skipped.append,
         )
+        self.completions = Completions(
+            self.client, settings, self.directory, self.hints, self.skipped.append
+        )
         self._checked: set[Operation] = set()
         self._rating_keys: list[str] = []
         self._scope_key: str | None = None
@@ -139,7 +146,11 @@ class MoodleAdapter(Adapter[MoodleSettings]):
         """Check the site once per operation (skipped with ``check_site=false``)."""
         if not self.settings.check_site or operation in self._checked:
             return self.site
-        self.site = check_site(self.client, needed_functions(operation, prune=prune))
+        self.site = check_site(
+            self.client,
+            needed_functions(operation, prune=prune),
+            competencies=operation != "pull-completions",
+        )
         self._checked.add(operation)
         return self.site
 
@@ -260,6 +271,11 @@ class MoodleAdapter(Adapter[MoodleSettings]):
         """People's ratings from their Moodle plans, as assessments."""
         self.check("pull-ratings")
         return self.ratings.pull()
+
+    def pull_completions(self) -> Iterator[Evidence]:
+        """The people's completed courses (the model's learning resources) as evidence."""
+        self.check("pull-completions")
+        return self.completions.pull()
 
 
 __all__ = ["MoodleAdapter", "MoodleSettings"]

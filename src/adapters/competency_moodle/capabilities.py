@@ -32,6 +32,7 @@ SYNC_CAPABILITIES: dict[str, str] = {
     "moodle/course:viewhiddencourses": "View hidden courses",
     "enrol/manual:enrol": "Enrol users",
     "moodle/role:assign": "Assign roles to users",
+    "report/completion:view": "View course completion report",
 }
 """Capability -> Moodle's English name (docs/adapters/moodle.md, "Setting up")."""
 

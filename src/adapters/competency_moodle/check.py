@@ -32,6 +32,7 @@ OPERATIONS: tuple[Operation, ...] = (
     "assign-learning",
     "push-ratings",
     "pull-ratings",
+    "pull-completions",
 )
 """Every operation of the ``moodle`` adapter."""
 

@@ -58,6 +58,7 @@ class OperationName(StrEnum):
     ASSIGN_LEARNING = "assign-learning"
     PUSH_RATINGS = "push-ratings"
     PULL_RATINGS = "pull-ratings"
+    PULL_COMPLETIONS = "pull-completions"
 
 
 UrlOption = typer.Option(

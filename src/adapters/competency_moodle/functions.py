@@ -2,7 +2,8 @@
 
 Whether a function only reads (and so may be retried after a failed call) or writes is
 taken from Moodle's own ``db/services.php`` (``'type' => 'read'`` or ``'write'``), as
-recorded in the shared contract file; ``tests/adapters/moodle/test_moodle_emulator.py`` checks
+recorded in the contract file competency-core-testing ships (the shared one plus what was
+read from Moodle 5.1's source, e.g. course completion); ``tests/adapters/moodle/test_moodle_emulator.py`` checks
 this table against that file so the two cannot drift apart.
 """
 
@@ -66,6 +67,8 @@ FUNCTION_TYPES: dict[str, FunctionType] = {
     "core_cohort_delete_cohort_members": "write",
     "enrol_manual_enrol_users": "write",
     "enrol_manual_unenrol_users": "write",
+    # course completion
+    "core_completion_get_course_completion_status": "read",
 }
 """Every function the adapter may call, with its type from Moodle's service definitions."""
 
@@ -153,7 +156,19 @@ _PULL_RATINGS = (
     "tool_lp_data_for_user_competency_summary",
 )
 
-Operation = Literal["push-model", "pull-model", "assign-learning", "push-ratings", "pull-ratings"]
+_PULL_COMPLETIONS = (
+    "core_course_get_courses_by_field",
+    "core_completion_get_course_completion_status",
+)
+
+Operation = Literal[
+    "push-model",
+    "pull-model",
+    "assign-learning",
+    "push-ratings",
+    "pull-ratings",
+    "pull-completions",
+]
 
 
 def needed_functions(operation: Operation, *, prune: bool = False) -> tuple[str, ...]:
@@ -164,6 +179,7 @@ def needed_functions(operation: Operation, *, prune: bool = False) -> tuple[str,
         "assign-learning": (_PEOPLE, _LEARNING) + ((_PRUNE_LEARNING,) if prune else ()),
         "push-ratings": (_PEOPLE, _PUSH_RATINGS),
         "pull-ratings": (_PEOPLE, _PULL_RATINGS),
+        "pull-completions": (_PEOPLE, _PULL_COMPLETIONS),
     }
     return _unique((*_SITE, *(f for g in groups[operation] for f in g)))
 

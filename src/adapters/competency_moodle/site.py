@@ -72,12 +72,20 @@ def site_info(client: MoodleClient) -> SiteInfo:
     )
 
 
-def check_site(client: MoodleClient, needed: Iterable[str], *, strict: bool = True) -> SiteInfo:
+def check_site(
+    client: MoodleClient,
+    needed: Iterable[str],
+    *,
+    strict: bool = True,
+    competencies: bool = True,
+) -> SiteInfo:
     """Check the token may call every ``needed`` function and competencies are enabled.
 
     With ``strict`` (the default) raises :class:`MoodleSiteError` listing every missing
     function and whether the competency subsystem is off; otherwise returns the
-    :class:`SiteInfo` with ``missing`` and ``competencies_enabled`` filled in.
+    :class:`SiteInfo` with ``missing`` and ``competencies_enabled`` filled in. Without
+    ``competencies`` (an operation that does not touch them, such as reading course
+    completion) a disabled competency subsystem is not a problem.
     """
     try:
         info = site_info(client)
@@ -102,9 +110,9 @@ def check_site(client: MoodleClient, needed: Iterable[str], *, strict: bool = Tr
         except MoodleWebServiceError:
             pass  # another refusal (a capability, say) shows up on the real calls
     info = replace(info, competencies_enabled=enabled, missing=missing)
-    if strict and not info.ok:
+    if strict and (missing or (competencies and not enabled)):
         problems: list[str] = []
-        if not enabled:
+        if competencies and not enabled:
             problems.append(
                 "the competency subsystem is disabled: enable 'Competencies' under "
                 "Site administration > Advanced features"

@@ -89,6 +89,7 @@ class PullWhat(StrEnum):
     RATINGS = "ratings"
     ASSIGNMENTS = "assignments"
     WORKFORCE = "workforce"
+    COMPLETIONS = "completions"
 
 
 StoreOption = typer.Option(
@@ -531,7 +532,9 @@ def _raise(message: str) -> Callable[[], None]:
 @with_adapter_options
 def pull_cmd(
     ctx: typer.Context,
-    what: PullWhat = typer.Argument(..., help="model, people, ratings, assignments or workforce."),
+    what: PullWhat = typer.Argument(
+        ..., help="model, people, ratings, assignments, workforce or completions."
+    ),
     key: str = typer.Option(None, "--key", help="The model's key (for model)."),
     model_key: str = typer.Option(None, "--model-key", help="The model a workforce is for."),
     out: Path = typer.Option(None, "--out", "-o", help="Write to this YAML/JSON file."),
@@ -544,23 +547,25 @@ def pull_cmd(
     into_store: bool = typer.Option(
         False,
         "--into-store",
-        help="Write what was pulled into the store: people upserted by key, ratings added "
-        "(none twice), learning assignments upserted.",
+        help="Write what was pulled into the store: people upserted by key, ratings and "
+        "completed courses added (none twice), learning assignments upserted.",
     ),
     store: str = typer.Option(
         None,
         "--store",
-        help="With --into-store: the store, a SQLite file or a database URL (default: "
-        "$COMPETENCY_STORE, else $COMPETENCY_STORE_URL, else ./competency.sqlite3).",
+        help="The store, a SQLite file or a database URL: where --into-store writes "
+        "(default: $COMPETENCY_STORE, else $COMPETENCY_STORE_URL, else "
+        "./competency.sqlite3), and, without --people, whose people to read.",
         show_default=False,
     ),
     fmt: OutputFormat = FormatOption,
     options: AdapterOptions = AdapterOptions(),
 ) -> None:
-    """Read a model, people, ratings or learning assignments from the remote system.
+    """Read a model, people, ratings, learning assignments or completed courses remotely.
 
-    With --into-store they are written into the store (where gap, readiness, plan and
-    the other commands read the people with --store) and counted.
+    Completed courses (completions) are the model's learning resources people completed,
+    as course evidence. With --into-store they are written into the store (where gap,
+    readiness, plan and the other commands read the people with --store) and counted.
     """
     from competency_core.io import dumps, load_model, load_workforce, write_atomic
     from competency_core.people import Workforce
@@ -578,9 +583,17 @@ def pull_cmd(
             )
         adapter = options.adapter(name)
         local_model = load_model(model_file) if model_file else None
+        if people_file is not None and store is not None and not into_store:
+            raise CompetencyError("read the people from --people FILE or --store URL, not both")
         if people_file is not None or local_model is not None:
             wf = load_workforce(people_file, local_model) if people_file else None
             hand_over(adapter, wf.people if wf else (), local_model)
+        if people_file is None and what not in PEOPLE_FREE:
+            from competency_core.cli.workforce_source import default_store
+
+            source = store if store is not None else default_store() if into_store else None
+            if source is not None:
+                hand_over(adapter, stored_people(source))
         try:
             if what is PullWhat.MODEL:
                 adapter.require(Capability.PULL_MODEL)
@@ -598,6 +611,10 @@ def pull_cmd(
                 parts["assignments"] = tuple(
                     _pull(adapter, Capability.PULL_LEARNING, "pull_assignments")
                 )
+            if what is PullWhat.COMPLETIONS:
+                parts["evidence"] = tuple(
+                    _pull(adapter, Capability.PULL_COMPLETIONS, "pull_completions")
+                )
             return Workforce.model_validate(parts)
         finally:
             skipped.extend(getattr(adapter, "skipped", []))
@@ -612,7 +629,9 @@ def pull_cmd(
         if isinstance(result, Workforce):
             err_console.print(
                 f"Pulled: {len(result.people)} people, {len(result.assessments)} ratings, "
-                f"{len(result.assignments)} learning assignments from {name}."
+                f"{len(result.assignments)} learning assignments"
+                + (f", {len(result.evidence)} completed courses" if result.evidence else "")
+                + f" from {name}."
             )
     if into_store:
         counts = guarded(fmt, lambda: store_pulled(result, store))
@@ -631,6 +650,12 @@ def pull_cmd(
                 f"Stored in {counts['store']}: {counts['people']} people upserted, "
                 f"{counts['ratings_added']} ratings added ({counts['ratings_already_stored']} "
                 f"already there), {counts['assignments']} learning assignments upserted"
+                + (
+                    f", {counts['evidence_added']} completed courses added "
+                    f"({counts['evidence_already_stored']} already there)"
+                    if result.evidence
+                    else ""
+                )
                 + (f"; written to {out}" if out else "")
                 + "."
             )
@@ -651,17 +676,18 @@ def store_pulled(workforce: Workforce, store: str | None) -> dict[str, Any]:
     """Write a pulled workforce into the store, in one transaction; the counts.
 
     People are upserted by key, ratings added unless the store holds an identical one for
-    the model, learning assignments upserted (by person, resource and date). Ratings and
-    assignments need the model's key (``--model-key`` or ``--model``); their people must
-    be in the store or pulled with them.
+    the model, learning assignments upserted (by person, resource and date), other
+    evidence (completed courses) added unless the store holds a piece with the same id.
+    Ratings, assignments and evidence need the model's key (``--model-key`` or
+    ``--model``); their people must be in the store or pulled with them.
     """
     from competency_core.cli.workforce_source import default_store
     from competency_core.store import Store
 
     key = workforce.model
-    if key is None and (workforce.assessments or workforce.assignments):
+    if key is None and (workforce.assessments or workforce.assignments or workforce.evidence):
         raise CompetencyError(
-            "ratings and learning assignments are stored for a model: name it with "
+            "ratings, learning assignments and evidence are stored for a model: name it with "
             "--model-key KEY (or --model FILE)"
         )
     with Store(store or default_store()) as s, s.transaction():
@@ -672,6 +698,7 @@ def store_pulled(workforce: Workforce, store: str | None) -> dict[str, Any]:
             if key is not None and workforce.assignments
             else 0
         )
+        evidence = s.add_evidence(workforce.evidence, model=key) if workforce.evidence else 0
         where = s.display_url
     return {
         "store": where,
@@ -680,7 +707,21 @@ def store_pulled(workforce: Workforce, store: str | None) -> dict[str, Any]:
         "ratings_added": added,
         "ratings_already_stored": len(workforce.assessments) - added,
         "assignments": assigned,
+        "evidence_added": evidence,
+        "evidence_already_stored": len(workforce.evidence) - evidence,
     }
+
+
+PEOPLE_FREE = frozenset({PullWhat.MODEL, PullWhat.PEOPLE})
+"""What ``pull`` reads without being told whose (the rest reads the people of --store)."""
+
+
+def stored_people(store: str) -> list[Any]:
+    """The people a store holds (whose ratings or completions a pull reads)."""
+    from competency_core.store import Store
+
+    with Store(store) as s:
+        return s.people()
 
 
 def _pull(adapter: Adapter[Any], capability: Capability, method: str) -> Iterator[Any]:

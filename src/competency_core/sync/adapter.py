@@ -10,8 +10,8 @@ the typed methods behind those capabilities:
   change at a time (:meth:`Adapter.create`, :meth:`Adapter.update`, :meth:`Adapter.delete`).
   The :class:`~competency_core.sync.engine.SyncEngine` does the planning, ordering,
   staleness checks, sync state and re-runs;
-* to **read** (``pull-*``): :meth:`Adapter.pull_model`, and iterators of people, ratings and
-  learning assignments.
+* to **read** (``pull-*``): :meth:`Adapter.pull_model`, and iterators of people, ratings,
+  learning assignments and completed courses (``course`` evidence).
 
 See docs/sync.md for a walk-through.
 """
@@ -31,7 +31,7 @@ from competency_core.sync.objects import Capability, LocalObject, ObjectRef, Rem
 
 if TYPE_CHECKING:
     from competency_core.model import CompetencyModel
-    from competency_core.people import Assessment, LearningAssignment, Person
+    from competency_core.people import Assessment, Evidence, LearningAssignment, Person
     from competency_core.sync.plan import Change, Plan
     from competency_core.sync.renames import Renames
 
@@ -83,6 +83,7 @@ _NEEDS: dict[Capability, tuple[str, ...]] = {
     Capability.PULL_PEOPLE: ("pull_people",),
     Capability.PULL_RATINGS: ("pull_ratings",),
     Capability.PULL_LEARNING: ("pull_assignments",),
+    Capability.PULL_COMPLETIONS: ("pull_completions",),
 }
 
 
@@ -297,6 +298,15 @@ class Adapter(Generic[S]):
     def pull_assignments(self) -> Iterator[LearningAssignment]:
         """Stream the learning assignments of the remote system."""
         raise self._cannot(Capability.PULL_LEARNING)
+
+    def pull_completions(self) -> Iterator[Evidence]:
+        """Stream the completed courses of the remote system as ``course`` evidence.
+
+        Each piece names the learning resource of the model the course is (``resource``),
+        the person, the day it was completed, and where it came from (``source``,
+        ``asserted_by``, a stable ``identifier``, so that pulling twice stores it once).
+        """
+        raise self._cannot(Capability.PULL_COMPLETIONS)
 
     def _cannot(self, capability: Capability) -> CapabilityError:
         try:

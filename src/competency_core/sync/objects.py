@@ -28,6 +28,8 @@ class Capability(StrEnum):
     PULL_RATINGS = "pull-ratings"
     ASSIGN_LEARNING = "assign-learning"
     PULL_LEARNING = "pull-learning"
+    PULL_COMPLETIONS = "pull-completions"
+    """Read completed courses (learning resources of the model) as ``course`` evidence."""
 
     @property
     def writes(self) -> bool:

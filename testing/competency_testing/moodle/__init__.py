@@ -2,9 +2,10 @@
 
 It serves Moodle's REST web services from a thread on 127.0.0.1, keeps the competency
 data a sync touches (frameworks, competencies, course links, templates, plans, ratings,
-cohorts, enrolments, scales, users) and checks every call against Moodle's web-service
-contract, a ``ws_contract.json`` file shipped in this package (a copy of the project's
-``shared/moodle/ws_contract.json``; :func:`find_contract` also honours
+cohorts, enrolments, course completion, scales, users) and checks every call against
+Moodle's web-service contract, a ``ws_contract.json`` file shipped in this package (the project's
+``shared/moodle/ws_contract.json`` plus functions read from Moodle 5.1's source, marked
+``added``, such as course completion; :func:`find_contract` also honours
 ``$COMPETENCY_MOODLE_CONTRACT`` and an explicit path)::
 
     from competency_testing.moodle import MoodleEmulator

@@ -508,7 +508,7 @@ atexit.register(_resources.close)
 
 
 def packaged_contract() -> Path:
-    """The contract file shipped in this package (a copy of ``shared/moodle/ws_contract.json``)."""
+    """The contract file shipped in this package (``shared/moodle/ws_contract.json`` + additions)."""
     packaged = resources.files(__package__ or "competency_testing.moodle") / CONTRACT_FILE
     if isinstance(packaged, Path):
         return packaged

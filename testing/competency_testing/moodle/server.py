@@ -25,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from competency_testing.moodle import handlers_completion as _completion  # noqa: F401 (registers)
 from competency_testing.moodle import handlers_learning as _learning  # noqa: F401 (registers)
 from competency_testing.moodle import handlers_model as _model  # noqa: F401 (registers)
 from competency_testing.moodle.contract import (

@@ -74,6 +74,12 @@ class Site:
     user_competencies: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     evidence: list[dict[str, Any]] = field(default_factory=list)
     enrolments: dict[tuple[int, int], int] = field(default_factory=dict)
+    completion_criteria: dict[int, dict[str, Any]] = field(default_factory=dict)
+    """Course completion criteria (``course_completion_criteria``) by id."""
+    criteria_completions: dict[tuple[int, int], int] = field(default_factory=dict)
+    """When a user met a criterion: (criterion id, user id) -> Unix time."""
+    course_completions: dict[tuple[int, int], int] = field(default_factory=dict)
+    """When a user completed a course: (course id, user id) -> Unix time."""
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(100))
 
     def __post_init__(self) -> None:
@@ -118,8 +124,14 @@ class Site:
         idnumber: str = "",
         fullname: str | None = None,
         manual_enrol: bool = True,
+        completion: bool = False,
     ) -> int:
-        """Add a course (with an enabled manual enrolment instance unless told not to)."""
+        """Add a course (with an enabled manual enrolment instance unless told not to).
+
+        Completion tracking is off unless ``completion`` (as for a course made by Moodle's
+        ``create_course`` without it, as the real-site harness makes them; the course form
+        has it on), and the course has no criteria until :meth:`enable_completion`.
+        """
         cid = self.next_id()
         self.courses[cid] = {
             "id": cid,
@@ -133,9 +145,52 @@ class Site:
             "summary": "",
             "summaryformat": 1,
             "format": "topics",
+            "enablecompletion": int(completion),
             "manual_enrol": manual_enrol,
         }
         return cid
+
+    def enable_completion(self, course: int) -> int:
+        """Turn completion tracking on in a course with one criterion, self completion.
+
+        As a teacher does in the course's completion settings: ``enablecompletion`` and a
+        ``completion_criteria_self`` (type 1), aggregated with ``all`` (method 1). Returns
+        the criterion's id (the existing one when it has it already).
+        """
+        self.course(course)["enablecompletion"] = 1
+        for crit in self.completion_criteria.values():
+            if crit["course"] == course:
+                return int(crit["id"])
+        cid = self.next_id()
+        self.completion_criteria[cid] = {
+            "id": cid,
+            "course": course,
+            "criteriatype": 1,  # COMPLETION_CRITERIA_TYPE_SELF
+            "title": "Self completion",
+            "requirement": "Marking yourself complete",
+        }
+        return cid
+
+    def complete_course(self, course: int, user: int, when: int | None = None) -> int:
+        """A user meets every criterion of a course at ``when`` and so completes it.
+
+        As ``completion_criteria_completion::mark_complete`` then Moodle's aggregation
+        (``aggregate_completions``): the course is complete at the latest time its criteria
+        were met; a completion time never changes once set. Returns that time.
+        """
+        self.user(user)
+        stamp = self.now() if when is None else when
+        for crit in self.completion_criteria.values():
+            if crit["course"] == course:
+                self.criteria_completions.setdefault((crit["id"], user), stamp)
+        met = [
+            t
+            for (crit, uid), t in self.criteria_completions.items()
+            if uid == user and self.completion_criteria[crit]["course"] == course
+        ]
+        if not met:
+            raise ValueError(f"course {course} has no completion criteria: enable_completion first")
+        return self.course_completions.setdefault((course, user), max(met))
 
     def add_scale(self, name: str, items: list[str]) -> int:
         """Add a scale with these items (1-based in grades); returns its id."""
@@ -367,6 +422,9 @@ class Site:
             "enrolments": sorted(
                 (cname[c], uname[u], role) for (c, u), role in self.enrolments.items()
             ),
+            "course_completions": sorted(
+                (cname[c], uname[u], t) for (c, u), t in self.course_completions.items()
+            ),
         }
 
     def counts(self) -> dict[str, int]:
@@ -384,6 +442,7 @@ class Site:
             "evidence": len(self.evidence),
             "cohort_members": len(self.cohort_members),
             "enrolments": len(self.enrolments),
+            "course_completions": len(self.course_completions),
         }
 
 

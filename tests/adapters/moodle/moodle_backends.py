@@ -50,6 +50,9 @@ class SiteView(Protocol):
     ) -> None: ...
     def link_template_cohort(self, template: int, cohort: int) -> None: ...
     def run_cohort_task(self) -> int: ...
+    def complete_course(self, course: int, username: str, when: int) -> int: ...
+    def course_id(self, idnumber: str) -> int: ...
+    def track_completion(self, course: int) -> None: ...
 
 
 @dataclass
@@ -187,6 +190,21 @@ class EmulatedView:
     def run_cohort_task(self) -> int:
         return self.site.sync_template_cohorts()
 
+    def complete_course(self, course: int, username: str, when: int) -> int:
+        """The user meets the course's criterion (self completion, added if none) at ``when``."""
+        uid = self.user_id(username)
+        if self.site.enrolments.get((course, uid)) != 5:
+            raise ValueError(f"{username} is not enrolled as a student in course {course}")
+        self.site.enable_completion(course)
+        return self.site.complete_course(course, uid, when)
+
+    def course_id(self, idnumber: str) -> int:
+        return next(c["id"] for c in self.site.courses.values() if c["idnumber"] == idnumber)
+
+    def track_completion(self, course: int) -> None:
+        """Completion tracking on in the course, with no criteria yet."""
+        self.site.course(course)["enablecompletion"] = 1
+
 
 class EmulatorBackend:
     """Scenarios on the emulator: one server, a new hosted site per seed."""
@@ -321,6 +339,21 @@ class RealView:
         before = len(self.plan_templates())
         self.moodle.run_task(COHORT_TASK)
         return len(self.plan_templates()) - before
+
+    def complete_course(self, course: int, username: str, when: int) -> int:
+        """The user meets the course's criterion (self completion, added if none) at ``when``."""
+        answer = self.moodle.tool(
+            "complete_course",
+            {"courseid": course, "userid": self.user_id(username), "time": when},
+        )
+        return int(answer["timecompleted"])
+
+    def course_id(self, idnumber: str) -> int:
+        return int(self._one("SELECT id FROM mdl_course WHERE idnumber = %(i)s", i=idnumber))
+
+    def track_completion(self, course: int) -> None:
+        """Completion tracking on in the course, with no criteria yet."""
+        self.moodle.tool("enable_completion", {"courseid": course, "criteria": False})
 
 
 class RealBackend:

@@ -237,5 +237,8 @@ def test_each_operation_needs_only_the_functions_it_names(moodle: Backend) -> No
     e = engine(limited("push-ratings"))
     assert e.apply(e.plan_ratings(workforce().assessments)).ok
     assert len(list(limited("pull-ratings").pull_ratings())) == 3
+    seeded.site.complete_course(seeded.course, "ada", 1_780_000_000)
+    (done,) = limited("pull-completions").pull_completions()
+    assert (done.person, done.resource) == ("ada", "clean-code")
     refused = [c for c in moodle.calls if c.outcome.startswith("exception")]
     assert refused == []

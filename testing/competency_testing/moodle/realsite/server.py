@@ -74,6 +74,7 @@ OPERATIONS: tuple[Operation, ...] = (
     "assign-learning",
     "push-ratings",
     "pull-ratings",
+    "pull-completions",
 )
 
 

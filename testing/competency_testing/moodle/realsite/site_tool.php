@@ -14,6 +14,11 @@
 //   link_template_cohort  link a cohort to a learning-plan template (admin interface only)
 //   set_framework_visible show or hide a framework
 //   rate                  rate a user's competency as a grader does (evidence recorded)
+//   enable_completion     turn completion tracking on in a course, with self completion
+//                         as its one criterion unless criteria is false (as a teacher
+//                         does in its settings)
+//   complete_course       a user meets the course's criteria at a time, and Moodle's
+//                         aggregation marks the course complete (as cron does)
 //   run_task              run a scheduled task by class name, as cron does
 //   purge_caches          purge every cache
 //
@@ -99,6 +104,28 @@ function cc_role(array $spec, context $system): int {
         core_role_set_assign_allowed($roleid, (int) get_field_role_id($target));
     }
     return $roleid;
+}
+
+function cc_enable_completion(int $courseid, bool $criteria = true): int {
+    global $CFG, $DB;
+    require_once($CFG->libdir . '/completionlib.php');
+    require_once($CFG->dirroot . '/completion/criteria/completion_criteria_self.php');
+    set_config('enablecompletion', 1);
+    if (!$DB->get_field('course', 'enablecompletion', ['id' => $courseid])) {
+        update_course((object) ['id' => $courseid, 'enablecompletion' => 1]);
+    }
+    if (!$criteria) {
+        return 0;
+    }
+    $existing = $DB->get_field('course_completion_criteria', 'id',
+        ['course' => $courseid, 'criteriatype' => COMPLETION_CRITERIA_TYPE_SELF]);
+    if ($existing) {
+        return (int) $existing;
+    }
+    $criterion = new completion_criteria_self();
+    $data = (object) ['id' => $courseid, 'criteria_self' => 1];
+    $criterion->update_config($data);
+    return (int) $criterion->id;
 }
 
 function get_field_role_id(string $shortname): int {
@@ -206,6 +233,32 @@ switch ($command) {
         \core\session\manager::set_user(get_admin());
         $out['id'] = (int) $DB->get_field('competency_usercomp', 'id',
             ['userid' => (int) $request['userid'], 'competencyid' => (int) $request['competencyid']]);
+        break;
+
+    case 'enable_completion':
+        $out['criterion'] = cc_enable_completion((int) $request['courseid'],
+            $request['criteria'] ?? true);
+        break;
+
+    case 'complete_course':
+        // As the user marking themselves complete (completion_criteria_completion::
+        // mark_complete at the given time), then Moodle's aggregation as cron runs it,
+        // which marks the course complete at the latest time a criterion was met.
+        $courseid = (int) $request['courseid'];
+        $userid = (int) $request['userid'];
+        cc_enable_completion($courseid);
+        $info = new completion_info(get_course($courseid));
+        if (!$info->is_tracked_user($userid)) {
+            throw new coding_exception("user $userid is not enrolled as a student in course $courseid");
+        }
+        $criterion = $info->get_completion($userid, COMPLETION_CRITERIA_TYPE_SELF);
+        if (!$criterion->is_complete()) {
+            $criterion->mark_complete((int) ($request['time'] ?? time()));
+        }
+        $ccompletion = new completion_completion(['course' => $courseid, 'userid' => $userid]);
+        aggregate_completions((int) $ccompletion->id);
+        $out['timecompleted'] = (int) $DB->get_field('course_completions', 'timecompleted',
+            ['course' => $courseid, 'userid' => $userid]);
         break;
 
     case 'run_task':

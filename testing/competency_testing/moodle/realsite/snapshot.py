@@ -76,6 +76,10 @@ def snapshot(sql: Query) -> dict[str, Any]:
         "JOIN mdl_context ctx ON ctx.instanceid = e.courseid AND ctx.contextlevel = 50 "
         "LEFT JOIN mdl_role_assignments ra ON ra.contextid = ctx.id AND ra.userid = ue.userid"
     )
+    completed = sql(
+        "SELECT course, userid, timecompleted FROM mdl_course_completions "
+        "WHERE timecompleted IS NOT NULL"
+    )
     return {
         "frameworks": frameworks,
         "related": sorted(
@@ -106,6 +110,9 @@ def snapshot(sql: Query) -> dict[str, Any]:
         "enrolments": sorted(
             (courses[e["courseid"]], users[e["userid"]], e["roleid"]) for e in enrolments
         ),
+        "course_completions": sorted(
+            (courses[c["course"]], users[c["userid"]], int(c["timecompleted"])) for c in completed
+        ),
     }
 
 
@@ -135,6 +142,11 @@ def counts(sql: Query) -> dict[str, int]:
             "SELECT count(*) AS n FROM mdl_user_enrolments ue JOIN mdl_enrol e "
             "ON e.id = ue.enrolid AND e.enrol = 'manual'"
         )[0]["n"]
+    )
+    out["course_completions"] = int(
+        sql("SELECT count(*) AS n FROM mdl_course_completions WHERE timecompleted IS NOT NULL")[0][
+            "n"
+        ]
     )
     return out
 
