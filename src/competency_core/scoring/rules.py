@@ -722,6 +722,51 @@ def _normalised_level(model: CompetencyModel, e: Evidence, competency: str) -> f
         raise ScoringError(f"{_who(e, competency)}: {exc}") from None
 
 
+@dataclass
+class _ScaleTable:
+    """What scoring looks up per competency, kept on the model while its scales stay."""
+
+    normalised: dict[tuple[str, str | None, int], float] = field(default_factory=dict)
+    """(competency, the piece's scale, level) -> the level normalised on the competency's."""
+    grids: dict[str, tuple[ProficiencyScale, tuple[float, ...]]] = field(default_factory=dict)
+    """Competency -> its scale and the scale's normalised levels."""
+
+    def grid(
+        self, model: CompetencyModel, competency: str
+    ) -> tuple[ProficiencyScale, tuple[float, ...]]:
+        """The competency's scale and its normalised grid."""
+        hit = self.grids.get(competency)
+        if hit is None:
+            scale = model.scale_of(competency)
+            hit = self.grids[competency] = (scale, normalised_grid(scale))
+        return hit
+
+    def level(self, model: CompetencyModel, e: Evidence, competency: str) -> float | None:
+        """:func:`_normalised_level`, looked up once per competency, scale and level."""
+        if e.level is None or e.competency is None:
+            return None
+        key = (competency, e.scale, e.level)
+        n = self.normalised.get(key)
+        if n is None:
+            n = _normalised_level(model, e, competency)
+            if n is not None:
+                self.normalised[key] = n
+        return n
+
+
+def _scale_table(model: CompetencyModel) -> _ScaleTable:
+    """The model's lookup table (a copy with other competencies, scales or mappings gets its own)."""
+    slot = "__scale_table"
+    hit = model.__dict__.get(slot)
+    own = (model.competencies, model.scales, model.scale_mappings)
+    if hit is not None and all(a is b for a, b in zip(hit[0], own, strict=True)):
+        table: _ScaleTable = hit[1]
+        return table
+    table = _ScaleTable()
+    model.__dict__[slot] = (own, table)
+    return table
+
+
 def _targets(model: CompetencyModel, e: Evidence) -> list[str]:
     if e.competency is not None:
         if not model.has_competency(e.competency):
@@ -761,6 +806,7 @@ def explain_levels(
     listed as ignored with the reason.
     """
     compiled = compile_rules(model)
+    table = _scale_table(model)
     current: dict[str, list[Weighed]] = defaultdict(list)
     stale: dict[str, list[Weighed]] = defaultdict(list)
     for item in items:
@@ -768,7 +814,7 @@ def explain_levels(
         if not person:
             person = e.person
         for ck in _targets(model, e):
-            n = _normalised_level(model, e, ck)
+            n = table.level(model, e, ck)
             if e.is_current(on):
                 current[ck].append(Weighed(e, n))
             else:
@@ -783,8 +829,7 @@ def explain_levels(
         rule = compiled.rule_for(ck)
         d = rule.decide(tuple(current.get(ck, ())), ctx)
         value = d.normalised
-        scale = model.scale_of(ck)
-        grid = normalised_grid(scale)
+        scale, grid = table.grid(model, ck)
         confidence: float | None = None
         notes = list(d.notes)
         if value is not None:
