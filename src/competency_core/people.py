@@ -184,10 +184,13 @@ class Evidence(BaseModel):
         if self.identifier:
             return self.identifier
         target = self.competency or self.resource
-        tail = self.name or self.asserted_by or (str(self.rater_type) if self.rater_type else "")
+        tail = self.name or self.asserted_by or ""
         parts = [str(self.kind), self.person, str(target), self.date.isoformat()]
-        if self.level is not None and self.kind is EvidenceKind.RATING:
-            parts.append(str(self.level))
+        if self.kind is EvidenceKind.RATING:
+            # the rater type always: a self and a manager rating by one named rater differ
+            parts += [str(self.level), str(self.rater_type)]
+        elif not tail and self.rater_type:
+            parts.append(str(self.rater_type))
         if tail:
             parts.append(tail)
         return ":".join(parts)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from competency_core.evidence import EvidenceRules
 from competency_core.model import CompetencyModel
-from competency_core.people import Assessment, Person, Workforce
+from competency_core.people import Assessment, Evidence, EvidenceKind, Person, Workforce
 from competency_core.roles import RoleProfile
 from competency_core.scales import ProficiencyScale
-from competency_core.scoring import ScoringPolicy
+from competency_core.scoring import ScoringPolicy, resolve_levels
+from competency_core.scoring.rules import evidence_rule_problems
 from competency_core.testing import strategies as cst
 
 
@@ -76,3 +79,93 @@ def test_from_type_is_registered(
 @given(st.from_type(Workforce))
 def test_from_type_workforce(wf: Workforce) -> None:
     assert {a.person for a in wf.assessments} <= {p.key for p in wf.people}
+
+
+@settings(max_examples=10)
+@given(st.from_type(Evidence))
+def test_from_type_evidence(piece: Evidence) -> None:
+    assert isinstance(piece, Evidence)
+
+
+@given(
+    cst.scoring_models(learning=True).flatmap(
+        lambda m: st.tuples(
+            st.just(m),
+            cst.workforces(
+                m, n_people=(1, 3), assessments_per_person=0, evidence_per_person=(1, 8)
+            ),
+        )
+    )
+)
+def test_evidence_references_its_model(data: Any) -> None:
+    model, wf = data
+    keys = {p.key for p in wf.people}
+    assert wf.evidence
+    for e in wf.evidence:
+        assert e.person in keys
+        assert e.valid_until is None or e.valid_until >= e.date
+        if e.kind is EvidenceKind.COURSE:
+            assert e.competency is None
+            model.learning_resource(str(e.resource))
+            continue
+        assert e.competency is not None
+        assert model.has_competency(e.competency)
+        if e.kind is EvidenceKind.RATING:
+            assert e.level is not None
+            assert e.rater_type is not None
+        if e.level is not None:
+            target = model.competency(e.competency).scale
+            if e.scale is None:
+                assert model.scale(target).has_level(e.level)
+            else:
+                mapping = model.scale_mapping(e.scale, target)
+                assert mapping is not None
+                assert e.level in mapping.levels
+    # the levels resolve under the model's (default) rules
+    for p in keys:
+        resolve_levels(model, wf.evidence_of(p), policy=ScoringPolicy(), on=dt.date(2026, 1, 1))
+
+
+def test_every_kind_is_generated_with_and_without_a_level() -> None:
+    seen: set[tuple[str, bool]] = set()
+
+    @settings(max_examples=60, database=None)
+    @given(cst.person_evidence(cst.scoring_models(learning=True), size=(1, 6)))
+    def collect(pieces: tuple[Evidence, ...]) -> None:
+        seen.update((str(e.kind), e.level is not None) for e in pieces)
+
+    collect()
+    levelled = {str(k) for k, with_level in seen if with_level}
+    assert levelled == {"rating", "certification", "badge", "xapi"}
+    assert {str(k) for k, with_level in seen if not with_level} >= {"course", "badge", "xapi"}
+
+
+@given(
+    cst.scoring_models(hierarchy=True, learning=True).flatmap(
+        lambda m: st.tuples(st.just(m), cst.evidence_rules(m))
+    )
+)
+def test_evidence_rules_are_valid_for_their_model(data: Any) -> None:
+    model, rules = data
+    full = CompetencyModel.model_validate({**model.model_dump(), "evidence": rules.model_dump()})
+    assert evidence_rule_problems(full) == []
+    for r in rules.rules:
+        if r.rule == "roll-up":
+            assert model.children(r.competency)
+
+
+def test_evidence_rules_cover_any_of_roll_up_and_half_life() -> None:
+    seen: set[str] = set()
+
+    @settings(max_examples=40, database=None)
+    @given(
+        cst.scoring_models(n_competencies=(3, 6), hierarchy=True, learning=True).flatmap(
+            cst.evidence_rules
+        )
+    )
+    def collect(rules: EvidenceRules) -> None:
+        seen.update(r.rule for r in rules.rules)
+        seen.update(f"half-life {h.lowers}" for h in rules.half_life)
+
+    collect()
+    assert seen == {"any-of", "roll-up", "half-life confidence", "half-life level"}

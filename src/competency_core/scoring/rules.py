@@ -37,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError
 
 from competency_core.errors import ModelValidationError, ScaleMappingError, ScoringError
 from competency_core.evidence import EvidenceRules, RuleSpec
+from competency_core.messages import pydantic_problems, register_model
 from competency_core.model import CompetencyModel
 from competency_core.people import (
     Assessment,
@@ -386,6 +387,17 @@ class AnyOfParams(BaseModel):
     paths: tuple[EvidencePath, ...] = Field(min_length=1)
 
 
+def _newest_first(w: Weighed, policy: ScoringPolicy) -> tuple[dt.date, float, int, str]:
+    """How a condition picks among the pieces it matches (a total order, not input order).
+
+    The newest, then the highest level, then the most trusted rater type, then the id.
+    """
+    rater = w.evidence.ranks_as
+    rank = policy.rater_rank(rater) if rater is not None else len(RaterType)
+    normalised = -1.0 if w.normalised is None else w.normalised
+    return (w.evidence.date, normalised, -rank, w.evidence.id)
+
+
 class AnyOf(EvidenceRule):
     """The best of several paths, each a set of conditions that must all hold."""
 
@@ -450,9 +462,7 @@ class AnyOf(EvidenceRule):
                 if not hits:
                     missing.append(c.describe())
                     continue
-                matched.append(
-                    max(hits, key=lambda w: (w.evidence.date, w.normalised or -1.0, w.evidence.id))
-                )
+                matched.append(max(hits, key=lambda w: _newest_first(w, ctx.policy)))
             if missing:
                 notes.append(f"{label}: not met, missing {'; '.join(missing)}")
                 continue
@@ -626,12 +636,15 @@ def _instantiate(
     try:
         params = cls.Params.model_validate(spec.params)
     except ValidationError as exc:
+        # in the user's words, at paths like a model's (paths[0].all), without pydantic's
+        # echoes ("should have at least 1 item" of a list whose one item is wrong)
+        register_model(cls.Params)
         return None, [
             Problem(
-                path=".".join([path, *(str(p) for p in err["loc"])]),
-                message=f"{spec.rule}: {err['msg']}",
+                path=f"{path}.{p.path}" if p.path else path,
+                message=f"{spec.rule}: {p.message}",
             )
-            for err in exc.errors()
+            for p in pydantic_problems(exc, spec.params)
         ]
     rule = cls(params, model, competency)
     return rule, [
@@ -678,7 +691,9 @@ def compile_rules(model: CompetencyModel) -> CompiledRules:
     """The model's evidence rules, checked (cached on the model while its rules stay)."""
     slot = "__compiled_evidence_rules"
     hit = model.__dict__.get(slot)
-    if hit is not None and hit[0] is model.evidence:
+    # ``model_copy`` copies the cache along: the rules hold the model they were compiled
+    # for (a roll-up reads its children from it), so a copy compiles its own
+    if hit is not None and hit[0] is model.evidence and hit[1].default.model is model:
         compiled: CompiledRules = hit[1]
         return compiled
     compiled_or_none, problems = _compile(model)

@@ -39,7 +39,7 @@ REGISTERED: dict[str, tuple[str, ...]] = {
     "competency_core.scales": ("ProficiencyScale",),
     "competency_core.model": ("CompetencyModel",),
     "competency_core.roles": ("RoleProfile",),
-    "competency_core.people": ("Person", "Assessment", "Workforce"),
+    "competency_core.people": ("Person", "Assessment", "Evidence", "Workforce"),
     "competency_core.scoring.policy": ("ScoringPolicy",),
 }
 """The types that get a strategy, by the module that defines them."""

@@ -498,15 +498,17 @@ def check_bulk_matches_pair(
 ) -> None:
     """The bulk engine gives, for every (person, role), what the one-pair function gives.
 
-    ``share_met``, ``coverage`` and ``ready`` exactly; ``readiness`` and ``gap`` within
-    1e-9 (sums run in another order), and exactly where either is 0 or 1 (no rounding
-    noise such as a readiness of 1.1e-16 for someone who has nothing the role asks for).
+    The pair function gets each person's evidence (``workforce.evidence_of``: assessments
+    and the other evidence, decided by the model's rules). ``share_met``, ``coverage`` and
+    ``ready`` exactly; ``readiness`` and ``gap`` within 1e-9 (sums run in another order),
+    and exactly where either is 0 or 1 (no rounding noise such as a readiness of 1.1e-16
+    for someone who has nothing the role asks for).
     """
     from competency_core.scoring.bulk import readiness_matrix
 
     matrix = (bulk or readiness_matrix)(model, workforce, policy=policy, on=on)
     for i, p in enumerate(matrix.people):
-        rated = workforce.assessments_of(p)
+        rated = workforce.evidence_of(p)
         for j, r in enumerate(matrix.roles):
             s = pair(model, r, rated, policy=policy, on=on, person=p)
             for name in ("readiness", "gap", "share_met", "coverage"):

@@ -28,9 +28,17 @@ from competency_core.competencies import (
     ExternalReference,
     Link,
 )
+from competency_core.evidence import CompetencyRule, EvidenceRules, HalfLife, RuleSpec
 from competency_core.learning import Development, LearningResource
 from competency_core.model import CompetencyModel, LifecycleStatus, ModelMetadata
-from competency_core.people import Assessment, Person, RaterType, Workforce
+from competency_core.people import (
+    Assessment,
+    Evidence,
+    EvidenceKind,
+    Person,
+    RaterType,
+    Workforce,
+)
 from competency_core.roles import Requirement, RoleProfile, Track, Transition, TransitionKind
 from competency_core.scales import ProficiencyLevel, ProficiencyScale, ScaleMapping
 from competency_core.scoring.policy import (
@@ -413,6 +421,7 @@ def _scoring_model(
     requirements_per_role: Any,
     weights: Any,
     learning: Any,
+    hierarchy: Any = False,
 ) -> CompetencyModel:
     scale_list = []
     for i in range(draw(_count(n_scales))):
@@ -449,11 +458,19 @@ def _scoring_model(
                     )
                 )
     comp_scale = [draw(st.sampled_from(scale_list)) for _ in range(draw(_count(n_competencies)))]
+    # a parent is always an earlier competency: the hierarchy is acyclic by construction
+    parents = [
+        draw(st.none() | st.sampled_from([f"c{j}" for j in range(i)]))
+        if i and draw(_st(hierarchy))
+        else None
+        for i in range(len(comp_scale))
+    ]
     comps = [
         Competency(
             key=f"c{i}",
             name=LocalizedText(f"Competency {i}"),
             domain=draw(st.sampled_from(["technical", "behavioural", "leadership"])),
+            parent=parents[i],
             scale=sc.key,
             indicators={
                 v: (BehaviouralIndicator(text=LocalizedText(f"Shows c{i} at level {v}")),)
@@ -524,6 +541,7 @@ def scoring_models(
     requirements_per_role: int | tuple[int, int] | SearchStrategy[int] = (0, 6),
     weights: ValueOrStrategy[float] = st.sampled_from([0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 10.0]),
     learning: ValueOrStrategy[bool] = st.booleans(),
+    hierarchy: ValueOrStrategy[bool] = False,
 ) -> SearchStrategy[CompetencyModel]:
     """Lean, valid models for scoring tests: fast to generate, quick to shrink.
 
@@ -531,6 +549,8 @@ def scoring_models(
     mappings between them, competencies (``c0``, ``c1``...) with a few indicators, roles
     (``r0``...) with weighted essential and desirable requirements, and optionally learning
     resources. Texts are placeholders; use :func:`competency_models` for rich ones.
+    ``hierarchy`` gives competencies parents (earlier competencies, so never a cycle), for
+    roll-up rules (:func:`evidence_rules`).
     """
     return _scoring_model(
         n_scales=n_scales,
@@ -539,6 +559,7 @@ def scoring_models(
         requirements_per_role=requirements_per_role,
         weights=weights,
         learning=learning,
+        hierarchy=hierarchy,
     )
 
 
@@ -660,10 +681,13 @@ def workforces(
     n_people: int | tuple[int, int] | SearchStrategy[int] = (0, 6),
     assessments_per_person: int | tuple[int, int] | SearchStrategy[int] = (0, 8),
     with_roles: ValueOrStrategy[bool] = st.booleans(),
+    evidence_per_person: int | tuple[int, int] | SearchStrategy[int] = 0,
 ) -> SearchStrategy[Workforce]:
-    """Workforces for ``model``, with valid assessments.
+    """Workforces for ``model``, with valid assessments (and other evidence, if asked).
 
     People have unique keys, roles of the model (or none), and managers among the others.
+    ``evidence_per_person`` (default 0) adds that many pieces of :func:`evidence` of mixed
+    kinds per person to ``workforce.evidence``.
     """
 
     @st.composite
@@ -673,6 +697,7 @@ def workforces(
         role_keys = [r.key for r in m.roles]
         members: list[Person] = []
         rated: list[Assessment] = []
+        pieces: list[Evidence] = []
         for i, pk in enumerate(person_keys):
             role = (
                 draw(st.none() | st.sampled_from(role_keys))
@@ -682,9 +707,238 @@ def workforces(
             manager = draw(st.none() | st.sampled_from(person_keys[:i])) if i else None
             members.append(draw(people(key=pk, name=f"Person {i}", role=role, manager=manager)))
             rated += draw(person_assessments(m, person=pk, size=assessments_per_person))
-        return Workforce(model=m.key, people=tuple(members), assessments=tuple(rated))
+            pieces += draw(person_evidence(m, person=pk, size=evidence_per_person))
+        return Workforce(
+            model=m.key, people=tuple(members), assessments=tuple(rated), evidence=tuple(pieces)
+        )
 
     return build()
+
+
+# -- evidence and the rules that turn it into levels ---------------------------------------
+
+ISSUERS = ("Amazon Web Services", "Linux Foundation", "Acme Academy")
+"""The issuers generated credentials name (few, so that ``any-of`` conditions match)."""
+CREDENTIALS = ("Cloud Architect", "Kubernetes Administrator", "Safety Basics")
+"""The names generated certifications and badges carry."""
+RATERS = ("ana-lopez", "ben-okafor")
+"""Who generated ratings name as their rater (few, so that raters recur)."""
+LRS = "https://lrs.example.com"
+"""The authority of generated xAPI statements."""
+
+
+def _level_on(draw: st.DrawFn, m: CompetencyModel, ck: str, other_scale: Any) -> dict[str, Any]:
+    """A level of competency ``ck``: on its scale, or on a scale the model maps onto it."""
+    target = m.competency(ck).scale
+    sources = [s for s in m.scale_mappings if s.target == target]
+    if sources and draw(_st(other_scale)):
+        mapping = draw(st.sampled_from(sources))
+        return {"scale": mapping.source, "level": draw(st.sampled_from(sorted(mapping.levels)))}
+    return {"level": draw(st.sampled_from(m.scale(target).values))}
+
+
+@st.composite
+def _evidence(
+    draw: st.DrawFn,
+    model: Any,
+    person: Any,
+    kind: Any,
+    competency: Any,
+    date: Any,
+    valid_for: Any,
+    rater_type: Any,
+    with_level: Any,
+    other_scale: Any,
+) -> Evidence:
+    m: CompetencyModel = draw(_st(model))
+    if not m.competencies:
+        raise ValueError("evidence needs a model with at least one competency")
+    what: EvidenceKind = EvidenceKind(draw(_st(kind)))
+    if what is EvidenceKind.COURSE and not m.learning_resources:
+        if not isinstance(kind, SearchStrategy):
+            raise ValueError("a completed course needs a model with learning resources")
+        what = draw(st.sampled_from([k for k in EvidenceKind if k is not EvidenceKind.COURSE]))
+    day: dt.date = draw(_st(date))
+    days = draw(_st(valid_for))
+    fields: dict[str, Any] = {
+        "kind": what,
+        "person": draw(_st(person)),
+        "date": day,
+        "valid_until": None if days is None else day + dt.timedelta(days=days),
+        "model_version": draw(st.none() | st.just(m.version)),
+    }
+    if what is EvidenceKind.COURSE:
+        res = draw(st.sampled_from(m.learning_resources))
+        fields |= {"resource": res.key, "name": draw(st.none() | st.just(f"{res.key} course"))}
+        fields["source"] = draw(st.none() | st.just(f"lms: completion of {res.key}"))
+        return Evidence(**fields)
+    ck = (
+        draw(_st(competency))
+        if competency is not None
+        else draw(st.sampled_from([c.key for c in m.competencies]))
+    )
+    fields["competency"] = ck
+    if what is EvidenceKind.RATING:
+        fields |= _level_on(draw, m, ck, other_scale)
+        fields["rater_type"] = draw(_st(rater_type))
+        fields["asserted_by"] = draw(st.none() | st.sampled_from(RATERS))
+    elif what in (EvidenceKind.CERTIFICATION, EvidenceKind.BADGE):
+        fields["name"] = draw(st.sampled_from(CREDENTIALS))
+        fields["asserted_by"] = draw(st.sampled_from(ISSUERS))
+        if draw(_st(with_level)):
+            fields |= _level_on(draw, m, ck, other_scale)
+        fields["identifier"] = draw(st.none() | st.uuids().map(lambda u: f"urn:uuid:{u}"))
+    else:  # xapi: a statement, with a scaled score (a level) or without
+        fields["asserted_by"] = LRS
+        if draw(_st(with_level)):
+            fields |= _level_on(draw, m, ck, other_scale)
+        fields["identifier"] = draw(st.uuids().map(str))
+        fields["details"] = {"verb": draw(st.sampled_from(["passed", "completed", "attempted"]))}
+    return Evidence(**fields)
+
+
+def evidence(
+    model: ValueOrStrategy[CompetencyModel] = competency_models(),
+    *,
+    person: ValueOrStrategy[str] = keys("person"),
+    kind: ValueOrStrategy[EvidenceKind] = st.sampled_from(list(EvidenceKind)),
+    competency: ValueOrStrategy[str] | None = None,
+    date: ValueOrStrategy[dt.date] = _DATES,
+    valid_for: ValueOrStrategy[int | None] = st.none() | st.integers(0, 1500),
+    rater_type: ValueOrStrategy[RaterType] = st.sampled_from(list(RaterType)),
+    with_level: ValueOrStrategy[bool] = st.booleans(),
+    other_scale: ValueOrStrategy[bool] = st.booleans(),
+) -> SearchStrategy[Evidence]:
+    """One valid piece of evidence about ``person`` for ``model``, of any kind.
+
+    - ``rating``: a level (on the competency's scale or a mapped one) and a ``rater_type``;
+    - ``certification`` and ``badge``: a name of :data:`CREDENTIALS`, an issuer of
+      :data:`ISSUERS` (``asserted_by``) and, when ``with_level``, a level;
+    - ``course``: the completion of one of the model's learning resources (drawn from the
+      other kinds when the model has none, unless ``kind`` is pinned to ``course``);
+    - ``xapi``: a statement from :data:`LRS`, with a level (a scaled score) when
+      ``with_level``.
+
+    ``valid_for`` is the number of days it stays valid after ``date`` (None: no end).
+    """
+    return _evidence(
+        model, person, kind, competency, date, valid_for, rater_type, with_level, other_scale
+    )
+
+
+def person_evidence(
+    model: ValueOrStrategy[CompetencyModel],
+    *,
+    person: ValueOrStrategy[str] = keys("person"),
+    size: int | tuple[int, int] | SearchStrategy[int] = (0, 12),
+    **options: Any,
+) -> SearchStrategy[tuple[Evidence, ...]]:
+    """Several pieces of evidence of one person, of mixed kinds (``options``: :func:`evidence`)."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> tuple[Evidence, ...]:
+        m = draw(_st(model))
+        who = draw(_st(person))
+        n = draw(_count(size))
+        if not m.competencies:
+            return ()
+        return tuple(draw(evidence(m, person=who, **options)) for _ in range(n))
+
+    return build()
+
+
+@st.composite
+def _condition(draw: st.DrawFn, m: CompetencyModel, ck: str) -> dict[str, Any]:
+    """An any-of condition on ``ck`` that evidence of :func:`evidence` can meet."""
+    resources = [r.key for r in m.learning_resources if ck in {d.competency for d in r.develops}]
+    values = m.scale_of(ck).values
+    choices = ["kind", "rater", "credential", "min_level"] + (["course"] if resources else [])
+    pick = draw(st.sampled_from(choices))
+    if pick == "kind":
+        out: dict[str, Any] = {"kind": str(draw(st.sampled_from(list(EvidenceKind))))}
+    elif pick == "rater":
+        out = {"kind": "rating", "rater_type": str(draw(st.sampled_from(list(RaterType))))}
+    elif pick == "credential":
+        out = {"kind": str(draw(st.sampled_from([EvidenceKind.CERTIFICATION, EvidenceKind.BADGE])))}
+        out[draw(st.sampled_from(["asserted_by", "name"]))] = draw(
+            st.sampled_from(ISSUERS if "asserted_by" in out else CREDENTIALS)
+        )
+    elif pick == "course":
+        out = {"kind": "course", "resource": draw(st.sampled_from(resources))}
+    else:
+        out = {"min_level": draw(st.sampled_from(values))}
+    if pick != "min_level" and pick != "course" and draw(st.booleans()):
+        out["min_level"] = draw(st.sampled_from(values))
+    return out
+
+
+@st.composite
+def _evidence_rules(
+    draw: st.DrawFn, model: Any, any_of: Any, roll_up: Any, half_life: Any, lowers: Any
+) -> EvidenceRules:
+    m: CompetencyModel = draw(_st(model))
+    rules: list[CompetencyRule] = []
+    for c in m.competencies:
+        kids = [k.key for k in m.competencies if k.parent == c.key]
+        if kids and draw(_st(roll_up)):
+            mode = draw(st.sampled_from(["all", "n-of", "weighted"]))
+            params: dict[str, Any] = {"mode": mode}
+            if mode == "n-of":
+                params["n"] = draw(st.integers(1, len(kids)))
+            elif mode == "weighted":
+                chosen = draw(st.lists(st.sampled_from(kids), unique=True))
+                params["weights"] = {
+                    k: draw(st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0])) for k in chosen
+                }
+            rules.append(
+                CompetencyRule.model_validate({"competency": c.key, "rule": "roll-up", **params})
+            )
+        elif draw(_st(any_of)):
+            values = m.scale_of(c.key).values
+            paths = [
+                {
+                    "name": f"path {i + 1}",
+                    "all": draw(st.lists(_condition(m, c.key), min_size=1, max_size=2)),
+                    "level": draw(st.sampled_from(["lowest", "highest"]) | st.sampled_from(values)),
+                }
+                for i in range(draw(st.integers(1, 3)))
+            ]
+            rules.append(
+                CompetencyRule.model_validate(
+                    {"competency": c.key, "rule": "any-of", "paths": paths}
+                )
+            )
+    lives: list[HalfLife] = []
+    if draw(_st(half_life)):
+        targets = draw(
+            st.lists(st.sampled_from(["*", *(c.key for c in m.competencies)]), unique=True)
+        )
+        lives = [
+            HalfLife(competency=t, days=draw(st.integers(30, 3000)), lowers=draw(_st(lowers)))
+            for t in targets
+        ]
+    return EvidenceRules(default=RuleSpec(), rules=tuple(rules), half_life=tuple(lives))
+
+
+def evidence_rules(
+    model: ValueOrStrategy[CompetencyModel],
+    *,
+    any_of: ValueOrStrategy[bool] = st.booleans(),
+    roll_up: ValueOrStrategy[bool] = st.booleans(),
+    half_life: ValueOrStrategy[bool] = st.booleans(),
+    lowers: ValueOrStrategy[str] = st.sampled_from(["confidence", "level"]),
+) -> SearchStrategy[EvidenceRules]:
+    """Valid ``evidence`` sections for ``model`` (attach with ``model_copy(update=...)``).
+
+    Per competency, drawn independently: a ``roll-up`` of its children (``all``, ``n-of``
+    with an ``n`` it has children for, or ``weighted`` over some of them) when it has
+    children and ``roll_up`` says so; else, when ``any_of`` says so, an ``any-of`` of one to
+    three paths whose conditions name kinds, rater types, the issuers and credentials of
+    :func:`evidence`, learning resources that develop the competency, and levels of its
+    scale. With ``half_life``, half-lives for ``"*"`` and some competencies, lowering
+    ``lowers`` (``confidence`` or ``level``). The default rule stays ``precedence``.
+    """
+    return _evidence_rules(model, any_of, roll_up, half_life, lowers)
 
 
 def scoring_policies(
@@ -754,10 +1008,12 @@ TYPE_STRATEGIES: dict[type[Any], Callable[[], SearchStrategy[Any]]] = {
     RoleProfile: _role_profiles,
     Person: people,
     Assessment: assessments,
+    Evidence: evidence,
     Workforce: workforces,
     ScoringPolicy: scoring_policies,
 }
-"""What ``st.from_type`` gives for each type: roles and assessments of a generated model."""
+"""What ``st.from_type`` gives for each type: roles, assessments and evidence of a generated
+model."""
 
 
 def type_strategy(cls: type[T]) -> SearchStrategy[T]:
@@ -772,20 +1028,27 @@ def register_type_strategies() -> None:
     (:mod:`competency_core.testing._hypothesis`) registers each type as soon as the module
     defining it has been imported. This registers all of :data:`TYPE_STRATEGIES` at once,
     e.g. with ``HYPOTHESIS_NO_PLUGINS`` set: scales, models, roles (of a generated model),
-    people, assessments (of a generated model), workforces and scoring policies.
+    people, assessments and evidence (of a generated model), workforces and scoring policies.
     """
     for cls, strategy in TYPE_STRATEGIES.items():
         st.register_type_strategy(cls, strategy())
 
 
 __all__ = [
+    "CREDENTIALS",
+    "ISSUERS",
+    "LRS",
+    "RATERS",
     "TYPE_STRATEGIES",
     "assessments",
     "competency_models",
+    "evidence",
+    "evidence_rules",
     "keys",
     "localized_texts",
     "people",
     "person_assessments",
+    "person_evidence",
     "register_type_strategies",
     "scales",
     "scoring_cases",
