@@ -77,7 +77,8 @@ class HalfLife(BaseModel):
     lowers: Literal["confidence", "level"] = Field(
         default="confidence",
         description="'confidence': the level stands and its confidence falls; 'level': the "
-        "level itself falls to the scale level at or below level x 0.5^(age/days).",
+        "level itself falls to the scale level at or below the normalised level x "
+        "0.5^(age/days) (on a 1-4 scale, a 3 one half-life old: 2/3 x 0.5 = 1/3, a 2).",
     )
 
 

@@ -246,6 +246,12 @@ def test_half_life_in_level_mode_lowers_the_level(model: CompetencyModel) -> Non
     e = why(m, [rating("ops", 4, ON - dt.timedelta(days=365))], "ops")
     assert (e.level, e.confidence) == (2.0, 0.5)
     assert e.notes == ("aged 365 days against a half-life of 365: the level falls from 4",)
+    # the normalised level halves, not the level's number: 3 is 2/3, half is 1/3, a 2
+    e = why(m, [rating("ops", 3, ON - dt.timedelta(days=365))], "ops")
+    assert (e.level, e.confidence) == (2.0, 0.5)
+    # two half-lives: 1 x 0.25 is below 1/3: the scale's minimum
+    e = why(m, [rating("ops", 4, ON - dt.timedelta(days=730))], "ops")
+    assert (e.level, e.confidence) == (1.0, 0.25)
     # fresh evidence does not age
     e = why(m, [rating("ops", 4, ON)], "ops")
     assert (e.level, e.confidence) == (4.0, 1.0)
