@@ -10,7 +10,8 @@ Each person holds a role and has evidence on ``--competencies`` (default 5) comp
 mostly their role's; on each, about ``--pieces`` (default 4) pieces over three years of
 review cycles, of mixed kinds: ratings (self, manager, peer; 70 %), certifications valid
 for two or three years (10 %; some have expired by the scoring date), completed courses
-(10 %) and scored xAPI statements (10 %). The baseline is today's path on the same people
+(10 % of the draws, where a resource develops the competency: about 4 % of the pieces) and
+scored xAPI statements (the rest, about 16 %). The baseline is today's path on the same people
 and the same number of pieces: a workforce file (JSON) of assessments, loaded with
 ``load_workforce`` and resolved by the policy's precedence (the model without its
 ``evidence`` section).
