@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ConfigDict
 
+from competency_core.careers import CareerGraph, PersonProfile
 from competency_core.errors import ModelValidationError
 from competency_core.evidence import EvidenceRules, HalfLife
 from competency_core.hookspecs import hookimpl
@@ -336,9 +337,14 @@ def test_every_road_from_a_workforce_counts_its_evidence(model: CompetencyModel)
     assert matrix.match("ana", "engineer").ready
     assert organisation_readiness(model, wf, on=ON).overall.met == 2
     assert plan_for_person(model, wf, "ana", on=ON).items == ()
+    cg = CareerGraph.from_model(model)
+    me = PersonProfile.from_workforce(cg, wf, "ana", on=ON)
+    assert me.levels[cg.vectors.competencies.index("cloud")] == 1.0
     without = wf.model_copy(update={"evidence": ()})
     assert not score_person(model, without, "ana", on=ON).ready
     assert not readiness_matrix(model, without, on=ON).match("ana", "engineer").ready
+    alone = PersonProfile.from_workforce(cg, without, "ana", on=ON)
+    assert alone.levels[cg.vectors.competencies.index("cloud")] != 1.0
 
 
 def test_a_copy_of_the_model_with_another_hierarchy_rolls_up_its_own_children(
