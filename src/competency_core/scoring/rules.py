@@ -278,29 +278,34 @@ class Precedence(EvidenceRule):
                 detail + ")",
                 raters=raters,
             )
+        ranks = {r: rank(r) for r in {r for _, r in ranked}}  # rater_rank searches a tuple
         if policy.aggregation is Aggregation.PRIORITY:
-            best = min(rank(r) for _, r in ranked)
-            top = [(w, r) for w, r in ranked if rank(r) == best]
+            best = min(ranks.values())
+            top = [(w, r) for w, r in ranked if ranks[r] == best]
             last = max(w.evidence.date for w, _ in top)
             chosen = [w for w, _ in top if w.evidence.date == last]
             rater = top[0][1]
+            outranked = f"outranked by {rater} (policy: priority)"
+            superseded = f"superseded by the {rater} piece of {last}"
             for w, r in ranked:
-                if rank(r) != best:
-                    ignored.append(w.with_note(f"outranked by {rater} (policy: priority)"))
+                if ranks[r] != best:
+                    ignored.append(w.with_note(outranked))
                 elif w.evidence.date < last:
-                    ignored.append(w.with_note(f"superseded by the {rater} piece of {last}"))
+                    ignored.append(w.with_note(superseded))
             detail = f"the most trusted rater type's latest: {rater} on {last}"
         else:
             last = max(w.evidence.date for w, _ in ranked)
             same_day = [(w, r) for w, r in ranked if w.evidence.date == last]
-            best = min(rank(r) for _, r in same_day)
-            chosen = [w for w, r in same_day if rank(r) == best]
-            rater = next(r for _, r in same_day if rank(r) == best)
+            best = min(ranks[r] for _, r in same_day)
+            chosen = [w for w, r in same_day if ranks[r] == best]
+            rater = next(r for _, r in same_day if ranks[r] == best)
+            superseded = f"superseded by the piece of {last}"
+            outranked = f"outranked by {rater} on the same day"
             for w, r in ranked:
                 if w.evidence.date < last:
-                    ignored.append(w.with_note(f"superseded by the piece of {last}"))
-                elif rank(r) != best:
-                    ignored.append(w.with_note(f"outranked by {rater} on the same day"))
+                    ignored.append(w.with_note(superseded))
+                elif ranks[r] != best:
+                    ignored.append(w.with_note(outranked))
             detail = f"the latest piece: {rater} on {last}"
         note = "decided the level" if len(chosen) == 1 else f"one of {len(chosen)} averaged"
         return Decision(
@@ -824,11 +829,15 @@ def explain_levels(
     table = _scale_table(model)
     current: dict[str, list[Weighed]] = defaultdict(list)
     stale: dict[str, list[Weighed]] = defaultdict(list)
+    targets: dict[tuple[str | None, str | None], list[str]] = {}
     for item in items:
         e = as_evidence(item)
         if not person:
             person = e.person
-        for ck in _targets(model, e):
+        hit = targets.get((e.competency, e.resource))
+        if hit is None:
+            hit = targets[(e.competency, e.resource)] = _targets(model, e)
+        for ck in hit:
             n = table.level(model, e, ck)
             if e.is_current(on):
                 current[ck].append(Weighed(e, n))
