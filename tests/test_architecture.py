@@ -76,6 +76,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "formats",
             "_index",
             "_lazy",
+            "i18n",
+            "catalogues",
         ),
     ),
 )
