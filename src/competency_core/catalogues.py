@@ -115,11 +115,16 @@ def _po_path(root: Path, language: str, area: str) -> Path:
     return root / language / "LC_MESSAGES" / f"{area}.po"
 
 
-def update(languages: Sequence[str] | None = None, root: Path = LOCALE_DIR) -> list[Path]:
+def update(
+    languages: Sequence[str] | None = None,
+    root: Path = LOCALE_DIR,
+    areas: Sequence[str] | None = None,
+) -> list[Path]:
     """Bring each language's catalogues in ``root`` up to the sources; returns what changed.
 
     New messages arrive untranslated (in English catalogues: the message itself), gone
     ones are dropped, translations of changed ones are kept and marked fuzzy by Babel.
+    ``areas`` keeps to those catalogues (all by default).
     """
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import read_po, write_po
@@ -133,6 +138,8 @@ def update(languages: Sequence[str] | None = None, root: Path = LOCALE_DIR) -> l
     written: list[Path] = []
     for lang in langs:
         for area, template in templates.items():
+            if areas and area not in areas:
+                continue
             path = _po_path(root, lang, area)
             if path.exists():
                 with path.open("rb") as fh:
@@ -218,6 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     up = sub.add_parser("update", help="bring the catalogues up to the sources")
     up.add_argument("languages", nargs="*")
     up.add_argument("--root", type=Path, default=LOCALE_DIR)
+    up.add_argument("--area", action="append", help="only this area's catalogues (repeatable)")
     ck = sub.add_parser("check", help="list what the catalogues lack; exit 1 if anything")
     ck.add_argument("languages", nargs="*")
     ck.add_argument("--root", type=Path, default=LOCALE_DIR)
@@ -226,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     it.add_argument("--into", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.command == "update":
-        for path in update(args.languages or None, root=args.root):
+        for path in update(args.languages or None, root=args.root, areas=args.area):
             print(f"updated {path}")
         return 0
     if args.command == "init":
