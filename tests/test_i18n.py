@@ -185,7 +185,8 @@ def test_check_finds_placeholders_that_differ(tmp_path: Path) -> None:
     if target is None:
         pytest.skip("no message with a placeholder in the sources yet")
     problems = [p for p in catalogues.check(["fi"], root=tmp_path) if p.message == target]
-    assert problems and problems[0].what.startswith("placeholders differ")
+    assert problems
+    assert problems[0].what.startswith("placeholders differ")
 
 
 def test_area_of_paths() -> None:
