@@ -27,11 +27,13 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 import typer
 
 from competency_core.errors import CompetencyError, ModelValidationError
+from competency_core.i18n import N_
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
+    from competency_core.i18n import Translator
     from competency_core.problems import Problem
     from competency_core.sync.engine import SyncEngine
     from competency_core.sync.plan import ApplyReport, Plan
@@ -41,6 +43,132 @@ T = TypeVar("T")
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+
+# -- the CLI's language ---------------------------------------------------------------
+
+LANGUAGE_ENV = "COMPETENCY_LANGUAGE"
+"""The environment variable that names the CLI's language (wins over the POSIX locale)."""
+
+LOCALE_ENVS = ("LC_ALL", "LC_MESSAGES", "LANG")
+"""The POSIX locale variables, in the order they are looked at (the first set one wins)."""
+
+_chosen: str | None = None
+_tr: Translator | None = None
+
+
+def language_from_locale(value: str | None) -> str | None:
+    """The language of a POSIX locale name: ``sv_SE.UTF-8`` -> ``sv_SE``; ``C``/``POSIX`` -> ``en``.
+
+    None for an empty value. The encoding (``.UTF-8``) and modifier (``@euro``) are dropped.
+
+    >>> language_from_locale("sv_SE.UTF-8"), language_from_locale("C.UTF-8")
+    ('sv_SE', 'en')
+    """
+    if not value:
+        return None
+    name = value.split(".", 1)[0].split("@", 1)[0].strip()
+    if not name or name in ("C", "POSIX"):
+        return "en"
+    return name
+
+
+def language_choice(option: str | None = None) -> tuple[str, str]:
+    """The CLI's language and where it came from (``option``, the environment, the locale).
+
+    ``--language`` wins, then ``COMPETENCY_LANGUAGE``, then the first of ``LC_ALL``,
+    ``LC_MESSAGES`` and ``LANG`` that is set; English when none is.
+    """
+    import os
+
+    if option:
+        return option, "--language"
+    if os.environ.get(LANGUAGE_ENV):
+        return os.environ[LANGUAGE_ENV], LANGUAGE_ENV
+    for name in LOCALE_ENVS:
+        found = language_from_locale(os.environ.get(name))
+        if found:
+            return found, name
+    return "en", "default"
+
+
+def choose_language(option: str | None = None) -> str:
+    """Set the CLI's language (see :func:`language_choice`); returns it.
+
+    A language asked for by ``--language`` or ``COMPETENCY_LANGUAGE`` that has no
+    catalogue gets a one-line warning on standard error and the English wording; one that
+    only comes from the POSIX locale falls back to English quietly (every program reads it).
+    """
+    global _chosen, _tr
+    from competency_core.i18n import normalise_language
+
+    language, source = language_choice(option)
+    _chosen, _tr = normalise_language(language), None
+    if source in ("--language", LANGUAGE_ENV):
+        t = cli_tr()
+        if not t.complete:
+            err_console.print(
+                t._(
+                    "warning: no catalogue for language %(language)s (%(source)s); "
+                    "the messages stay in English",
+                    language=repr(language),
+                    source=source,
+                ),
+                markup=False,
+            )
+    return _chosen
+
+
+def cli_language() -> str:
+    """The language the CLI writes its messages in (chosen from the environment if unset)."""
+    if _chosen is None:
+        choose_language()
+    assert _chosen is not None
+    return _chosen
+
+
+def cli_tr() -> Translator:
+    """The :class:`~competency_core.i18n.Translator` for the CLI's messages.
+
+    English without a user's own English catalogue needs no catalogue at all (reading one
+    costs about 0.1 s of start-up), so it is the source wording as written.
+    """
+    global _tr
+    if _tr is None:
+        import gettext
+
+        from competency_core.i18n import SOURCE_LANGUAGE, Translator, catalogue_dirs, translator
+
+        language = cli_language()
+        own = [d for d in catalogue_dirs()[1:] if (d / language.split("_")[0]).is_dir()]
+        if language.split("_")[0] == SOURCE_LANGUAGE and not own:
+            _tr = Translator(language, gettext.NullTranslations())
+        else:
+            _tr = translator(language)
+    return _tr
+
+
+def _plain(language: str) -> bool:
+    return language.split("_")[0] == "en"
+
+
+def pct(value: float | None, digits: int = 0) -> str:
+    """A share as a percentage in the CLI's language (``25%``, ``25 %``); ``-`` for None."""
+    if value is None:
+        return "-"
+    if _plain(cli_language()):
+        return f"{value:.{digits}%}"
+    return cli_tr().percent(value, digits)
+
+
+def num(value: float | None, digits: int | None = None) -> str:
+    """A number in the CLI's language (``1.5``, ``1,5``); ``digits`` fixes the decimals."""
+    if value is None:
+        return "-"
+    if _plain(cli_language()):
+        return f"{value:.{digits}f}" if digits is not None else f"{value:g}"
+    if digits is None and float(value).is_integer():
+        return cli_tr().number(int(value))
+    return cli_tr().number(value, digits)
 
 
 class _LazyConsole:
@@ -115,7 +243,18 @@ def print_problems(problems: Sequence[Problem]) -> None:
             where += f":{p.line}"
         path = f" [bold]{escape(p.path)}[/bold]:" if p.path else ""
         colour = colours.get(p.severity, "white")
-        err_console.print(f"{where}:{path} [{colour}]{p.severity}[/{colour}]: {escape(p.message)}")
+        severity = severity_word(p.severity)
+        err_console.print(f"{where}:{path} [{colour}]{severity}[/{colour}]: {escape(p.message)}")
+
+
+SEVERITIES = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
+"""The severities' words, for :func:`severity_word`."""
+
+
+def severity_word(severity: str) -> str:
+    """``error``/``warning``/``info`` in the CLI's language (others as they are)."""
+    word = SEVERITIES.get(severity)
+    return cli_tr().p_("severity", word) if word else severity
 
 
 def fail(problems: Iterable[Problem], fmt: OutputFormat, summary: str | None = None) -> NoReturn:
@@ -140,7 +279,7 @@ def reported(fmt: OutputFormat) -> Iterator[None]:
     except ModelValidationError as exc:
         fail(exc.problems, fmt, str(exc).splitlines()[0])
     except CompetencyError as exc:
-        fail([Problem(path="", message=str(exc))], fmt, "error")
+        fail([Problem(path="", message=str(exc))], fmt, severity_word("error"))
 
 
 def guarded(fmt: OutputFormat, fn: Callable[[], T]) -> T:
@@ -154,8 +293,14 @@ def guarded(fmt: OutputFormat, fn: Callable[[], T]) -> T:
     except CompetencyError as exc:
         if fmt == OutputFormat.JSON:
             fail([Problem(path="", message=str(exc))], fmt)
-        err_console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        print_error(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
+
+
+def print_error(message: str) -> None:
+    """``error: MESSAGE`` on standard error (``error:`` in the CLI's language, in red)."""
+    label = cli_tr()._("error:")
+    err_console.print(f"[red]{escape(label)}[/red] {escape(message)}", highlight=False)
 
 
 def simple_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
@@ -179,7 +324,8 @@ def print_plan(plan: Plan, *, show_unchanged: bool = False, limit: int | None = 
     body = [line for line in lines[1:-1] if not line.startswith("  warning: ")]
     warnings = [line for line in lines[1:-1] if line.startswith("  warning: ")]
     if limit is not None and len(body) > limit:
-        body = [*body[:limit], f"  ... and {len(body) - limit} more"]
+        more = len(body) - limit
+        body = [*body[:limit], "  " + cli_tr().n_("... and %(n)s more", "... and %(n)s more", more)]
     body += warnings  # never cut: they say what the plan leaves out
     for line in [lines[0], *body, lines[-1]]:
         style = {"+": "green", "~": "yellow", "-": "red"}.get(line.strip()[:1])
@@ -195,7 +341,8 @@ def print_report(report: ApplyReport) -> None:
                 markup=True,
             )
     colour = "green" if report.ok else "red"
-    console.print(f"[{colour}]Applied:[/{colour}] {report.summary()}.")
+    label = cli_tr()._("Applied:")
+    console.print(f"[{colour}]{escape(label)}[/{colour}] {escape(report.summary())}.")
 
 
 def apply_with_progress(engine: SyncEngine, plan: Plan, fmt: OutputFormat) -> ApplyReport:
@@ -212,7 +359,9 @@ def apply_with_progress(engine: SyncEngine, plan: Plan, fmt: OutputFormat) -> Ap
         transient=True,
         disable=not show,
     ) as bar:
-        task = bar.add_task(f"applying to {plan.adapter}", total=total)
+        task = bar.add_task(
+            cli_tr()._("applying to %(adapter)s", adapter=plan.adapter), total=total
+        )
         return engine.apply(plan, progress=lambda p: bar.update(task, completed=p.done))
 
 
@@ -220,19 +369,29 @@ __all__ = [
     "EXIT_FINDINGS",
     "EXIT_OK",
     "EXIT_USAGE",
+    "LANGUAGE_ENV",
     "FormatOption",
     "OutputFormat",
     "apply_with_progress",
+    "choose_language",
+    "cli_language",
+    "cli_tr",
     "console",
     "emit_json",
     "err_console",
     "escape",
     "fail",
     "guarded",
+    "language_choice",
+    "language_from_locale",
+    "num",
+    "pct",
+    "print_error",
     "print_plan",
     "print_problems",
     "print_report",
     "problem_dict",
     "reported",
+    "severity_word",
     "simple_table",
 ]

@@ -61,13 +61,11 @@ def _only(app: typer.Typer, name: str) -> typer.Typer | None:
     typer turns every command's signature into options before running one; with only the
     one that runs, a command starts about 25 ms sooner. ``--help`` gets the whole app.
     """
-    from competency_core.cli.root import HELP, new_app
+    from competency_core.cli.root import new_app
     from competency_core.plugins import command_names
 
     def new_group() -> typer.Typer:
-        group = new_app()  # with a callback it stays a group of one (else typer runs it bare)
-        group.callback(help=HELP)(_nothing)
-        return group
+        return new_app()  # with its callback it stays a group of one (else typer runs it bare)
 
     def find(typer_app: typer.Typer) -> typer.Typer | None:
         for info in typer_app.registered_commands:
@@ -94,10 +92,6 @@ def _only(app: typer.Typer, name: str) -> typer.Typer | None:
     return find(app)
 
 
-def _nothing() -> None:
-    """Work with competency models."""
-
-
 def _single(command: Any = None, group: Any = None) -> typer.Typer:
     import typer
 
@@ -111,9 +105,12 @@ def _single(command: Any = None, group: Any = None) -> typer.Typer:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``competency`` command."""
+    from competency_core.console import choose_language
     from competency_core.errors import CompetencyError, ModelValidationError
 
     args = sys.argv[1:] if argv is None else list(argv)
+    language, args = _language_option(args)
+    choose_language(language)
     try:
         app: typer.Typer | None = None
         if args and not args[0].startswith("-"):
@@ -125,10 +122,26 @@ def main(argv: list[str] | None = None) -> None:
         print_problems(exc.problems)
         sys.exit(EXIT_USAGE)
     except CompetencyError as exc:
-        from competency_core.console import EXIT_USAGE, err_console
+        from competency_core.console import EXIT_USAGE, print_error
 
-        err_console.print(f"[red]error:[/red] {exc}")
+        print_error(str(exc))
         sys.exit(EXIT_USAGE)
+
+
+def _language_option(args: list[str]) -> tuple[str | None, list[str]]:
+    """The root ``--language`` given before the command, and the arguments without it.
+
+    Taken out here so the command runs from the slim app (see :func:`_only`); a
+    ``--language`` after the command name is the command's own (a document's language).
+    """
+    for i, arg in enumerate(args):
+        if not arg.startswith("-"):
+            break
+        if arg == "--language" and i + 1 < len(args):
+            return args[i + 1], args[:i] + args[i + 2 :]
+        if arg.startswith("--language="):
+            return arg.split("=", 1)[1], args[:i] + args[i + 1 :]
+    return None, args
 
 
 def __getattr__(name: str) -> Any:

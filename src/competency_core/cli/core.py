@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,17 +15,20 @@ from competency_core.console import (
     EXIT_USAGE,
     FormatOption,
     OutputFormat,
+    cli_tr,
     console,
     emit_json,
-    err_console,
     escape,
     fail,
+    print_error,
     print_problems,
     problem_dict,
+    severity_word,
     simple_table,
 )
 from competency_core.demo import DemoContext, DemoStep, demo_step
 from competency_core.errors import ModelValidationError
+from competency_core.i18n import N_
 
 if TYPE_CHECKING:
     from competency_core.model import CompetencyModel
@@ -44,7 +48,7 @@ def load_model_or_fail(path: Path, fmt: OutputFormat) -> CompetencyModel:
     try:
         return load_model(path)
     except ModelValidationError as exc:
-        fail(exc.problems, fmt, f"{path}: the model is invalid")
+        fail(exc.problems, fmt, cli_tr()._("%(path)s: the model is invalid", path=path))
 
 
 def _find_model_for(workforce_path: Path) -> Path | None:
@@ -122,7 +126,9 @@ def validate(
                 problems.append(
                     Problem(
                         path="model",
-                        message="no model found to check references against; pass --model FILE",
+                        message=cli_tr()._(
+                            "no model found to check references against; pass --model FILE"
+                        ),
                         severity="warning",
                         file=str(path),
                     )
@@ -159,14 +165,35 @@ def validate(
         )
     else:
         print_problems(all_problems)
+        t = cli_tr()
         for r in results:
-            mark = "[green]valid[/green]" if r["valid"] else "[red]invalid[/red]"
-            detail = ", ".join(
-                f"{k} {v}" for k, v in r.items() if k not in {"file", "valid", "kind"}
+            mark = (
+                f"[green]{t._('valid')}[/green]" if r["valid"] else f"[red]{t._('invalid')}[/red]"
             )
-            console.print(f"{escape(r['file'])}: {r['kind']} {mark} ({escape(detail)})")
+            detail = ", ".join(
+                f"{t.p_('file summary', SUMMARY_WORDS.get(k, k))} {v}"
+                for k, v in r.items()
+                if k not in {"file", "valid", "kind"}
+            )
+            kind_word = t.p_("file kind", FILE_KINDS.get(r["kind"], r["kind"]))
+            console.print(f"{escape(r['file'])}: {kind_word} {mark} ({escape(detail)})")
     if errors:
         raise typer.Exit(EXIT_USAGE)
+
+
+FILE_KINDS = {"model": N_("model"), "workforce": N_("workforce"), "unknown": N_("unknown")}
+"""The kinds of file ``validate`` names (translated with the context ``file kind``)."""
+
+SUMMARY_WORDS = {
+    "key": N_("key"),
+    "version": N_("version"),
+    "competencies": N_("competencies"),
+    "roles": N_("roles"),
+    "people": N_("people"),
+    "assessments": N_("assessments"),
+    "warnings": N_("warnings"),
+}
+"""The words of ``validate``'s one-line summaries (context ``file summary``)."""
 
 
 class FailOn(StrEnum):
@@ -204,15 +231,26 @@ def lint(
         for f in findings:
             c = colours[f.severity]
             console.print(
-                f"[{c}]{f.severity:7}[/{c}] [bold]{f.code}[/bold] {escape(f.path)}: {escape(f.message)}"
+                f"[{c}]{severity_word(f.severity):7}[/{c}] [bold]{f.code}[/bold] "
+                f"{escape(f.path)}: {escape(f.message)}"
             )
-        console.print(
-            f"{model.key}: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info"
-        )
+        console.print(f"{model.key}: {finding_counts(counts)}")
     worst = {"error": 0, "warning": 1}
     threshold = worst.get(fail_on.value)
     if threshold is not None and any(worst.get(f.severity, 9) <= threshold for f in findings):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def finding_counts(counts: Mapping[str, int]) -> str:
+    """``2 errors, 1 warning, 0 info`` in the CLI's language."""
+    t = cli_tr()
+    return ", ".join(
+        [
+            t.n_("%(n)s error", "%(n)s errors", counts.get("error", 0)),
+            t.n_("%(n)s warning", "%(n)s warnings", counts.get("warning", 0)),
+            t.n_("%(n)s info", "%(n)s info", counts.get("info", 0)),
+        ]
+    )
 
 
 def model_summary(model: CompetencyModel, language: str | None = None) -> dict[str, Any]:
@@ -266,13 +304,30 @@ def model_summary(model: CompetencyModel, language: str | None = None) -> dict[s
 def print_summary(model: CompetencyModel, language: str | None = None) -> None:
     """Print a readable summary of a model."""
     s = model_summary(model, language)
+    t = cli_tr()
     console.print(
-        f"[bold]{s['name']}[/bold] ({s['key']}) version {s['version']}, {s['status']}; "
-        f"languages {', '.join(s['languages'])}"
+        f"[bold]{escape(s['name'])}[/bold] "
+        + escape(
+            t._(
+                "(%(key)s) version %(version)s, %(status)s; languages %(languages)s",
+                key=s["key"],
+                version=s["version"],
+                status=t.p_("model status", STATUSES.get(s["status"], s["status"])),
+                languages=", ".join(s["languages"]),
+            )
+        )
     )
     for sc in s["scales"]:
         console.print(
-            f"  scale {sc['key']}: {' | '.join(sc['levels'])} (proficient from {sc['proficient']})"
+            escape(
+                "  "
+                + t._(
+                    "scale %(key)s: %(levels)s (proficient from %(proficient)s)",
+                    key=sc["key"],
+                    levels=" | ".join(sc["levels"]),
+                    proficient=sc["proficient"],
+                )
+            )
         )
 
     def tree(parent: str | None, depth: int) -> list[tuple[str, str, str, int]]:
@@ -291,15 +346,23 @@ def print_summary(model: CompetencyModel, language: str | None = None) -> None:
 
     console.print(
         simple_table(
-            f"{len(model.competencies)} competencies",
-            ["key", "name", "domain", "indicators"],
+            t.n_("%(n)s competency", "%(n)s competencies", len(model.competencies)),
+            [t._("key"), t._("name"), t._("domain"), t._("indicators")],
             tree(None, 0),
         )
     )
     console.print(
         simple_table(
-            f"{len(model.roles)} roles",
-            ["key", "title", "family", "grade", "track", "requirements", "essential"],
+            t.n_("%(n)s role", "%(n)s roles", len(model.roles)),
+            [
+                t._("key"),
+                t._("title"),
+                t._("family"),
+                t._("grade"),
+                t._("track"),
+                t._("requirements"),
+                t._("essential"),
+            ],
             [
                 (
                     r["key"],
@@ -315,8 +378,20 @@ def print_summary(model: CompetencyModel, language: str | None = None) -> None:
         )
     )
     console.print(
-        f"{s['transitions']} career transitions, {s['learning_resources']} learning resources"
+        t.n_("%(n)s career transition", "%(n)s career transitions", s["transitions"])
+        + ", "
+        + t.n_("%(n)s learning resource", "%(n)s learning resources", s["learning_resources"])
     )
+
+
+STATUSES = {
+    "draft": N_("draft"),
+    "pilot": N_("pilot"),
+    "approved": N_("approved"),
+    "published": N_("published"),
+    "retired": N_("retired"),
+}
+"""A model's statuses as ``show`` writes them (context ``model status``)."""
 
 
 @commands.command()
@@ -362,16 +437,16 @@ def schema(
     from competency_core.schemas import json_schema
 
     if kind is SchemaKind.SETTINGS and not adapter:
-        err_console.print("error: name the adapter: competency schema settings --adapter NAME")
+        print_error(cli_tr()._("name the adapter: competency schema settings --adapter NAME"))
         raise typer.Exit(EXIT_USAGE)
     try:
         data = json_schema(kind.value, adapter=adapter)
     except UnknownAdapterError as exc:
-        err_console.print(f"error: {exc}", markup=False)
+        print_error(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
     if out is not None:
         write_atomic(out, json.dumps(data, indent=2) + "\n")
-        console.print(f"schema written to {out}")
+        console.print(escape(cli_tr()._("schema written to %(path)s", path=out)))
     else:
         emit_json(data)
 
