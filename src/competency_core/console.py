@@ -254,7 +254,7 @@ SEVERITIES = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")
 def severity_word(severity: str) -> str:
     """``error``/``warning``/``info`` in the CLI's language (others as they are)."""
     word = SEVERITIES.get(severity)
-    return cli_tr().p_("severity", word) if word else severity
+    return cli_tr()._(word) if word else severity
 
 
 def fail(problems: Iterable[Problem], fmt: OutputFormat, summary: str | None = None) -> NoReturn:

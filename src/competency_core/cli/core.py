@@ -171,18 +171,18 @@ def validate(
                 f"[green]{t._('valid')}[/green]" if r["valid"] else f"[red]{t._('invalid')}[/red]"
             )
             detail = ", ".join(
-                f"{t.p_('file summary', SUMMARY_WORDS.get(k, k))} {v}"
+                f"{t._(SUMMARY_WORDS[k]) if k in SUMMARY_WORDS else k} {v}"
                 for k, v in r.items()
                 if k not in {"file", "valid", "kind"}
             )
-            kind_word = t.p_("file kind", FILE_KINDS.get(r["kind"], r["kind"]))
+            kind_word = t._(FILE_KINDS[r["kind"]]) if r["kind"] in FILE_KINDS else r["kind"]
             console.print(f"{escape(r['file'])}: {kind_word} {mark} ({escape(detail)})")
     if errors:
         raise typer.Exit(EXIT_USAGE)
 
 
 FILE_KINDS = {"model": N_("model"), "workforce": N_("workforce"), "unknown": N_("unknown")}
-"""The kinds of file ``validate`` names (translated with the context ``file kind``)."""
+"""The kinds of file ``validate`` names (translated where used)."""
 
 SUMMARY_WORDS = {
     "key": N_("key"),
@@ -193,7 +193,7 @@ SUMMARY_WORDS = {
     "assessments": N_("assessments"),
     "warnings": N_("warnings"),
 }
-"""The words of ``validate``'s one-line summaries (context ``file summary``)."""
+"""The words of ``validate``'s one-line summaries (translated where used)."""
 
 
 class FailOn(StrEnum):
@@ -241,7 +241,7 @@ def lint(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def finding_counts(counts: Mapping[str, int]) -> str:
+def finding_counts(counts: Mapping[Any, int]) -> str:
     """``2 errors, 1 warning, 0 info`` in the CLI's language."""
     t = cli_tr()
     return ", ".join(
@@ -312,7 +312,7 @@ def print_summary(model: CompetencyModel, language: str | None = None) -> None:
                 "(%(key)s) version %(version)s, %(status)s; languages %(languages)s",
                 key=s["key"],
                 version=s["version"],
-                status=t.p_("model status", STATUSES.get(s["status"], s["status"])),
+                status=t._(STATUSES[s["status"]]) if s["status"] in STATUSES else s["status"],
                 languages=", ".join(s["languages"]),
             )
         )
@@ -391,7 +391,7 @@ STATUSES = {
     "published": N_("published"),
     "retired": N_("retired"),
 }
-"""A model's statuses as ``show`` writes them (context ``model status``)."""
+"""A model's statuses as ``show`` writes them (translated where used)."""
 
 
 @commands.command()

@@ -32,15 +32,19 @@ from competency_core.cli.workforce_source import PeopleOption, StoreOption, load
 from competency_core.console import (
     FormatOption,
     OutputFormat,
+    cli_tr,
     console,
     emit_json,
     escape,
+    num,
+    pct,
     reported,
     simple_table,
 )
 from competency_core.demo import DemoContext, DemoStep, demo_step
 from competency_core.errors import CompetencyError
 from competency_core.hookspecs import hookimpl
+from competency_core.i18n import N_
 from competency_core.scoring.candidates import CandidateFilter, Moves
 from competency_core.scoring.choices import Aggregation, UnassessedPolicy
 
@@ -125,17 +129,25 @@ def _print_why(why: dict[str, Explanation], competencies: list[str], indent: str
     """A short why per requirement: the rule and the deciding evidence."""
     from competency_core.cli.explain import short_why
 
-    console.print(f"{indent}why (competency explain shows one in full):")
+    console.print(indent + escape(cli_tr()._("why (competency explain shows one in full):")))
     for ck in competencies:
         console.print(f"{indent}  {ck}: {escape(short_why(why[ck]))}")
 
 
 def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0%}"
+    return pct(value)
 
 
 def _level(value: float | None) -> str:
-    return "-" if value is None else f"{value:g}"
+    return num(value)
+
+
+def _yes(flag: bool, no: str = "") -> str:
+    """``yes`` for True (in the CLI's language), ``no`` (or nothing) for False."""
+    t = cli_tr()
+    if flag:
+        return t._("yes")
+    return f"[red]{t._('no')}[/red]" if no else ""
 
 
 def score_dict(model: CompetencyModel, s: RoleScore, language: str | None = None) -> dict[str, Any]:
@@ -209,30 +221,60 @@ def gap_command(
                 req["explanation"] = why[req["competency"]].to_json()
         emit_json(data)
         return
-    verdict = "[green]ready[/green]" if s.ready else "[red]not ready[/red]"
+    t = cli_tr()
+    verdict = f"[green]{t._('ready')}[/green]" if s.ready else f"[red]{t._('not ready')}[/red]"
     console.print(
-        f"[bold]{person}[/bold] against [bold]{s.role}[/bold] on {s.on}: {verdict}, readiness "
-        f"{_pct(s.readiness)}, gap {s.gap:.2f}, {_pct(s.share_met)} of requirements met, "
-        f"coverage {_pct(s.coverage)}"
+        t._(
+            "%(person)s against %(role)s on %(on)s: %(verdict)s, readiness %(readiness)s, "
+            "gap %(gap)s, %(met)s of requirements met, coverage %(coverage)s",
+            person=f"[bold]{escape(person)}[/bold]",
+            role=f"[bold]{escape(s.role)}[/bold]",
+            on=s.on,
+            verdict=verdict,
+            readiness=_pct(s.readiness),
+            gap=num(s.gap, 2),
+            met=_pct(s.share_met),
+            coverage=_pct(s.coverage),
+        )
     )
+    unassessed_note = " " + t._("(unassessed)")
     rows = [
         (
             r.competency,
             r.required,
-            _level(r.actual) + ("" if r.assessed else " (unassessed)"),
-            "-" if r.gap is None else f"{r.gap:.2f}",
-            "yes" if r.essential else "",
-            "yes" if r.met else "[red]no[/red]",
+            _level(r.actual) + ("" if r.assessed else unassessed_note),
+            num(r.gap, 2),
+            _yes(r.essential),
+            _yes(r.met, no="no"),
         )
         for r in s.requirements
     ]
     console.print(
-        simple_table(None, ["competency", "required", "actual", "gap", "essential", "met"], rows)
+        simple_table(
+            None,
+            [
+                t._("competency"),
+                t._("required"),
+                t._("actual"),
+                t._("gap"),
+                t._("essential"),
+                t._("met"),
+            ],
+            rows,
+        )
     )
     if s.unmet_essentials:
-        console.print(f"unmet essential requirements: {', '.join(s.unmet_essentials)}")
+        console.print(
+            escape(
+                t._("unmet essential requirements: %(keys)s", keys=", ".join(s.unmet_essentials))
+            )
+        )
     if s.gaps:
-        console.print("biggest gaps first: " + ", ".join(g.competency for g in s.gaps))
+        console.print(
+            escape(
+                t._("biggest gaps first: %(keys)s", keys=", ".join(g.competency for g in s.gaps))
+            )
+        )
     if explain:
         _print_why(why, [r.competency for r in s.requirements])
 
@@ -269,7 +311,9 @@ def fit_command(
     m, wf = _inputs(model, people, store, on, fmt)
     with reported(fmt):
         if (person is None) == (role is None):
-            raise CompetencyError("name a person (--person KEY) or a role (--role KEY), not both")
+            raise CompetencyError(
+                cli_tr()._("name a person (--person KEY) or a role (--role KEY), not both")
+            )
         policy = _policy(unassessed, aggregate, threshold)
         wanted = candidate_filter(
             include_incumbents, moves, along_transitions, team, manager, all_reports
@@ -278,8 +322,10 @@ def fit_command(
         if person is not None:
             if wanted != CandidateFilter(include_incumbents=include_incumbents):
                 raise CompetencyError(
-                    "--moves, --along-transitions, --team and --manager choose people for "
-                    "a role: use them with --role"
+                    cli_tr()._(
+                        "--moves, --along-transitions, --team and --manager choose people for "
+                        "a role: use them with --role"
+                    )
                 )
             wf.person(person)
             matrix = readiness_matrix(m, wf, policy=policy, on=_day(on))
@@ -301,7 +347,24 @@ def fit_command(
             }
         )
         return
-    who = f"roles for {person}" if person else f"people for {role}"
+    t = cli_tr()
+    title = (
+        t.n_(
+            "The best %(n)s role for %(person)s on %(on)s",
+            "The best %(n)s roles for %(person)s on %(on)s",
+            len(items),
+            person=person,
+            on=day,
+        )
+        if person
+        else t.n_(
+            "The best %(n)s person for %(role)s on %(on)s",
+            "The best %(n)s people for %(role)s on %(on)s",
+            len(items),
+            role=role,
+            on=day,
+        )
+    )
 
     def name_of(x: dict[str, Any]) -> str:
         return m.text(m.role(x["role"]).title) if person else wf.person(x["person"]).name
@@ -312,24 +375,24 @@ def fit_command(
             x["role"] if person else x["person"],
             name_of(x),
             _pct(x["readiness"]),
-            f"{x['gap']:.2f}",
+            num(x["gap"], 2),
             _pct(x["share_met"]),
             _pct(x["coverage"]),
-            "[green]ready[/green]" if x["ready"] else "",
+            f"[green]{t._('ready')}[/green]" if x["ready"] else "",
         )
         for x in items
     ]
     console.print(
         simple_table(
-            f"The best {len(items)} {who} on {day}",
+            title,
             [
                 "#",
-                "role" if person else "person",
-                "name",
-                "readiness",
-                "gap",
-                "met",
-                "coverage",
+                t._("role") if person else t._("person"),
+                t._("name"),
+                t._("readiness"),
+                t._("gap"),
+                t._("met"),
+                t._("coverage"),
                 "",
             ],
             rows,
@@ -426,10 +489,12 @@ def plan_command(
 
     if (person is None) == (not everyone):
         with reported(fmt):
-            raise CompetencyError("give --person P or --all (one of them)")
+            raise CompetencyError(cli_tr()._("give --person P or --all (one of them)"))
     if everyone and role is not None:
         with reported(fmt):
-            raise CompetencyError("--all plans towards each person's current role: drop --role")
+            raise CompetencyError(
+                cli_tr()._("--all plans towards each person's current role: drop --role")
+            )
     m, wf = _inputs(model, people, store, on, fmt)
     with reported(fmt):
         policy = _policy(unassessed, aggregate, threshold)
@@ -491,53 +556,123 @@ def plan_command(
 
 
 def _print_plan(plan: DevelopmentPlan, why: dict[str, Explanation] | None = None) -> None:
-    person = plan.person
+    person = plan.person or ""
+    t = cli_tr()
     console.print(
-        f"[bold]Development plan for {person} towards {plan.role}[/bold] (readiness "
-        f"{_pct(plan.score.readiness)}, {'ready' if plan.score.ready else 'not ready'}): "
-        f"{len(plan.items)} gap(s)"
+        f"[bold]{escape(t._('Development plan for %(person)s towards %(role)s', person=person, role=plan.role))}[/bold] "
+        + escape(
+            t.n_(
+                "(readiness %(readiness)s, %(verdict)s): %(n)s gap",
+                "(readiness %(readiness)s, %(verdict)s): %(n)s gaps",
+                len(plan.items),
+                readiness=_pct(plan.score.readiness),
+                verdict=t._("ready") if plan.score.ready else t._("not ready"),
+            )
+        )
     )
     for n, item in enumerate(plan.items, 1):
-        star = " [bold]essential[/bold]" if item.essential else ""
+        star = f" [bold]{t._('essential')}[/bold]" if item.essential else ""
         console.print(
-            f"{n}. {item.competency} ({item.name}){star}: {_level(item.actual)} -> "
-            f"{item.required}, gap {item.gap:.2f}, priority {item.priority:.2f}"
+            f"{n}. {escape(item.competency)} ({escape(item.name)}){star}: "
+            + escape(
+                t._(
+                    "%(actual)s -> %(required)s, gap %(gap)s, priority %(priority)s",
+                    actual=_level(item.actual),
+                    required=item.required,
+                    gap=num(item.gap, 2),
+                    priority=num(item.priority, 2),
+                )
+            )
         )
         if item.indicators:
-            console.print(f"   practise (level {item.indicator_level}):")
+            console.print("   " + t._("practise (level %(level)s):", level=item.indicator_level))
             for text in item.indicators:
-                console.print(f"     - {text}")
+                console.print(f"     - {escape(text)}")
         if item.resources:
-            console.print(f"   learning: {', '.join(item.resources)}")
+            console.print("   " + escape(t._("learning: %(keys)s", keys=", ".join(item.resources))))
         if why is not None:
             from competency_core.cli.explain import short_why
 
-            level = _level(item.actual) if item.assessed else "unassessed"
-            console.print(f"   why {level}: {escape(short_why(why[item.competency]))}")
+            level = _level(item.actual) if item.assessed else t._("unassessed")
+            console.print(
+                "   "
+                + escape(
+                    t._(
+                        "why %(level)s: %(why)s",
+                        level=level,
+                        why=short_why(why[item.competency]),
+                    )
+                )
+            )
     if plan.resources:
         rows = [
-            (r.resource, r.title, r.kind, _level(r.hours), _level(r.cost), ", ".join(r.closes))
+            (
+                r.resource,
+                r.title,
+                r.kind,
+                _level(r.hours),
+                _level(r.cost),
+                ", ".join(r.closes),
+            )
             for r in plan.resources
         ]
         console.print(
             simple_table(
-                f"Learning chosen (by {plan.by}): {plan.total_hours:g} h, cost {plan.total_cost:g}",
-                ["resource", "title", "kind", "hours", "cost", "closes"],
+                t._(
+                    "Learning chosen (by %(by)s): %(hours)s h, cost %(cost)s",
+                    by=t._(plan.by) if plan.by in COST_BASES else plan.by,
+                    hours=num(plan.total_hours),
+                    cost=num(plan.total_cost),
+                ),
+                [
+                    t._("resource"),
+                    t._("title"),
+                    t._("kind"),
+                    t._("hours"),
+                    t._("cost"),
+                    t._("closes"),
+                ],
                 rows,
             )
         )
     if plan.uncovered:
-        console.print(f"[yellow]no chosen learning closes:[/yellow] {', '.join(plan.uncovered)}")
+        console.print(
+            f"[yellow]{escape(t._('no chosen learning closes:'))}[/yellow] "
+            + escape(", ".join(plan.uncovered))
+        )
     if plan.refreshers:
-        console.print(f"[bold]Refreshers[/bold] (lapsing within {plan.renew_within} days):")
+        console.print(
+            f"[bold]{escape(t._('Refreshers'))}[/bold] "
+            + escape(t._("(lapsing within %(days)s days):", days=plan.renew_within))
+        )
         for r in plan.refreshers:
-            after = "unassessed" if r.level_after is None else _level(r.level_after)
+            after = t._("unassessed") if r.level_after is None else _level(r.level_after)
             console.print(
-                f"- {escape(r.action)} (due {r.due}): {r.competency} would fall from "
-                f"{_level(r.level_today)} to {after}, the role requires {r.required}"
+                "- "
+                + escape(
+                    t._(
+                        "%(action)s (due %(due)s): %(competency)s would fall from %(today)s to "
+                        "%(after)s, the role requires %(required)s",
+                        action=r.action,
+                        due=r.due,
+                        competency=r.competency,
+                        today=_level(r.level_today),
+                        after=after,
+                        required=r.required,
+                    )
+                )
             )
             if r.resources:
-                console.print(f"   learning: {', '.join(r.resources)}")
+                console.print(
+                    "   " + escape(t._("learning: %(keys)s", keys=", ".join(r.resources)))
+                )
+
+
+BREAKDOWN_WORDS = (N_("competency"), N_("domain"), N_("department"), N_("team"))
+"""The breakdowns' names (for the catalogue; translated where used)."""
+
+COST_BASES = (N_("hours"), N_("cost"), N_("count"))
+"""The cost bases a plan chooses learning by."""
 
 
 class Breakdown(StrEnum):
@@ -556,7 +691,7 @@ def _stat_row(s: ReadinessStat, named: bool) -> tuple[Any, ...]:
         s.people,
         s.requirements,
         _pct(s.share_met),
-        f"{s.mean_gap:.2f}",
+        num(s.mean_gap, 2),
         _pct(s.coverage),
     )
 
@@ -599,13 +734,28 @@ def readiness_command(
         emit_json(data)
         return
     o = result.overall
+    t = cli_tr()
     console.print(
-        f"[bold]Organisation readiness on {result.on}[/bold]: {result.people} people scored "
-        f"against their roles, {_pct(o.share_met)} of requirements met, mean gap "
-        f"{o.mean_gap:.2f}, coverage {_pct(o.coverage)}"
+        f"[bold]{escape(t._('Organisation readiness on %(on)s', on=result.on))}[/bold]: "
+        + escape(
+            t.n_(
+                "%(n)s person scored against their role, %(met)s of requirements met, "
+                "mean gap %(gap)s, coverage %(coverage)s",
+                "%(n)s people scored against their roles, %(met)s of requirements met, "
+                "mean gap %(gap)s, coverage %(coverage)s",
+                result.people,
+                met=_pct(o.share_met),
+                gap=num(o.mean_gap, 2),
+                coverage=_pct(o.coverage),
+            )
+        )
     )
     if result.without_role:
-        console.print(f"not scored (no current role): {', '.join(result.without_role)}")
+        console.print(
+            escape(
+                t._("not scored (no current role): %(keys)s", keys=", ".join(result.without_role))
+            )
+        )
     groups = {
         Breakdown.COMPETENCY: result.by_competency,
         Breakdown.DOMAIN: result.by_domain,
@@ -614,11 +764,20 @@ def readiness_command(
     }
     for what in by or [Breakdown.COMPETENCY, Breakdown.DOMAIN]:
         named = what is Breakdown.COMPETENCY
-        names = ["name"] if named else []
+        names = [t._("name")] if named else []
+        word = t._(what.value)
         console.print(
             simple_table(
-                f"By {what.value}",
-                [what.value, *names, "people", "pairs", "met", "mean gap", "coverage"],
+                t._("By %(what)s", what=word),
+                [
+                    word,
+                    *names,
+                    t._("people"),
+                    t._("pairs"),
+                    t._("met"),
+                    t._("mean gap"),
+                    t._("coverage"),
+                ],
                 [_stat_row(s, named) for s in groups[what]],
             )
         )
@@ -672,16 +831,24 @@ def _print_people_why(explained: list[dict[str, Any]]) -> None:
             r["competency"],
             r["required"],
             _level(r["actual"]),
-            "yes" if r["met"] else "[red]no[/red]",
+            _yes(r["met"], no="no"),
             escape(r["why"]),
         )
         for p in explained
         for r in p["requirements"]
     ]
+    t = cli_tr()
     console.print(
         simple_table(
-            "Why each level (competency explain shows one in full)",
-            ["person", "competency", "required", "actual", "met", "why"],
+            t._("Why each level (competency explain shows one in full)"),
+            [
+                t._("person"),
+                t._("competency"),
+                t._("required"),
+                t._("actual"),
+                t._("met"),
+                t._("why"),
+            ],
             rows,
         )
     )
