@@ -147,6 +147,17 @@ def cli_tr() -> Translator:
     return _tr
 
 
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` in the CLI's language (see :func:`competency_core.keys.did_you_mean`)."""
+    from competency_core.keys import did_you_mean as english
+
+    hint = english(word, options)
+    head = " (did you mean "
+    if not hint or _plain(cli_language()) or not hint.startswith(head):
+        return hint
+    return " " + cli_tr()._("(did you mean %(key)s?)", key=hint[len(head) : -2])
+
+
 def _plain(language: str) -> bool:
     return language.split("_")[0] == "en"
 
@@ -377,6 +388,7 @@ __all__ = [
     "cli_language",
     "cli_tr",
     "console",
+    "did_you_mean",
     "emit_json",
     "err_console",
     "escape",

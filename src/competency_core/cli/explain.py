@@ -24,15 +24,20 @@ from competency_core.cli.workforce_source import PeopleOption, StoreOption, load
 from competency_core.console import (
     FormatOption,
     OutputFormat,
+    cli_tr,
     console,
+    did_you_mean,
     emit_json,
     escape,
+    num,
+    pct,
     reported,
     simple_table,
 )
 from competency_core.demo import DemoContext, DemoStep, demo_step
 from competency_core.errors import CompetencyError
 from competency_core.hookspecs import hookimpl
+from competency_core.i18n import N_
 from competency_core.scoring.choices import Aggregation
 
 if TYPE_CHECKING:
@@ -49,38 +54,65 @@ STEPS: list[DemoStep] = []
 
 
 def _level_text(exp: Explanation) -> str:
+    t = cli_tr()
     if exp.level is None:
-        return "unassessed"
-    text = f"level {exp.level:g}"
+        return t._("unassessed")
+    text = t._("level %(level)s", level=num(exp.level))
     return text + (f" ({exp.label})" if exp.label else "")
 
 
 def _confidence(exp: Explanation) -> str:
-    return "" if exp.confidence is None else f", confidence {exp.confidence:.0%}"
+    if exp.confidence is None:
+        return ""
+    return ", " + cli_tr()._("confidence %(share)s", share=pct(exp.confidence))
+
+
+EVIDENCE_KINDS = {
+    "certification": N_("certification"),
+    "badge": N_("badge"),
+    "xapi": N_("xAPI statement"),
+}
+"""Kinds of evidence named in words (translated where used)."""
+
+RATER_TYPES = {
+    "self": N_("self"),
+    "manager": N_("manager"),
+    "peer": N_("peer"),
+    "360": N_("360"),
+    "test": N_("test"),
+    "certification": N_("certification"),
+    "interview": N_("interview"),
+}
+"""Rater types as an explanation names them (translated where used)."""
 
 
 def describe_piece(w: Weighed, *, source: bool = True) -> str:
     """One piece of evidence in words: 'manager rating 4 by priya-raman on 2026-03-16'."""
+    t = cli_tr()
     e = w.evidence
     kind = str(e.kind)
     if kind == "rating":
-        text = f"{e.rater_type} rating {e.level}"
+        rater = str(e.rater_type)
+        text = t._(
+            "%(rater)s rating %(level)s",
+            rater=t._(RATER_TYPES[rater]) if rater in RATER_TYPES else rater,
+            level=e.level,
+        )
     elif kind == "course":
-        text = f"course {e.resource} completed"
+        text = t._("course %(resource)s completed", resource=e.resource)
     else:
-        what = {"certification": "certification", "badge": "badge", "xapi": "xAPI statement"}
-        text = what.get(kind, kind)
+        text = t._(EVIDENCE_KINDS[kind]) if kind in EVIDENCE_KINDS else kind
         if e.name:
             text += f" {e.name!r}"
         if e.level is not None:
-            text += f" level {e.level}"
+            text += " " + t._("level %(level)s", level=e.level)
     if e.asserted_by:
-        text += f" by {e.asserted_by}"
-    text += f" on {e.date}"
+        text += " " + t._("by %(who)s", who=e.asserted_by)
+    text += " " + t._("on %(date)s", date=e.date)
     if e.valid_until is not None:
-        text += f", valid until {e.valid_until}"
+        text += ", " + t._("valid until %(date)s", date=e.valid_until)
     if source and e.source and e.source != "assessment":
-        text += f" (source: {e.source})"
+        text += " " + t._("(source: %(source)s)", source=e.source)
     return text
 
 
@@ -101,35 +133,37 @@ def short_why(exp: Explanation) -> str:
     if exp.rule == "precedence":
         how = exp.detail.split(":", 1)[0]
     elif exp.rule == "any-of":
-        how = f"path {exp.detail}"
+        how = cli_tr()._("path %(path)s", path=exp.detail)
     else:
         how = exp.detail
     head = f"{exp.rule}, {how}" if how else exp.rule
     if not exp.used:
         return head
-    more = f" (and {len(exp.used) - 1} more)" if len(exp.used) > 1 else ""
+    extra = len(exp.used) - 1
+    more = " " + cli_tr().n_("(and %(n)s more)", "(and %(n)s more)", extra) if extra else ""
     return f"{head}: {describe_piece(exp.used[0], source=False)}{more}"
 
 
 def _lines(exp: Explanation, indent: str, title: str) -> list[str]:
+    t = cli_tr()
     out = [
-        f"{indent}{title}: [bold]{escape(_level_text(exp))}[/bold]{_confidence(exp)}",
-        f"{indent}  rule {escape(exp.rule)}: {escape(exp.detail)}",
+        f"{indent}{title}: [bold]{escape(_level_text(exp))}[/bold]{escape(_confidence(exp))}",
+        f"{indent}  " + escape(t._("rule %(rule)s: %(detail)s", rule=exp.rule, detail=exp.detail)),
     ]
     if exp.used:
-        out.append(f"{indent}  used:")
+        out.append(f"{indent}  {escape(t._('used:'))}")
         out += [f"{indent}    - {escape(describe_piece(w))}: {escape(w.note)}" for w in exp.used]
     if exp.ignored:
-        out.append(f"{indent}  ignored:")
+        out.append(f"{indent}  {escape(t._('ignored:'))}")
         out += [
             f"{indent}    - {escape(describe_piece(w))}: [yellow]{escape(w.note)}[/yellow]"
             for w in exp.ignored
         ]
     if exp.notes:
-        out.append(f"{indent}  notes:")
+        out.append(f"{indent}  {escape(t._('notes:'))}")
         out += [f"{indent}    - {escape(n)}" for n in exp.notes]
     if exp.children:
-        out.append(f"{indent}  children:")
+        out.append(f"{indent}  {escape(t._('children:'))}")
         for c in exp.children:
             out += _lines(c, indent + "    ", c.competency)
     return out
@@ -137,7 +171,12 @@ def _lines(exp: Explanation, indent: str, title: str) -> list[str]:
 
 def print_explanation(exp: Explanation) -> None:
     """Print an explanation for people: level, rule, used and ignored evidence, children."""
-    title = f"{exp.person} on {exp.competency}, {exp.on}"
+    title = cli_tr()._(
+        "%(person)s on %(competency)s, %(on)s",
+        person=exp.person,
+        competency=exp.competency,
+        on=exp.on,
+    )
     for line in _lines(exp, "", f"[bold]{escape(title)}[/bold]"):
         console.print(line)
 
@@ -149,19 +188,26 @@ def _check_keys(
     model: CompetencyModel, wf: Workforce, person: str | None, competency: str | None
 ) -> None:
     """Unknown person or competency: a message with the closest key (no traceback)."""
-    from competency_core.keys import did_you_mean
-
     if person is not None and person not in {p.key for p in wf.people}:
         keys = [p.key for p in wf.people]
         raise CompetencyError(
-            f"unknown person {person!r}{did_you_mean(person, keys)}: the people are "
-            f"{', '.join(keys[:8])}{', ...' if len(keys) > 8 else ''}"
+            cli_tr()._(
+                "unknown person %(person)s%(hint)s: the people are %(keys)s",
+                person=repr(person),
+                hint=did_you_mean(person, keys),
+                keys=", ".join(keys[:8]) + (", ..." if len(keys) > 8 else ""),
+            )
         )
     if competency is not None and not model.has_competency(competency):
         keys = [c.key for c in model.competencies]
         raise CompetencyError(
-            f"unknown competency {competency!r}{did_you_mean(competency, keys)} in model "
-            f"{model.key!r} (`competency show MODEL` lists them)"
+            cli_tr()._(
+                "unknown competency %(competency)s%(hint)s in model %(model)s "
+                "(`competency show MODEL` lists them)",
+                competency=repr(competency),
+                hint=did_you_mean(competency, keys),
+                model=repr(model.key),
+            )
         )
 
 
@@ -221,30 +267,37 @@ def _print_all(explanations: list[Explanation], on: dt.date) -> None:
         (
             e.person,
             e.competency,
-            "-" if e.level is None else f"{e.level:g}" + (f" ({e.label})" if e.label else ""),
-            "-" if e.confidence is None else f"{e.confidence:.0%}",
+            "-" if e.level is None else num(e.level) + (f" ({e.label})" if e.label else ""),
+            pct(e.confidence),
             short_why(e),
             str(len(e.ignored)),
         )
         for e in shown
     ]
+    t = cli_tr()
     console.print(
         simple_table(
-            f"Why each level, on {on}",
+            t._("Why each level, on %(on)s", on=on),
             [
-                "person",
-                "competency",
-                "level",
-                "confidence",
-                "rule and deciding evidence",
-                "ignored",
+                t._("person"),
+                t._("competency"),
+                t._("level"),
+                t._("confidence"),
+                t._("rule and deciding evidence"),
+                t._("ignored"),
             ],
             rows,
         )
     )
     bare = len(explanations) - len(shown)
     if bare:
-        console.print(f"{bare} pair(s) without any evidence are left out (JSON lists them).")
+        console.print(
+            t.n_(
+                "%(n)s pair without any evidence is left out (JSON lists them).",
+                "%(n)s pairs without any evidence are left out (JSON lists them).",
+                bare,
+            )
+        )
 
 
 @commands.command("explain")
@@ -341,7 +394,7 @@ def _demo_explain(ctx: DemoContext, person: str, competency: str) -> None:
     console.print(f"[dim]$ competency {' '.join(args)}[/dim]")
     code = build_app()(args=args, prog_name="competency", standalone_mode=False)
     if isinstance(code, int) and code:
-        raise CompetencyError(f"competency explain failed (exit {code})")
+        raise CompetencyError(cli_tr()._("competency explain failed (exit %(code)s)", code=code))
 
 
 @demo_step(
