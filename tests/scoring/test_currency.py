@@ -274,7 +274,7 @@ def test_expiring_text_names_who_loses_readiness(cli: Any, files: Any) -> None:
     model, people = files
     r = cli("expiring", model, "-p", people, "--within", "12m", "--on", DEMO_ON)
     assert r.code == 0, r.err
-    assert "1 lose readiness" in r.out
+    assert "1 loses readiness for their role" in r.out
     assert "noor-alvi" in r.out
     assert "By team" in r.out
 

@@ -78,10 +78,24 @@ def candidate_filter(
 
 def filter_note(pool: CandidatePool) -> str:
     """One line for text output: who was left out, filter by filter."""
-    parts = [f"{s.left_out} by {s.filter} ({s.value})" for s in pool.applied if s.left_out]
+    from competency_core.console import cli_tr
+
+    t = cli_tr()
+    parts = [
+        t._("%(n)s by %(filter)s (%(value)s)", n=s.left_out, filter=s.filter, value=s.value)
+        for s in pool.applied
+        if s.left_out
+    ]
     left = pool.considered - len(pool.kept)
-    head = f"{len(pool.kept)} of {pool.considered} people considered"
-    return head + (f"; left out {left}: " + ", ".join(parts) if left else "")
+    head = t.n_(
+        "%(kept)s of %(n)s person considered",
+        "%(kept)s of %(n)s people considered",
+        pool.considered,
+        kept=len(pool.kept),
+    )
+    if not left:
+        return head
+    return head + "; " + t._("left out %(n)s: %(parts)s", n=left, parts=", ".join(parts))
 
 
 __all__ = [

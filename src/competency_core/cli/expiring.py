@@ -19,8 +19,12 @@ from competency_core.cli.workforce_source import PeopleOption, StoreOption, load
 from competency_core.console import (
     FormatOption,
     OutputFormat,
+    cli_tr,
     console,
     emit_json,
+    escape,
+    num,
+    pct,
     reported,
     simple_table,
 )
@@ -50,23 +54,28 @@ def parse_within(value: str) -> int:
     found = _HORIZON.match(value)
     if found is None:
         raise typer.BadParameter(
-            f"{value!r} is not a horizon: give days (90d or 90), weeks (12w) or months "
-            "(6m, a month counted as 30 days)",
+            cli_tr()._(
+                "%(value)s is not a horizon: give days (90d or 90), weeks (12w) or months "
+                "(6m, a month counted as 30 days)",
+                value=repr(value),
+            ),
             param_hint="'--within'",
         )
     return int(found.group(1)) * DAYS_PER_UNIT[found.group(2).lower()]
 
 
 def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0%}"
+    return pct(value)
 
 
 def _level(value: float | None) -> str:
-    return "-" if value is None else f"{value:g}"
+    return num(value)
 
 
 def _ready(value: bool | None) -> str:
-    return "-" if value is None else ("ready" if value else "not ready")
+    if value is None:
+        return "-"
+    return cli_tr()._("ready") if value else cli_tr()._("not ready")
 
 
 def _group_rows(groups: tuple[CurrencyGroup, ...]) -> list[tuple[str, ...]]:
@@ -91,10 +100,27 @@ def _what(e: LapsingEvidence) -> str:
 
 def _print(forecast: CurrencyForecast) -> None:
     f = forecast
+    t = cli_tr()
     console.print(
-        f"[bold]Lapsing between {f.on} and {f.until}[/bold] ({f.within} days): "
-        f"{len(f.lapses)} level(s) of {len(f.people)} of {f.considered} people; "
-        f"{len(f.losing_readiness)} lose readiness for their role"
+        f"[bold]{escape(t._('Lapsing between %(on)s and %(until)s', on=f.on, until=f.until))}"
+        "[/bold] "
+        + escape(
+            t.n_("(%(n)s day):", "(%(n)s days):", f.within)
+            + " "
+            + t.n_(
+                "%(n)s level of %(people)s of %(considered)s people;",
+                "%(n)s levels of %(people)s of %(considered)s people;",
+                len(f.lapses),
+                people=len(f.people),
+                considered=f.considered,
+            )
+            + " "
+            + t.n_(
+                "%(n)s loses readiness for their role",
+                "%(n)s lose readiness for their role",
+                len(f.losing_readiness),
+            )
+        )
     )
     if not f.people:
         return
@@ -106,7 +132,9 @@ def _print(forecast: CurrencyForecast) -> None:
             ", ".join(_what(e) for e in x.evidence),
             f"{_level(x.level_before)} -> {_level(x.level_after)}",
             f"{_pct(p.readiness_today)} -> {_pct(p.readiness_after)}",
-            "[red]loses readiness[/red]" if p.loses_readiness else _ready(p.ready_after),
+            f"[red]{escape(t._('loses readiness'))}[/red]"
+            if p.loses_readiness
+            else _ready(p.ready_after),
         )
         for p in f.people
         for x in p.lapses
@@ -114,13 +142,26 @@ def _print(forecast: CurrencyForecast) -> None:
     console.print(
         simple_table(
             None,
-            ["person", "competency", "expires", "evidence", "level", "readiness", "after"],
+            [
+                t._("person"),
+                t._("competency"),
+                t._("expires"),
+                t._("evidence"),
+                t._("level"),
+                t._("readiness"),
+                t._("after"),
+            ],
             rows,
         )
     )
-    columns = ["people", "lapses", "lose readiness", "competencies (most lapses)"]
-    console.print(simple_table("By team", ["team", *columns], _group_rows(f.by_team)))
-    console.print(simple_table("By role", ["role", *columns], _group_rows(f.by_role)))
+    columns = [
+        t._("people"),
+        t._("lapses"),
+        t._("lose readiness"),
+        t._("competencies (most lapses)"),
+    ]
+    console.print(simple_table(t._("By team"), [t._("team"), *columns], _group_rows(f.by_team)))
+    console.print(simple_table(t._("By role"), [t._("role"), *columns], _group_rows(f.by_role)))
 
 
 @commands.command("expiring")
@@ -203,7 +244,7 @@ def _demo_expiring(ctx: DemoContext) -> None:
     console.print(f"[dim]$ competency {' '.join(args)}[/dim]")
     code = build_app()(args=args, prog_name="competency", standalone_mode=False)
     if isinstance(code, int) and code:
-        raise CompetencyError(f"competency expiring failed (exit {code})")
+        raise CompetencyError(cli_tr()._("competency expiring failed (exit %(code)s)", code=code))
 
 
 @hookimpl

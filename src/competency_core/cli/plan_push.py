@@ -18,8 +18,10 @@ from competency_core.console import (
     EXIT_FINDINGS,
     OutputFormat,
     apply_with_progress,
+    cli_tr,
     console,
     emit_json,
+    escape,
     guarded,
     print_plan,
     print_report,
@@ -75,9 +77,11 @@ def push_plans(
     if fmt == OutputFormat.TEXT:
         for a in assignments:
             why = _closes(plans, a.person, a.resource)
-            console.print(
-                f"assign {a.resource} to {a.person}" + (f" (closes {why})" if why else "")
-            )
+            t = cli_tr()
+            line = t._("assign %(resource)s to %(person)s", resource=a.resource, person=a.person)
+            if why:
+                line += " " + t._("(closes %(keys)s)", keys=why)
+            console.print(escape(line))
     sync_plan, report = guarded(fmt, run)
     if fmt == OutputFormat.JSON:
         out: dict[str, Any] = {

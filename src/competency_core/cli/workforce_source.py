@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
-from competency_core.console import EXIT_USAGE, OutputFormat, err_console, escape, fail
+from competency_core.console import EXIT_USAGE, OutputFormat, cli_tr, fail, print_error
 
 if TYPE_CHECKING:
     from competency_core.model import CompetencyModel
@@ -64,7 +64,7 @@ def _usage(message: str, fmt: OutputFormat) -> NoReturn:
         from competency_core.problems import Problem
 
         fail([Problem(path="", message=message)], fmt)
-    err_console.print(f"[red]error:[/red] {escape(message)}", highlight=False)
+    print_error(message)
     raise typer.Exit(EXIT_USAGE)
 
 
@@ -90,22 +90,32 @@ def load_people(
     from competency_core.errors import CompetencyError, ModelValidationError
 
     if people is not None and store is not None:
-        _usage(f"read the people from {people_flag} or --store URL, not both", fmt)
+        _usage(
+            cli_tr()._("read the people from %(flag)s or --store URL, not both", flag=people_flag),
+            fmt,
+        )
     if people is not None:
         from competency_core.io import load_workforce
 
         try:
             return load_workforce(people, model)
         except ModelValidationError as exc:
-            fail(exc.problems, fmt, f"{people}: the workforce file is invalid")
+            fail(
+                exc.problems,
+                fmt,
+                cli_tr()._("%(path)s: the workforce file is invalid", path=people),
+            )
     if not required and store is None:
         return None  # optional people are read only when asked for, never by default
     source = store or default_store()
     if source is None:
         _usage(
-            f"this needs the people: pass {people_flag} (a workforce file) or --store URL "
-            "(a store: a SQLite file such as competency.sqlite3, or a database URL), or set "
-            "COMPETENCY_STORE",
+            cli_tr()._(
+                "this needs the people: pass %(flag)s (a workforce file) or --store URL "
+                "(a store: a SQLite file such as competency.sqlite3, or a database URL), or "
+                "set COMPETENCY_STORE",
+                flag=people_flag,
+            ),
             fmt,
         )
     from competency_core.io import workforce_problems
@@ -120,7 +130,15 @@ def load_people(
         _usage(f"--store: {exc}", fmt)
     problems = [p for p in workforce_problems(wf, model) if p.severity == "error"]
     if problems:
-        fail(problems, fmt, f"the store {where}: its workforce does not fit model {model.key}")
+        fail(
+            problems,
+            fmt,
+            cli_tr()._(
+                "the store %(where)s: its workforce does not fit model %(model)s",
+                where=where,
+                model=model.key,
+            ),
+        )
     return wf
 
 
