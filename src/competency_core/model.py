@@ -14,6 +14,7 @@ from competency_core.errors import ModelValidationError, Problem, UnknownKeyErro
 from competency_core.evidence import EvidenceRules
 from competency_core.keys import Key, SemVer
 from competency_core.learning import LearningResource
+from competency_core.release_plan import ReleasePlan
 from competency_core.roles import RoleProfile, Track, Transition
 from competency_core.scales import ProficiencyScale, ScaleMapping
 from competency_core.text import Language, LocalizedText
@@ -65,6 +66,11 @@ class ModelMetadata(BaseModel):
     review_date: dt.date | None = Field(default=None, description="When to review next.")
     source: str | None = Field(default=None, description="Where the model came from.")
     license: str | None = None
+    release: ReleasePlan | None = Field(
+        default=None,
+        description="How the model is released: date, contact, channels, FAQs, training, "
+        "adoption targets (see docs/publish.md#the-release-kit).",
+    )
     extra: dict[str, Any] = Field(
         default_factory=dict, description="Free-form metadata kept as given."
     )

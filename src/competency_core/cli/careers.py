@@ -43,15 +43,20 @@ from competency_core.cli.workforce_source import PeopleOption, StoreOption, load
 from competency_core.console import (
     FormatOption,
     OutputFormat,
+    cli_tr,
     console,
     emit_json,
     err_console,
+    escape,
+    num,
+    pct,
     reported,
     simple_table,
 )
 from competency_core.demo import DemoContext, DemoStep, demo_step
 from competency_core.errors import CompetencyError
 from competency_core.hookspecs import hookimpl
+from competency_core.i18n import N_
 from competency_core.scoring.candidates import Moves
 
 commands = typer.Typer()
@@ -112,9 +117,16 @@ def _graph(
     if model.is_dir() and is_onet_folder(model):
         imported = import_onet(model)
         if fmt == OutputFormat.TEXT and imported.unrated:
+            t = cli_tr()
             err_console.print(
-                f"[yellow]note:[/yellow] {len(imported.unrated)} linked O*NET occupations have "
-                "no ratings: they show as not rated"
+                f"[yellow]{escape(t._('note:'))}[/yellow] "
+                + escape(
+                    t.n_(
+                        "%(n)s linked O*NET occupation has no ratings: it shows as not rated",
+                        "%(n)s linked O*NET occupations have no ratings: they show as not rated",
+                        len(imported.unrated),
+                    )
+                )
             )
         return imported.career_graph(suggest=suggest)
     return CareerGraph.from_model(load_model_or_fail(model, fmt), suggest=suggest)
@@ -144,7 +156,9 @@ def _start(
     from competency_core.careers import PersonProfile
 
     if (role is None) == (person is None):
-        raise CompetencyError("start from a role (--from ROLE) or a person (--person KEY)")
+        raise CompetencyError(
+            cli_tr()._("start from a role (--from ROLE) or a person (--person KEY)")
+        )
     if person is None:
         assert role is not None
         return role
@@ -161,12 +175,36 @@ def _kinds(kinds: list[str] | None) -> list[TransitionKind] | None:
         return [TransitionKind(k) for k in kinds]
     except ValueError:
         raise CompetencyError(
-            f"unknown transition kind in {kinds}; use {', '.join(k.value for k in TransitionKind)}"
+            cli_tr()._(
+                "unknown transition kind in %(kinds)s; use %(known)s",
+                kinds=kinds,
+                known=", ".join(k.value for k in TransitionKind),
+            )
         ) from None
 
 
 def _pct(value: float | None) -> str:
-    return "not rated" if value is None else f"{value:.0%}"
+    return cli_tr()._("not rated") if value is None else pct(value)
+
+
+WORDS = {
+    "ready": N_("ready"),
+    "not ready": N_("not ready"),
+    "not rated": N_("not rated"),
+    "ready now": N_("ready now"),
+    "ready in one step": N_("ready in one step"),
+    "found": N_("found"),
+    "no path": N_("no path"),
+    "rated": N_("rated"),
+    "high": N_("high"),
+    "medium": N_("medium"),
+}
+"""The careers results' statuses, bands and risks (translated where shown)."""
+
+
+def _word(value: str) -> str:
+    """A status, band or risk in the CLI's language (others as they are)."""
+    return cli_tr()._(WORDS[value]) if value in WORDS else value
 
 
 def _gaps(gaps: Sequence[Gap], n: int = 3) -> str:
@@ -210,22 +248,43 @@ def next_command(
     if fmt == OutputFormat.JSON:
         emit_json(result.to_dict())
         return
+    t = cli_tr()
     who = f" ({result.person})" if result.person else ""
-    console.print(f"[bold]Next steps from {result.origin}{who}[/bold], up to {steps} transition(s)")
-    rows = [(s.role, s.hops, s.status, _pct(s.readiness), _gaps(s.gaps)) for s in result.steps]
     console.print(
-        simple_table(None, ["role", "hops", "status", "readiness", "gaps (* essential)"], rows)
+        f"[bold]{escape(t._('Next steps from %(origin)s', origin=f'{result.origin}{who}'))}"
+        "[/bold], " + escape(t.n_("up to %(n)s transition", "up to %(n)s transitions", steps))
+    )
+    rows = [
+        (s.role, s.hops, _word(s.status), _pct(s.readiness), _gaps(s.gaps)) for s in result.steps
+    ]
+    console.print(
+        simple_table(
+            None,
+            [
+                t._("role"),
+                t._("hops"),
+                t._("status"),
+                t._("readiness"),
+                t._("gaps (* essential)"),
+            ],
+            rows,
+        )
     )
 
 
 def _print_path(n: int, p: CareerPath) -> None:
-    months = f", {p.months} months" + (
-        f" (+{p.unknown_months} unknown)" if p.unknown_months else ""
+    t = cli_tr()
+    months = ", " + t.n_("%(n)s month", "%(n)s months", p.months)
+    if p.unknown_months:
+        months += " " + t._("(+%(n)s unknown)", n=p.unknown_months)
+    cost = t._("cost %(cost)s", cost=num(p.cost, 3))
+    console.print(
+        f"{n}. {escape(' -> '.join(p.roles))}  [bold]{escape(cost)}[/bold]{escape(months)}"
     )
-    console.print(f"{n}. {' -> '.join(p.roles)}  [bold]cost {p.cost:.3f}[/bold]{months}")
     for s in p.steps:
-        tag = " (suggested)" if s.suggested else ""
-        console.print(f"     {s.source} -> {s.target}: {s.kind}{tag}, gap {s.gap:.3f}")
+        tag = " " + t._("(suggested)") if s.suggested else ""
+        gap = t._("gap %(gap)s", gap=num(s.gap, 3))
+        console.print(escape(f"     {s.source} -> {s.target}: {s.kind}{tag}, {gap}"))
 
 
 @path_app.command("best")
@@ -265,9 +324,14 @@ def best_command(
         emit_json(result.to_dict())
         return
     who = f" ({result.person})" if result.person else ""
-    console.print(f"[bold]Cheapest paths from {result.source}{who} to {target}[/bold]")
+    heading = cli_tr()._(
+        "Cheapest paths from %(source)s to %(target)s",
+        source=f"{result.source}{who}",
+        target=target,
+    )
+    console.print(f"[bold]{escape(heading)}[/bold]")
     if not result.paths:
-        console.print(f"{result.status}: {result.message}")
+        console.print(escape(f"{_word(result.status)}: {result.message}"))
     for n, p in enumerate(result.paths, 1):
         _print_path(n, p)
 
@@ -307,30 +371,45 @@ def develop_command(
         )
         return
     if dev is None:
-        console.print(f"{found.status}: {found.message}")
+        console.print(escape(f"{_word(found.status)}: {found.message}"))
         return
     _print_path(1, found.paths[0])
+    t = cli_tr()
     rows = [
         (
             i.competency,
             i.name,
-            "-" if i.start is None else f"{i.start:g}",
+            num(i.start),
             i.target,
             i.first_needed,
-            "yes" if i.essential else "",
+            t._("yes") if i.essential else "",
             ", ".join(i.resources[:2]),
         )
         for i in dev.items
     ]
     console.print(
         simple_table(
-            f"{len(dev.items)} competencies to develop, in the order the path needs them",
-            ["competency", "name", "from", "to", "first needed for", "essential", "learning"],
+            t.n_(
+                "%(n)s competency to develop, in the order the path needs them",
+                "%(n)s competencies to develop, in the order the path needs them",
+                len(dev.items),
+            ),
+            [
+                t._("competency"),
+                t._("name"),
+                t._("from"),
+                t._("to"),
+                t._("first needed for"),
+                t._("essential"),
+                t._("learning"),
+            ],
             rows,
         )
     )
     for r in dev.not_rated:
-        console.print(f"[yellow]{r} is not rated: its gaps are unknown[/yellow]")
+        console.print(
+            f"[yellow]{escape(t._('%(role)s is not rated: its gaps are unknown', role=r))}[/yellow]"
+        )
 
 
 @path_app.command("succession")
@@ -368,24 +447,41 @@ def succession_command(
     if fmt == OutputFormat.JSON:
         emit_json(result.to_dict())
         return
+    t = cli_tr()
     console.print(
-        f"[bold]Succession for {result.role}[/bold] ({result.title}): "
-        f"{result.ready_now} ready now, {result.ready_in_one_step} ready in one step, "
-        f"{result.not_ready} not ready; incumbents: {', '.join(result.incumbents) or 'none'}"
+        f"[bold]{escape(t._('Succession for %(role)s', role=result.role))}[/bold] "
+        + escape(
+            t._(
+                "(%(title)s): %(now)s ready now, %(one)s ready in one step, %(not_ready)s not "
+                "ready; incumbents: %(incumbents)s",
+                title=result.title,
+                now=result.ready_now,
+                one=result.ready_in_one_step,
+                not_ready=result.not_ready,
+                incumbents=", ".join(result.incumbents) or t._("none"),
+            )
+        )
     )
     if result.filters is not None:
         console.print(filter_note(result.filters))
     if result.status == "not rated":
-        console.print("the role is not rated (no requirements): nobody can be scored for it")
+        console.print(t._("the role is not rated (no requirements): nobody can be scored for it"))
         return
     rows = [
-        (c.person, c.current_role, c.band, _pct(c.readiness), c.hops, _gaps(c.gaps, 2))
+        (c.person, c.current_role, _word(c.band), _pct(c.readiness), c.hops, _gaps(c.gaps, 2))
         for c in result.candidates
     ]
     console.print(
         simple_table(
             None,
-            ["person", "current role", "band", "readiness", "hops", "gaps (* essential)"],
+            [
+                t._("person"),
+                t._("current role"),
+                t._("band"),
+                t._("readiness"),
+                t._("hops"),
+                t._("gaps (* essential)"),
+            ],
             rows,
         )
     )
@@ -413,12 +509,13 @@ def bench_command(
             {"bench": [b.to_dict() for b in bench], "roles_at_risk": [r.to_dict() for r in risk]}
         )
         return
+    t = cli_tr()
     rows = [
         (
             b.role,
             b.title,
             b.incumbents,
-            b.ready_now if b.rated else "not rated",
+            b.ready_now if b.rated else t._("not rated"),
             b.ready_in_one_step if b.rated else "",
             ", ".join(b.ready_now_people),
         )
@@ -426,16 +523,35 @@ def bench_command(
     ]
     console.print(
         simple_table(
-            "Bench strength",
-            ["role", "title", "incumbents", "ready now", "ready in one step", "ready now: who"],
+            t._("Bench strength"),
+            [
+                t._("role"),
+                t._("title"),
+                t._("incumbents"),
+                t._("ready now"),
+                t._("ready in one step"),
+                t._("ready now: who"),
+            ],
             rows,
         )
     )
     for r in risk:
         colour = "red" if r.risk == "high" else "yellow"
+        label = t._("%(risk)s risk", risk=_word(r.risk))
         console.print(
-            f"[{colour}]{r.risk} risk[/{colour}]: {r.role} ({r.title}): nobody ready now, "
-            f"{r.ready_in_one_step} ready in one step, {r.incumbents} incumbent(s)"
+            f"[{colour}]{escape(label)}[/{colour}]: "
+            + escape(
+                t.n_(
+                    "%(role)s (%(title)s): nobody ready now, %(one)s ready in one step, "
+                    "%(n)s incumbent",
+                    "%(role)s (%(title)s): nobody ready now, %(one)s ready in one step, "
+                    "%(n)s incumbents",
+                    r.incumbents,
+                    role=r.role,
+                    title=r.title,
+                    one=r.ready_in_one_step,
+                )
+            )
         )
 
 
@@ -449,39 +565,58 @@ def health_command(model: Path = ModelArgument, fmt: OutputFormat = FormatOption
     if fmt == OutputFormat.JSON:
         emit_json({**health.to_dict(), "problems": health.problems})
         return
-    console.print(
-        f"[bold]{health.roles} roles, {health.transitions} declared transitions: "
-        f"{health.problems} finding(s) to look at[/bold]"
+    tr = cli_tr()
+    heading = ", ".join(
+        [
+            tr.n_("%(n)s role", "%(n)s roles", health.roles),
+            tr.n_("%(n)s declared transition", "%(n)s declared transitions", health.transitions),
+        ]
     )
+    heading += ": " + tr.n_(
+        "%(n)s finding to look at", "%(n)s findings to look at", health.problems
+    )
+    console.print(f"[bold]{escape(heading)}[/bold]")
 
     def show(label: str, items: tuple[object, ...]) -> None:
         if items:
             shown = ", ".join(str(i) for i in items[:12])
-            more = f" (+{len(items) - 12} more)" if len(items) > 12 else ""
-            console.print(f"{label} ({len(items)}): {shown}{more}")
+            more = " " + tr._("(+%(n)s more)", n=len(items) - 12) if len(items) > 12 else ""
+            console.print(escape(f"{tr._(label)} ({len(items)}): {shown}{more}"))
 
-    show("no way in (entry roles are expected here)", health.no_way_in)
-    show("no way out (top roles are expected here)", health.no_way_out)
-    show("isolated", health.isolated)
-    show("unreachable above entry level", health.unreachable)
-    show("dead ends below the top level", health.dead_ends)
+    show(N_("no way in (entry roles are expected here)"), health.no_way_in)
+    show(N_("no way out (top roles are expected here)"), health.no_way_out)
+    show(N_("isolated"), health.isolated)
+    show(N_("unreachable above entry level"), health.unreachable)
+    show(N_("dead ends below the top level"), health.dead_ends)
     show(
-        "dead-end tracks",
+        N_("dead-end tracks"),
         tuple(
-            f"{t.track} (reaches level {t.highest_reachable} of {t.family_top})"
+            tr._(
+                "%(track)s (reaches level %(level)s of %(top)s)",
+                track=t.track,
+                level=t.highest_reachable,
+                top=t.family_top,
+            )
             for t in health.dead_end_tracks
         ),
     )
-    show("promotion cycles", tuple(" -> ".join(c) for c in health.promotion_cycles))
-    show("promotions that do not go up", tuple(f"{a} -> {b}" for a, b in health.promotions_not_up))
+    show(N_("promotion cycles"), tuple(" -> ".join(c) for c in health.promotion_cycles))
     show(
-        "disconnected families",
+        N_("promotions that do not go up"),
+        tuple(f"{a} -> {b}" for a, b in health.promotions_not_up),
+    )
+    show(
+        N_("disconnected families"),
         tuple(
-            f"{f.family}: {' | '.join(str(len(g)) for g in f.groups)} roles"
+            tr._(
+                "%(family)s: %(sizes)s roles",
+                family=f.family,
+                sizes=" | ".join(str(len(g)) for g in f.groups),
+            )
             for f in health.disconnected_families
         ),
     )
-    show("not rated", health.not_rated)
+    show(N_("not rated"), health.not_rated)
 
 
 class DrawFormat(StrEnum):
@@ -527,7 +662,9 @@ def draw_command(
             start = _start(cg, role, person, people, store, on, fmt)
             found = best_paths(cg, start, target, k=1, include_suggested=_follow(cg, suggested))
             if not found.paths:
-                raise CompetencyError(f"nothing to highlight: {found.message}")
+                raise CompetencyError(
+                    cli_tr()._("nothing to highlight: %(why)s", why=found.message)
+                )
             highlight = found.paths[0]
         roles = drawing.neighbourhood(cg, around, radius) if around else None
         if roles is None and highlight is not None and len(cg.roles) > drawing.MAX_PICTURE_ROLES:
@@ -536,7 +673,9 @@ def draw_command(
         written: Path | None = None
         if kind in (DrawFormat.SVG, DrawFormat.PNG):
             if out is None:
-                raise CompetencyError(f"a {kind.value} picture needs --out FILE.{kind.value}")
+                raise CompetencyError(
+                    cli_tr()._("a %(kind)s picture needs --out FILE.%(kind)s", kind=kind.value)
+                )
             title = f"{model.stem}: {' -> '.join(highlight.roles)}" if highlight else model.stem
             written = drawing.draw(
                 cg,
@@ -562,7 +701,9 @@ def draw_command(
             }
         )
     elif written is not None:
-        console.print(f"{kind.value} written to {written}")
+        console.print(
+            escape(cli_tr()._("%(kind)s written to %(path)s", kind=kind.value, path=written))
+        )
     else:
         typer.echo(text)
 

@@ -36,6 +36,7 @@ from competency_core.publish.guides import (
     job_description,
 )
 from competency_core.publish.outline import ModelOutline, page_slug
+from competency_core.publish.release import RELEASE_PAGES, page_words, release_kit
 
 HandbookFormat = Literal["html", "markdown"]
 
@@ -150,6 +151,8 @@ class _Pages:
             return f"scales.{e}"
         if kind == "guide":
             return f"guides/{key}.{e}"
+        if kind == "release":
+            return f"release/{key}.{e}"
         assert key is not None
         if kind == "competency":
             return f"competencies/{o.page_name('competency', key)}.{e}"
@@ -213,7 +216,8 @@ def _environment(fmt: HandbookFormat) -> Environment:
             keep_trailing_newline=True,
         )
         env.globals["raw"] = MdSafe
-        env.filters["cell"] = lambda v: md_escape(" ".join(str(v or "").split()))
+        # escaped here, so marked safe: the finalize hook must not escape it a second time
+        env.filters["cell"] = lambda v: MdSafe(md_escape(" ".join(str(v or "").split())))
     env.globals["safe_url"] = safe_url
     env.globals["slug"] = page_slug
     env.filters["slugify"] = slugify
@@ -272,12 +276,14 @@ def write_handbook(
     format: HandbookFormat = "html",
     language: str | None = None,
     career_graph: bool = True,
+    release: bool = True,
 ) -> HandbookSummary:
     """Write the handbook into the folder ``out`` (created if needed) and say what was written.
 
     ``format`` is ``html`` (with a stylesheet) or ``markdown``; texts are in ``language``
     (default: the model's default language). ``career_graph`` draws the career graph
-    picture when the model has transitions and the careers package can draw.
+    picture when the model has transitions and the careers package can draw. ``release``
+    adds the release kit's pages (``release/``: :func:`~competency_core.publish.release_kit`).
     """
     root = Path(out)
     root.mkdir(parents=True, exist_ok=True)
@@ -315,9 +321,18 @@ def write_handbook(
         _write(root / "assets" / "style.css", _STYLE)
         written.append(root / "assets" / "style.css")
     picture_rel = picture.relative_to(root).as_posix() if picture else None
+    kit = release_kit(model, language=language) if release else None
     render(
-        "index." + ext + ".j2", pages.path("index"), picture=picture_rel, picture_note=picture_note
+        "index." + ext + ".j2",
+        pages.path("index"),
+        picture=picture_rel,
+        picture_note=picture_note,
+        release=kit,
     )
+    if kit is not None:
+        words = page_words(kit.language)
+        for name, template in RELEASE_PAGES:
+            render(f"{template}.{ext}.j2", pages.path("release", name), kit=kit, w=words)
     render("scales." + ext + ".j2", pages.path("scales"))
     for audience in Audience:
         guide = audience_guide(model, audience, language=language)
