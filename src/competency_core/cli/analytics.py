@@ -27,9 +27,12 @@ from competency_core.console import (
     EXIT_FINDINGS,
     FormatOption,
     OutputFormat,
+    cli_tr,
     console,
     emit_json,
+    escape,
     fail,
+    num,
     simple_table,
 )
 from competency_core.demo import DemoContext, DemoStep, demo_step
@@ -85,14 +88,23 @@ def _thresholds(pairs: list[str] | None) -> ItemThresholds:
     for pair in pairs or []:
         name, sep, value = pair.partition("=")
         if not sep:
-            raise AnalyticsError(f"--threshold takes NAME=VALUE, e.g. low_alpha=0.7 (got {pair!r})")
+            raise AnalyticsError(
+                cli_tr()._(
+                    "--threshold takes NAME=VALUE, e.g. low_alpha=0.7 (got %(pair)s)",
+                    pair=repr(pair),
+                )
+            )
         values[name.strip().replace("-", "_")] = value.strip()
     try:
         return ItemThresholds.model_validate(values)
     except ValidationError as exc:
         msgs = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise AnalyticsError(
-            f"bad threshold ({msgs}); the thresholds are {', '.join(ItemThresholds.model_fields)}"
+            cli_tr()._(
+                "bad threshold (%(problems)s); the thresholds are %(names)s",
+                problems=msgs,
+                names=", ".join(ItemThresholds.model_fields),
+            )
         ) from None
 
 
@@ -137,17 +149,25 @@ def pilot_select(
     if fmt == OutputFormat.JSON:
         emit_json({**sel.model_dump(mode="json"), "coverage": sel.coverage, "out": out})
         return
+    t = cli_tr()
     console.print(
         simple_table(
-            f"{sel.size} of {sel.population} people; {sel.represented} of {len(sel.strata)} "
-            f"strata represented (seed {seed})",
-            [*sel.by, "people", "selected", "proportional share", "who"],
+            t._(
+                "%(size)s of %(population)s people; %(represented)s of %(strata)s strata "
+                "represented (seed %(seed)s)",
+                size=sel.size,
+                population=sel.population,
+                represented=sel.represented,
+                strata=len(sel.strata),
+                seed=seed,
+            ),
+            [*sel.by, t._("people"), t._("selected"), t._("proportional share"), t._("who")],
             [
                 (
                     *s.values.values(),
                     s.population,
                     s.selected,
-                    f"{s.expected:.1f}",
+                    num(s.expected, 1),
                     ", ".join(s.people),
                 )
                 for s in sel.strata
@@ -155,12 +175,17 @@ def pilot_select(
         )
     )
     if sel.missing_strata:
+        missing = t.n_(
+            "%(n)s stratum has nobody in the group",
+            "%(n)s strata have nobody in the group",
+            len(sel.missing_strata),
+        )
         console.print(
-            f"[yellow]{len(sel.missing_strata)} strata have nobody in the group[/yellow]: "
-            "the size is below the number of strata"
+            f"[yellow]{escape(missing)}[/yellow]: "
+            + escape(t._("the size is below the number of strata"))
         )
     if out is not None:
-        console.print(f"pilot ratings file for the group written to {out}")
+        console.print(escape(t._("pilot ratings file for the group written to %(path)s", path=out)))
 
 
 @pilot_app.command("simulate")
@@ -206,10 +231,17 @@ def pilot_simulate(
     if fmt == OutputFormat.JSON:
         emit_json(result)
     else:
-        console.print(
-            f"{len(sim.data.ratings)} ratings of {len(sim.selection.people)} people written to "
-            f"{out}" + (f"; feedback to {feedback_out}" if feedback_out else "")
+        t = cli_tr()
+        line = t.n_(
+            "%(n)s rating of %(people)s people written to %(path)s",
+            "%(n)s ratings of %(people)s people written to %(path)s",
+            len(sim.data.ratings),
+            people=len(sim.selection.people),
+            path=out,
         )
+        if feedback_out:
+            line += "; " + t._("feedback to %(path)s", path=feedback_out)
+        console.print(escape(line))
 
 
 @pilot_app.command("report")
@@ -225,6 +257,12 @@ def pilot_report(
         None, "--threshold", "-t", help="Change a flag threshold: NAME=VALUE (repeat)."
     ),
     fail_on_flags: bool = typer.Option(False, help="Exit 1 when a competency is flagged."),
+    language: str = typer.Option(
+        None,
+        "--language",
+        "-l",
+        help="The report's language (its wording and the model's texts); default: English.",
+    ),
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Analyse a pilot: rater agreement, self vs manager gaps, item flags, feedback; write the report."""
@@ -237,19 +275,32 @@ def pilot_report(
     try:
         data = load_pilot_data(ratings_path, model)
     except ModelValidationError as exc:
-        fail(exc.problems, fmt, f"{ratings_path}: the pilot ratings file is invalid")
+        fail(
+            exc.problems,
+            fmt,
+            cli_tr()._("%(path)s: the pilot ratings file is invalid", path=ratings_path),
+        )
     submissions: list[Any] = []
     for path in feedback or []:
         ff = load_feedback_file(path)
         if ff.model != model.key:
-            raise AnalyticsError(f"{path} is feedback on model {ff.model!r}, not {model.key!r}")
+            raise AnalyticsError(
+                cli_tr()._(
+                    "%(path)s is feedback on model %(other)s, not %(model)s",
+                    path=path,
+                    other=repr(ff.model),
+                    model=repr(model.key),
+                )
+            )
         submissions += ff.submissions
     if store is not None:
         from competency_core.store import Store
 
         with Store(store) as st:
             submissions += load_feedback(st, model.key, phase=FeedbackPhase.PILOT)
-    report = build_pilot_report(model, data, feedback=submissions, thresholds=thresholds)
+    report = build_pilot_report(
+        model, data, feedback=submissions, thresholds=thresholds, language=language
+    )
     files = write_pilot_report(report, out)
     if fmt == OutputFormat.JSON:
         emit_json(
@@ -265,28 +316,42 @@ def pilot_report(
         )
     else:
         s = report.summary
+        t = cli_tr()
         console.print(
-            f"{s.participants} participants, {s.answers} answers ({s.rated} levels, "
-            f"{s.cannot_rate} cannot rate, {s.missing} blank)"
+            escape(
+                t._(
+                    "%(participants)s participants, %(answers)s answers (%(rated)s levels, "
+                    "%(cannot)s cannot rate, %(blank)s blank)",
+                    participants=s.participants,
+                    answers=s.answers,
+                    rated=s.rated,
+                    cannot=s.cannot_rate,
+                    blank=s.missing,
+                )
+            )
         )
         if report.findings:
             console.print(
                 simple_table(
-                    f"{len(report.findings)} flagged competencies",
-                    ["competency", "may be", "flags"],
+                    t.n_(
+                        "%(n)s flagged competency",
+                        "%(n)s flagged competencies",
+                        len(report.findings),
+                    ),
+                    [t._("competency"), t._("may be"), t._("flags")],
                     [
                         (
                             f.name,
                             ", ".join(_concern(c) for c in f.concerns),
-                            ", ".join(k.value for k in f.flags),
+                            ", ".join(_flag(k) for k in f.flags),
                         )
                         for f in report.findings
                     ],
                 )
             )
         else:
-            console.print("[green]no competency flagged[/green]")
-        console.print(f"report written to {files.html} (also .md and .json)")
+            console.print(f"[green]{escape(t._('no competency flagged'))}[/green]")
+        console.print(escape(_written(files.html)))
     if fail_on_flags and report.findings:
         raise typer.Exit(EXIT_FINDINGS)
 
@@ -294,7 +359,18 @@ def pilot_report(
 def _concern(value: Any) -> str:
     from competency_core.analytics.report import CONCERN_TEXT
 
-    return CONCERN_TEXT.get(value, str(value))
+    return cli_tr()._(CONCERN_TEXT[value]) if value in CONCERN_TEXT else str(value)
+
+
+def _flag(kind: Any) -> str:
+    from competency_core.analytics.report import FLAG_TEXT
+
+    key = str(getattr(kind, "value", kind))
+    return cli_tr()._(FLAG_TEXT[key]) if key in FLAG_TEXT else key
+
+
+def _written(html: Path) -> str:
+    return cli_tr()._("report written to %(path)s (also .md and .json)", path=html)
 
 
 @commands.command()
@@ -316,6 +392,12 @@ def monitor(
     out: Path = typer.Option(
         Path("monitoring-report"), "--out", "-o", help="Folder for the report and its charts."
     ),
+    language: str = typer.Option(
+        None,
+        "--language",
+        "-l",
+        help="The report's language (its wording and the model's name); default: English.",
+    ),
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Adoption and use of a released model: coverage, use per period, trends, readiness."""
@@ -327,12 +409,16 @@ def monitor(
     try:
         day = dt.date.fromisoformat(on) if on else None
     except ValueError:
-        raise AnalyticsError(f"--on takes a date as YYYY-MM-DD (got {on!r})") from None
+        raise AnalyticsError(
+            cli_tr()._("--on takes a date as YYYY-MM-DD (got %(value)s)", value=repr(on))
+        ) from None
     wf = _workforce(workforce_path, store, model, fmt, on=day)
     report = run_monitor(
         model, wf, on=day, period=period, periods=periods, coverage_window=coverage_window
     )
-    files = write_monitoring_report(report, out, model_name=model.text(model.name))
+    files = write_monitoring_report(
+        report, out, model_name=model.text(model.name, language), language=language
+    )
     if fmt == OutputFormat.JSON:
         emit_json(
             {
@@ -346,14 +432,33 @@ def monitor(
         )
         return
     c = report.coverage
+    t = cli_tr()
     console.print(
-        f"roles with a profile: {c.roles_with_profile}/{c.roles_in_use}; people assessed since "
-        f"{c.assessed_since}: {c.people_assessed}/{c.people}"
+        escape(
+            t._(
+                "roles with a profile: %(with_profile)s/%(in_use)s; people assessed since "
+                "%(since)s: %(assessed)s/%(people)s",
+                with_profile=c.roles_with_profile,
+                in_use=c.roles_in_use,
+                since=c.assessed_since,
+                assessed=c.people_assessed,
+                people=c.people,
+            )
+        )
     )
+    from competency_core.analytics.report import PER_PERIOD
+
     console.print(
         simple_table(
-            f"use per {period.value}",
-            ["period", "assessments", "people", "plans", "learning", "completed"],
+            t._("use %(per_period)s", per_period=t._(PER_PERIOD[period.value])),
+            [
+                t._("period"),
+                t._("assessments"),
+                t._("people"),
+                t._("plans"),
+                t._("learning"),
+                t._("completed"),
+            ],
             [
                 (
                     u.label,
@@ -367,7 +472,7 @@ def monitor(
             ],
         )
     )
-    console.print(f"report written to {files.html} (also .md and .json)")
+    console.print(escape(_written(files.html)))
 
 
 # -- demo --------------------------------------------------------------------------------
