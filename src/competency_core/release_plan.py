@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from competency_core.text import LocalizedText
 
@@ -167,16 +167,23 @@ class AdoptionTarget(BaseModel):
         default=None, description="For share-met: the competency domain (none: all)."
     )
 
-    @model_validator(mode="after")
-    def _share_at_most_one(self) -> AdoptionTarget:
-        if self.metric.is_share and self.value > 1:
+    @field_validator("value")
+    @classmethod
+    def _share_at_most_one(cls, value: float, info: ValidationInfo) -> float:
+        metric = info.data.get("metric")
+        if isinstance(metric, AdoptionMetric) and metric.is_share and value > 1:
             raise ValueError(
-                f"{self.metric.value} is a share between 0 and 1 (write 0.6 for 60 %), "
-                f"got {self.value}"
+                f"{metric.value} is a share between 0 and 1 (write 0.6 for 60 %), got {value}"
             )
-        if self.domain is not None and self.metric is not AdoptionMetric.SHARE_MET:
-            raise ValueError("domain is only for the share-met metric")
-        return self
+        return value
+
+    @field_validator("domain")
+    @classmethod
+    def _domain_for_share_met(cls, value: str | None, info: ValidationInfo) -> str | None:
+        metric = info.data.get("metric")
+        if value is not None and metric is not None and metric is not AdoptionMetric.SHARE_MET:
+            raise ValueError("a domain is only for the share-met metric")
+        return value
 
 
 class ReleasePlan(BaseModel):

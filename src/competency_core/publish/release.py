@@ -47,71 +47,82 @@ from competency_core.release_plan import (
     ReleasePlan,
 )
 
-AUDIENCE_TITLES: dict[ReleaseAudience, str] = {
-    ReleaseAudience.EMPLOYEES: N_("Employees"),
-    ReleaseAudience.MANAGERS: N_("Managers"),
-    ReleaseAudience.HR: N_("HR"),
-    ReleaseAudience.LEADERSHIP: N_("Leadership"),
-}
-"""The audiences as readers call them (translate with ``tr._``)."""
 
-CHANNEL_KINDS: dict[ChannelKind, str] = {
-    ChannelKind.INTRANET: N_("Intranet"),
-    ChannelKind.EMAIL: N_("E-mail"),
-    ChannelKind.ALL_HANDS: N_("All-hands meeting"),
-    ChannelKind.MANAGER_BRIEFING: N_("Managers' briefing"),
-    ChannelKind.LEADERSHIP_MEETING: N_("Leadership meeting"),
-    ChannelKind.TRAINING: N_("Training session"),
-    ChannelKind.CHAT: N_("Chat channel"),
-    ChannelKind.Q_AND_A: N_("Q&A session"),
-    ChannelKind.NEWSLETTER: N_("Newsletter"),
-    ChannelKind.OTHER: N_("Other channel"),
-}
+def audience_title(tr: Translator, audience: ReleaseAudience) -> str:
+    """An audience as readers call it (``Employees``, ``Managers``, ``HR``, ``Leadership``)."""
+    return {
+        ReleaseAudience.EMPLOYEES: tr.p_("audience", "Employees"),
+        ReleaseAudience.MANAGERS: tr.p_("audience", "Managers"),
+        ReleaseAudience.HR: tr.p_("audience", "HR"),
+        ReleaseAudience.LEADERSHIP: tr.p_("audience", "Leadership"),
+    }[audience]
 
-USES: dict[ModelUse, str] = {
-    ModelUse.DEVELOPMENT: N_("development"),
-    ModelUse.PERFORMANCE_REVIEWS: N_("performance reviews"),
-    ModelUse.PAY: N_("pay decisions"),
-    ModelUse.RECRUITMENT: N_("recruitment"),
-    ModelUse.SUCCESSION: N_("succession planning"),
-    ModelUse.WORKFORCE_PLANNING: N_("workforce planning"),
-}
 
-METRICS: dict[AdoptionMetric, tuple[str, str]] = {
-    AdoptionMetric.ROLE_COVERAGE: (
-        N_("Role coverage"),
-        N_("The share of the roles people hold that have a role profile in the model."),
-    ),
-    AdoptionMetric.ASSESSED_SHARE: (
-        N_("People assessed"),
-        N_("The share of people assessed within the coverage window."),
-    ),
-    AdoptionMetric.ASSESSMENTS: (
-        N_("Assessments"),
-        N_("How many assessments were made against the model, per period."),
-    ),
-    AdoptionMetric.PEOPLE_ASSESSED: (
-        N_("People assessed per period"),
-        N_("How many different people were assessed, per period."),
-    ),
-    AdoptionMetric.DEVELOPMENT_PLANS: (
-        N_("Development plans"),
-        N_("How many development plans were drawn up from gaps, per period."),
-    ),
-    AdoptionMetric.LEARNING_ASSIGNMENTS: (
-        N_("Learning assigned"),
-        N_("How many learning assignments were made, per period."),
-    ),
-    AdoptionMetric.LEARNING_COMPLETED: (
-        N_("Learning completed"),
-        N_("How many learning assignments were completed, per period."),
-    ),
-    AdoptionMetric.SHARE_MET: (
-        N_("Requirements met"),
-        N_("The share of people's requirements that are met, per competency domain."),
-    ),
-}
-"""What each figure of ``competency monitor`` is called and what it counts."""
+def channel_kind(tr: Translator, kind: ChannelKind) -> str:
+    """A kind of communication channel as readers call it."""
+    return {
+        ChannelKind.INTRANET: tr.p_("channel", "Intranet"),
+        ChannelKind.EMAIL: tr.p_("channel", "E-mail"),
+        ChannelKind.ALL_HANDS: tr.p_("channel", "All-hands meeting"),
+        ChannelKind.MANAGER_BRIEFING: tr.p_("channel", "Managers' briefing"),
+        ChannelKind.LEADERSHIP_MEETING: tr.p_("channel", "Leadership meeting"),
+        ChannelKind.TRAINING: tr.p_("channel", "Training session"),
+        ChannelKind.CHAT: tr.p_("channel", "Chat channel"),
+        ChannelKind.Q_AND_A: tr.p_("channel", "Q&A session"),
+        ChannelKind.NEWSLETTER: tr.p_("channel", "Newsletter"),
+        ChannelKind.OTHER: tr.p_("channel", "Other channel"),
+    }[kind]
+
+
+def model_use(tr: Translator, use: ModelUse) -> str:
+    """A use of the model, to list in a sentence ("development, recruitment")."""
+    return {
+        ModelUse.DEVELOPMENT: tr.p_("model use", "development"),
+        ModelUse.PERFORMANCE_REVIEWS: tr.p_("model use", "performance reviews"),
+        ModelUse.PAY: tr.p_("model use", "pay decisions"),
+        ModelUse.RECRUITMENT: tr.p_("model use", "recruitment"),
+        ModelUse.SUCCESSION: tr.p_("model use", "succession planning"),
+        ModelUse.WORKFORCE_PLANNING: tr.p_("model use", "workforce planning"),
+    }[use]
+
+
+def adoption_metrics(tr: Translator) -> dict[AdoptionMetric, tuple[str, str]]:
+    """Each figure of ``competency monitor`` a target can be set on: (name, what it counts)."""
+    return {
+        AdoptionMetric.ROLE_COVERAGE: (
+            tr.p_("adoption figure", "Role coverage"),
+            tr._("The share of the roles people hold that have a role profile in the model."),
+        ),
+        AdoptionMetric.ASSESSED_SHARE: (
+            tr.p_("adoption figure", "People assessed"),
+            tr._("The share of people assessed within the coverage window."),
+        ),
+        AdoptionMetric.ASSESSMENTS: (
+            tr.p_("adoption figure", "Assessments"),
+            tr._("How many assessments were made against the model, per period."),
+        ),
+        AdoptionMetric.PEOPLE_ASSESSED: (
+            tr.p_("adoption figure", "People assessed per period"),
+            tr._("How many different people were assessed, per period."),
+        ),
+        AdoptionMetric.DEVELOPMENT_PLANS: (
+            tr.p_("adoption figure", "Development plans"),
+            tr._("How many development plans were drawn up from gaps, per period."),
+        ),
+        AdoptionMetric.LEARNING_ASSIGNMENTS: (
+            tr.p_("adoption figure", "Learning assigned"),
+            tr._("How many learning assignments were made, per period."),
+        ),
+        AdoptionMetric.LEARNING_COMPLETED: (
+            tr.p_("adoption figure", "Learning completed"),
+            tr._("How many learning assignments were completed, per period."),
+        ),
+        AdoptionMetric.SHARE_MET: (
+            tr.p_("adoption figure", "Requirements met"),
+            tr._("The share of people's requirements that are met, per competency domain."),
+        ),
+    }
+
 
 TO_BE_DECIDED = N_("To be decided: %(what)s")
 
@@ -337,48 +348,50 @@ def page_words(language: str | None = None) -> dict[str, str]:
     """The headings and labels of the release pages in ``language`` (templates use ``w``)."""
     tr = translator(language)
     return {
-        "kit": tr._("Release kit"),
-        "value": tr._("What the model gives each audience"),
-        "own_messages": tr._("The organisation's own messages"),
-        "faq": tr._("Frequently asked questions"),
-        "common_faqs": tr._("Common questions"),
-        "own_faqs": tr._("The organisation's own questions"),
-        "plan": tr._("Communication plan"),
-        "key_messages": tr._("Key messages"),
-        "timeline": tr._("Timeline"),
-        "channels": tr._("Channels"),
-        "training": tr._("Training for HR and managers"),
-        "contact": tr._("Questions about the model"),
-        "adoption": tr._("Measuring adoption"),
-        "to_decide": tr._("Still to be decided"),
-        "release_date": tr._("Release date"),
-        "contact_channel": tr._("Contact channel"),
-        "when": tr._("When"),
-        "date": tr._("Date"),
-        "activity": tr._("Activity"),
-        "audience": tr._("Audience"),
-        "owner": tr._("Owner"),
-        "message": tr._("Message"),
-        "kind": tr._("Kind"),
-        "name": tr._("Name"),
-        "address": tr._("Address"),
-        "goal": tr._("Goal"),
-        "agenda": tr._("Agenda"),
-        "sessions": tr._("Sessions"),
-        "exercises": tr._("Exercises"),
-        "level": tr._("Level"),
-        "indicators": tr._("Behavioural indicators"),
-        "figure": tr._("Figure"),
-        "what_it_counts": tr._("What it counts"),
-        "targets": tr._("Targets"),
-        "target": tr._("Target"),
-        "by": tr._("By"),
-        "domain": tr._("Domain"),
-        "all_domains": tr._("all domains"),
-        "run": tr._("To produce the report:"),
-        "see_scales": tr._("The proficiency scales"),
-        "see_roles": tr._("The role profiles"),
-        "none_declared": tr._("No channels are declared in the model's release metadata."),
+        "kit": tr.p_("release kit", "Release kit"),
+        "value": tr.p_("release kit", "What the model gives each audience"),
+        "own_messages": tr.p_("release kit", "The organisation's own messages"),
+        "faq": tr.p_("release kit", "Frequently asked questions"),
+        "common_faqs": tr.p_("release kit", "Common questions"),
+        "own_faqs": tr.p_("release kit", "The organisation's own questions"),
+        "plan": tr.p_("release kit", "Communication plan"),
+        "key_messages": tr.p_("release kit", "Key messages"),
+        "timeline": tr.p_("release kit", "Timeline"),
+        "channels": tr.p_("release kit", "Channels"),
+        "training": tr.p_("release kit", "Training for HR and managers"),
+        "contact": tr.p_("release kit", "Questions about the model"),
+        "adoption": tr.p_("release kit", "Measuring adoption"),
+        "to_decide": tr.p_("release kit", "Still to be decided"),
+        "release_date": tr.p_("release kit", "Release date"),
+        "contact_channel": tr.p_("release kit", "Contact channel"),
+        "when": tr.p_("release kit", "When"),
+        "date": tr.p_("release kit", "Date"),
+        "activity": tr.p_("release kit", "Activity"),
+        "audience": tr.p_("release kit", "Audience"),
+        "owner": tr.p_("release kit", "Responsible"),
+        "message": tr.p_("release kit", "Message"),
+        "kind": tr.p_("release kit", "Kind"),
+        "name": tr.p_("release kit", "Name"),
+        "address": tr.p_("release kit", "Address"),
+        "goal": tr.p_("release kit", "Goal"),
+        "agenda": tr.p_("release kit", "Agenda"),
+        "sessions": tr.p_("release kit", "Sessions"),
+        "exercises": tr.p_("release kit", "Exercises"),
+        "level": tr.p_("release kit", "Level"),
+        "indicators": tr.p_("release kit", "Behavioural indicators"),
+        "figure": tr.p_("release kit", "Figure"),
+        "what_it_counts": tr.p_("release kit", "What it counts"),
+        "targets": tr.p_("release kit", "Targets"),
+        "target": tr.p_("release kit", "Target"),
+        "by": tr.p_("release kit", "By"),
+        "domain": tr.p_("release kit", "Domain"),
+        "all_domains": tr.p_("release kit", "all domains"),
+        "run": tr.p_("release kit", "To produce the report:"),
+        "see_scales": tr.p_("release kit", "The proficiency scales"),
+        "see_roles": tr.p_("release kit", "The role profiles"),
+        "none_declared": tr.p_(
+            "release kit", "No channels are declared in the model's release metadata."
+        ),
     }
 
 
@@ -442,6 +455,10 @@ __all__ = [
     "TargetLine",
     "TimelineStep",
     "TrainingModule",
+    "adoption_metrics",
+    "audience_title",
+    "channel_kind",
+    "model_use",
     "page_words",
     "release_kit",
 ]

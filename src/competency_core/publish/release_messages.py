@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 
 from competency_core.publish.release import (
-    AUDIENCE_TITLES,
     FAQ,
-    USES,
     AudienceValue,
     ContactLine,
     KitContext,
+    audience_title,
+    model_use,
 )
 from competency_core.release_plan import ModelUse, ReleaseAudience
 
@@ -180,7 +180,7 @@ def audience_value(k: KitContext) -> tuple[AudienceValue, ...]:
     return tuple(
         AudienceValue(
             audience,
-            tr._(AUDIENCE_TITLES[audience]),
+            audience_title(tr, audience),
             tuple(messages),
             tuple(k.o.text(km.text) for km in k.plan.key_messages if km.audience is audience),
         )
@@ -201,7 +201,7 @@ def _uses_answer(k: KitContext, contact: ContactLine) -> tuple[str, tuple[str, .
             + _contact_sentence(k, contact),
             (),
         )
-    listed = k.listing([tr._(USES[u]) for u in uses])
+    listed = k.listing([model_use(tr, u) for u in uses])
     answer = tr._("The model is used for %(uses)s.", uses=listed)
     points = []
     if ModelUse.PERFORMANCE_REVIEWS in uses:
@@ -323,7 +323,7 @@ def faqs(k: KitContext, contact: ContactLine) -> tuple[FAQ, ...]:
                 k.o.text(own.question),
                 k.o.text(own.answer),
                 own=True,
-                audience=tr._(AUDIENCE_TITLES[own.audience]) if own.audience else None,
+                audience=audience_title(tr, own.audience) if own.audience else None,
             )
         )
     return tuple(faqs)

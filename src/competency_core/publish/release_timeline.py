@@ -14,9 +14,6 @@ import datetime as dt
 
 from competency_core.i18n import N_
 from competency_core.publish.release import (
-    AUDIENCE_TITLES,
-    CHANNEL_KINDS,
-    METRICS,
     AdoptionMeasure,
     AudienceValue,
     ChannelLine,
@@ -25,6 +22,9 @@ from competency_core.publish.release import (
     TargetLine,
     TimelineStep,
     add_months,
+    adoption_metrics,
+    audience_title,
+    channel_kind,
 )
 from competency_core.release_plan import AdoptionMetric, ChannelKind, ReleaseAudience
 
@@ -79,7 +79,7 @@ def _channels_for(k: KitContext, kinds: tuple[ChannelKind, ...]) -> tuple[str, .
     out = []
     for ch in k.plan.channels:
         if ch.kind in kinds:
-            out.append(k.o.text(ch.name) if ch.name else k.tr._(CHANNEL_KINDS[ch.kind]))
+            out.append(k.o.text(ch.name) if ch.name else channel_kind(k.tr, ch.kind))
     return tuple(out) or (k.tbd(k.tr._("channels")),)
 
 
@@ -101,7 +101,7 @@ def _step(
         date=date,
         date_text=k.date(date) if date else k.tbd(k.tr._("the release date")),
         activity=activity,
-        audience=k.tr._(AUDIENCE_TITLES[audience]),
+        audience=audience_title(k.tr, audience),
         channels=_channels_for(k, kinds),
         owner=owner,
         message=message,
@@ -158,13 +158,15 @@ def communication_plan(k: KitContext, value: tuple[AudienceValue, ...]) -> Commu
             ReleaseAudience.HR,
             (ChannelKind.LEADERSHIP_MEETING,),
             ("owner",),
-            tr._("What to keep, change or retire in the next version, from the year's use."),
+            tr._("What to keep, change or retire in the next version, from the experience so far."),
         )
     )
+    if release is not None:  # in date order (a review date may fall before a later step)
+        steps.sort(key=lambda s: s.date or dt.date.max)
     channels = tuple(
         ChannelLine(
-            tr._(CHANNEL_KINDS[ch.kind]),
-            k.o.text(ch.name) if ch.name else tr._(CHANNEL_KINDS[ch.kind]),
+            channel_kind(tr, ch.kind),
+            k.o.text(ch.name) if ch.name else channel_kind(tr, ch.kind),
             ch.address,
             ch.owner,
         )
@@ -177,9 +179,10 @@ def communication_plan(k: KitContext, value: tuple[AudienceValue, ...]) -> Commu
 def adoption_measure(k: KitContext) -> AdoptionMeasure:
     """The figures of ``competency monitor`` and the targets set for them."""
     tr = k.tr
+    metrics = adoption_metrics(tr)
     targets = []
     for t in sorted(k.plan.targets, key=lambda t: (t.by, list(AdoptionMetric).index(t.metric))):
-        name = tr._(METRICS[t.metric][0])
+        name = metrics[t.metric][0]
         targets.append(
             TargetLine(
                 t.metric,
@@ -198,7 +201,7 @@ def adoption_measure(k: KitContext) -> AdoptionMeasure:
             "the people's assessments, development plans and learning, period by period, "
             "with a trend for each figure."
         ),
-        metrics=tuple((tr._(name), tr._(what)) for name, what in METRICS.values()),
+        metrics=tuple(metrics.values()),
         targets=tuple(targets),
         command=(
             "competency monitor MODEL.yaml PEOPLE.yaml --period quarter --periods 4 "

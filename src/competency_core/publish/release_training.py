@@ -23,10 +23,10 @@ from competency_core.competencies import Competency
 from competency_core.i18n import Translator
 from competency_core.publish.outline import ModelOutline
 from competency_core.publish.release import (
-    METRICS,
     Exercise,
     ExerciseLevel,
     TrainingModule,
+    adoption_metrics,
 )
 from competency_core.release_plan import ReleaseAudience, ReleasePlan
 
@@ -273,7 +273,7 @@ def _hr_exercises(
                 ),
                 tr._("Which figure is furthest from its target, and what would you do about it?"),
             ),
-            points=tuple(tr._(name) for name, _ in METRICS.values()),
+            points=tuple(name for name, _ in adoption_metrics(tr).values()),
         )
     )
     return tuple(out)
