@@ -29,16 +29,19 @@ from competency_core.console import (
     EXIT_USAGE,
     FormatOption,
     OutputFormat,
+    cli_tr,
     console,
     emit_json,
     err_console,
     escape,
     fail,
+    print_error,
     print_problems,
     reported,
     simple_table,
 )
 from competency_core.hookspecs import hookimpl
+from competency_core.i18n import N_
 
 if TYPE_CHECKING:
     from competency_core.importers.evidence import EvidenceImport
@@ -67,7 +70,7 @@ def _usage(message: str, fmt: OutputFormat) -> Any:
 
     if fmt == OutputFormat.JSON:
         fail([Problem(path="", message=message)], fmt)
-    err_console.print(f"[red]error:[/red] {escape(message)}", highlight=False)
+    print_error(message)
     raise typer.Exit(EXIT_USAGE)
 
 
@@ -77,17 +80,25 @@ def _password(variable: str | None, user: str | None, fmt: OutputFormat) -> Any:
 
     if user is None:
         if variable is not None:
-            _usage("--lrs-password-env needs --lrs-user (the LRS user)", fmt)
+            _usage(cli_tr()._("--lrs-password-env needs --lrs-user (the LRS user)"), fmt)
         return None
     if variable is None:
         _usage(
-            "--lrs-user needs --lrs-password-env VAR: the name of the environment variable "
-            "holding the password (never the password itself)",
+            cli_tr()._(
+                "--lrs-user needs --lrs-password-env VAR: the name of the environment variable "
+                "holding the password (never the password itself)"
+            ),
             fmt,
         )
     value = os.environ.get(str(variable))
     if not value:
-        _usage(f"the environment variable {variable} (--lrs-password-env) is not set", fmt)
+        _usage(
+            cli_tr()._(
+                "the environment variable %(name)s (--lrs-password-env) is not set",
+                name=variable,
+            ),
+            fmt,
+        )
     return SecretStr(str(value))
 
 
@@ -154,22 +165,49 @@ def _merged(workforce: Workforce, model: CompetencyModel, result: EvidenceImport
     )
 
 
+EVIDENCE_KINDS = {
+    "rating": N_("rating"),
+    "certification": N_("certification"),
+    "badge": N_("badge"),
+    "course": N_("course"),
+    "xapi": N_("xAPI statement"),
+}
+"""Kinds of evidence as the import names them (translated where used)."""
+
+
+def _kind(value: str) -> str:
+    return cli_tr()._(EVIDENCE_KINDS[value]) if value in EVIDENCE_KINDS else value
+
+
 def _print(kind: EvidenceFormat, result: EvidenceImport) -> None:
     counts: dict[str, int] = {}
     for e in result.evidence:
         counts[e.kind.value] = counts.get(e.kind.value, 0) + 1
-    by_kind = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    t = cli_tr()
+    by_kind = ", ".join(f"{n} {_kind(k)}" for k, n in sorted(counts.items()))
+    read = t.n_(
+        "Read %(n)s piece of evidence",
+        "Read %(n)s pieces of evidence",
+        len(result.evidence),
+    )
     console.print(
-        f"[bold]Read {len(result.evidence)} piece(s) of evidence[/bold]"
-        + (f" ({by_kind})" if by_kind else "")
-        + f" from {kind.value} sources; skipped {len(result.skipped)}"
+        f"[bold]{escape(read)}[/bold]"
+        + escape(f" ({by_kind})" if by_kind else "")
+        + " "
+        + escape(
+            t._(
+                "from %(kind)s sources; skipped %(skipped)s",
+                kind=kind.value,
+                skipped=len(result.skipped),
+            )
+        )
     )
     if result.evidence:
         rows = [
             (
                 e.person,
-                e.kind.value,
-                e.competency or f"course {e.resource}",
+                _kind(e.kind.value),
+                e.competency or t._("course %(resource)s", resource=e.resource),
                 "-" if e.level is None else str(e.level),
                 e.date.isoformat(),
                 e.valid_until.isoformat() if e.valid_until else "-",
@@ -181,12 +219,22 @@ def _print(kind: EvidenceFormat, result: EvidenceImport) -> None:
         console.print(
             simple_table(
                 None,
-                ["person", "kind", "about", "level", "date", "valid until", "asserted by", "name"],
+                [
+                    t._("person"),
+                    t._("kind"),
+                    t._("about"),
+                    t._("level"),
+                    t._("date"),
+                    t._("valid until"),
+                    t._("asserted by"),
+                    t._("name"),
+                ],
                 rows,
             )
         )
     if result.skipped:
-        err_console.print(f"[yellow]Skipped {len(result.skipped)}:[/yellow]")
+        skipped = t._("Skipped %(n)s:", n=len(result.skipped))
+        err_console.print(f"[yellow]{escape(skipped)}[/yellow]")
         print_problems([s.as_problem() for s in result.skipped])
 
 
@@ -278,21 +326,27 @@ def import_command(
     lrs_options = [n for n, v in (("--lrs", lrs), ("--since", since), ("--until", until)) if v]
     if kind is not EvidenceFormat.XAPI and (lrs_options or activity_prefix):
         _usage(
-            f"{', '.join(lrs_options or ['--activity-prefix'])} only apply to xapi sources",
+            cli_tr()._(
+                "%(options)s only apply to xapi sources",
+                options=", ".join(lrs_options or ["--activity-prefix"]),
+            ),
             fmt,
         )
     if not sources and lrs is None:
         _usage(
-            "give the files or directories to read"
-            + (" (or --lrs URL)" if kind is EvidenceFormat.XAPI else ""),
+            cli_tr()._("give the files or directories to read (or --lrs URL)")
+            if kind is EvidenceFormat.XAPI
+            else cli_tr()._("give the files or directories to read"),
             fmt,
         )
     if (since or until) and lrs is None:
-        _usage("--since and --until filter what an LRS returns: give --lrs URL", fmt)
+        _usage(cli_tr()._("--since and --until filter what an LRS returns: give --lrs URL"), fmt)
     if people is not None and store is not None and not into_store:
         _usage(
-            "read the people from --people FILE or --store URL, not both (with "
-            "--into-store, --store is where the evidence is recorded)",
+            cli_tr()._(
+                "read the people from --people FILE or --store URL, not both (with "
+                "--into-store, --store is where the evidence is recorded)"
+            ),
             fmt,
         )
     password = _password(lrs_password_env, lrs_user, fmt)
@@ -300,7 +354,10 @@ def import_command(
     if into_store:
         sink = store or default_store()
         if sink is None:
-            _usage("--into-store needs a store: pass --store URL or set COMPETENCY_STORE", fmt)
+            _usage(
+                cli_tr()._("--into-store needs a store: pass --store URL or set COMPETENCY_STORE"),
+                fmt,
+            )
     from competency_core.cli.core import load_model_or_fail
 
     m = load_model_or_fail(model, fmt)
@@ -334,10 +391,14 @@ def import_command(
                 stored = s.add_evidence(result.evidence, model=m.key)
             except UnknownKeyError as exc:
                 _usage(
-                    f"the store {where} has no person {exc.key!r}, so nothing was recorded: "
-                    "store the people first (competency model import-workforce FILE, or a "
-                    "sync pull of people --into-store), or read them from the store (--store "
-                    "URL without --people)",
+                    cli_tr()._(
+                        "the store %(where)s has no person %(key)s, so nothing was recorded: "
+                        "store the people first (competency model import-workforce FILE, or a "
+                        "sync pull of people --into-store), or read them from the store "
+                        "(--store URL without --people)",
+                        where=where,
+                        key=repr(exc.key),
+                    ),
                     fmt,
                 )
     elif sink is not None:
@@ -364,10 +425,20 @@ def import_command(
         )
     else:
         _print(kind, result)
+        t = cli_tr()
         if stored is not None:
-            console.print(f"recorded {stored} new piece(s) in the store {where}")
+            console.print(
+                escape(
+                    t.n_(
+                        "recorded %(n)s new piece in the store %(where)s",
+                        "recorded %(n)s new pieces in the store %(where)s",
+                        stored,
+                        where=where,
+                    )
+                )
+            )
         if out is not None:
-            console.print(f"wrote {out}")
+            console.print(escape(t._("wrote %(path)s", path=out)))
     if strict and result.skipped:
         raise typer.Exit(EXIT_FINDINGS)
 

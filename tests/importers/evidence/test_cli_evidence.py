@@ -37,7 +37,7 @@ def test_badges_as_json(cli: Cli, data: Path) -> None:
 def test_text_lists_what_was_skipped_and_strict_exits_1(cli: Cli, data: Path) -> None:
     r = cli("evidence", "import", "csv", data / "csv", "-m", MODEL, "-p", PEOPLE)
     assert r.code == 0
-    assert "Read 5 piece(s) of evidence (3 certification, 2 course)" in r.out
+    assert "Read 5 pieces of evidence (3 certification, 2 course)" in r.out
     assert "skipped 9" in r.out
     assert "certifications.csv:8: level: warning: 7 is not a level" in r.err
     strict = cli("evidence", "import", "csv", data / "csv", "-m", MODEL, "-p", PEOPLE, "--strict")
