@@ -30,9 +30,11 @@ from competency_core.console import (
     FormatOption,
     OutputFormat,
     apply_with_progress,
+    cli_tr,
     console,
     emit_json,
     err_console,
+    escape,
     guarded,
     print_plan,
     print_report,
@@ -248,20 +250,32 @@ def parse_settings(pairs: list[str] | None, file: Path | None) -> dict[str, Any]
 
         loaded, _, problems = parse_yaml(read_text(file), str(file))
         if problems:
-            raise ModelValidationError(problems, f"cannot read the settings file {file}")
+            raise ModelValidationError(
+                problems, cli_tr()._("cannot read the settings file %(path)s", path=file)
+            )
         if not isinstance(loaded, dict):
-            raise CompetencyError(f"the settings file {file} must hold a mapping of name: value")
+            raise CompetencyError(
+                cli_tr()._(
+                    "the settings file %(path)s must hold a mapping of name: value", path=file
+                )
+            )
         values |= loaded
     for pair in pairs or ():
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise CompetencyError(f"--set takes name=value, not {pair!r}")
+            raise CompetencyError(
+                cli_tr()._("--set takes name=value, not %(pair)s", pair=repr(pair))
+            )
         parsed: Any = value
         if value.strip().startswith(("{", "[")):
             try:
                 parsed = json.loads(value)
             except json.JSONDecodeError as exc:
-                raise CompetencyError(f"--set {name.strip()}: not JSON ({exc.msg})") from None
+                raise CompetencyError(
+                    cli_tr()._(
+                        "--set %(name)s: not JSON (%(problem)s)", name=name.strip(), problem=exc.msg
+                    )
+                ) from None
         values[name.strip()] = parsed
     return values
 
@@ -291,9 +305,13 @@ def make_adapter(
         spec = fields.get(pair.partition("=")[0].strip())
         if spec is not None and "SecretStr" in str(spec.annotation):
             raise CompetencyError(
-                f"--set {pair.partition('=')[0].strip()}=...: a secret on the command line "
-                "shows in shell history and process lists; use --token-env VAR, --token-file "
-                f"FILE or COMPETENCY_{name.upper()}_<NAME> instead"
+                cli_tr()._(
+                    "--set %(setting)s=...: a secret on the command line shows in shell history "
+                    "and process lists; use --token-env VAR, --token-file FILE or %(env)s "
+                    "instead",
+                    setting=pair.partition("=")[0].strip(),
+                    env=f"COMPETENCY_{name.upper()}_<NAME>",
+                )
             )
     for option, field, given in (
         ("--url", "url", url),
@@ -301,18 +319,31 @@ def make_adapter(
         ("--scale-id", "scale_id", scale_id),
     ):
         if given is not None and field not in fields:
-            raise CompetencyError(f"the {name} adapter has no {field} setting: drop {option}")
+            raise CompetencyError(
+                cli_tr()._(
+                    "the %(adapter)s adapter has no %(setting)s setting: drop %(option)s",
+                    adapter=name,
+                    setting=field,
+                    option=option,
+                )
+            )
     if token_env and token_file:
-        raise CompetencyError("give the token by --token-env or by --token-file, not both")
+        raise CompetencyError(
+            cli_tr()._("give the token by --token-env or by --token-file, not both")
+        )
     if token_file is not None:
         try:
             lines = token_file.read_text(encoding="utf-8").strip().splitlines()
         except OSError as exc:
             raise CompetencyError(
-                f"--token-file: cannot read {token_file}: {exc.strerror}"
+                cli_tr()._(
+                    "--token-file: cannot read %(path)s: %(problem)s",
+                    path=token_file,
+                    problem=exc.strerror,
+                )
             ) from None
         if not lines or not lines[0].strip():
-            raise CompetencyError(f"--token-file: {token_file} is empty")
+            raise CompetencyError(cli_tr()._("--token-file: %(path)s is empty", path=token_file))
         values["token"] = lines[0].strip()
     if scale_id is not None:
         values["scale_id"] = scale_id
@@ -322,8 +353,11 @@ def make_adapter(
         token = os.environ.get(token_env, "")
         if not token.strip():
             raise CompetencyError(
-                f"--token-env {token_env}: the environment variable {token_env} is not set "
-                f"or empty; export {token_env}=<token> first"
+                cli_tr()._(
+                    "--token-env %(name)s: the environment variable %(name)s is not set or "
+                    "empty; export %(name)s=<token> first",
+                    name=token_env,
+                )
             )
         values["token"] = token
     adapter: Adapter[Any] = cls.configure(values)
@@ -368,7 +402,9 @@ def make_plan(
     renames: Renames | None = None
     if previous:
         if local_model is None:
-            raise CompetencyError("--previous needs --model (the new version of the model)")
+            raise CompetencyError(
+                cli_tr()._("--previous needs --model (the new version of the model)")
+            )
         renames = Renames.between(previous_model(previous, local_model, store), local_model)
     wf = load_workforce(source, local_model)
     hand_over(engine.adapter, wf.people, local_model)
@@ -391,7 +427,10 @@ def previous_model(previous: str, model: CompetencyModel, store: str | None) -> 
         return load_model(path)
     if store == "memory":
         raise CompetencyError(
-            f"--previous {previous}: no such file, and --store memory holds no versions"
+            cli_tr()._(
+                "--previous %(previous)s: no such file, and --store memory holds no versions",
+                previous=previous,
+            )
         )
     from competency_core.store import Store
 
@@ -405,8 +444,12 @@ def previous_model(previous: str, model: CompetencyModel, store: str | None) -> 
         ]
         if not released:
             raise CompetencyError(
-                f"--previous published: the store has no published version of {model.key} "
-                f"other than {model.version}"
+                cli_tr()._(
+                    "--previous published: the store has no published version of %(model)s "
+                    "other than %(version)s",
+                    model=model.key,
+                    version=model.version,
+                )
             )
         return released[-1].model
 
@@ -469,7 +512,14 @@ def plan_cmd(
     print_plan(plan, show_unchanged=show_unchanged)
     if out is not None:
         console.print(
-            f"plan saved to {out}; apply it with `competency sync {name} apply --plan {out}`"
+            escape(
+                cli_tr()._(
+                    "plan saved to %(path)s; apply it with `competency sync %(adapter)s apply "
+                    "--plan %(path)s`",
+                    path=out,
+                    adapter=name,
+                )
+            )
         )
 
 
@@ -493,7 +543,7 @@ def apply_cmd(
 
     name = ctx.meta["competency_adapter"]
     if (plan_file is None) == (what is None or source is None):
-        guarded(fmt, _raise("give either --plan FILE, or what to push and its file"))
+        guarded(fmt, _raise(cli_tr()._("give either --plan FILE, or what to push and its file")))
 
     def run() -> tuple[Plan, ApplyReport]:
         adapter = options.adapter(name)
@@ -578,13 +628,17 @@ def pull_cmd(
     def run() -> Any:
         if into_store and what is PullWhat.MODEL:
             raise CompetencyError(
-                "--into-store takes people, ratings, assignments or workforce; store a "
-                "pulled model with --out FILE, then competency model import FILE"
+                cli_tr()._(
+                    "--into-store takes people, ratings, assignments or workforce; store a "
+                    "pulled model with --out FILE, then competency model import FILE"
+                )
             )
         adapter = options.adapter(name)
         local_model = load_model(model_file) if model_file else None
         if people_file is not None and store is not None and not into_store:
-            raise CompetencyError("read the people from --people FILE or --store URL, not both")
+            raise CompetencyError(
+                cli_tr()._("read the people from --people FILE or --store URL, not both")
+            )
         if people_file is not None or local_model is not None:
             wf = load_workforce(people_file, local_model) if people_file else None
             hand_over(adapter, wf.people if wf else (), local_model)
@@ -621,17 +675,36 @@ def pull_cmd(
             notes.extend(getattr(adapter, "notes", []))
 
     result = guarded(fmt, run)
+    t = cli_tr()
     for p in skipped:
-        err_console.print(f"[yellow]skipped[/yellow] {p}", markup=True)
+        err_console.print(f"[yellow]{escape(t._('skipped'))}[/yellow] {escape(str(p))}")
     if fmt == OutputFormat.TEXT:
         for n in notes:
-            err_console.print(f"[yellow]note[/yellow] {n}", markup=True, highlight=False)
-        if isinstance(result, Workforce):
             err_console.print(
-                f"Pulled: {len(result.people)} people, {len(result.assessments)} ratings, "
-                f"{len(result.assignments)} learning assignments"
-                + (f", {len(result.evidence)} completed courses" if result.evidence else "")
-                + f" from {name}."
+                f"[yellow]{escape(t._('note'))}[/yellow] {escape(str(n))}", highlight=False
+            )
+        if isinstance(result, Workforce):
+            parts = [
+                t.n_("%(n)s person", "%(n)s people", len(result.people)),
+                t.n_("%(n)s rating", "%(n)s ratings", len(result.assessments)),
+                t.n_(
+                    "%(n)s learning assignment",
+                    "%(n)s learning assignments",
+                    len(result.assignments),
+                ),
+            ]
+            if result.evidence:
+                parts.append(
+                    t.n_("%(n)s completed course", "%(n)s completed courses", len(result.evidence))
+                )
+            err_console.print(
+                escape(
+                    t._(
+                        "Pulled: %(counts)s from %(adapter)s.",
+                        counts=", ".join(parts),
+                        adapter=name,
+                    )
+                )
             )
     if into_store:
         counts = guarded(fmt, lambda: store_pulled(result, store))
@@ -646,26 +719,32 @@ def pull_cmd(
                 }
             )
         else:
-            console.print(
-                f"Stored in {counts['store']}: {counts['people']} people upserted, "
-                f"{counts['ratings_added']} ratings added ({counts['ratings_already_stored']} "
-                f"already there), {counts['assignments']} learning assignments upserted"
-                + (
-                    f", {counts['evidence_added']} completed courses added "
-                    f"({counts['evidence_already_stored']} already there)"
-                    if result.evidence
-                    else ""
-                )
-                + (f"; written to {out}" if out else "")
-                + "."
+            line = t._(
+                "Stored in %(store)s: %(people)s people upserted, %(ratings)s ratings added "
+                "(%(ratings_there)s already there), %(assignments)s learning assignments "
+                "upserted",
+                store=counts["store"],
+                people=counts["people"],
+                ratings=counts["ratings_added"],
+                ratings_there=counts["ratings_already_stored"],
+                assignments=counts["assignments"],
             )
+            if result.evidence:
+                line += ", " + t._(
+                    "%(added)s completed courses added (%(there)s already there)",
+                    added=counts["evidence_added"],
+                    there=counts["evidence_already_stored"],
+                )
+            if out:
+                line += "; " + t._("written to %(path)s", path=out)
+            console.print(escape(line + "."))
         return
     if out is not None:
         write_atomic(out, dumps(result, "json" if str(out).endswith(".json") else "yaml"))
         if fmt == OutputFormat.JSON:
             emit_json({"written": str(out), "skipped": [problem_dict(p) for p in skipped]})
         else:
-            console.print(f"written to {out}")
+            console.print(escape(t._("written to %(path)s", path=out)))
     elif fmt == OutputFormat.JSON:
         emit_json(json.loads(dumps(result, "json")))
     else:
@@ -687,8 +766,10 @@ def store_pulled(workforce: Workforce, store: str | None) -> dict[str, Any]:
     key = workforce.model
     if key is None and (workforce.assessments or workforce.assignments or workforce.evidence):
         raise CompetencyError(
-            "ratings, learning assignments and evidence are stored for a model: name it with "
-            "--model-key KEY (or --model FILE)"
+            cli_tr()._(
+                "ratings, learning assignments and evidence are stored for a model: name it "
+                "with --model-key KEY (or --model FILE)"
+            )
         )
     with Store(store or default_store()) as s, s.transaction():
         people = s.upsert_people(workforce.people)
@@ -777,15 +858,17 @@ def adapters(fmt: OutputFormat = FormatOption) -> None:
     if fmt == OutputFormat.JSON:
         emit_json(rows)
         return
+    t = cli_tr()
     console.print(
         simple_table(
-            f"{len(rows)} adapter(s)",
-            ["name", "can", "plugin", "description"],
+            t.n_("%(n)s adapter", "%(n)s adapters", len(rows)),
+            [t._("name"), t._("can"), t._("plugin"), t._("description")],
             [
                 (
                     r["name"],
                     ", ".join(r["capabilities"]),
-                    f"{r['plugin']} ({r['distribution'] or 'built in'} {r['version'] or ''})".strip(),
+                    f"{r['plugin']} ({r['distribution'] or t._('built in')} "
+                    f"{r['version'] or ''})".strip(),
                     r["title"],
                 )
                 for r in rows
