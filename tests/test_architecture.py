@@ -60,6 +60,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "scales",
             "competencies",
             "learning",
+            "release_plan",
         ),
     ),
     ("plugins", ("plugins", "hookspecs")),
