@@ -37,8 +37,12 @@ def test_publish_writes_every_output(
     data = res.json()
     assert [o["kind"] for o in data["outputs"]] == ["xlsx", "html", "markdown", "case"]
     xlsx = data["outputs"][0]
-    assert xlsx["sheets"] > 5 + len(se_model.roles)
+    # the model's sheets in one workbook, the people's in a confidential one beside it
+    assert xlsx["sheets"] == 5 + len(se_model.roles)
+    assert xlsx["people_workbook"] == str(tmp_path / "m-people.xlsx")
+    assert xlsx["people_sheets"] > 2
     assert (tmp_path / "m.xlsx").is_file()
+    assert (tmp_path / "m-people.xlsx").is_file()
     assert (tmp_path / "html" / "index.html").is_file()
     assert (tmp_path / "md" / "index.md").is_file()
     package = json.loads((tmp_path / "m.case.json").read_text(encoding="utf-8"))

@@ -47,7 +47,11 @@ def rendered(
 ) -> Rendered:
     out = tmp_path_factory.mktemp("render")
     summary = write_workbook(
-        se_model, out / "example.xlsx", workforce=se_people, on=dt.date(2026, 6, 1)
+        se_model,
+        out / "example.xlsx",
+        workforce=se_people,
+        on=dt.date(2026, 6, 1),
+        people_in_model_workbook=True,  # one PDF with the person sheets too
     )
     write_handbook(se_model, out / "handbook")
     env = {**os.environ, "RENDER_PAGES": HANDBOOK_PAGES, "RENDER_DPI": "40"}

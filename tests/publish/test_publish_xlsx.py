@@ -18,9 +18,10 @@ import competency_core as cc
 from competency_core.publish import write_workbook
 from competency_core.publish import xlsx as xlsx_module
 from competency_core.publish.outline import ModelOutline
-from competency_core.publish.sheets import SHEET_NAME_MAX, SheetNames
+from competency_core.publish.sheets import SHEET_NAME_MAX, SheetNames, cell_text
 from competency_core.publish.xlsx import (
     DICTIONARY_SHEET,
+    MATRIX_FIRST_ROLE_COLUMN,
     MATRIX_HEADER_ROWS,
     MATRIX_SHEET,
 )
@@ -31,24 +32,33 @@ ON = dt.date(2026, 6, 1)
 DANGEROUS = ("=1+1", "+SUM(A1:A2)", "-2+3", "@SUM(A1)", '=HYPERLINK("http://evil.example","x")')
 
 
-def read_matrix(path: Path) -> tuple[list[str], dict[tuple[str, str], tuple[int, bool]]]:
-    """The matrix sheet as (competency keys in row order, {(competency, role): (level, bold)})."""
+def read_matrix(
+    path: Path, model: cc.CompetencyModel
+) -> tuple[list[str], dict[tuple[str, str], tuple[int, bool]]]:
+    """The matrix sheet as (competency keys in row order, {(competency, role): (level, bold)}).
+
+    The sheet shows titles and names, not keys: rows follow the outline's order and columns
+    the model's roles, whose titles head them.
+    """
     wb = openpyxl.load_workbook(path)
     ws = wb[MATRIX_SHEET]
-    role_keys = [
-        str(ws.cell(MATRIX_HEADER_ROWS, col).value)
-        for col in range(4, ws.max_column + 1)
-        if ws.cell(MATRIX_HEADER_ROWS, col).value is not None
-    ]
+    first = MATRIX_FIRST_ROLE_COLUMN + 1
+    titles = [ws.cell(MATRIX_HEADER_ROWS, first + j).value for j in range(len(model.roles))]
+    assert titles == [cell_text(model.text(r.title, "en")) or r.key for r in model.roles]
+    assert ws.cell(MATRIX_HEADER_ROWS, first + len(model.roles)).value is None
+    role_keys = [r.key for r in model.roles]
+    order = [e.competency for e in ModelOutline(model).entries]
     keys: list[str] = []
     cells: dict[tuple[str, str], tuple[int, bool]] = {}
-    for row in range(MATRIX_HEADER_ROWS + 1, ws.max_row + 1):
-        key = ws.cell(row, 1).value
-        if key is None:
+    for i, row in enumerate(range(MATRIX_HEADER_ROWS + 1, ws.max_row + 1)):
+        name = ws.cell(row, 1).value
+        if name is None:
             continue
+        assert name == (cell_text(model.text(order[i].name, "en")) or None)
+        key = order[i].key
         keys.append(str(key))
         for j, role in enumerate(role_keys):
-            cell = ws.cell(row, 4 + j)
+            cell = ws.cell(row, first + j)
             if cell.value is not None:
                 assert cell.data_type == "n", (row, role, cell.value)
                 cells[str(key), role] = (int(cell.value), bool(cell.font.b))
@@ -80,7 +90,9 @@ def example_workbook(
     se_model: cc.CompetencyModel, se_people: cc.Workforce, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, Any]:
     path = tmp_path_factory.mktemp("xlsx") / "example.xlsx"
-    summary = write_workbook(se_model, path, workforce=se_people, on=ON)
+    summary = write_workbook(
+        se_model, path, workforce=se_people, on=ON, people_in_model_workbook=True
+    )
     return path, summary
 
 
@@ -97,7 +109,10 @@ def test_example_workbook_has_every_sheet(
         ws = wb[summary.role_sheets[role.key]]
         text = {str(c.value) for row in ws.iter_rows() for c in row if c.value is not None}
         assert se_model.text(role.title) in " ".join(text)
-        assert {q.competency for q in role.requirements} <= text
+        assert {
+            se_model.text(se_model.competency(q.competency).name) for q in role.requirements
+        } <= text
+        assert not {q.competency for q in role.requirements} & text  # names, not keys
     assert GAPS_SHEET in wb.sheetnames
     assert set(summary.person_sheets) == {p.key for p in se_people.people if p.role}
     cover = [c.value for row in wb["Cover"].iter_rows() for c in row if c.value is not None]
@@ -106,17 +121,23 @@ def test_example_workbook_has_every_sheet(
     assert "Changelog" in cover
     # the dictionary: one row per competency with its definition
     dictionary = wb[DICTIONARY_SHEET]
-    keys = {c.value for c in dictionary["A"]}
-    assert {c.key for c in se_model.competencies} <= keys
+    names = {c.value for c in dictionary["A"]}
+    assert {se_model.text(c.name) for c in se_model.competencies} <= names
+    # the keys only in the last, technical column
+    last = dictionary.max_column
+    assert dictionary.cell(3, last).value == "Key (for systems)"
+    assert {c.value for row in dictionary.iter_rows(min_col=last, max_col=last) for c in row} >= {
+        c.key for c in se_model.competencies
+    }
 
 
 def test_matrix_matches_the_model(
     se_model: cc.CompetencyModel, example_workbook: tuple[Path, Any]
 ) -> None:
     path, _ = example_workbook
-    assert read_matrix(path) == expected_matrix(se_model)
+    assert read_matrix(path, se_model) == expected_matrix(se_model)
     ws = openpyxl.load_workbook(path)[MATRIX_SHEET]
-    assert ws.freeze_panes == f"D{MATRIX_HEADER_ROWS + 1}"
+    assert ws.freeze_panes == f"C{MATRIX_HEADER_ROWS + 1}"
     (rule,) = [r for rng in ws.conditional_formatting for r in rng.rules]
     assert rule.type == "colorScale"
     assert len(rule.colorScale.color) == 3
@@ -129,8 +150,8 @@ def test_matrix_matches_generated_models(model: cc.CompetencyModel) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "m.xlsx"
-        write_workbook(model, path)
-        assert read_matrix(path) == expected_matrix(model)
+        write_workbook(model, path, language="en")
+        assert read_matrix(path, model) == expected_matrix(model)
 
 
 def test_gap_sheets_have_charts(example_workbook: tuple[Path, Any]) -> None:
@@ -230,28 +251,31 @@ def test_a_failed_write_leaves_no_file(
 def test_gap_sheets_hold_the_scores(
     se_model: cc.CompetencyModel, se_people: cc.Workforce, example_workbook: tuple[Path, Any]
 ) -> None:
+    from competency_core.publish.xlsx_gaps import POLICY
     from competency_core.scoring import score_person
 
     path, summary = example_workbook
     wb = openpyxl.load_workbook(path)
+    names = {se_people.person(k).name: k for k in summary.person_sheets}
     rows = {
-        row[0]: row
-        for row in wb[GAPS_SHEET].iter_rows(values_only=True)
-        if row[0] in summary.person_sheets
+        names[row[1]]: row for row in wb[GAPS_SHEET].iter_rows(values_only=True) if row[1] in names
     }
     assert set(rows) == set(summary.person_sheets)
     for key, sheet in summary.person_sheets.items():
-        score = score_person(se_model, se_people, key, on=ON)
-        assert rows[key][3] == pytest.approx(score.readiness)
-        assert rows[key][4] == pytest.approx(score.gap)
-        assert rows[key][5] == ("yes" if score.ready else "no")
+        score = score_person(se_model, se_people, key, on=ON, policy=POLICY)
+        if any(q.counted for q in score.requirements):
+            assert rows[key][3] == pytest.approx(score.readiness)
+            assert rows[key][4] == pytest.approx(score.gap)
+            assert rows[key][5] == ("yes" if score.ready else "no")
+        else:
+            assert rows[key][3] is None
+            assert rows[key][5] == "not assessed"
+        assert rows[key][7] == sum(not q.counted for q in score.requirements)
         person = wb[sheet]
-        required = {
-            r[0]: r[2]
-            for r in person.iter_rows(values_only=True)
-            if r[0] in {q.competency for q in se_model.role(score.role).requirements}
-        }
-        assert required == {q.competency: q.level for q in se_model.role(score.role).requirements}
+        reqs = se_model.role(score.role).requirements
+        by_name = {se_model.text(se_model.competency(q.competency).name): q for q in reqs}
+        required = {r[0]: r[1] for r in person.iter_rows(values_only=True) if r[0] in by_name}
+        assert required == {n: q.level for n, q in by_name.items()}
 
 
 def test_sheet_names_fit_excel_counting_utf16_units() -> None:
@@ -296,7 +320,12 @@ def test_names_that_look_like_cell_references_stay_texts_in_charts(
     workforce = se_people.model_copy(update={"people": people})
     path = tmp_path / "names.xlsx"
     summary = write_workbook(
-        se_model, path, workforce=workforce, on=ON, constant_memory=constant_memory
+        se_model,
+        path,
+        workforce=workforce,
+        on=ON,
+        constant_memory=constant_memory,
+        people_in_model_workbook=True,
     )
     wb = openpyxl.load_workbook(path)
     reference = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$[A-Z]+\$\d+(?::\$[A-Z]+\$\d+)?$")

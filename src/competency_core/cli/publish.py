@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from competency_core.publish import (
         HandbookFormat,
     )
+    from competency_core.publish.xlsx_print import Paper
 
 
 from competency_core.hookspecs import hookimpl
@@ -51,24 +52,42 @@ def publish_model(
     language: str | None = None,
     base_uri: str | None = None,
     on: dt.date | None = None,
+    people_workbook: Path | None = None,
+    one_workbook: bool = False,
+    paper: Paper | None = None,
 ) -> list[dict[str, Any]]:
-    """Write every asked-for output; one record (kind, path, details, notes) per output."""
+    """Write every asked-for output; one record (kind, path, details, notes) per output.
+
+    With a workforce the people's gap sheets go to a separate, confidential workbook
+    (``people_workbook``, default ``<stem>-people.xlsx``) unless ``one_workbook``.
+    """
     from competency_core.publish import write_case, write_handbook, write_workbook
 
     done: list[dict[str, Any]] = []
     if xlsx is not None:
         wb = write_workbook(
-            model, xlsx, workforce=workforce, language=language, previous=previous, on=on
+            model,
+            xlsx,
+            workforce=workforce,
+            language=language,
+            previous=previous,
+            on=on,
+            people_path=people_workbook,
+            people_in_model_workbook=one_workbook,
+            paper=paper,
         )
-        done.append(
-            {
-                "kind": "xlsx",
-                "path": str(wb.path),
-                "sheets": len(wb.sheets),
-                "constant_memory": wb.constant_memory,
-                "notes": wb.notes,
-            }
-        )
+        record: dict[str, Any] = {
+            "kind": "xlsx",
+            "path": str(wb.path),
+            "sheets": len(wb.sheets),
+            "constant_memory": wb.constant_memory,
+            "paper": wb.paper,
+            "notes": wb.notes,
+        }
+        if wb.people_path is not None:
+            record["people_workbook"] = str(wb.people_path)
+            record["people_sheets"] = len(wb.people_sheets)
+        done.append(record)
     handbooks: tuple[tuple[HandbookFormat, Path | None], ...] = (
         ("html", html),
         ("markdown", markdown),
@@ -123,6 +142,23 @@ def publish(
     on: str = typer.Option(
         None, "--on", help="Score gaps as of this date (YYYY-MM-DD; default today)."
     ),
+    people_workbook: Path = typer.Option(
+        None,
+        "--people-workbook",
+        help="Write the people's gap sheets (confidential) to this .xlsx file "
+        "(default: <xlsx stem>-people.xlsx beside --xlsx).",
+    ),
+    one_workbook: bool = typer.Option(
+        False,
+        "--one-workbook",
+        help="Keep the people's gap sheets in the model's workbook (then marked confidential).",
+    ),
+    paper: str = typer.Option(
+        None,
+        "--paper",
+        help="Print the workbook on a4 or letter (default: from --language; A4 unless the "
+        "language names a Letter region such as en-US).",
+    ),
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Publish a model as a workbook, an HTML/Markdown handbook and a CASE 1.1 package."""
@@ -133,6 +169,18 @@ def publish(
             [
                 Problem(
                     path="", message="nothing to publish: give --xlsx, --html, --markdown or --case"
+                )
+            ],
+            fmt,
+        )
+    if paper is not None and paper.lower() not in ("a4", "letter"):
+        fail([Problem(path="--paper", message=f"{paper!r} is not a paper: use a4 or letter")], fmt)
+    if people_workbook is not None and one_workbook:
+        fail(
+            [
+                Problem(
+                    path="--people-workbook",
+                    message="--people-workbook and --one-workbook exclude each other",
                 )
             ],
             fmt,
@@ -157,6 +205,9 @@ def publish(
         language=language,
         base_uri=base_uri,
         on=day,
+        people_workbook=people_workbook,
+        one_workbook=one_workbook,
+        paper=cast("Paper", paper.lower()) if paper is not None else None,
     )
     if fmt == OutputFormat.JSON:
         emit_json({"model": model.key, "version": model.version, "outputs": done})
@@ -169,12 +220,14 @@ def publish(
         )
     )
     for d in done:
+        if "people_workbook" in d:
+            console.print(f"people's workbook (confidential): {d['people_workbook']}")
         for note in d["notes"]:
             console.print(f"[yellow]note:[/yellow] {d['kind']}: {note}")
 
 
 def _contents(record: dict[str, Any]) -> str:
-    skip = {"kind", "path", "notes"}
+    skip = {"kind", "path", "notes", "people_workbook"}
     return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in record.items() if k not in skip)
 
 
@@ -243,13 +296,15 @@ def _demo_publish(ctx: DemoContext) -> None:
         workforce=people,
     )
     labels = {
-        "xlsx": "Workbook (with gap sheets)",
+        "xlsx": "Workbook (people's gaps in a separate confidential workbook)",
         "html": "Handbook (HTML)",
         "markdown": "Handbook (Markdown)",
         "case": "CASE 1.1 package",
     }
     for d in done:
         ctx.record(labels[d["kind"]], Path(d["path"]))
+        if "people_workbook" in d:
+            ctx.record("People's gaps (confidential workbook)", Path(d["people_workbook"]))
         console.print(f"{labels[d['kind']]}: {d['path']} ({_contents(d)})")
         for note in d["notes"]:
             console.print(f"  note: {note}")

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from competency_core.publish.xlsx_print import PageLayout, PrintSetup
 
 XLSX_MAX_TEXT = 32767
 """The longest text a cell holds; longer texts are cut with a marker."""
@@ -104,13 +107,27 @@ class SheetWriter:
     the column widths set through :meth:`columns`.
     """
 
-    def __init__(self, worksheet: Any, formats: dict[str, Any]) -> None:
+    def __init__(
+        self, worksheet: Any, formats: dict[str, Any], printing: PrintSetup | None = None
+    ) -> None:
         self.ws = worksheet
         self.formats = formats
+        self.printing = printing
         self.row = 0
         self.widths: dict[int, float] = {}
+        self.heights: dict[int, float] = {}
+        """Row heights in points, where not the default (fixed or estimated)."""
+        self.charts: list[tuple[int, int, int, int]] = []
+        """Charts inserted: (row, column, width px, height px)."""
+        self.last_col = 0
+        self.layout: PageLayout | None = None
+        """The print layout chosen by :meth:`finish` (with a :class:`PrintSetup`)."""
         self._lines: dict[int, int] = {}
         self._fixed: set[int] = set()
+        self._landscape: bool | None = None
+        self._pages_wide = 1
+        self._repeated: tuple[int, int] | None = None
+        self._repeat_columns: tuple[int, int] | None = None
 
     def columns(self, widths: Mapping[int, float] | Sequence[float]) -> None:
         """Set column widths (in characters): ``{col: width}`` or a list from column 0."""
@@ -122,6 +139,7 @@ class SheetWriter:
     def height(self, row: int, points: float) -> None:
         """Fix a row's height (no estimate for that row)."""
         self._fixed.add(row)
+        self.heights[row] = points
         self.ws.set_row(row, points)
 
     def _advance(self, row: int) -> None:
@@ -138,23 +156,28 @@ class SheetWriter:
     def _apply(self, row: int) -> None:
         n = self._lines.pop(row, 1)
         if row not in self._fixed and n > 1:
-            self.ws.set_row(row, min(409.0, LINE_HEIGHT * n + 3))
+            self.heights[row] = min(409.0, LINE_HEIGHT * n + 3)
+            self.ws.set_row(row, self.heights[row])
 
     def page_setup(
         self,
         *,
-        landscape: bool = True,
+        landscape: bool | None = None,
         pages_wide: int = 1,
         repeat_rows: tuple[int, int] | None = None,
+        repeat_columns: tuple[int, int] | None = None,
     ) -> None:
-        """Print and PDF layout: A4, narrow margins, ``pages_wide`` pages across, any number down."""
-        if landscape:
-            self.ws.set_landscape()
-        self.ws.set_paper(9)
-        self.ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-        self.ws.fit_to_pages(pages_wide, 0)
+        """Ask for a print layout; it is worked out in :meth:`finish` from the columns' widths.
+
+        ``landscape`` None lets the width decide; ``pages_wide`` > 1 lets wide sheets flow
+        over pages; ``repeat_columns`` are repeated on every page when columns flow.
+        """
+        self._landscape = landscape
+        self._pages_wide = pages_wide
         if repeat_rows is not None:
             self.ws.repeat_rows(*repeat_rows)
+            self._repeated = repeat_rows
+        self._repeat_columns = repeat_columns
 
     def fmt(self, name: str | None) -> Any:
         """A named cell format (None: the default)."""
@@ -173,6 +196,7 @@ class SheetWriter:
                 self.ws.write_blank(row, col, None, self.fmt(fmt))
             return
         value = cell_text(value)
+        self.last_col = max(self.last_col, col + span - 1)
         if span > 1:
             self.ws.merge_range(row, col, row, col + span - 1, "", self.fmt(fmt))
         self.ws.write_string(row, col, value, self.fmt(fmt))
@@ -183,7 +207,14 @@ class SheetWriter:
         """Write a number (None writes nothing)."""
         self._advance(row)
         if value is not None:
+            self.last_col = max(self.last_col, col)
             self.ws.write_number(row, col, value, self.fmt(fmt))
+
+    def chart(self, row: int, col: int, chart: Any, width: int, height: int) -> None:
+        """Insert a chart of ``width`` x ``height`` pixels at a cell (kept on one printed page)."""
+        chart.set_size({"width": width, "height": height})
+        self.ws.insert_chart(row, col, chart)
+        self.charts.append((row, col, width, height))
 
     def link(self, row: int, col: int, target: str, label: str, fmt: str = "link") -> None:
         """Write an internal link (targets are built by this package, never taken from texts)."""
@@ -210,9 +241,17 @@ class SheetWriter:
         self.row += n
 
     def finish(self) -> None:
-        """Set the last rows' heights; release the temporary file in constant-memory mode."""
+        """Set the last rows' heights and the print layout; release constant-memory files."""
         for r in list(self._lines):
             self._apply(r)
+        if self.printing is not None:
+            self.layout = self.printing.apply(
+                self,
+                landscape=self._landscape,
+                pages_wide=self._pages_wide,
+                repeated=self._repeated,
+                repeat_columns=self._repeat_columns,
+            )
         close = getattr(self.ws, "_opt_close", None)
         if getattr(self.ws, "constant_memory", False) and callable(close):
             close()
