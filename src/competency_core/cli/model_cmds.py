@@ -24,6 +24,7 @@ from competency_core.console import (
     EXIT_USAGE,
     FormatOption,
     OutputFormat,
+    cli_tr,
     console,
     emit_json,
     err_console,
@@ -36,6 +37,7 @@ from competency_core.console import (
 )
 from competency_core.errors import ModelValidationError
 from competency_core.hookspecs import hookimpl
+from competency_core.i18n import N_
 
 commands = typer.Typer()
 
@@ -96,13 +98,39 @@ def _done(rec: ModelVersionRecord, fmt: OutputFormat, what: str) -> None:
     if fmt == OutputFormat.JSON:
         emit_json(_short(rec))
         return
+    t = cli_tr()
     console.print(
-        f"[green]{what}[/green]: {rec.key} {rec.version} is [bold]{rec.status.value}[/bold] "
-        f"(revision {rec.revision}, content hash {rec.content_hash[:12]})"
+        f"[green]{escape(what)}[/green]: "
+        + escape(
+            t._(
+                "%(key)s %(version)s is %(status)s (revision %(revision)s, content hash %(hash)s)",
+                key=rec.key,
+                version=rec.version,
+                status=_status(rec.status.value),
+                revision=rec.revision,
+                hash=rec.content_hash[:12],
+            )
+        )
     )
     missing = _short(rec)["missing_approvals"]
     if rec.status == LifecycleStatus.PILOT and missing:
-        console.print(f"  still needs the approval of: {', '.join(missing)}")
+        console.print(
+            "  " + escape(t._("still needs the approval of: %(who)s", who=", ".join(missing)))
+        )
+
+
+STATUSES = {
+    "draft": N_("draft"),
+    "pilot": N_("pilot"),
+    "approved": N_("approved"),
+    "published": N_("published"),
+    "retired": N_("retired"),
+}
+"""A version's statuses as the store commands write them (translated where used)."""
+
+
+def _status(value: str) -> str:
+    return cli_tr()._(STATUSES[value]) if value in STATUSES else value
 
 
 @model_app.command("import")
@@ -116,7 +144,7 @@ def import_(
     from competency_core.io import load_model
 
     with _open(store) as s:
-        _done(s.add_model(load_model(file), actor=by), fmt, "imported")
+        _done(s.add_model(load_model(file), actor=by), fmt, cli_tr()._("imported"))
 
 
 @model_app.command("save")
@@ -137,7 +165,7 @@ def save(
         rec = s.save_draft(
             model, revision=revision, version=current.version, actor=by, comment=comment
         )
-        _done(rec, fmt, "saved")
+        _done(rec, fmt, cli_tr()._("saved"))
 
 
 @model_app.command("export")
@@ -155,7 +183,17 @@ def export(
     with _open(store) as s:
         rec = s.get(key, version)
     save_model(rec.model, out)
-    console.print(f"wrote {rec.key} {rec.version} ({rec.status.value}) to {out}")
+    console.print(
+        escape(
+            cli_tr()._(
+                "wrote %(key)s %(version)s (%(status)s) to %(path)s",
+                key=rec.key,
+                version=rec.version,
+                status=_status(rec.status.value),
+                path=out,
+            )
+        )
+    )
 
 
 @model_app.command("pilot")
@@ -169,7 +207,11 @@ def pilot(
 ) -> None:
     """Draft -> pilot. The version is settled from the changes since the last publication."""
     with _open(store) as s:
-        _done(s.start_pilot(key, revision=revision, actor=by, comment=comment), fmt, "piloting")
+        _done(
+            s.start_pilot(key, revision=revision, actor=by, comment=comment),
+            fmt,
+            cli_tr()._("piloting"),
+        )
 
 
 @model_app.command("to-draft")
@@ -184,7 +226,7 @@ def to_draft(
     """Pilot or approved -> draft, for refinement (recorded approvals are withdrawn)."""
     with _open(store) as s:
         rec = s.return_to_draft(key, revision=revision, actor=by, comment=comment)
-        _done(rec, fmt, "back to draft")
+        _done(rec, fmt, cli_tr()._("back to draft"))
 
 
 @model_app.command("approve")
@@ -200,7 +242,7 @@ def approve(
     """Record an approval of the piloted version; the last one needed approves it."""
     with _open(store) as s:
         rec = s.approve(key, approver, by, comment=comment, revision=revision)
-        _done(rec, fmt, f"approved as {approver}")
+        _done(rec, fmt, cli_tr()._("approved as %(approver)s", approver=approver))
 
 
 @model_app.command("publish")
@@ -214,7 +256,9 @@ def publish(
 ) -> None:
     """Approved -> published, after a clean lint. The version becomes immutable."""
     with _open(store) as s:
-        _done(s.publish(key, by=by, revision=revision, comment=comment), fmt, "published")
+        _done(
+            s.publish(key, by=by, revision=revision, comment=comment), fmt, cli_tr()._("published")
+        )
 
 
 @model_app.command("retire")
@@ -231,7 +275,7 @@ def retire(
 
     with _open(store) as s:
         rec = s.transition(key, LifecycleStatus.RETIRED, actor=by, comment=comment, version=version)
-        _done(rec, fmt, "retired")
+        _done(rec, fmt, cli_tr()._("retired"))
 
 
 @model_app.command("new-draft")
@@ -246,7 +290,7 @@ def new_draft(
     """Start the next version as a draft, from the latest (or a given) published version."""
     with _open(store) as s:
         rec = s.new_draft(key, actor=by, from_version=from_version, comment=comment)
-        _done(rec, fmt, "new draft")
+        _done(rec, fmt, cli_tr()._("new draft"))
 
 
 @model_app.command("discard")
@@ -259,7 +303,7 @@ def discard(
     """Delete the working (unpublished) version."""
     with _open(store) as s:
         s.discard_draft(key, revision=revision, actor=by)
-    console.print(f"discarded the working version of {key}")
+    console.print(escape(cli_tr()._("discarded the working version of %(key)s", key=key)))
 
 
 @model_app.command("status")
@@ -283,14 +327,24 @@ def status(
         for v in vs if key else vs[-2:]:
             info = _short(v)
             rows.append(
-                (k, v.version, v.status.value, v.revision, v.content_hash[:12],
+                (k, v.version, _status(v.status.value), v.revision, v.content_hash[:12],
                  ", ".join(info["missing_approvals"]) if v.status == LifecycleStatus.PILOT else "",
                  info["review_date"] or "", due.get(k, "") if v.status == LifecycleStatus.PUBLISHED else "")
             )  # fmt: skip
+    t = cli_tr()
     console.print(
         simple_table(
-            f"Store {s.display_url}",
-            ["model", "version", "status", "revision", "hash", "awaiting", "review", "due"],
+            t._("Store %(where)s", where=s.display_url),
+            [
+                t._("model"),
+                t._("version"),
+                t._("status"),
+                t._("revision"),
+                t._("hash"),
+                t._("awaiting"),
+                t._("review"),
+                t._("due"),
+            ],
             rows,
         )
     )
@@ -314,8 +368,17 @@ def history(
          ", ".join(f"{k}={str(v)[:16]}" for k, v in e.details.items()))
         for e in events
     ]  # fmt: skip
-    cols = ["when (UTC)", "version", "event", "status", "by", "comment", "details"]
-    console.print(simple_table(f"History of {key}", cols, rows))
+    t = cli_tr()
+    cols = [
+        t._("when (UTC)"),
+        t._("version"),
+        t._("event"),
+        t._("status"),
+        t._("by"),
+        t._("comment"),
+        t._("details"),
+    ]
+    console.print(simple_table(t._("History of %(key)s", key=key), cols, rows))
 
 
 def _print_diff(diff: ModelDiff, fmt: str, out: Path | None, exit_code: bool) -> None:
@@ -335,7 +398,9 @@ def _print_diff(diff: ModelDiff, fmt: str, out: Path | None, exit_code: bool) ->
     else:
         console.print(text.rstrip(), markup=False, highlight=False)
         if out is not None:
-            console.print(f"[dim]changelog written to {out}[/dim]")
+            console.print(
+                f"[dim]{escape(cli_tr()._('changelog written to %(path)s', path=out))}[/dim]"
+            )
     if exit_code and not diff.is_empty:
         raise typer.Exit(EXIT_FINDINGS)
 
@@ -412,11 +477,15 @@ def import_workforce(
     try:
         wf = load_workforce(file)
     except ModelValidationError as exc:
-        fail(exc.problems, fmt, f"{file}: the workforce file is invalid")
+        fail(exc.problems, fmt, cli_tr()._("%(path)s: the workforce file is invalid", path=file))
     key = wf.model
     if key is None:
-        msg = "the file does not name its model (a top-level `model:` key)"
-        fail([Problem(path="model", message=msg, file=str(file))], fmt, f"{file}: no model")
+        msg = cli_tr()._("the file does not name its model (a top-level `model:` key)")
+        fail(
+            [Problem(path="model", message=msg, file=str(file))],
+            fmt,
+            cli_tr()._("%(path)s: no model", path=file),
+        )
     with reported(fmt), _open(store) as s, s.transaction():
         check = s.check_workforce(wf, model=key, version=version)
         if not check.ok:
@@ -427,10 +496,17 @@ def import_workforce(
         emit_json({"model": key, "people": len(wf.people), "assessments": n,
                    "versions": check.versions})  # fmt: skip
         return
-    on = ", ".join(f"{c} on {v}" for v, c in sorted(check.versions.items()))
-    console.print(
-        f"stored {len(wf.people)} people and {n} assessments for {key}" + (f" ({on})" if on else "")
+    t = cli_tr()
+    on = ", ".join(
+        t._("%(n)s on %(version)s", n=c, version=v) for v, c in sorted(check.versions.items())
     )
+    line = t._(
+        "stored %(people)s people and %(assessments)s assessments for %(model)s",
+        people=len(wf.people),
+        assessments=n,
+        model=key,
+    )
+    console.print(escape(line + (f" ({on})" if on else "")))
 
 
 def _refused(check: WorkforceCheck, fmt: OutputFormat) -> NoReturn:
@@ -472,12 +548,16 @@ def migrate(
     if mapping is not None:
         doc = parse_text(read_text(mapping), "yaml", str(mapping))
         if doc.problems:
-            raise ModelValidationError(doc.problems, f"{mapping}: not a valid mapping file")
+            raise ModelValidationError(
+                doc.problems, cli_tr()._("%(path)s: not a valid mapping file", path=mapping)
+            )
         try:
             m = MigrationMapping.model_validate(doc.data or {})
         except ValidationError as exc:
             problems = pydantic_problems(exc, doc.data, str(mapping))
-            raise ModelValidationError(problems, f"{mapping}: not a valid mapping") from None
+            raise ModelValidationError(
+                problems, cli_tr()._("%(path)s: not a valid mapping", path=mapping)
+            ) from None
     with _open(store) as s:
         rep = s.migrate_assessments(key, from_version, to_version, m, dry_run=dry_run, actor=by)
     if report is not None:
@@ -487,7 +567,7 @@ def migrate(
         return
     console.print(rep.to_markdown(), markup=False, highlight=False)
     if dry_run:
-        console.print("[yellow]dry run: nothing was written[/yellow]")
+        console.print(f"[yellow]{escape(cli_tr()._('dry run: nothing was written'))}[/yellow]")
 
 
 @model_app.command("due")
@@ -505,7 +585,14 @@ def due(
         emit_json([i.model_dump(mode="json") for i in items])
         return
     rows = [(i.model, i.version, i.review_date or "", i.reason) for i in items]
-    console.print(simple_table("Due for review", ["model", "version", "review date", "why"], rows))
+    t = cli_tr()
+    console.print(
+        simple_table(
+            t._("Due for review"),
+            [t._("model"), t._("version"), t._("review date"), t._("why")],
+            rows,
+        )
+    )
 
 
 @hookimpl
