@@ -102,6 +102,9 @@ if TYPE_CHECKING:
     from competency_core.model import (
         Stakeholder as Stakeholder,
     )
+    from competency_core.release_plan import (
+        ReleasePlan as ReleasePlan,
+    )
     from competency_core.people import (
         Assessment as Assessment,
     )

@@ -3,7 +3,10 @@
 - :func:`write_workbook`: cover, competency dictionary, scales, role x competency matrix,
   assessment guide, role profiles and (given people) gap sheets with charts;
 - :func:`write_handbook`: static pages for an intranet (HTML or Markdown) with guides for
-  employees, managers and HR, interview guides and job-description skeletons;
+  employees, managers and HR, interview guides and job-description skeletons, and the
+  release kit's pages;
+- :func:`release_kit`: the :class:`ReleaseKit` (value per audience, FAQs, communication
+  plan, training for HR and managers, contact, adoption targets) as data;
 - :func:`export_case` / :func:`write_case` and :func:`import_case` / :func:`read_case`:
   the 1EdTech CASE 1.1 ``CFPackage``, with stable UUIDv5 identifiers;
   :func:`validate_case` checks a package against the published JSON schema.
@@ -79,6 +82,12 @@ if TYPE_CHECKING:
     )
     from competency_core.publish.handbook import (
         write_handbook as write_handbook,
+    )
+    from competency_core.publish.release import (
+        ReleaseKit as ReleaseKit,
+    )
+    from competency_core.publish.release import (
+        release_kit as release_kit,
     )
     from competency_core.publish.xlsx import (
         WorkbookSummary as WorkbookSummary,
