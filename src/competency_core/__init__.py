@@ -102,9 +102,6 @@ if TYPE_CHECKING:
     from competency_core.model import (
         Stakeholder as Stakeholder,
     )
-    from competency_core.release_plan import (
-        ReleasePlan as ReleasePlan,
-    )
     from competency_core.people import (
         Assessment as Assessment,
     )
@@ -122,6 +119,9 @@ if TYPE_CHECKING:
     )
     from competency_core.people import (
         Workforce as Workforce,
+    )
+    from competency_core.release_plan import (
+        ReleasePlan as ReleasePlan,
     )
     from competency_core.roles import (
         Requirement as Requirement,
