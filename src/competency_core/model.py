@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from competency_core._index import keyed_index
-from competency_core.competencies import Competency
+from competency_core.competencies import CaseDocument, Competency
 from competency_core.errors import ModelValidationError, Problem, UnknownKeyError
 from competency_core.evidence import EvidenceRules
 from competency_core.keys import Key, SemVer
@@ -119,6 +119,11 @@ class CompetencyModel(BaseModel):
         default_factory=EvidenceRules,
         description="How evidence becomes a level: rules per competency and half-lives "
         "(see docs/evidence.md). Default: the scoring policy's precedence, no ageing.",
+    )
+    case: CaseDocument | None = Field(
+        default=None,
+        description="What a CASE import keeps of the package's CFDocument for a re-export "
+        "(identifiers, URIs, creator, item types; see docs/publish.md).",
     )
 
     @model_validator(mode="after")

@@ -170,6 +170,13 @@ def reference_problems(data: Any) -> list[Problem]:
                     )
                 elif isinstance(rk, str) and rk == ck:
                     err(("competencies", i, "related", j), "a competency cannot relate to itself")
+        for j, assoc in _items(c, "associations"):
+            ak = _key(assoc, "competency")
+            if ak is not None and ak not in comps:
+                err(
+                    ("competencies", i, "associations", j, "competency"),
+                    f"unknown associated competency {ak!r}{did_you_mean(ak, comps)}",
+                )
 
     # cycles in the hierarchy: report each cycle once, at its first member in file order
     reported: set[str] = set()

@@ -23,6 +23,7 @@ from competency_core.publish import (
     validate_case,
     write_case,
 )
+from competency_core.publish.case import reference_association
 from competency_core.testing.strategies import competency_models
 
 WHEN = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)
@@ -41,6 +42,23 @@ def strip_extensions(value: Any) -> Any:
     if isinstance(value, list):
         return [strip_extensions(v) for v in value]
     return value
+
+
+def own_links(c: cc.Competency) -> list[tuple[str, str, int | None]]:
+    """A competency's links as CASE writes them: (association type, destination, sequence)."""
+    out: list[tuple[str, str, int | None]] = [
+        ("isRelatedTo", k, i) for i, k in enumerate(c.related, 1)
+    ]
+    out += [(reference_association(r)[0], r.uri, i) for i, r in enumerate(c.references, 1)]
+    return out + typed_links(c)
+
+
+def typed_links(c: cc.Competency) -> list[tuple[str, str, int | None]]:
+    """A competency's typed associations: (type, destination key or URI, sequence)."""
+    return [
+        (a.type, a.competency or (a.node.uri if a.node and a.node.uri else ""), a.sequence)
+        for a in c.associations
+    ]
 
 
 LINKS = {"originNodeURI", "destinationNodeURI", "CFItemURI", "CFItemTypeURI", "licenseURI"}
@@ -143,7 +161,7 @@ def test_without_extensions_the_standard_fields_keep_the_structure(
         new = back.competency(old.key)
         assert new.name.get(lang, default_language=lang) == model.text(old.name)
         assert new.parent == old.parent
-        assert new.related == old.related
+        assert typed_links(new) == own_links(old)  # related, references, associations
         # scale keys travel in the extension only: without it the rubrics keep their order
         old_index = [s.key for s in model.scales].index(old.scale)
         assert [s.key for s in back.scales].index(new.scale) == old_index
@@ -154,12 +172,6 @@ def test_without_extensions_the_standard_fields_keep_the_structure(
         assert {lv: model.text(d) for lv, d in old.level_descriptions.items()} == {
             lv: d.get(lang, default_language=lang) for lv, d in new.level_descriptions.items()
         }
-        own = [
-            r for r in new.references if r.label is None or r.scheme != "case" or r.uri != r.label
-        ]
-        assert [(r.scheme, r.uri) for r in old.references] == [
-            (r.scheme, r.uri) for r in own if not r.uri.startswith("urn:uuid:")
-        ]
     assert len(back.scales) == len(model.scales)
     for old_s, new_s in zip(model.scales, back.scales, strict=True):
         assert new_s.values == old_s.values
@@ -224,9 +236,11 @@ def test_real_opensalt_packages_import_into_valid_models(
     cc.save_model(model, tmp_path / "m.yaml")
     assert cc.load_model(tmp_path / "m.yaml") == model
     assert import_case(export_case(model, changed=WHEN)).model == model
-    # every item keeps its CASE identity as a reference
-    kept = {r.uri for c in model.competencies for r in c.references if r.scheme == "case"}
-    assert {i["uri"] for i in package["CFItems"]} <= kept
+    # every item keeps its CASE identity, and the document its own
+    kept = {(c.case.identifier, c.case.uri) for c in model.competencies if c.case is not None}
+    assert kept == {(i["identifier"], i["uri"]) for i in package["CFItems"]}
+    assert model.case is not None
+    assert model.case.identifier == package["CFDocument"]["identifier"]
 
 
 def test_smartlevel_hierarchy(opensalt: dict[str, Any]) -> None:
@@ -253,25 +267,30 @@ def test_sample_framework_maps_all_five_association_types(opensalt: dict[str, An
     kinds = {a["associationType"] for a in package["CFAssociations"]}
     assert kinds == {"isChildOf", "exactMatchOf", "precedes", "exemplar", "isRelatedTo"}
     model = import_case(package).model
+    base = "http://opensalt-staging.opened.com/uri/"
     ratio = model.competency("CCSS.Math.Content.6.RP.A.3")
     assert ratio.parent == "CCSS.Math.Content.6.RP.A"  # isChildOf
-    assert "CCSS.Math.Content.7.RP.A.3" in ratio.related  # isRelatedTo between two items
+    # precedes between two items: kept with its type (it used to become a bare relation)
+    assert ("precedes", "CCSS.Math.Content.7.RP.A.3", None) in typed_links(ratio)
     cluster = model.competency("CCSS.Math.Content.6.RP.A")
-    refs = [(r.scheme, r.uri) for r in cluster.references]
-    base = "http://opensalt-staging.opened.com/uri/"
-    assert refs[0] == ("case", base + "edfce0e7-dbbf-40d5-af1a-baccabef85e9")  # the item itself
-    assert ("case", base + "5b6c487e-04f1-5ba9-9722-d099849b9167") in refs  # exactMatchOf
-    # exemplar: OpenSALT's wrapped URL is unwrapped to the real page
-    (exemplar,) = [u for k, u in refs if k == "case:exemplar"]
-    assert exemplar.startswith("https://www.illustrativemathematics.org/")
+    links = typed_links(cluster)
+    assert ("exactMatchOf", base + "5b6c487e-04f1-5ba9-9722-d099849b9167", None) in links
+    # exemplar: OpenSALT's wrapped URL is kept as written, so a re-export writes it back
+    (exemplar,) = [u for k, u, _ in links if k == "exemplar"]
+    assert exemplar.startswith(base + "https://www.illustrativemathematics.org/")
     a2 = model.competency("CCSS.Math.Content.6.RP.A.2")
-    assert any(r.scheme == "case:precedes" for r in a2.references)  # precedes an outside node
-    assert "CCSS.Math.Content.6.RP.A.2" in model.competency("CCSS.Math.Content.6.RP.A.1").related
+    assert any(k == "precedes" for k, _, _ in typed_links(a2))  # precedes an outside node
+    related = [(c.key, t) for c in model.competencies for t, _, _ in typed_links(c)]
+    assert sum(t == "isRelatedTo" for _, t in related) == 2
     assert model.status == cc.LifecycleStatus.DRAFT  # adoptionStatus "Draft"
-    assert model.competency("CCSS.Math.Content.7.RP.A.1").definition is not None
-    assert "Notes: For example" in model.text(
-        model.competency("CCSS.Math.Content.7.RP.A.1").definition
-    )
+    note = model.competency("CCSS.Math.Content.7.RP.A.1")
+    assert note.case is not None
+    assert note.case.notes is not None
+    assert note.case.notes.startswith("For example")
+    assert note.case.education_level == ("07",)
+    assert note.case.item_type == note.category == "Standard"
+    assert model.case is not None
+    assert [t.title for t in model.case.item_types] == ["Cluster", "Standard", "Component"]
 
 
 def test_markdown_framework_keeps_statements(opensalt: dict[str, Any]) -> None:
@@ -316,7 +335,7 @@ def test_broken_json_is_a_clear_error(tmp_path: Path) -> None:
         read_case(bad)
 
 
-def test_second_parents_and_cycles_become_relations() -> None:
+def test_second_parents_and_cycles_become_child_of_associations() -> None:
     def item(i: str) -> dict[str, Any]:
         return {
             "identifier": i,
@@ -348,7 +367,25 @@ def test_second_parents_and_cycles_become_relations() -> None:
     m = result.model
     assert m.competency("a").parent == "b"
     assert m.competency("b").parent is None
-    assert "a" in m.competency("b").related
+    assert typed_links(m.competency("b")) == [("isChildOf", "a", 2)]
     assert m.competency("c").parent == "a"
-    assert "b" in m.competency("c").related
-    assert len([n for n in result.notes if "kept as a related competency" in n.message]) == 2
+    assert typed_links(m.competency("c")) == [("isChildOf", "b", 4)]
+    kept = [e for e in result.report if "outside the hierarchy" in e.reason]
+    assert [(e.path, e.action) for e in kept] == [
+        ("CFAssociations[1]", "reinterpreted"),
+        ("CFAssociations[3]", "reinterpreted"),
+    ]
+    # and a re-export writes both as isChildOf associations again
+    again = export_case(m, changed=WHEN)
+    key = {i["identifier"]: i["extensions"]["competencyCore"]["key"] for i in again["CFItems"]}
+    child_of = sorted(
+        (key[a["originNodeURI"]["identifier"]], key[a["destinationNodeURI"]["identifier"]])
+        for a in again["CFAssociations"]
+        if a["associationType"] == "isChildOf" and a["destinationNodeURI"]["identifier"] in key
+    )
+    assert child_of == [
+        ("a", "b"),
+        ("b", "a"),
+        ("c", "a"),
+        ("c", "b"),
+    ]

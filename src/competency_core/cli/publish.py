@@ -99,7 +99,8 @@ def publish_model(
                 {"kind": fmt, "path": str(hb.index), "pages": len(hb.pages), "notes": hb.notes}
             )
     if case is not None:
-        package = write_case(model, case, base_uri=base_uri)
+        exported = write_case(model, case, base_uri=base_uri, language=language)
+        package = exported.package
         done.append(
             {
                 "kind": "case",
@@ -107,7 +108,9 @@ def publish_model(
                 "items": len(package["CFItems"]),
                 "associations": len(package["CFAssociations"]),
                 "rubrics": len(package["CFRubrics"]),
-                "notes": [],
+                # never silent: what CASE has no field for, and texts in another language
+                "notes": [exported.report.summary(), *exported.report.lines()],
+                "report": exported.report.as_json(),
             }
         )
     return done
@@ -227,7 +230,7 @@ def publish(
 
 
 def _contents(record: dict[str, Any]) -> str:
-    skip = {"kind", "path", "notes", "people_workbook"}
+    skip = {"kind", "path", "notes", "report", "people_workbook"}
     return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in record.items() if k not in skip)
 
 
@@ -238,6 +241,9 @@ def import_case_command(
     schema: Path = typer.Option(
         None, "--schema", help="Also check the package against this CASE JSON schema (reported)."
     ),
+    language: str = typer.Option(
+        None, "--language", "-l", help="Write the report of what changed in this language."
+    ),
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Import a CASE package into a model file; say what was dropped or reinterpreted."""
@@ -245,7 +251,7 @@ def import_case_command(
     from competency_core.publish import read_case, validate_case
 
     try:
-        result = read_case(path)
+        result = read_case(path, language=language)
     except ModelValidationError as exc:
         fail(exc.problems, fmt, f"{path}: cannot import")
     schema_problems: list[Problem] = []
@@ -267,11 +273,17 @@ def import_case_command(
                 "competencies": len(m.competencies),
                 "scales": [s.key for s in m.scales],
                 "notes": [problem_dict(p) for p in result.notes],
+                "report": result.report.as_json(),
+                "summary": result.report.summary(),
                 "schema_problems": [problem_dict(p) for p in schema_problems],
             }
         )
         return
-    for p in [*result.notes, *schema_problems]:
+    # never silent: a summary line, then each kind of change once with how many fields
+    err_console.print(f"{path}: {result.report.summary()}", markup=False, highlight=False)
+    for line in result.report.lines():
+        err_console.print(f"  {line}", markup=False, highlight=False)
+    for p in schema_problems:
         err_console.print(f"{p.file or path}: {p.path}: {p.severity}: {p.message}")
     console.print(
         f"{path} -> {out}: model {m.key!r}, {len(m.competencies)} competencies, "

@@ -7,8 +7,13 @@
   release kit's pages;
 - :func:`release_kit`: the :class:`ReleaseKit` (value per audience, FAQs, communication
   plan, training for HR and managers, contact, adoption targets) as data;
-- :func:`export_case` / :func:`write_case` and :func:`import_case` / :func:`read_case`:
-  the 1EdTech CASE 1.1 ``CFPackage``, with stable UUIDv5 identifiers;
+- :func:`untranslated_texts`: the model's own texts that have no translation in the
+  language a publication is written in (the project's wording comes from the catalogues
+  of :mod:`competency_core.i18n`);
+- :func:`export_case` / :func:`write_case` / :func:`build_case` and :func:`import_case` /
+  :func:`read_case`: the 1EdTech CASE 1.1 ``CFPackage``, with stable UUIDv5 identifiers (or
+  the package's own, for a model imported from CASE) and a :class:`CaseReport` of what was
+  dropped or reinterpreted;
   :func:`validate_case` checks a package against the published JSON schema.
 """
 
@@ -19,6 +24,18 @@ from competency_core._lazy import lazy_exports
 if TYPE_CHECKING:
     from competency_core.publish.case import (
         CASE_NAMESPACE as CASE_NAMESPACE,
+    )
+    from competency_core.publish.case import (
+        CaseExport as CaseExport,
+    )
+    from competency_core.publish.case import (
+        CaseReport as CaseReport,
+    )
+    from competency_core.publish.case import (
+        CaseReportEntry as CaseReportEntry,
+    )
+    from competency_core.publish.case import (
+        build_case as build_case,
     )
     from competency_core.publish.case import (
         case_identifier as case_identifier,
@@ -88,6 +105,12 @@ if TYPE_CHECKING:
     )
     from competency_core.publish.release import (
         release_kit as release_kit,
+    )
+    from competency_core.publish.untranslated import (
+        UntranslatedText as UntranslatedText,
+    )
+    from competency_core.publish.untranslated import (
+        untranslated_texts as untranslated_texts,
     )
     from competency_core.publish.xlsx import (
         WorkbookSummary as WorkbookSummary,

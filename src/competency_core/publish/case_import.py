@@ -8,26 +8,35 @@ objects or as plain URI strings, CASE 1.0's field names, missing ``sequenceNumbe
 
 - each ``CFItem`` becomes a competency; its key is the ``humanCodingScheme`` when that is a
   valid, unique key, else the item's identifier; its name the ``abbreviatedStatement`` (else
-  the statement, shortened), its definition the ``fullStatement`` (with ``notes`` appended),
-  its category the ``CFItemType``, its tags the ``conceptKeywords``; a ``case`` reference
-  keeps the item's own URI;
+  the statement, shortened), its definition the ``fullStatement``, its category the
+  ``CFItemType``, its tags the ``conceptKeywords``; the item's identifier, URI, code, item
+  type, ``listEnumeration``, ``educationLevel``, ``notes``, ``language``, subjects, status
+  dates and licence link are kept in :class:`~competency_core.competencies.CaseItem`
+  (``Competency.case``) and written back by an export;
+- the ``CFDocument``'s identifier, URI, creator, publisher, version and adoption status as
+  written, official source, subjects, ``frameworkType``, status dates, notes, licence and the
+  item types are kept in :class:`~competency_core.competencies.CaseDocument` (``model.case``);
 - ``isChildOf`` gives the hierarchy (siblings ordered by ``sequenceNumber``, then
-  ``listEnumeration``, then ``humanCodingScheme`` in natural order, then file order); a
-  second parent, or one that would close a cycle, is kept as a related competency;
-- ``isRelatedTo``, ``isPeerOf``, ``exactMatchOf``, ``precedes``, ``isPartOf`` and the other
-  types between two items of the package relate them; to a node outside the package they
-  become external references (``case`` for ``exactMatchOf``, ``case:<type>`` otherwise;
-  OpenSALT's ``.../uri/https://...`` exemplar links are unwrapped to the real URL);
+  ``listEnumeration``, then ``humanCodingScheme`` in natural order, then file order); its
+  identifier, URI, sequence number and link titles are kept; a second parent, or one that
+  would close a cycle, is kept as an ``isChildOf`` association outside the hierarchy;
+- every other association (``precedes``, ``isRelatedTo``, ``exactMatchOf``, ``exemplar``,
+  ``isPeerOf``, ``isPartOf``, ``replacedBy``, ``hasSkillLevel``, ``isTranslationOf``,
+  ``ext:...``) becomes a typed :class:`~competency_core.competencies.Association` of its
+  origin competency, to a competency of the package or to an outside node (its URI, title,
+  identifier and ``targetType`` as written), with its identifier, URI and sequence number;
 - ``CFRubrics`` become scales (level = ``score``, else position); criteria linked to an item
   give its level descriptions (prose lines) and indicators (``- `` lines) per level;
   items without one are measured on a two-level
   "achievement" scale (not yet demonstrated / demonstrated), or on ``scale`` if given.
 
-Every decision that drops or reinterprets something is reported as a note.
+Whatever is dropped or reinterpreted is named, field by field, in the
+:class:`~competency_core.publish.case.CaseReport` of the import.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -37,11 +46,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from competency_core.competencies import ASSOCIATION_TYPES, EXT_ASSOCIATION_TYPE
 from competency_core.errors import CompetencyError, ModelValidationError, Problem
 from competency_core.io import check_model_data, read_text
 from competency_core.keys import _SEMVER, KEY_MAX_LENGTH, KEY_PATTERN
-from competency_core.model import CompetencyModel, LifecycleStatus
-from competency_core.publish.case import EXTENSION, STATUS_TO_ADOPTION
+from competency_core.model import CompetencyModel
+from competency_core.publish.case import (
+    ADOPTION_TO_STATUS,
+    EXTENSION,
+    CaseAction,
+    CaseReport,
+    is_case_uuid,
+)
 from competency_core.scales import ProficiencyScale
 from competency_core.text import LANGUAGE_CODE
 
@@ -59,24 +75,105 @@ ACHIEVEMENT_SCALE = ProficiencyScale.model_validate(
 )
 """The scale given to imported competencies that come without rubric levels."""
 
-_ADOPTION_TO_STATUS = {v.lower(): k for k, v in STATUS_TO_ADOPTION.items()} | {
-    "private draft": LifecycleStatus.DRAFT,
-    "public review draft": LifecycleStatus.PILOT,
-    "implemented": LifecycleStatus.PUBLISHED,
-    "published": LifecycleStatus.PUBLISHED,
-    "retired": LifecycleStatus.RETIRED,
-}
 _NAME_MAX = 120
-_OPENSALT_WRAPPED = re.compile(r"^https?://[^ ]+?/uri/(https?://.+)$")
 _HIERARCHY = "isChildOf"
+
+_DOC_FIELDS = frozenset(
+    {
+        "identifier",
+        "uri",
+        "frameworkType",
+        "caseVersion",
+        "creator",
+        "title",
+        "lastChangeDateTime",
+        "officialSourceURL",
+        "publisher",
+        "description",
+        "subject",
+        "subjectURI",
+        "language",
+        "version",
+        "adoptionStatus",
+        "statusStartDate",
+        "statusEndDate",
+        "licenseURI",
+        "notes",
+        "extensions",
+    }
+)
+_ITEM_FIELDS = frozenset(
+    {
+        "identifier",
+        "fullStatement",
+        "alternativeLabel",
+        "CFItemType",
+        "uri",
+        "humanCodingScheme",
+        "listEnumeration",
+        "abbreviatedStatement",
+        "conceptKeywords",
+        "conceptKeywordsURI",
+        "notes",
+        "subject",
+        "subjectURI",
+        "language",
+        "educationLevel",
+        "educationalLevel",
+        "CFItemTypeURI",
+        "licenseURI",
+        "statusStartDate",
+        "statusEndDate",
+        "lastChangeDateTime",
+        "extensions",
+    }
+)
+_ASSOCIATION_FIELDS = frozenset(
+    {
+        "identifier",
+        "associationType",
+        "sequenceNumber",
+        "uri",
+        "originNodeURI",
+        "destinationNodeURI",
+        "lastChangeDateTime",
+        "notes",
+        "extensions",
+    }
+)
+_ITEM_TYPE_FIELDS = frozenset(
+    {
+        "identifier",
+        "uri",
+        "title",
+        "description",
+        "hierarchyCode",
+        "typeCode",
+        "lastChangeDateTime",
+        "extensions",
+    }
+)
+_LICENSE_FIELDS = frozenset(
+    {"identifier", "uri", "title", "description", "licenseText", "lastChangeDateTime", "extensions"}
+)
+_PACKAGE_FIELDS = frozenset(
+    {"CFDocument", "CFItems", "CFAssociations", "CFDefinitions", "CFRubrics"}
+)
 
 
 @dataclass
 class CaseImport:
-    """The outcome of an import: the model, and notes on what was dropped or reinterpreted."""
+    """The outcome of an import: the model, and the report of what was dropped or reinterpreted."""
 
     model: CompetencyModel
-    notes: list[Problem] = field(default_factory=list)
+    report: CaseReport = field(default_factory=CaseReport)
+    file: str = ""
+    """The file read (by :func:`read_case`), named in :attr:`notes`."""
+
+    @property
+    def notes(self) -> list[Problem]:
+        """The report's entries as problems (with the file, for a file read by :func:`read_case`)."""
+        return [p.located(self.file) if self.file else p for p in self.report.problems()]
 
 
 @dataclass
@@ -88,8 +185,8 @@ class _Node:
     ext: Mapping[str, Any] | None = None
     parent: str | None = None
     parent_seq: tuple[Any, ...] = ()
-    related: list[str] = field(default_factory=list)
-    references: list[dict[str, Any]] = field(default_factory=list)
+    child_of: dict[str, Any] | None = None
+    associations: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _natural(value: Any) -> tuple[Any, ...]:
@@ -167,17 +264,139 @@ def _short(text: str) -> str:
 
 
 class _Importer:
-    def __init__(self, package: Any, scale: ProficiencyScale | None) -> None:
-        self.notes: list[Problem] = []
+    def __init__(self, package: Any, scale: ProficiencyScale | None, language: str | None) -> None:
+        self.report = CaseReport(language=language or "en")
+        self.tr = self.report.tr
         self.errors: list[Problem] = []
         self.pkg = package
         self.default_scale = scale or ACHIEVEMENT_SCALE
 
-    def note(self, path: str, message: str, severity: str = "info") -> None:
-        self.notes.append(Problem(path=path, message=message, severity=severity))  # type: ignore[arg-type]
+    def add(self, path: str, action: CaseAction, reason: str) -> None:
+        self.report.add(path, action, reason)
 
     def error(self, path: str, message: str) -> None:
         self.errors.append(Problem(path=path, message=message))
+
+    # -- fields kept as written ----------------------------------------------------------------
+    def text_field(self, data: Mapping[str, Any], name: str, path: str) -> str | None:
+        """A string field kept as written; anything else is reported as dropped."""
+        if name not in data or data[name] is None:
+            if name in data:
+                self.add(f"{path}.{name}", "dropped", self.tr._("empty (null)"))
+            return None
+        value = data[name]
+        if isinstance(value, str):
+            return value
+        self.add(f"{path}.{name}", "dropped", self.tr._("not text"))
+        return None
+
+    def strings(self, data: Mapping[str, Any], name: str, path: str) -> list[str]:
+        """A list of strings kept as written (a single string is read as a list of one)."""
+        value = data.get(name)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            if name != "educationalLevel":
+                self.add(f"{path}.{name}", "reinterpreted", self.tr._("one text read as a list"))
+            return [value]
+        if isinstance(value, list):
+            out = [v for v in value if isinstance(v, str)]
+            for j, v in enumerate(value):
+                if not isinstance(v, str):
+                    self.add(f"{path}.{name}[{j}]", "dropped", self.tr._("not text"))
+            return out
+        self.add(f"{path}.{name}", "dropped", self.tr._("not a list of texts"))
+        return []
+
+    def case_link(self, value: Any, path: str) -> dict[str, Any] | None:
+        """A link kept as written (an object, or a plain URI string)."""
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return {"uri": value}
+        if isinstance(value, Mapping):
+            out: dict[str, Any] = {}
+            for name, key in (
+                ("title", "title"),
+                ("identifier", "identifier"),
+                ("uri", "uri"),
+                ("targetType", "target_type"),
+            ):
+                v = value.get(name)
+                if isinstance(v, str):
+                    out[key] = v
+                elif v is not None:
+                    self.add(f"{path}.{name}", "dropped", self.tr._("not text"))
+            for name in value:
+                if name not in ("title", "identifier", "uri", "targetType"):
+                    self.add(f"{path}.{name}", "dropped", self.tr._("not a field of a CASE link"))
+            return out
+        self.add(path, "dropped", self.tr._("not a link"))
+        return None
+
+    def links(self, data: Mapping[str, Any], name: str, path: str) -> list[dict[str, Any]]:
+        value = data.get(name)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            value = [value]
+        return [
+            link for j, v in enumerate(value) if (link := self.case_link(v, f"{path}.{name}[{j}]"))
+        ]
+
+    def date(self, data: Mapping[str, Any], name: str, path: str) -> str | None:
+        value = data.get(name)
+        if value is None:
+            return None
+        try:
+            return dt.date.fromisoformat(str(value)[:10]).isoformat()
+        except ValueError:
+            self.add(f"{path}.{name}", "dropped", self.tr._("not a date (YYYY-MM-DD)"))
+            return None
+
+    def identifier(self, data: Mapping[str, Any], path: str) -> str | None:
+        ident = data.get("identifier")
+        if ident is None:
+            return None
+        if is_case_uuid(ident):
+            return str(ident)
+        self.add(
+            f"{path}.identifier",
+            "reinterpreted",
+            self.tr._("not a lower-case UUID as CASE 1.1 wants: an export gives a new one"),
+        )
+        return None
+
+    def common(self, data: Mapping[str, Any], path: str, known: frozenset[str]) -> None:
+        """Report the fields no CASE 1.1 object of this kind has, and the ones not kept."""
+        tr = self.tr
+        if "lastChangeDateTime" in data:
+            self.add(
+                f"{path}.lastChangeDateTime",
+                "reinterpreted",
+                tr._("an export writes its own time of change"),
+            )
+        ext = data.get("extensions")
+        if isinstance(ext, Mapping):
+            for name in ext:
+                if name != EXTENSION:
+                    self.add(
+                        f"{path}.extensions.{name}", "dropped", tr._("another tool's extension")
+                    )
+        elif ext is not None:
+            self.add(f"{path}.extensions", "dropped", tr._("not an object"))
+        for name in data:
+            if name in known:
+                continue
+            if name == "CFDocumentURI":
+                why = tr._("CASE 1.0's link to the document: the package's document is it")
+            elif name == "CFPackageURI":
+                why = tr._("CASE 1.0's link to the package: CASE 1.1 has no such field")
+            elif name == "CFItemAssociationURI":
+                why = tr._("CASE 1.0's link to the item's associations: they are in the package")
+            else:
+                why = tr._("not a CASE 1.1 field")
+            self.add(f"{path}.{name}", "dropped", why)
 
     # -- structure checks ------------------------------------------------------------------
     def _list(self, name: str) -> list[Any]:
@@ -211,11 +430,19 @@ class _Importer:
         if self.errors:
             raise ModelValidationError(self.errors, "the CASE package is malformed")
         assert isinstance(doc, Mapping)
+        for name in self.pkg:
+            if name not in _PACKAGE_FIELDS:
+                why = (
+                    self.tr._("another tool's package extension")
+                    if name == "extensions"
+                    else self.tr._("not a CASE 1.1 field")
+                )
+                self.add(name, "dropped", why)
         self._assign_keys(nodes)
         self._read_associations(assocs, doc, nodes)
         scales, by_item = self._read_rubrics(rubrics, nodes)
         model = self._build(doc, nodes, scales, by_item)
-        return CaseImport(model, self.notes)
+        return CaseImport(model, self.report)
 
     # -- keys --------------------------------------------------------------------------------
     def _assign_keys(self, nodes: list[_Node]) -> None:
@@ -232,12 +459,6 @@ class _Importer:
             elif _valid_key(code) and codes[code] == 1:
                 n.key = code
             else:
-                if code:
-                    why = "is used by several items" if codes.get(code, 0) > 1 else "is not a key"
-                    self.note(
-                        f"CFItems[{n.index}].humanCodingScheme",
-                        f"{code!r} {why}: the item's identifier is its key",
-                    )
                 n.key = n.identifier if _valid_key(n.identifier) else f"item-{_slug(n.identifier)}"
             if n.key in taken:
                 n.key = f"{n.key}-{n.index}"
@@ -250,6 +471,7 @@ class _Importer:
         by_id = {n.identifier: n for n in nodes}
         by_uri = {n.data["uri"]: n for n in nodes if isinstance(n.data.get("uri"), str)}
         doc_ids = {doc.get("identifier"), doc.get("uri")} - {None}
+        tr = self.tr
 
         def find(link: Any) -> _Node | None:
             ident, uri, _ = _link(link)
@@ -262,72 +484,133 @@ class _Importer:
                 return by_id.get(tail)
             return None
 
-        parents: dict[str, list[tuple[tuple[Any, ...], _Node]]] = defaultdict(list)
+        parents: dict[str, list[tuple[tuple[Any, ...], _Node, dict[str, Any]]]] = defaultdict(list)
         for i, a in enumerate(assocs):
             path = f"CFAssociations[{i}]"
             if not isinstance(a, Mapping):
-                self.note(path, "not an object: ignored", "warning")
+                self.add(path, "dropped", tr._("not an object"))
                 continue
             kind = a.get("associationType")
             origin = find(a.get("originNodeURI"))
             if origin is None:
-                self.note(path, f"{kind} from a node outside the items: ignored")
+                self.add(
+                    path,
+                    "dropped",
+                    tr._(
+                        "%(type)s from a node that is not an item of the package",
+                        type=str(kind),
+                    ),
+                )
                 continue
             if origin.ext is not None:
                 continue  # exported by competency-core: the extension is the whole truth
+            if not isinstance(kind, str) or not (
+                kind in ASSOCIATION_TYPES or EXT_ASSOCIATION_TYPE.fullmatch(kind)
+            ):
+                safe = re.sub(r"[^A-Za-z0-9._-]", "-", str(kind)) or "unknown"
+                self.add(
+                    f"{path}.associationType",
+                    "reinterpreted",
+                    tr._("not a CASE 1.1 association type: kept as ext:%(name)s", name=safe),
+                )
+                kind = f"ext:{safe}"
+            self.common(a, path, _ASSOCIATION_FIELDS)
             dest_link = a.get("destinationNodeURI")
             dest = find(dest_link)
             seq = a.get("sequenceNumber")
-            order = (seq is None, seq if isinstance(seq, int | float) else 0, i)
-            d_ident, d_uri, d_title = _link(dest_link)
-            if kind == _HIERARCHY:
-                if dest is not None:
-                    parents[origin.key].append((order, dest))
-                elif d_ident in doc_ids or d_uri in doc_ids:
-                    origin.parent_seq = order
-                else:
-                    self.note(path, "isChildOf a node outside the package: kept at the top")
-                continue
+            if isinstance(seq, str) and seq.strip().lstrip("-").isdecimal():
+                self.add(
+                    f"{path}.sequenceNumber",
+                    "reinterpreted",
+                    tr._("a number written as text: written as a number"),
+                )
+                seq = int(seq)
+            elif seq is not None and not (isinstance(seq, int) and not isinstance(seq, bool)):
+                self.add(f"{path}.sequenceNumber", "dropped", tr._("not a whole number"))
+                seq = None
+            order = (seq is None, seq if seq is not None else 0, i)
+            record: dict[str, Any] = {"type": kind}
+            if seq is not None:
+                record["sequence"] = seq
+            ident = self.identifier(a, path)
+            if ident is not None:
+                record["identifier"] = ident
+            if isinstance(a.get("uri"), str):
+                record["uri"] = a["uri"]
+            origin_link = self.case_link(a.get("originNodeURI"), f"{path}.originNodeURI") or {}
+            if "title" in origin_link:
+                record["origin_title"] = origin_link["title"]
+            if isinstance(a.get("notes"), str):
+                record["notes"] = a["notes"]
+            node = self.case_link(dest_link, f"{path}.destinationNodeURI") or {}
+            d_ident, d_uri = node.get("identifier"), node.get("uri")
             if dest is not None:
-                if dest.key != origin.key and dest.key not in origin.related:
-                    origin.related.append(dest.key)
+                record["competency"] = dest.key
+                if "title" in node:
+                    record["node"] = {"title": node["title"]}
+                if kind == _HIERARCHY:
+                    parents[origin.key].append((order, dest, record))
+                else:
+                    origin.associations.append(record)
                 continue
             if not d_uri:
-                self.note(path, f"{kind} to a node without a URI: ignored", "warning")
+                self.add(path, "dropped", tr._("%(type)s to a node without a URI", type=kind))
                 continue
-            if d_ident in doc_ids or d_uri in doc_ids:
-                self.note(path, f"{kind} to the document itself: ignored")
+            record["node"] = node
+            if kind == _HIERARCHY and (d_ident in doc_ids or d_uri in doc_ids):
+                if origin.child_of is None:
+                    origin.child_of = record
+                    origin.parent_seq = order
+                else:
+                    origin.associations.append(record)
                 continue
-            wrapped = _OPENSALT_WRAPPED.match(d_uri)
-            uri = wrapped.group(1) if wrapped else d_uri
-            target = dest_link.get("targetType") if isinstance(dest_link, Mapping) else None
-            if isinstance(target, str) and target.startswith("ext:") and kind == "exactMatchOf":
-                scheme = target[4:]
-            else:
-                scheme = "case" if kind == "exactMatchOf" else f"case:{kind}"
-            ref: dict[str, Any] = {"scheme": scheme, "uri": uri}
-            if d_title and d_title != uri:
-                ref["label"] = d_title
-            origin.references.append(ref)
+            if kind == _HIERARCHY:
+                self.add(
+                    path,
+                    "reinterpreted",
+                    tr._(
+                        "isChildOf a node outside the package: the item is at the top, "
+                        "the link kept as an association"
+                    ),
+                )
+            origin.associations.append(record)
         self._set_parents(parents, {n.key: n for n in nodes})
 
     def _set_parents(
-        self, parents: Mapping[str, list[tuple[tuple[Any, ...], _Node]]], nodes: Mapping[str, _Node]
+        self,
+        parents: Mapping[str, list[tuple[tuple[Any, ...], _Node, dict[str, Any]]]],
+        nodes: Mapping[str, _Node],
     ) -> None:
+        tr = self.tr
         for key, options in parents.items():
             node = nodes[key]
-            for order, candidate in sorted(options, key=lambda p: p[0]):
-                if node.parent is None and not self._would_cycle(nodes, key, candidate.key):
+            for order, candidate, record in sorted(options, key=lambda p: p[0]):
+                if (
+                    node.parent is None
+                    and node.child_of is None
+                    and not self._would_cycle(nodes, key, candidate.key)
+                ):
                     node.parent = candidate.key
                     node.parent_seq = order
+                    node.child_of = record
                     continue
-                why = "a second parent" if node.parent is not None else "a parent closing a cycle"
-                self.note(
-                    f"CFItems[{node.index}]",
-                    f"{key!r} isChildOf {candidate.key!r}: {why}, kept as a related competency",
+                why = (
+                    tr._("a second parent")
+                    if node.parent is not None or node.child_of is not None
+                    else tr._("a parent closing a cycle")
                 )
-                if candidate.key not in node.related:
-                    node.related.append(candidate.key)
+                self.add(
+                    f"CFAssociations[{order[2]}]",
+                    "reinterpreted",
+                    tr._(
+                        "%(child)s isChildOf %(parent)s: %(why)s, kept as an isChildOf "
+                        "association outside the hierarchy",
+                        child=repr(key),
+                        parent=repr(candidate.key),
+                        why=why,
+                    ),
+                )
+                node.associations.append(record)
 
     @staticmethod
     def _would_cycle(nodes: Mapping[str, _Node], child: str, parent: str) -> bool:
@@ -363,7 +646,7 @@ class _Importer:
             levels_of = [self._criterion_levels(c) for c in criteria]
             template = next((lv for lv in levels_of if len(lv) >= 2), None)
             if template is None:
-                self.note(path, "a rubric without two levels or more: ignored", "warning")
+                self.add(path, "dropped", self.tr._("a rubric without two levels or more"))
                 continue
             title = rubric.get("title") if isinstance(rubric.get("title"), str) else None
             key = _slug(title or "") or f"rubric-{i + 1}"
@@ -383,8 +666,15 @@ class _Importer:
             if isinstance(rubric.get("description"), str) and rubric["description"]:
                 scale["description"] = rubric["description"]
             scales.append(scale)
-            self.note(
-                path, f"scale {key!r}: proficient level not in CASE, set to {scale['proficient']}"
+            self.add(
+                path,
+                "reinterpreted",
+                self.tr._(
+                    "read as scale %(key)s; CASE has no proficient level: %(level)s used, "
+                    "and the rubric's identifiers are not kept",
+                    key=repr(key),
+                    level=scale["proficient"],
+                ),
             )
             for crit, levels in zip(criteria, levels_of, strict=True):
                 ident, uri, _ = _link(crit.get("CFItemURI"))
@@ -412,19 +702,83 @@ class _Importer:
         return out
 
     # -- the model ---------------------------------------------------------------------------
+    def _case_item(self, n: _Node) -> dict[str, Any]:
+        """What the model keeps of an item for a re-export (Competency.case)."""
+        item, path = n.data, f"CFItems[{n.index}]"
+        kept: dict[str, Any] = {}
+        ident = self.identifier(item, path)
+        if ident is not None:
+            kept["identifier"] = ident
+        for name, key in (
+            ("uri", "uri"),
+            ("CFItemType", "item_type"),
+            ("humanCodingScheme", "human_coding_scheme"),
+            ("listEnumeration", "list_enumeration"),
+            ("alternativeLabel", "alternative_label"),
+            ("notes", "notes"),
+            ("language", "language"),
+        ):
+            value = self.text_field(item, name, path)
+            if value is not None:
+                kept[key] = value
+        levels = self.strings(item, "educationLevel", path)
+        if "educationalLevel" in item:
+            old = self.strings(item, "educationalLevel", path)
+            split = [p.strip() for v in old for p in v.split(",") if p.strip()]
+            self.add(
+                f"{path}.educationalLevel",
+                "reinterpreted",
+                self.tr._("OpenSALT's CASE 1.0 spelling: written as educationLevel"),
+            )
+            levels += [v for v in split if v not in levels]
+        if levels:
+            kept["education_level"] = levels
+        subjects = self.strings(item, "subject", path)
+        if subjects:
+            kept["subject"] = subjects
+        subject_uris = self.links(item, "subjectURI", path)
+        if subject_uris:
+            kept["subject_uri"] = subject_uris
+        for name, key in (
+            ("CFItemTypeURI", "item_type_uri"),
+            ("conceptKeywordsURI", "concept_keywords_uri"),
+            ("licenseURI", "license_uri"),
+        ):
+            link = self.case_link(item.get(name), f"{path}.{name}")
+            if link:
+                kept[key] = link
+        for name, key in (
+            ("statusStartDate", "status_start_date"),
+            ("statusEndDate", "status_end_date"),
+        ):
+            date = self.date(item, name, path)
+            if date is not None:
+                kept[key] = date
+        if n.child_of is not None:
+            kept["child_of"] = n.child_of
+        self.common(item, path, _ITEM_FIELDS)
+        return kept
+
     def _competency(
         self, n: _Node, scale_of: dict[str, tuple[str, dict[int, str]]]
     ) -> dict[str, Any]:
         if n.ext is not None:
             return dict(n.ext)
-        item = n.data
+        item, path = n.data, f"CFItems[{n.index}]"
         full = _str(item, "fullStatement")
         abbrev = item.get("abbreviatedStatement")
-        name = abbrev if isinstance(abbrev, str) and abbrev.strip() else _short(full) or n.key
-        definition = full.strip()
-        notes = item.get("notes")
-        if isinstance(notes, str) and notes.strip():
-            definition = f"{definition}\n\nNotes: {notes.strip()}" if definition else notes.strip()
+        if isinstance(abbrev, str) and abbrev.strip():
+            name = abbrev
+        else:
+            name = _short(full) or n.key
+            if abbrev is not None:
+                self.add(f"{path}.abbreviatedStatement", "dropped", self.tr._("empty"))
+        if not full.strip():
+            self.add(
+                f"{path}.fullStatement",
+                "reinterpreted",
+                self.tr._("empty: an export writes the name as the statement"),
+            )
         scale_key, level_texts = scale_of.get(n.key, (self.default_scale.key, {}))
         indicators: dict[int, list[str]] = {}
         described: dict[int, str] = {}
@@ -435,8 +789,8 @@ class _Importer:
             if bullets:
                 indicators[value] = bullets
         comp: dict[str, Any] = {"key": n.key, "name": name, "scale": scale_key}
-        if definition and definition != name:
-            comp["definition"] = definition
+        if full.strip() and full != name:
+            comp["definition"] = full
         if isinstance(item.get("CFItemType"), str) and item["CFItemType"]:
             comp["category"] = item["CFItemType"]
         if n.parent:
@@ -445,16 +799,12 @@ class _Importer:
             comp["indicators"] = indicators
         if described:
             comp["level_descriptions"] = described
-        if n.related:
-            comp["related"] = n.related
-        keywords = item.get("conceptKeywords")
-        if isinstance(keywords, list):
-            comp["tags"] = [k for k in keywords if isinstance(k, str)]
-        refs = list(n.references)
-        if isinstance(item.get("uri"), str):
-            refs.insert(0, {"scheme": "case", "uri": item["uri"], "label": n.identifier})
-        if refs:
-            comp["references"] = refs
+        keywords = self.strings(item, "conceptKeywords", path)
+        if keywords:
+            comp["tags"] = keywords
+        if n.associations:
+            comp["associations"] = n.associations
+        comp["case"] = self._case_item(n)
         return comp
 
     def _order(self, nodes: list[_Node]) -> list[_Node]:
@@ -507,54 +857,188 @@ class _Importer:
             )
         return model
 
+    def _definitions(self, doc: Mapping[str, Any], kept: dict[str, Any]) -> None:
+        """The item types and the document's licence from CFDefinitions; the rest reported."""
+        defs = self.pkg.get("CFDefinitions")
+        if defs is None:
+            return
+        if not isinstance(defs, Mapping):
+            self.add("CFDefinitions", "dropped", self.tr._("not an object"))
+            return
+        lic_id, lic_uri, lic_title = _link(doc.get("licenseURI"))
+        for name, entries in defs.items():
+            path = f"CFDefinitions.{name}"
+            if not isinstance(entries, list):
+                self.add(path, "dropped", self.tr._("not a list"))
+                continue
+            for j, entry in enumerate(entries):
+                where = f"{path}[{j}]"
+                if not isinstance(entry, Mapping):
+                    self.add(where, "dropped", self.tr._("not an object"))
+                    continue
+                if name == "CFItemTypes" and isinstance(entry.get("title"), str):
+                    kept.setdefault("item_types", []).append(self._item_type(entry, where))
+                elif (
+                    name == "CFLicenses"
+                    and isinstance(entry.get("title"), str)
+                    and (entry.get("identifier") in (lic_id, None) or entry.get("uri") == lic_uri)
+                    and "license" not in kept
+                ):
+                    lic = {"title": entry["title"]}
+                    ident = self.identifier(entry, where)
+                    if ident is not None:
+                        lic["identifier"] = ident
+                    for f, k in (
+                        ("uri", "uri"),
+                        ("description", "description"),
+                        ("licenseText", "text"),
+                    ):
+                        v = self.text_field(entry, f, where)
+                        if v is not None:
+                            lic[k] = v
+                    self.common(entry, where, _LICENSE_FIELDS)
+                    kept["license"] = lic
+                else:
+                    self.add(
+                        where,
+                        "dropped",
+                        self.tr._("the model keeps item types and the document's licence only"),
+                    )
+        if lic_title and "license" not in kept:
+            kept["license"] = {
+                k: v
+                for k, v in (("title", lic_title), ("identifier", lic_id), ("uri", lic_uri))
+                if v is not None and (k != "identifier" or is_case_uuid(v))
+            }
+
+    def _item_type(self, entry: Mapping[str, Any], where: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"title": entry["title"]}
+        ident = self.identifier(entry, where)
+        if ident is not None:
+            out["identifier"] = ident
+        for f, k in (
+            ("uri", "uri"),
+            ("description", "description"),
+            ("hierarchyCode", "hierarchy_code"),
+            ("typeCode", "type_code"),
+        ):
+            v = self.text_field(entry, f, where)
+            if v is not None:
+                out[k] = v
+        self.common(entry, where, _ITEM_TYPE_FIELDS)
+        return out
+
     def _document(self, doc: Mapping[str, Any], nodes: list[_Node]) -> dict[str, Any]:
+        tr = self.tr
+        path = "CFDocument"
         title, ident = _str(doc, "title"), _str(doc, "identifier")
         key = _slug(title) or (f"case-{ident}" if _valid_key(f"case-{ident}") else "case-import")
         data: dict[str, Any] = {"key": key, "name": title or key}
+        kept: dict[str, Any] = {}
+        case_id = self.identifier(doc, path)
+        if case_id is not None:
+            kept["identifier"] = case_id
         desc = doc.get("description")
         if isinstance(desc, str) and desc.strip():
             data["description"] = desc
+        elif "description" in doc:
+            self.add(f"{path}.description", "dropped", tr._("empty"))
         version = doc.get("version")
         if isinstance(version, str) and _SEMVER.fullmatch(version):
             data["version"] = version
-        elif version:
-            self.note("CFDocument.version", f"{version!r} is not a semantic version: 0.1.0 used")
+        elif isinstance(version, str) and version:
+            kept["version"] = version
+            self.add(
+                f"{path}.version",
+                "reinterpreted",
+                tr._(
+                    "%(version)s is not a semantic version: the model is 0.1.0, the "
+                    "package's version is written back on export",
+                    version=repr(version),
+                ),
+            )
+        elif version is not None:
+            self.add(f"{path}.version", "dropped", tr._("not text"))
         status = doc.get("adoptionStatus")
         if isinstance(status, str) and status.strip():
-            found = _ADOPTION_TO_STATUS.get(status.strip().lower())
+            kept["adoption_status"] = status
+            found = ADOPTION_TO_STATUS.get(status.strip().lower())
             if found is None:
-                self.note("CFDocument.adoptionStatus", f"{status!r} is not known: draft used")
+                self.add(
+                    f"{path}.adoptionStatus",
+                    "reinterpreted",
+                    tr._("%(status)s is not known: the model is a draft", status=repr(status)),
+                )
             else:
                 data["status"] = found.value
         langs = [doc.get("language")] + [n.data.get("language") for n in nodes]
         lang = next((x for x in langs if isinstance(x, str) and LANGUAGE_CODE.fullmatch(x)), None)
         if lang:
             data["default_language"] = lang
+        if isinstance(doc.get("language"), str) and doc["language"] != lang:
+            self.add(f"{path}.language", "dropped", tr._("not a language code"))
+        case_version = doc.get("caseVersion")
+        if case_version is not None and case_version != "1.1":
+            self.add(f"{path}.caseVersion", "reinterpreted", tr._("an export is CASE 1.1"))
+        for name, k in (
+            ("uri", "uri"),
+            ("creator", "creator"),
+            ("publisher", "publisher"),
+            ("officialSourceURL", "official_source_url"),
+            ("frameworkType", "framework_type"),
+            ("notes", "notes"),
+        ):
+            value = self.text_field(doc, name, path)
+            if value is not None:
+                kept[k] = value
+        subjects = self.strings(doc, "subject", path)
+        if subjects:
+            kept["subject"] = subjects
+        subject_uris = self.links(doc, "subjectURI", path)
+        if subject_uris:
+            kept["subject_uri"] = subject_uris
+        for name, k in (
+            ("statusStartDate", "status_start_date"),
+            ("statusEndDate", "status_end_date"),
+        ):
+            date = self.date(doc, name, path)
+            if date is not None:
+                kept[k] = date
+        self._definitions(doc, kept)
         meta: dict[str, Any] = {}
-        if isinstance(doc.get("creator"), str) and doc["creator"]:
-            meta["owner"] = doc["creator"]
-        if isinstance(doc.get("publisher"), str) and doc["publisher"]:
-            meta["organisation"] = doc["publisher"]
+        if kept.get("creator"):
+            meta["owner"] = kept["creator"]
+        if kept.get("publisher"):
+            meta["organisation"] = kept["publisher"]
         source = doc.get("officialSourceURL") or _link(doc.get("uri"))[1] or ident
         meta["source"] = f"CASE package {source}" if source else "CASE package"
-        lic = _link(doc.get("licenseURI"))[2]
-        if lic:
-            meta["license"] = lic
+        if "license" in kept:
+            meta["license"] = kept["license"]["title"]
         data["metadata"] = meta
+        self.common(doc, path, _DOC_FIELDS)
+        data["case"] = kept
         return data
 
 
-def import_case(package: Any, *, scale: ProficiencyScale | None = None) -> CaseImport:
+def import_case(
+    package: Any, *, scale: ProficiencyScale | None = None, language: str | None = None
+) -> CaseImport:
     """Read a CASE package (parsed JSON) into a model; see the module docs for the mapping.
 
     ``scale`` is used for competencies that come without rubric levels (default:
-    :data:`ACHIEVEMENT_SCALE`). Raises :class:`~competency_core.errors.ModelValidationError`
-    listing every problem when the package is malformed.
+    :data:`ACHIEVEMENT_SCALE`). The report's reasons are in ``language`` (default English).
+    Raises :class:`~competency_core.errors.ModelValidationError` listing every problem when
+    the package is malformed.
     """
-    return _Importer(package, scale).run()
+    return _Importer(package, scale, language).run()
 
 
-def read_case(path: str | os.PathLike[str], *, scale: ProficiencyScale | None = None) -> CaseImport:
+def read_case(
+    path: str | os.PathLike[str],
+    *,
+    scale: ProficiencyScale | None = None,
+    language: str | None = None,
+) -> CaseImport:
     """Read a CASE package file (JSON) into a model."""
     from competency_core.parsing import parse_json
 
@@ -562,12 +1046,12 @@ def read_case(path: str | os.PathLike[str], *, scale: ProficiencyScale | None = 
     if problems:
         raise ModelValidationError(problems, f"{path}: not a CASE package")
     try:
-        result = import_case(data, scale=scale)
+        result = import_case(data, scale=scale, language=language)
     except ModelValidationError as exc:
         raise ModelValidationError(
             [p.located(str(path)) for p in exc.problems], f"{path}: cannot import"
         ) from None
-    result.notes = [p.located(str(path)) for p in result.notes]
+    result.file = str(path)
     return result
 
 

@@ -183,7 +183,7 @@ class _Differ(Recorder):
         k = n["key"]
         names = ("name", "definition", "domain", "category", "parent", "scale", "assessable")
         self.fields("competency", label, path, k, o, n, names)
-        for name in ("related", "references", "tags"):
+        for name in ("related", "references", "associations", "tags"):
             a, b = o.get(name, []), n.get(name, [])
             if sorted(map(str, a)) != sorted(map(str, b)):
                 self.field("competency", label, path, k, name, a, b)

@@ -70,6 +70,7 @@ BUMP_RULES: dict[tuple[str, str], tuple[Bump, str]] = {
     ("competency", "parent"): ("minor", "the hierarchy is restructured"),
     ("competency", "related"): ("minor", "relations change"),
     ("competency", "references"): ("minor", "links to external taxonomies change"),
+    ("competency", "associations"): ("minor", "typed relations change"),
     ("competency", "scale"): ("major", "recorded levels mean something else"),
     ("competency", "assessable-"): ("major", "it can no longer be rated"),
     ("competency", "assessable+"): ("minor", "it can now be rated"),
