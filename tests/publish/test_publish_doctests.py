@@ -7,7 +7,16 @@ import importlib
 
 import pytest
 
-MODULES = ["case", "case_import", "guides", "handbook", "outline", "sheets"]
+MODULES = [
+    "case",
+    "case_import",
+    "guides",
+    "handbook",
+    "outline",
+    "questions",
+    "sheets",
+    "untranslated",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

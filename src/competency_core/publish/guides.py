@@ -1,12 +1,14 @@
 """Guides built from a model: interview guides, job-description skeletons, audience guides.
 
 These are plain data (frozen dataclasses of texts); the handbook renders them as HTML and
-Markdown and the workbook uses the assessment steps. Fixed wording is in English; the
-model's own texts are in the language asked for.
+Markdown and the workbook uses the assessment steps. All texts are in the language asked
+for: the fixed wording through the project's catalogues (:mod:`competency_core.i18n`),
+the model's own texts from the model.
 
 - :func:`interview_guide`: behavioural questions for a role, from the indicators at each
-  required level ("Tell me about a time when you had to ..."), with follow-up probes, what to
-  listen for, and what would show a level above;
+  required level ("Tell me about a time when you had to ...", see
+  :mod:`competency_core.publish.questions`), with follow-up probes, what to listen for, and
+  what would show a level above;
 - :func:`job_description`: a skeleton job description for a role: purpose, key
   responsibilities (from the essential requirements' indicators), required and desirable
   competencies, career path, and placeholders for what the model does not know;
@@ -15,58 +17,76 @@ model's own texts are in the language asked for.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from competency_core.i18n import N_, Translator, translator
 from competency_core.model import CompetencyModel
 from competency_core.publish.outline import ModelOutline
+from competency_core.publish.questions import behavioural_question
 
 ASSESSMENT_STEPS: tuple[tuple[str, str], ...] = (
     (
-        "Read the role profile",
-        "Start from the role the person holds (or is being considered for): which "
-        "competencies it requires, at which level, and which requirements are essential.",
+        N_("Read the role profile"),
+        N_(
+            "Start from the role the person holds (or is being considered for): which "
+            "competencies it requires, at which level, and which requirements are essential."
+        ),
     ),
     (
-        "Read the indicators around the required level",
-        "For each competency read the behavioural indicators at the required level and at "
-        "the levels just below and above it.",
+        N_("Read the indicators around the required level"),
+        N_(
+            "For each competency read the behavioural indicators at the required level and at "
+            "the levels just below and above it."
+        ),
     ),
     (
-        "Collect evidence",
-        "Think of concrete, recent situations (the review period, not years ago): what the "
-        "situation was, what the person did themselves, and what came of it.",
+        N_("Collect evidence"),
+        N_(
+            "Think of concrete, recent situations (the review period, not years ago): what the "
+            "situation was, what the person did themselves, and what came of it."
+        ),
     ),
     (
-        "Choose the level",
-        "Choose the highest level whose indicators the person shows consistently, without "
-        "help, in the normal work of the role. Occasional or supported behaviour belongs to "
-        "the level below. Rate what was shown, not potential or intentions.",
+        N_("Choose the level"),
+        N_(
+            "Choose the highest level whose indicators the person shows consistently, without "
+            "help, in the normal work of the role. Occasional or supported behaviour belongs to "
+            "the level below. Rate what was shown, not potential or intentions."
+        ),
     ),
     (
-        "Record the rating with its evidence",
-        "Write one or two examples as evidence. A rating without evidence cannot be "
-        "discussed, calibrated or carried over to the next version of the model.",
+        N_("Record the rating with its evidence"),
+        N_(
+            "Write one or two examples as evidence. A rating without evidence cannot be "
+            "discussed, calibrated or carried over to the next version of the model."
+        ),
     ),
     (
-        "Discuss differences",
-        "When a self rating and a manager rating differ by more than one level, talk about "
-        "the evidence behind each before anything is decided.",
+        N_("Discuss differences"),
+        N_(
+            "When a self rating and a manager rating differ by more than one level, talk about "
+            "the evidence behind each before anything is decided."
+        ),
     ),
 )
-"""The steps of an assessment, as (step, what it means)."""
+"""The steps of an assessment, as (step, what it means); English, marked for the catalogues:
+translate where used (``tr._(step)``)."""
 
 RATER_GUIDANCE: tuple[tuple[str, str], ...] = (
-    ("self", "The person rates themselves: the start of the conversation, never the end of it."),
-    ("manager", "The line manager rates from what they saw during the period, with examples."),
-    ("peer", "Colleagues who work closely with the person rate what they saw first hand."),
-    ("360", "Combined ratings from several directions; read the comments, not only the mean."),
-    ("interview", "An interviewer rates a candidate from answers to behavioural questions."),
-    ("test", "A skills test or exercise with a known pass level."),
-    ("certification", "An external certificate; it may expire, and then no longer counts."),
+    (
+        "self",
+        N_("The person rates themselves: the start of the conversation, never the end of it."),
+    ),
+    ("manager", N_("The line manager rates from what they saw during the period, with examples.")),
+    ("peer", N_("Colleagues who work closely with the person rate what they saw first hand.")),
+    ("360", N_("Combined ratings from several directions; read the comments, not only the mean.")),
+    ("interview", N_("An interviewer rates a candidate from answers to behavioural questions.")),
+    ("test", N_("A skills test or exercise with a known pass level.")),
+    ("certification", N_("An external certificate; it may expire, and then no longer counts.")),
 )
-"""Rater types with a line on what each rating means."""
+"""Rater types with a line on what each rating means (the line marked for the catalogues:
+``tr._(line)``)."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +104,17 @@ class InterviewTopic:
     """What an answer at the required level shows (its indicators)."""
     above: tuple[str, ...]
     """What an answer at the level above would show."""
+    scale: str = ""
+    """The key of the scale the competency is rated on (which rating table applies)."""
+
+
+@dataclass(frozen=True)
+class RatingScale:
+    """One scale's rating table: its name and levels as (value, label, description)."""
+
+    key: str
+    name: str
+    levels: tuple[tuple[int, str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -96,8 +127,13 @@ class InterviewGuide:
     probes: tuple[str, ...]
     """Follow-up questions that work after any behavioural question."""
     topics: tuple[InterviewTopic, ...]
-    rating: tuple[tuple[int, str, str], ...]
-    """The levels of the scale(s) used, as (value, label, description)."""
+    scales: tuple[RatingScale, ...]
+    """The rating table of each scale used, one per scale (two scales never share one)."""
+
+    @property
+    def rating(self) -> tuple[tuple[int, str, str], ...]:
+        """The levels of the first scale used (the only one for most roles)."""
+        return self.scales[0].levels if self.scales else ()
 
 
 @dataclass(frozen=True)
@@ -118,6 +154,7 @@ class JobDescription:
     role: str
     title: str
     facts: tuple[tuple[str, str], ...]
+    """(label, value) in the reader's language."""
     purpose: str
     responsibilities: tuple[str, ...]
     essential: tuple[RequiredCompetency, ...]
@@ -127,53 +164,24 @@ class JobDescription:
     placeholders: tuple[str, ...]
 
 
-_PROBES = (
-    "What was the situation, and what was at stake?",
-    "What did you do yourself, and why that way?",
-    "What was the result, and what would you do differently next time?",
+PROBES = (
+    N_("What was the situation, and what was at stake?"),
+    N_("What did you do yourself, and why that way?"),
+    N_("What was the result, and what would you do differently next time?"),
 )
-_IRREGULAR = {"has": "have", "does": "do", "goes": "go"}
-_NOT_VERBS = {"always", "sometimes", "news", "this", "its", "is", "was", "thus", "across", "less"}
-_FIRST_WORD = re.compile(r"^([A-Z][a-z]+)(?:( (?:and|or) )([a-z]+))?(\b.*)$", re.DOTALL)
+"""The follow-up questions after any behavioural question (translate where used)."""
+
+PLACEHOLDERS = (
+    N_("[Team and reporting line]"),
+    N_("[Location and working arrangements]"),
+    N_("[Salary range and benefits]"),
+    N_("[How to apply, and by when]"),
+)
+"""What a job description needs that the model does not know (translate where used)."""
 
 
-def _base_verb(word: str) -> str | None:
-    """The base form of a third-person verb ('Delivers' -> 'deliver'), or None."""
-    w = word.lower()
-    if w in _IRREGULAR:
-        return _IRREGULAR[w]
-    if w in _NOT_VERBS:
-        return None
-    if len(w) < 4 or not w.endswith("s") or w.endswith("ss") or w.endswith("us"):
-        return None
-    if w.endswith("ies"):
-        return w[:-3] + "y"
-    if re.search(r"(ch|sh|x|z|ss)es$", w):
-        return w[:-2]
-    return w[:-1]
-
-
-def behavioural_question(indicator: str, language: str = "en") -> str:
-    """A behavioural ("tell me about a time") question from an indicator.
-
-    >>> behavioural_question("Delivers features end to end without close supervision.")
-    'Tell me about a time when you had to deliver features end to end without close supervision.'
-    >>> behavioural_question("Fixes or quarantines flaky tests")
-    'Tell me about a time when you had to fix or quarantine flaky tests.'
-    >>> behavioural_question("Is asked to review launches")
-    'Give an example from your work that shows this: "Is asked to review launches".'
-    """
-    text = " ".join(indicator.split()).rstrip(".")
-    m = _FIRST_WORD.match(text) if language.split("-")[0] == "en" else None
-    verb = _base_verb(m.group(1)) if m else None
-    if m and verb:
-        rest = m.group(4)
-        if m.group(2):
-            second = _base_verb(m.group(3))
-            rest = f"{m.group(2)}{second or m.group(3)}{rest}"
-        rest = re.sub(r"\b(and|or) can ", r"\1 ", rest)
-        return f"Tell me about a time when you had to {verb}{rest}."
-    return f'Give an example from your work that shows this: "{text}".'
+def _translator(o: ModelOutline) -> Translator:
+    return translator(o.lang)
 
 
 def interview_guide(
@@ -188,8 +196,10 @@ def interview_guide(
     Requirements are taken essential first, then by weight; each gets up to
     ``per_competency`` questions from its indicators at the required level (those for the
     role's track, and those for every track), or one general question when it has none.
+    Each scale the role's competencies are rated on gets its own rating table.
     """
     o = ModelOutline(model, language)
+    tr = _translator(o)
     profile = model.role(role)
     topics: list[InterviewTopic] = []
     scales: dict[str, None] = {}
@@ -204,8 +214,11 @@ def interview_guide(
         )
         name = o.text(comp.name)
         questions = [behavioural_question(i, o.lang) for i in at[:per_competency]] or [
-            f"Tell me about a recent situation where {name.lower() if o.lang == 'en' else name} "
-            "made the difference in your work."
+            tr._(
+                "Tell me about a recent situation where %(competency)s made the difference "
+                "in your work.",
+                competency=name.lower() if o.lang.startswith("en") else name,
+            )
         ]
         topics.append(
             InterviewTopic(
@@ -217,22 +230,36 @@ def interview_guide(
                 questions=tuple(questions),
                 listen_for=tuple(at) or (o.text(scale.level(q.level).description),),
                 above=tuple(above),
+                scale=scale.key,
             )
         )
     rating = tuple(
-        (lv.value, o.text(lv.label), o.text(lv.description))
+        RatingScale(
+            key,
+            o.text(model.scale(key).name),
+            tuple(
+                (lv.value, o.text(lv.label), o.text(lv.description))
+                for lv in model.scale(key).levels
+            ),
+        )
         for key in scales
-        for lv in model.scale(key).levels
     )
     title = o.text(profile.title)
-    intro = (
-        f"A structured interview for {title} on {len(topics)} competencies, essential ones "
-        "first. Ask every candidate the same first question on each competency (the others "
-        "are spares for when an answer gives too little), follow up with the probes, note "
-        "what the candidate did (not what they would do), and rate each competency against "
-        "the indicators on your own before the panel discusses."
+    intro = tr.n_(
+        "A structured interview for %(role)s on %(n)s competency. Ask every candidate the "
+        "same first question (the others are spares for when an answer gives too little), "
+        "follow up with the probes, note what the candidate did (not what they would do), "
+        "and rate the competency against the indicators on your own before the panel "
+        "discusses.",
+        "A structured interview for %(role)s on %(n)s competencies, essential ones first. "
+        "Ask every candidate the same first question on each competency (the others are "
+        "spares for when an answer gives too little), follow up with the probes, note what "
+        "the candidate did (not what they would do), and rate each competency against the "
+        "indicators on your own before the panel discusses.",
+        len(topics),
+        role=title,
     )
-    return InterviewGuide(role, title, intro, _PROBES, tuple(topics), rating)
+    return InterviewGuide(role, title, intro, tuple(tr.each(PROBES)), tuple(topics), rating)
 
 
 def job_description(
@@ -240,6 +267,7 @@ def job_description(
 ) -> JobDescription:
     """A job-description skeleton for a role (see the module docs)."""
     o = ModelOutline(model, language)
+    tr = _translator(o)
     profile = model.role(role)
 
     def listed(essential: bool) -> tuple[RequiredCompetency, ...]:
@@ -264,17 +292,16 @@ def job_description(
     facts = tuple(
         (label, value)
         for label, value in (
-            ("Job family", profile.family),
-            ("Grade", profile.grade),
-            (
-                "Career track",
-                o.text(next((t.name for t in model.tracks if t.key == profile.track), None)),
-            ),
+            (tr._("Job family"), profile.family),
+            (tr._("Grade"), profile.grade),
+            (tr._("Career track"), o.track_name(profile.track)),
         )
         if value
     )
     title = o.text(profile.title)
-    purpose = o.text(profile.summary) or f"[Describe in two sentences why the {title} role exists.]"
+    purpose = o.text(profile.summary) or tr._(
+        "[Describe in two sentences why the %(role)s role exists.]", role=title
+    )
     return JobDescription(
         role=role,
         title=title,
@@ -284,12 +311,7 @@ def job_description(
         essential=listed(True),
         desirable=listed(False),
         career_next=tuple((t.target, o.title(t.target)) for t in o.transitions_from(role)),
-        placeholders=(
-            "[Team and reporting line]",
-            "[Location and working arrangements]",
-            "[Salary range and benefits]",
-            "[How to apply, and by when]",
-        ),
+        placeholders=tuple(tr.each(PLACEHOLDERS)),
     )
 
 
@@ -338,6 +360,7 @@ __all__ = [
     "InterviewGuide",
     "InterviewTopic",
     "JobDescription",
+    "RatingScale",
     "RequiredCompetency",
     "audience_guide",
     "behavioural_question",

@@ -10,6 +10,12 @@ Templates are Jinja2 (``templates/html`` and ``templates/markdown``). HTML outpu
 autoescaped; Markdown output escapes every value through the environment's ``finalize``
 hook, so no text of the model can inject markup into either. Links to the outside world
 are only written for ``http``, ``https`` and ``mailto`` addresses.
+
+The handbook is written in one language: the project's wording through the catalogues
+(:mod:`competency_core.i18n`; templates use ``_()`` and ``{% trans %}``), the model's own
+texts from the model (falling back to its default language where a text has no
+translation: :func:`competency_core.publish.untranslated_texts` lists those). A model
+that is not ``published`` carries a draft banner with its status on every page.
 """
 
 from __future__ import annotations
@@ -27,8 +33,11 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from competency_core.i18n import N_, Translator, translator
 from competency_core.io import write_atomic
-from competency_core.model import CompetencyModel
+from competency_core.model import CompetencyModel, LifecycleStatus
+from competency_core.publish import wording
+from competency_core.publish.audiences import domain_label
 from competency_core.publish.guides import (
     Audience,
     audience_guide,
@@ -41,10 +50,11 @@ from competency_core.publish.release import RELEASE_PAGES, page_words, release_k
 HandbookFormat = Literal["html", "markdown"]
 
 GUIDE_TITLES = {
-    Audience.EMPLOYEES: "For employees",
-    Audience.MANAGERS: "For managers",
-    Audience.HR: "For HR",
+    Audience.EMPLOYEES: N_("For employees"),
+    Audience.MANAGERS: N_("For managers"),
+    Audience.HR: N_("For HR"),
 }
+"""The guides' titles in the navigation (translate where used: ``tr._(title)``)."""
 
 _STYLE = """\
 body{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;margin:0;color:#1d2330;line-height:1.45}
@@ -68,6 +78,7 @@ td ul,td ol{margin:0;padding-left:1.2rem}td p{margin:0 0 .3rem}
 ul.tree li{break-inside:avoid}
 figure{margin:1rem 0}figure img{max-width:100%;border:1px solid #d0d7e2}
 .question{border-left:4px solid #1f4e9a;padding:.2rem .8rem;margin:1rem 0;background:#f7f9fc}
+.draft{border:2px solid #8a4b00;background:#fff4e0;color:#3d2100;padding:.5rem .8rem;margin:.8rem 0}
 """
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
@@ -197,8 +208,21 @@ def relative_link(target: str, folder: str) -> str:
     return "../" * (len(up) - common) + "/".join(down[common:])
 
 
-@functools.cache
-def _environment(fmt: HandbookFormat) -> Environment:
+_ENVIRONMENTS: dict[tuple[str, int], tuple[Translator, Environment]] = {}
+
+
+def _environment(fmt: HandbookFormat, tr: Translator) -> Environment:
+    """The template environment of a format with ``tr``'s wording (kept per translator)."""
+    key = (fmt, id(tr))
+    found = _ENVIRONMENTS.get(key)
+    if found is None or found[0] is not tr:
+        env = _base_environment(fmt)
+        tr.install(env)
+        found = _ENVIRONMENTS[key] = (tr, env)
+    return found[1]
+
+
+def _base_environment(fmt: HandbookFormat) -> Environment:
     loader = PackageLoader("competency_core.publish", f"templates/{fmt}")
     if fmt == "html":
         env = Environment(
@@ -224,16 +248,20 @@ def _environment(fmt: HandbookFormat) -> Environment:
     return env
 
 
-def _career_picture(model: CompetencyModel, out: Path) -> tuple[Path | None, str | None]:
+def _career_picture(
+    model: CompetencyModel, out: Path, tr: Translator
+) -> tuple[Path | None, str | None]:
     """Draw the career graph (roles with a declared move) as SVG; else say why there is none."""
     if not model.transitions:
-        return None, "The model declares no career transitions, so there is no career graph."
+        return None, tr._("The model declares no career transitions, so there is no career graph.")
     roles = {r for t in model.transitions for r in (t.source, t.target)}
     if len(roles) > MAX_PICTURE_ROLES:
-        return None, (
-            f"The career graph has {len(roles)} roles with career moves, more than one picture "
-            f"holds ({MAX_PICTURE_ROLES}); the moves are listed on each role's page. Draw part "
-            "of it with `competency path draw`."
+        return None, tr._(
+            "The career graph has %(n)s roles with career moves, more than one picture holds "
+            "(%(most)s); the moves are listed on each role's page. Draw part of it with "
+            "`competency path draw`.",
+            n=tr.number(len(roles)),
+            most=tr.number(MAX_PICTURE_ROLES),
         )
     from competency_core.careers import CareerGraph
     from competency_core.careers.drawing import draw
@@ -289,11 +317,12 @@ def write_handbook(
     root.mkdir(parents=True, exist_ok=True)
     ext = "html" if format == "html" else "md"
     outline = ModelOutline(model, language)
+    tr = translator(outline.lang)
     pages = _Pages(outline, ext)
-    env = _environment(format)
+    env = _environment(format, tr)
     summary = HandbookSummary(out=root, format=format, index=root / pages.path("index"))
 
-    picture, picture_note = _career_picture(model, root) if career_graph else (None, None)
+    picture, picture_note = _career_picture(model, root, tr) if career_graph else (None, None)
     summary.career_graph = picture
     if picture_note:
         summary.notes.append(picture_note)
@@ -304,7 +333,18 @@ def write_handbook(
         "t": outline.text,
         "lang": outline.lang,
         "Audience": Audience,
-        "guide_titles": GUIDE_TITLES,
+        "guide_titles": {a: tr._(title) for a, title in GUIDE_TITLES.items()},
+        "tr": tr,
+        "draft": model.status != LifecycleStatus.PUBLISHED,
+        "status": wording.status_label(tr, model),
+        "move_kind": functools.partial(wording.move_kind, tr),
+        "essential": functools.partial(wording.essential_label, tr),
+        "importance": functools.partial(wording.importance, tr),
+        "weights_differ": wording.weights_differ,
+        "domain": functools.partial(domain_label, tr),
+        "learning_kind": functools.partial(wording.learning_kind, tr),
+        "scheme_name": wording.scheme_name,
+        "review_date": tr.date(model.metadata.review_date) if model.metadata.review_date else "",
     }
 
     def render(template: str, page: str, **context: Any) -> None:
@@ -312,10 +352,18 @@ def write_handbook(
         text = env.get_template(template).render(
             **common, link=link, page=page, style=link("file", "assets/style.css"), **context
         )
+        if banner:
+            text = banner + text
         target = root / page
         _write(target, text)
         summary.pages.append(target)
 
+    # Markdown has no page frame: the draft banner goes on top of every page (HTML: base)
+    banner = (
+        env.get_template("draft.md.j2").render(**common)
+        if format == "markdown" and common["draft"]
+        else ""
+    )
     written: list[Path] = []
     if format == "html":
         _write(root / "assets" / "style.css", _STYLE)
@@ -374,7 +422,13 @@ def write_handbook(
         written.append(picture)
     removed = _remove_stale(root, written)
     if removed:
-        summary.notes.append(f"removed {len(removed)} page(s) of the previous run that went away")
+        summary.notes.append(
+            tr.n_(
+                "removed %(n)s page of the previous run that went away",
+                "removed %(n)s pages of the previous run that went away",
+                len(removed),
+            )
+        )
     return summary
 
 

@@ -181,6 +181,10 @@ class ModelOutline:
         indexed.sort(key=lambda p: (not p[1].essential, -p[1].weight, p[0]))
         return [q for _, q in indexed]
 
+    def scales_of(self, role: RoleProfile) -> tuple[str, ...]:
+        """The keys of the scales a role's requirements are rated on, in requirement order."""
+        return tuple(dict.fromkeys(self.scale(q.competency).key for q in role.requirements))
+
     def transitions_from(self, role: str) -> list[Transition]:
         """Declared moves out of a role."""
         return [t for t in self.model.transitions if t.source == role]
