@@ -447,6 +447,61 @@ def test_organisation_texts_cannot_inject_markup(
 
 def test_docstring_examples(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
-    for name in ("release", "release_messages", "release_timeline", "release_training"):
+    for name in (
+        "release",
+        "release_messages",
+        "release_timeline",
+        "release_training",
+        "release_targets",
+    ):
         module = importlib.import_module(f"competency_core.publish.{name}")
         assert doctest.testmod(module, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+# -- targets against competency monitor --------------------------------------------------
+def test_targets_against_the_monitoring_report(models: dict[str, cc.CompetencyModel]) -> None:
+    from competency_core.analytics import Period, monitor
+    from competency_core.publish.release_targets import TargetState, check_targets
+
+    model = models["software-engineering"]
+    people = cc.load_workforce(REPO / "examples" / "people.yaml", model)
+    report = monitor(model, people, on=dt.date(2026, 6, 30), period=Period.QUARTER, periods=4)
+    checks = check_targets(model, report)
+    assert model.metadata.release is not None
+    assert len(checks) == len(model.metadata.release.targets)
+    assert [c.target.by for c in checks] == sorted(c.target.by for c in checks)
+    last = report.readiness[-1].on
+    rows = [r for r in report.readiness if r.on == last]
+    expected = {
+        AdoptionMetric.ROLE_COVERAGE: report.coverage.roles_with_profile
+        / report.coverage.roles_in_use,
+        AdoptionMetric.ASSESSED_SHARE: report.coverage.people_assessed / report.coverage.people,
+        AdoptionMetric.DEVELOPMENT_PLANS: float(report.usage[-1].development_plans),
+    }
+    for c in checks:
+        if c.target.metric is AdoptionMetric.SHARE_MET:
+            (row,) = [r for r in rows if r.domain == c.target.domain]
+            assert c.actual == pytest.approx(row.share_met)
+        else:
+            assert c.actual == pytest.approx(expected[c.target.metric])
+        assert c.actual is not None
+        # every target is due in 2027: met when reached, else still open on 2026-06-30
+        assert c.state is (TargetState.MET if c.actual >= c.target.value else TargetState.OPEN)
+    assert {c.state for c in checks} == {TargetState.MET, TargetState.OPEN}
+
+    # the same figures judged after the targets' dates: what is not reached is missed
+    late = report.model_copy(update={"on": dt.date(2028, 1, 1)})
+    states = [(c.state, d.state) for c, d in zip(checks, check_targets(model, late), strict=True)]
+    assert all(
+        after is (TargetState.MET if before is TargetState.MET else TargetState.MISSED)
+        for before, after in states
+    )
+
+    # share-met over all domains is weighted by each domain's requirements
+    plan = ReleasePlan.model_validate(
+        {"targets": [{"metric": "share-met", "value": 0.1, "by": "2027-01-01"}]}
+    )
+    (overall,) = check_targets(_with_release(model, plan), report)
+    total = sum(r.requirements for r in rows)
+    assert overall.actual == pytest.approx(sum(r.share_met * r.requirements for r in rows) / total)
+    assert check_targets(_with_release(model, None), report) == ()
