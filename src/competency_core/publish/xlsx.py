@@ -100,6 +100,8 @@ _FORMATS: dict[str, dict[str, Any]] = {
         "font_color": "#FFFFFF",
         "bg_color": "#B3261E",
         "font_size": 10,
+        "text_wrap": True,
+        "valign": "top",
     },
     "header": {
         "bold": True,

@@ -244,7 +244,7 @@ class GapSheets:
                 label = tr._(
                     "Average (%(n)s of %(total)s assessed)", n=len(counted), total=len(scored)
                 )
-                r = s.line(team, label, fmt="label")
+                r = s.line(team, label, fmt="strong")
                 if counted:
                     s.number(
                         r, 3, sum(x.readiness for x in counted) / len(counted), "percent_strong"

@@ -9,8 +9,9 @@ Excel measures a column: 7 pixels a character plus 5 of padding, at 0.75 point a
 - fitted to the page's width when that keeps the scale at :data:`SCALE_FLOOR` or above
   (with a margin for the estimate); otherwise printed at the floor, the columns flowing
   onto further pages (across, then down) with the name columns repeated on each;
-- the table's header rows repeat on every page; the header names the model, its version
-  and any draft or confidentiality mark; the footer the sheet and the page ("3 / 7");
+- the table's header rows repeat on every page; the page header names the model and its
+  version (left) and any draft or confidentiality mark (right, bold); the footer the
+  sheet and the page ("Page 3 / 7");
 - a chart never splits: a manual page break goes just above it when it would not fit
   below what is already on the page.
 """
@@ -116,8 +117,8 @@ class PrintSetup:
         ws.set_paper(code)
         ws.set_margins(left=MARGIN_SIDE, right=MARGIN_SIDE, top=MARGIN_TOP, bottom=MARGIN_TOP)
         left = header_text(self.title)[:120]
-        middle = f'&"-,Bold"{header_text(self.mark)[:100]}' if self.mark else ""
-        ws.set_header(f"&L&9{left}&C&9{middle}", {"margin": MARGIN_HEADER})
+        mark = f'&"-,Bold"{header_text(self.mark)[:100]}' if self.mark else ""
+        ws.set_header(f"&L&9{left}&R&9{mark}", {"margin": MARGIN_HEADER})
         ws.set_footer(f"&L&9&A&R&9{header_text(self.page)[:20]} &P / &N", {"margin": MARGIN_HEADER})
         content = self._content_points(s)
         across = {
