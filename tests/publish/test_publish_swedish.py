@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -383,3 +384,56 @@ def test_any_indicator_gives_one_question_in_the_frame(text: str, language: str)
     assert q.startswith(frames), q
     assert q.endswith("."), q
     assert "\n" not in q
+
+
+# -- competency publish --language -------------------------------------------------------------
+def test_publish_reports_the_untranslated_texts(cli: Any, examples: Path, tmp_path: Path) -> None:
+    model = cc.load_model(examples / "software-engineering.yaml")
+    missing = untranslated_texts(model, "sv")
+    listed = tmp_path / "untranslated.tsv"
+    res = cli(
+        "publish",
+        examples / "software-engineering.yaml",
+        "--markdown",
+        tmp_path / "md",
+        "--language",
+        "sv",
+        "--untranslated",
+        listed,
+    )
+    assert res.code == 0, res.err
+    assert f"{len(missing)} texts of the model have no sv translation" in res.out
+    assert "name (en): Software engineering career ladder" in res.out
+    rows = listed.read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "path\tshown_in\ttext"
+    assert [r.split("\t")[0] for r in rows[1:]] == [t.path for t in missing]
+    assert "no catalogue" not in res.err
+    res = cli("publish", examples / "customer-success.yaml", "--html", tmp_path / "cs", "-l", "sv")
+    assert res.code == 0, res.err
+    assert "Every text of the model has a sv translation." in res.out
+
+
+def test_publish_warns_when_the_language_has_no_catalogue(
+    cli: Any, examples: Path, tmp_path: Path
+) -> None:
+    res = cli(
+        "publish",
+        examples / "customer-success.yaml",
+        "--html",
+        tmp_path / "fi",
+        "--language",
+        "fi",
+        "--format",
+        "json",
+    )
+    assert res.code == 0, res.err
+    assert "no catalogue for the language fi" in res.err
+    assert "docs/i18n.md" in res.err
+    data = res.json()
+    assert data["language"] == "fi"
+    assert len(data["untranslated"]) == len(
+        untranslated_texts(cc.load_model(examples / "customer-success.yaml"), "fi")
+    )
+    page = (tmp_path / "fi" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="fi">' in page
+    assert "Competencies" in page  # English wording: no Finnish catalogue

@@ -14,9 +14,11 @@ from competency_core.console import (
     EXIT_USAGE,
     FormatOption,
     OutputFormat,
+    cli_tr,
     console,
     emit_json,
     err_console,
+    escape,
     fail,
     problem_dict,
     simple_table,
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from competency_core.problems import Problem
     from competency_core.publish import (
         HandbookFormat,
+        UntranslatedText,
     )
     from competency_core.publish.xlsx_print import Paper
 
@@ -156,6 +159,12 @@ def publish(
         "--one-workbook",
         help="Keep the people's gap sheets in the model's workbook (then marked confidential).",
     ),
+    untranslated: Path = typer.Option(
+        None,
+        "--untranslated",
+        help="With --language: write every text of the model that has no translation in "
+        "that language to this file (tab-separated: path, language shown, text).",
+    ),
     paper: str = typer.Option(
         None,
         "--paper",
@@ -212,8 +221,19 @@ def publish(
         one_workbook=one_workbook,
         paper=cast("Paper", paper.lower()) if paper is not None else None,
     )
+    missing = _language_report(model, language, untranslated, fmt)
     if fmt == OutputFormat.JSON:
-        emit_json({"model": model.key, "version": model.version, "outputs": done})
+        emit_json(
+            {
+                "model": model.key,
+                "version": model.version,
+                "outputs": done,
+                "language": language or model.default_language,
+                "untranslated": [
+                    {"path": t.path, "shown_in": t.shown_in, "text": t.text} for t in missing
+                ],
+            }
+        )
         return
     console.print(
         simple_table(
@@ -227,6 +247,82 @@ def publish(
             console.print(f"people's workbook (confidential): {d['people_workbook']}")
         for note in d["notes"]:
             console.print(f"[yellow]note:[/yellow] {d['kind']}: {note}")
+    _print_untranslated(model, language, missing, untranslated)
+
+
+SHOWN_UNTRANSLATED = 5
+"""How many of the model's untranslated texts ``publish`` prints (all go to --untranslated)."""
+
+
+def _language_report(
+    model: CompetencyModel, language: str | None, out: Path | None, fmt: OutputFormat
+) -> list[UntranslatedText]:
+    """Warn when the language has no catalogue; list (and write) the untranslated texts."""
+    from competency_core.i18n import translator
+    from competency_core.publish import untranslated_texts
+
+    if language is None:
+        return []
+    tr = cli_tr()
+    if not translator(language).complete:
+        err_console.print(
+            tr._(
+                "warning: there is no catalogue for the language %(language)s, so the wording "
+                "(headings, labels, guides) stays in English; the model's own %(language)s "
+                "texts are used where it has them. To add the language see docs/i18n.md "
+                "(python -m competency_core.catalogues init %(language)s --into my-locale).",
+                language=language,
+            )
+        )
+    missing = untranslated_texts(model, language)
+    if out is not None:
+        from competency_core.io import write_atomic
+
+        lines = ["path\tshown_in\ttext"]
+        lines += [f"{t.path}\t{t.shown_in}\t{' '.join(t.text.split())}" for t in missing]
+        write_atomic(out, "\n".join(lines) + "\n")
+    return missing
+
+
+def _print_untranslated(
+    model: CompetencyModel,
+    language: str | None,
+    missing: list[UntranslatedText],
+    out: Path | None,
+) -> None:
+    """Say how many of the model's texts have no translation, with the first few."""
+    if language is None:
+        return
+    tr = cli_tr()
+    if not missing:
+        console.print(
+            tr._(
+                "Every text of the model has a %(language)s translation.",
+                language=language,
+            )
+        )
+        return
+    console.print(
+        tr.n_(
+            "%(n)s text of the model has no %(language)s translation and is shown in "
+            "another language:",
+            "%(n)s texts of the model have no %(language)s translation and are shown in "
+            "another language:",
+            len(missing),
+            language=language,
+        )
+    )
+    for t in missing[:SHOWN_UNTRANSLATED]:
+        console.print(f"  {t.path} ({t.shown_in}): {escape(t.text[:80])}")
+    if out is not None:
+        console.print(tr._("All of them are listed in %(file)s.", file=str(out)))
+    elif len(missing) > SHOWN_UNTRANSLATED:
+        console.print(
+            tr._(
+                "... and %(n)s more: write them all with --untranslated FILE.",
+                n=len(missing) - SHOWN_UNTRANSLATED,
+            )
+        )
 
 
 def _contents(record: dict[str, Any]) -> str:
