@@ -353,6 +353,28 @@ def _texts(model: CompetencyModel) -> Iterator[tuple[tuple[PathPart, ...], Local
         yield from opt(("transitions", i, "note"), tr.note)
     for i, res in enumerate(model.learning_resources):
         yield ("learning_resources", i, "title"), res.title
+    yield from _release_texts(model)
+
+
+def _release_texts(model: CompetencyModel) -> Iterator[tuple[tuple[PathPart, ...], LocalizedText]]:
+    """The organisation's own texts of ``metadata.release`` (the release kit shows them)."""
+    plan = model.metadata.release
+    if plan is None:
+        return
+    base: tuple[PathPart, ...] = ("metadata", "release")
+    if plan.contact is not None:
+        yield (*base, "contact", "name"), plan.contact.name
+    for i, ch in enumerate(plan.channels):
+        if ch.name is not None:
+            yield (*base, "channels", i, "name"), ch.name
+    for i, faq in enumerate(plan.faqs):
+        yield (*base, "faqs", i, "question"), faq.question
+        yield (*base, "faqs", i, "answer"), faq.answer
+    for i, km in enumerate(plan.key_messages):
+        yield (*base, "key_messages", i, "text"), km.text
+    for i, session in enumerate(plan.training):
+        if session.place is not None:
+            yield (*base, "training", i, "place"), session.place
 
 
 def translation_problems(model: CompetencyModel) -> list[Problem]:

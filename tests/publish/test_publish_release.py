@@ -505,3 +505,14 @@ def test_targets_against_the_monitoring_report(models: dict[str, cc.CompetencyMo
     total = sum(r.requirements for r in rows)
     assert overall.actual == pytest.approx(sum(r.share_met * r.requirements for r in rows) / total)
     assert check_targets(_with_release(model, None), report) == ()
+
+
+def test_a_missing_translation_of_the_release_texts_is_reported(tmp_path: Path) -> None:
+    answer = (
+        "          sv: Nej. Provisionsplanerna fastställs separat och använder inte modellen.\n"
+    )
+    model = cc.load_model(_bad_model(tmp_path, answer, ""))
+    assert [p.path for p in model.translation_problems()] == ["metadata.release.faqs[0].answer"]
+    own = [f for f in release_kit(model, language="sv", today=TODAY).faqs if f.own]
+    assert own[0].question == "Påverkar modellen min provisionsplan?"
+    assert own[0].answer.startswith("No. Commission plans")  # the default language's text
