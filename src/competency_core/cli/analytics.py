@@ -350,7 +350,7 @@ def pilot_report(
                 )
             )
         else:
-            console.print(f"[green]{escape(t._('no competency flagged'))}[/green]")
+            console.print("[green]" + escape(t._("no competency flagged")) + "[/green]")
         console.print(escape(_written(files.html)))
     if fail_on_flags and report.findings:
         raise typer.Exit(EXIT_FINDINGS)

@@ -119,7 +119,7 @@ def _graph(
         if fmt == OutputFormat.TEXT and imported.unrated:
             t = cli_tr()
             err_console.print(
-                f"[yellow]{escape(t._('note:'))}[/yellow] "
+                ("[yellow]" + escape(t._("note:")) + "[/yellow] ")
                 + escape(
                     t.n_(
                         "%(n)s linked O*NET occupation has no ratings: it shows as not rated",
@@ -251,8 +251,10 @@ def next_command(
     t = cli_tr()
     who = f" ({result.person})" if result.person else ""
     console.print(
-        f"[bold]{escape(t._('Next steps from %(origin)s', origin=f'{result.origin}{who}'))}"
-        "[/bold], " + escape(t.n_("up to %(n)s transition", "up to %(n)s transitions", steps))
+        "[bold]"
+        + escape(t._("Next steps from %(origin)s", origin=result.origin + who))
+        + "[/bold], "
+        + escape(t.n_("up to %(n)s transition", "up to %(n)s transitions", steps))
     )
     rows = [
         (s.role, s.hops, _word(s.status), _pct(s.readiness), _gaps(s.gaps)) for s in result.steps
@@ -324,9 +326,10 @@ def best_command(
         emit_json(result.to_dict())
         return
     who = f" ({result.person})" if result.person else ""
+    source = result.source + who
     heading = cli_tr()._(
         "Cheapest paths from %(source)s to %(target)s",
-        source=f"{result.source}{who}",
+        source=source,
         target=target,
     )
     console.print(f"[bold]{escape(heading)}[/bold]")
@@ -408,7 +411,9 @@ def develop_command(
     )
     for r in dev.not_rated:
         console.print(
-            f"[yellow]{escape(t._('%(role)s is not rated: its gaps are unknown', role=r))}[/yellow]"
+            "[yellow]"
+            + escape(t._("%(role)s is not rated: its gaps are unknown", role=r))
+            + "[/yellow]"
         )
 
 
@@ -449,7 +454,7 @@ def succession_command(
         return
     t = cli_tr()
     console.print(
-        f"[bold]{escape(t._('Succession for %(role)s', role=result.role))}[/bold] "
+        ("[bold]" + escape(t._("Succession for %(role)s", role=result.role)) + "[/bold] ")
         + escape(
             t._(
                 "(%(title)s): %(now)s ready now, %(one)s ready in one step, %(not_ready)s not "

@@ -168,7 +168,9 @@ def validate(
         t = cli_tr()
         for r in results:
             mark = (
-                f"[green]{t._('valid')}[/green]" if r["valid"] else f"[red]{t._('invalid')}[/red]"
+                ("[green]" + t._("valid") + "[/green]")
+                if r["valid"]
+                else ("[red]" + t._("invalid") + "[/red]")
             )
             detail = ", ".join(
                 f"{t._(SUMMARY_WORDS[k]) if k in SUMMARY_WORDS else k} {v}"

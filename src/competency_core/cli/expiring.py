@@ -102,8 +102,9 @@ def _print(forecast: CurrencyForecast) -> None:
     f = forecast
     t = cli_tr()
     console.print(
-        f"[bold]{escape(t._('Lapsing between %(on)s and %(until)s', on=f.on, until=f.until))}"
-        "[/bold] "
+        "[bold]"
+        + escape(t._("Lapsing between %(on)s and %(until)s", on=f.on, until=f.until))
+        + "[/bold] "
         + escape(
             t.n_("(%(n)s day):", "(%(n)s days):", f.within)
             + " "
@@ -132,7 +133,7 @@ def _print(forecast: CurrencyForecast) -> None:
             ", ".join(_what(e) for e in x.evidence),
             f"{_level(x.level_before)} -> {_level(x.level_after)}",
             f"{_pct(p.readiness_today)} -> {_pct(p.readiness_after)}",
-            f"[red]{escape(t._('loses readiness'))}[/red]"
+            ("[red]" + escape(t._("loses readiness")) + "[/red]")
             if p.loses_readiness
             else _ready(p.ready_after),
         )

@@ -151,19 +151,19 @@ def _lines(exp: Explanation, indent: str, title: str) -> list[str]:
         f"{indent}  " + escape(t._("rule %(rule)s: %(detail)s", rule=exp.rule, detail=exp.detail)),
     ]
     if exp.used:
-        out.append(f"{indent}  {escape(t._('used:'))}")
+        out.append(f"{indent}  " + escape(t._("used:")))
         out += [f"{indent}    - {escape(describe_piece(w))}: {escape(w.note)}" for w in exp.used]
     if exp.ignored:
-        out.append(f"{indent}  {escape(t._('ignored:'))}")
+        out.append(f"{indent}  " + escape(t._("ignored:")))
         out += [
             f"{indent}    - {escape(describe_piece(w))}: [yellow]{escape(w.note)}[/yellow]"
             for w in exp.ignored
         ]
     if exp.notes:
-        out.append(f"{indent}  {escape(t._('notes:'))}")
+        out.append(f"{indent}  " + escape(t._("notes:")))
         out += [f"{indent}    - {escape(n)}" for n in exp.notes]
     if exp.children:
-        out.append(f"{indent}  {escape(t._('children:'))}")
+        out.append(f"{indent}  " + escape(t._("children:")))
         for c in exp.children:
             out += _lines(c, indent + "    ", c.competency)
     return out

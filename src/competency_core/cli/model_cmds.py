@@ -399,7 +399,7 @@ def _print_diff(diff: ModelDiff, fmt: str, out: Path | None, exit_code: bool) ->
         console.print(text.rstrip(), markup=False, highlight=False)
         if out is not None:
             console.print(
-                f"[dim]{escape(cli_tr()._('changelog written to %(path)s', path=out))}[/dim]"
+                "[dim]" + escape(cli_tr()._("changelog written to %(path)s", path=out)) + "[/dim]"
             )
     if exit_code and not diff.is_empty:
         raise typer.Exit(EXIT_FINDINGS)
@@ -567,7 +567,7 @@ def migrate(
         return
     console.print(rep.to_markdown(), markup=False, highlight=False)
     if dry_run:
-        console.print(f"[yellow]{escape(cli_tr()._('dry run: nothing was written'))}[/yellow]")
+        console.print("[yellow]" + escape(cli_tr()._("dry run: nothing was written")) + "[/yellow]")
 
 
 @model_app.command("due")

@@ -142,12 +142,17 @@ def _level(value: float | None) -> str:
     return num(value)
 
 
+def bold(text: str) -> str:
+    """``text`` escaped, in bold (rich markup)."""
+    return "[bold]" + escape(text) + "[/bold]"
+
+
 def _yes(flag: bool, no: str = "") -> str:
     """``yes`` for True (in the CLI's language), ``no`` (or nothing) for False."""
     t = cli_tr()
     if flag:
         return t._("yes")
-    return f"[red]{t._('no')}[/red]" if no else ""
+    return ("[red]" + t._("no") + "[/red]") if no else ""
 
 
 def score_dict(model: CompetencyModel, s: RoleScore, language: str | None = None) -> dict[str, Any]:
@@ -222,13 +227,17 @@ def gap_command(
         emit_json(data)
         return
     t = cli_tr()
-    verdict = f"[green]{t._('ready')}[/green]" if s.ready else f"[red]{t._('not ready')}[/red]"
+    verdict = (
+        ("[green]" + t._("ready") + "[/green]")
+        if s.ready
+        else ("[red]" + t._("not ready") + "[/red]")
+    )
     console.print(
         t._(
             "%(person)s against %(role)s on %(on)s: %(verdict)s, readiness %(readiness)s, "
             "gap %(gap)s, %(met)s of requirements met, coverage %(coverage)s",
-            person=f"[bold]{escape(person)}[/bold]",
-            role=f"[bold]{escape(s.role)}[/bold]",
+            person=bold(person),
+            role=bold(s.role),
             on=s.on,
             verdict=verdict,
             readiness=_pct(s.readiness),
@@ -378,7 +387,7 @@ def fit_command(
             num(x["gap"], 2),
             _pct(x["share_met"]),
             _pct(x["coverage"]),
-            f"[green]{t._('ready')}[/green]" if x["ready"] else "",
+            ("[green]" + t._("ready") + "[/green]") if x["ready"] else "",
         )
         for x in items
     ]
@@ -559,7 +568,19 @@ def _print_plan(plan: DevelopmentPlan, why: dict[str, Explanation] | None = None
     person = plan.person or ""
     t = cli_tr()
     console.print(
-        f"[bold]{escape(t._('Development plan for %(person)s towards %(role)s', person=person, role=plan.role))}[/bold] "
+        (
+            "[bold]"
+            + (
+                escape(
+                    t._(
+                        "Development plan for %(person)s towards %(role)s",
+                        person=person,
+                        role=plan.role,
+                    )
+                )
+            )
+            + "[/bold] "
+        )
         + escape(
             t.n_(
                 "(readiness %(readiness)s, %(verdict)s): %(n)s gap",
@@ -571,7 +592,7 @@ def _print_plan(plan: DevelopmentPlan, why: dict[str, Explanation] | None = None
         )
     )
     for n, item in enumerate(plan.items, 1):
-        star = f" [bold]{t._('essential')}[/bold]" if item.essential else ""
+        star = (" [bold]" + t._("essential") + "[/bold]") if item.essential else ""
         console.print(
             f"{n}. {escape(item.competency)} ({escape(item.name)}){star}: "
             + escape(
@@ -637,12 +658,12 @@ def _print_plan(plan: DevelopmentPlan, why: dict[str, Explanation] | None = None
         )
     if plan.uncovered:
         console.print(
-            f"[yellow]{escape(t._('no chosen learning closes:'))}[/yellow] "
+            ("[yellow]" + escape(t._("no chosen learning closes:")) + "[/yellow] ")
             + escape(", ".join(plan.uncovered))
         )
     if plan.refreshers:
         console.print(
-            f"[bold]{escape(t._('Refreshers'))}[/bold] "
+            ("[bold]" + escape(t._("Refreshers")) + "[/bold] ")
             + escape(t._("(lapsing within %(days)s days):", days=plan.renew_within))
         )
         for r in plan.refreshers:
@@ -736,7 +757,7 @@ def readiness_command(
     o = result.overall
     t = cli_tr()
     console.print(
-        f"[bold]{escape(t._('Organisation readiness on %(on)s', on=result.on))}[/bold]: "
+        ("[bold]" + escape(t._("Organisation readiness on %(on)s", on=result.on)) + "[/bold]: ")
         + escape(
             t.n_(
                 "%(n)s person scored against their role, %(met)s of requirements met, "

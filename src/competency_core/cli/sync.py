@@ -310,7 +310,7 @@ def make_adapter(
                     "and process lists; use --token-env VAR, --token-file FILE or %(env)s "
                     "instead",
                     setting=pair.partition("=")[0].strip(),
-                    env=f"COMPETENCY_{name.upper()}_<NAME>",
+                    env="COMPETENCY_" + name.upper() + "_<NAME>",
                 )
             )
     for option, field, given in (
@@ -677,11 +677,12 @@ def pull_cmd(
     result = guarded(fmt, run)
     t = cli_tr()
     for p in skipped:
-        err_console.print(f"[yellow]{escape(t._('skipped'))}[/yellow] {escape(str(p))}")
+        err_console.print("[yellow]" + escape(t._("skipped")) + f"[/yellow] {escape(str(p))}")
     if fmt == OutputFormat.TEXT:
         for n in notes:
             err_console.print(
-                f"[yellow]{escape(t._('note'))}[/yellow] {escape(str(n))}", highlight=False
+                ("[yellow]" + escape(t._("note")) + f"[/yellow] {escape(str(n))}"),
+                highlight=False,
             )
         if isinstance(result, Workforce):
             parts = [
@@ -859,6 +860,7 @@ def adapters(fmt: OutputFormat = FormatOption) -> None:
         emit_json(rows)
         return
     t = cli_tr()
+    built_in = t._("built in")
     console.print(
         simple_table(
             t.n_("%(n)s adapter", "%(n)s adapters", len(rows)),
@@ -867,8 +869,7 @@ def adapters(fmt: OutputFormat = FormatOption) -> None:
                 (
                     r["name"],
                     ", ".join(r["capabilities"]),
-                    f"{r['plugin']} ({r['distribution'] or t._('built in')} "
-                    f"{r['version'] or ''})".strip(),
+                    f"{r['plugin']} ({r['distribution'] or built_in} {r['version'] or ''})".strip(),
                     r["title"],
                 )
                 for r in rows
