@@ -386,7 +386,8 @@ class _Exporter:
         adoption = kept.adoption_status if kept else None
         if adoption is None or ADOPTION_TO_STATUS.get(adoption.strip().lower()) != m.status:
             adoption = STATUS_TO_ADOPTION[m.status]
-        doc["adoptionStatus"] = adoption
+        if kept is None or kept.adoption_status is not None or m.status != LifecycleStatus.DRAFT:
+            doc["adoptionStatus"] = adoption  # from CASE without one: none while a draft
         if kept is not None and kept.status_start_date:
             doc["statusStartDate"] = kept.status_start_date.isoformat()
         if kept is not None and kept.status_end_date:
@@ -504,8 +505,8 @@ class _Exporter:
 
     @staticmethod
     def own_item_type(c: Competency) -> str | None:
-        """Our item type for a competency without a kept one (None when it has one)."""
-        if c.case is not None and c.case.item_type:
+        """Our item type for a competency not from CASE (None: it keeps what it came with)."""
+        if c.case is not None:
             return None
         return COMPETENCY_ITEM_TYPE if c.assessable else GROUP_ITEM_TYPE
 
@@ -532,9 +533,8 @@ class _Exporter:
         if kept is not None and kept.alternative_label is not None:
             out["alternativeLabel"] = kept.alternative_label
         if own_type is None:
-            assert kept is not None
-            assert kept.item_type
-            out["CFItemType"] = kept.item_type
+            if kept is not None and kept.item_type is not None:
+                out["CFItemType"] = kept.item_type
         else:
             out["CFItemType"] = self.tr._(own_type)
         if kept is None:
@@ -559,10 +559,10 @@ class _Exporter:
                 self.case_link(s, case_identifier(self.model.key, "subject", c.key, str(j)))
                 for j, s in enumerate(kept.subject_uri)
             ]
-        if self.lang == self.model.default_language and kept is not None and kept.language:
-            out["language"] = kept.language
-        else:
+        if self.lang != self.model.default_language or kept is None:
             out["language"] = self.lang
+        elif kept.language is not None:  # from CASE: as it came
+            out["language"] = kept.language
         if kept is not None and kept.education_level:
             out["educationLevel"] = list(kept.education_level)
         if own_type is None:
@@ -591,7 +591,7 @@ class _Exporter:
         tr = self.tr
         if c.domain != "general":
             self.report.add(f"{where}.domain", "extension", tr._("CASE items have no domain"))
-        if not c.assessable and c.case is not None and c.case.item_type:
+        if not c.assessable and c.case is not None:
             self.report.add(
                 f"{where}.assessable",
                 "extension",

@@ -923,7 +923,7 @@ class _Importer:
             ("typeCode", "type_code"),
         ):
             v = self.text_field(entry, f, where)
-            if v is not None:
+            if v is not None and (v or k != "description"):  # an export writes "" for none
                 out[k] = v
         self.common(entry, where, _ITEM_TYPE_FIELDS)
         return out
