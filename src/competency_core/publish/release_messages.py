@@ -81,10 +81,13 @@ def audience_value(k: KitContext) -> tuple[AudienceValue, ...]:
     comps_n = tr.n_("%(n)s competency", "%(n)s competencies", comps, n=tr.number(comps))
 
     employees = [
-        tr._(
-            "Clear expectations: %(roles)s are described, each with the competencies it needs "
-            "and the level for each.",
-            roles=roles_n,
+        tr.n_(
+            "Clear expectations: %(n)s role is described, with the competencies it needs and "
+            "the level for each.",
+            "Clear expectations: %(n)s roles are described, each with the competencies it "
+            "needs and the level for each.",
+            roles,
+            n=tr.number(roles),
         ),
         tr._(
             "What good looks like: %(competencies)s described by %(indicators)s behavioural "
@@ -145,10 +148,14 @@ def audience_value(k: KitContext) -> tuple[AudienceValue, ...]:
             requirements=tr.number(requirements),
         ),
         tr._(
-            "Version %(version)s, with a changelog for every change and a review date.",
+            "Version %(version)s, with a changelog for every change; next review by %(date)s.",
             version=m.version,
-        ),
+            date=k.date(m.metadata.review_date),
+        )
+        if m.metadata.review_date
+        else tr._("Version %(version)s, with a changelog for every change.", version=m.version),
     ]
+    domains_n = tr.n_("%(n)s domain", "%(n)s domains", domains, n=tr.number(domains))
     leadership = [
         tr.n_(
             "%(roles)s in %(n)s job family and %(competencies)s in %(domains)s, in one model.",
@@ -157,11 +164,18 @@ def audience_value(k: KitContext) -> tuple[AudienceValue, ...]:
             n=tr.number(families),
             roles=roles_n,
             competencies=comps_n,
-            domains=tr.n_("%(n)s domain", "%(n)s domains", domains, n=tr.number(domains)),
+            domains=domains_n,
+        )
+        if families
+        else tr._(
+            "%(roles)s and %(competencies)s in %(domains)s, in one model.",
+            roles=roles_n,
+            competencies=comps_n,
+            domains=domains_n,
         ),
         tr._(
             "Readiness and adoption can be followed period by period with the monitoring "
-            "report, against the targets below."
+            "report, against the adoption targets."
         ),
     ]
     if moves:
