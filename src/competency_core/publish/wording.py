@@ -61,9 +61,14 @@ def move_kind(tr: Translator, kind: TransitionKind) -> str:
     return tr._(MOVE_KINDS[kind])
 
 
-def essential_label(tr: Translator, requirement: Requirement) -> str:
-    """'essential' or 'desirable' in the reader's words."""
-    return tr._("essential") if requirement.essential else tr._("desirable")
+def essential_label(tr: Translator, requirement: Requirement | bool) -> str:
+    """'essential' or 'desirable' (of a requirement, or of ``True``/``False``) in words.
+
+    The words carry the gettext context ``requirement``, so that another area's
+    "essential" (a CLI column, say) never decides how the handbook reads.
+    """
+    essential = requirement if isinstance(requirement, bool) else requirement.essential
+    return tr.p_("requirement", "essential") if essential else tr.p_("requirement", "desirable")
 
 
 def learning_kind(tr: Translator, kind: str) -> str:
