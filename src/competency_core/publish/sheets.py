@@ -117,8 +117,8 @@ class SheetWriter:
         self.widths: dict[int, float] = {}
         self.heights: dict[int, float] = {}
         """Row heights in points, where not the default (fixed or estimated)."""
-        self.charts: list[tuple[int, int, int, int]] = []
-        """Charts inserted: (row, column, width px, height px)."""
+        self.charts: list[tuple[int, int, int, int, int]] = []
+        """Charts inserted: (row, column, width px, height px, first row to keep with it)."""
         self.last_col = 0
         self.layout: PageLayout | None = None
         """The print layout chosen by :meth:`finish` (with a :class:`PrintSetup`)."""
@@ -210,11 +210,16 @@ class SheetWriter:
             self.last_col = max(self.last_col, col)
             self.ws.write_number(row, col, value, self.fmt(fmt))
 
-    def chart(self, row: int, col: int, chart: Any, width: int, height: int) -> None:
-        """Insert a chart of ``width`` x ``height`` pixels at a cell (kept on one printed page)."""
+    def chart(
+        self, row: int, col: int, chart: Any, width: int, height: int, keep_from: int | None = None
+    ) -> None:
+        """Insert a chart of ``width`` x ``height`` pixels at a cell, kept on one printed page.
+
+        ``keep_from`` (a row above ``row``) keeps the rows from there (a caption) with it.
+        """
         chart.set_size({"width": width, "height": height})
         self.ws.insert_chart(row, col, chart)
-        self.charts.append((row, col, width, height))
+        self.charts.append((row, col, width, height, row if keep_from is None else keep_from))
 
     def link(self, row: int, col: int, target: str, label: str, fmt: str = "link") -> None:
         """Write an internal link (targets are built by this package, never taken from texts)."""

@@ -459,7 +459,7 @@ class GapSheets:
             chart.set_y_axis(axis)
         else:
             chart.set_x_axis(axis)
-        s.chart(anchor, 0, chart, CHART_WIDTH, CHART_HEIGHT)
+        s.chart(anchor, 0, chart, CHART_WIDTH, CHART_HEIGHT, keep_from=caption[0])
         s.row = max(s.row, last + 1)
 
 

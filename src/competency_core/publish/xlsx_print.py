@@ -85,7 +85,7 @@ class PageLayout:
     breaks: tuple[int, ...] = ()
     """Rows (0-based) a manual page break was placed above, to keep charts whole."""
     chart_rows: tuple[tuple[int, int], ...] = ()
-    """Each chart's first and last row (0-based)."""
+    """Each chart's first row (its caption's, if kept with it) and last row (0-based)."""
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ class PrintSetup:
             return sum(column_pixels(s.widths.get(c, 8.43)) for c in range(col))
 
         right = left_of(s.last_col + 1)
-        for _row, col, width, _height in s.charts:
+        for _row, col, width, _height, _top in s.charts:
             right = max(right, left_of(col) + width)
         return max(1.0, right * 0.75)
 
@@ -165,6 +165,10 @@ class PrintSetup:
         if rows is None:
             return 0.0
         return sum(s.heights.get(r, DEFAULT_ROW) for r in range(rows[0], rows[1] + 1))
+
+    @staticmethod
+    def _span_points(s: SheetWriter, first: int, stop: int) -> float:
+        return sum(s.heights.get(r, DEFAULT_ROW) for r in range(first, stop))
 
     @staticmethod
     def _chart_end(s: SheetWriter, row: int, height_px: int) -> int:
@@ -179,7 +183,10 @@ class PrintSetup:
         self, s: SheetWriter, page: float
     ) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
         """Manual breaks above charts that would otherwise cross a page's end."""
-        charts = sorted((row, self._chart_end(s, row, h), h * 0.75) for row, _c, _w, h in s.charts)
+        charts = sorted(
+            (top, self._chart_end(s, row, h), self._span_points(s, top, row) + h * 0.75)
+            for row, _c, _w, h, top in s.charts
+        )
         if not charts:
             return (), ()
         breaks: list[int] = []
