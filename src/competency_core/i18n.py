@@ -125,7 +125,10 @@ def _merged_mo(files: list[Path], language: str) -> gettext.NullTranslations:
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             if not all(strings):
                 continue
-            merged[message.id] = message  # later files (the user's) win
+            # later files (the user's) win: Babel's Catalog keeps the first string of a
+            # message set twice, so the earlier one is removed first
+            merged.delete(message.id, context=message.context)
+            merged[message.id] = message
     buf = io.BytesIO()
     write_mo(buf, merged, use_fuzzy=False)
     buf.seek(0)

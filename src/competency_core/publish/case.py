@@ -132,6 +132,7 @@ class CaseReport:
 
     language: str = "en"
     entries: list[CaseReportEntry] = field(default_factory=list)
+    _seen: set[CaseReportEntry] = field(default_factory=set, repr=False, compare=False)
 
     @property
     def tr(self) -> Translator:
@@ -139,8 +140,11 @@ class CaseReport:
         return translator(self.language)
 
     def add(self, path: str, action: CaseAction, reason: str) -> None:
-        """Record one field (``reason`` already in the report's language)."""
-        self.entries.append(CaseReportEntry(path, action, reason))
+        """Record one field (``reason`` already in the report's language), once."""
+        entry = CaseReportEntry(path, action, reason)
+        if entry not in self._seen:
+            self._seen.add(entry)
+            self.entries.append(entry)
 
     def __iter__(self) -> Iterator[CaseReportEntry]:
         return iter(self.entries)

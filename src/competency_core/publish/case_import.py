@@ -379,7 +379,7 @@ class _Importer:
         ext = data.get("extensions")
         if isinstance(ext, Mapping):
             for name in ext:
-                if name != EXTENSION:
+                if name not in (EXTENSION, f"{EXTENSION}Namespace"):
                     self.add(
                         f"{path}.extensions.{name}", "dropped", tr._("another tool's extension")
                     )
