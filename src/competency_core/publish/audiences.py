@@ -55,7 +55,10 @@ def _scales(o: ModelOutline, tr: Translator) -> tuple[str, ...]:
 def _about(o: ModelOutline, tr: Translator) -> GuideSection:
     m = o.model
     domains = Counter(c.domain for c in m.competencies)
-    spread = ", ".join(f"{tr.number(n)} {domain_label(tr, d)}" for d, n in domains.most_common())
+    spread = ", ".join(
+        tr._("%(n)s %(domain)s", n=tr.number(n), domain=domain_label(tr, d))
+        for d, n in domains.most_common()
+    )
     competencies = tr.n_("%(n)s competency", "%(n)s competencies", len(m.competencies))
     roles = tr.n_("%(n)s role profile", "%(n)s role profiles", len(m.roles))
     return GuideSection(
