@@ -30,6 +30,13 @@ settings.register_profile(
 settings.load_profile("ci")
 
 
+@pytest.fixture(autouse=True)
+def _english_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI speaks English in tests whatever the machine's locale (tests of the language
+    rules set or remove ``COMPETENCY_LANGUAGE`` themselves)."""
+    monkeypatch.setenv("COMPETENCY_LANGUAGE", "en")
+
+
 @pytest.fixture
 def examples() -> Path:
     return EXAMPLES

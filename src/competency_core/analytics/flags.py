@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 from competency_core.analytics.raters import CompetencyAgreement, LevelOfMeasurement
 from competency_core.analytics.ratings import Answer
 from competency_core.competencies import Competency
+from competency_core.i18n import N_, Translator, translator
 from competency_core.model import CompetencyModel
 
 
@@ -111,13 +112,17 @@ class ItemFlag(BaseModel):
         return CONCERNS[self.kind]
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.0f}%"
-
-
 def level_flags(
-    c: Competency, label_top: str, label_bottom: str, s: dict[str, float], t: ItemThresholds
+    c: Competency,
+    label_top: str,
+    label_bottom: str,
+    s: dict[str, float],
+    t: ItemThresholds,
+    tr: Translator | None = None,
 ) -> list[ItemFlag]:
+    """The ceiling, floor and low-variance flags, worded in ``tr``'s language (English)."""
+    tr = tr or translator()
+    pct, num = tr.percent, tr.number
     out: list[ItemFlag] = []
     n = int(s["people"])
     if s["top_share"] >= t.ceiling_share:
@@ -125,14 +130,22 @@ def level_flags(
             ItemFlag(
                 competency=c.key,
                 kind=FlagKind.CEILING,
-                message=f"{_pct(s['top_share'])} of {n} people are rated at the top level "
-                f"({label_top}); threshold {_pct(t.ceiling_share)}",
+                message=tr._(
+                    "%(share)s of %(n)s people are rated at the top level (%(label)s); "
+                    "threshold %(threshold)s",
+                    share=pct(s["top_share"]),
+                    n=n,
+                    label=label_top,
+                    threshold=pct(t.ceiling_share),
+                ),
                 value=s["top_share"],
                 threshold=t.ceiling_share,
                 numbers={"people": n, "top_share": s["top_share"], "mean": s["mean"]},
-                suggestion="Many people already reach the top level, so it cannot show who is "
-                "ahead. Raise the bar of the upper levels' indicators, or treat the "
-                "competency as a basic expectation rather than a differentiator.",
+                suggestion=tr._(
+                    "Many people already reach the top level, so it cannot show who is "
+                    "ahead. Raise the bar of the upper levels' indicators, or treat the "
+                    "competency as a basic expectation rather than a differentiator."
+                ),
             )
         )
     if s["bottom_share"] >= t.floor_share:
@@ -140,14 +153,22 @@ def level_flags(
             ItemFlag(
                 competency=c.key,
                 kind=FlagKind.FLOOR,
-                message=f"{_pct(s['bottom_share'])} of {n} people are rated at the bottom "
-                f"level ({label_bottom}); threshold {_pct(t.floor_share)}",
+                message=tr._(
+                    "%(share)s of %(n)s people are rated at the bottom level (%(label)s); "
+                    "threshold %(threshold)s",
+                    share=pct(s["bottom_share"]),
+                    n=n,
+                    label=label_bottom,
+                    threshold=pct(t.floor_share),
+                ),
                 value=s["bottom_share"],
                 threshold=t.floor_share,
                 numbers={"people": n, "bottom_share": s["bottom_share"], "mean": s["mean"]},
-                suggestion="Many people sit at the lowest level: the competency may be too "
-                "specialised for this group, or its lower levels ask too much. Check which "
-                "roles really need it and write indicators for the first steps.",
+                suggestion=tr._(
+                    "Many people sit at the lowest level: the competency may be too "
+                    "specialised for this group, or its lower levels ask too much. Check which "
+                    "roles really need it and write indicators for the first steps."
+                ),
             )
         )
     if s["normalised_sd"] < t.low_sd:
@@ -155,31 +176,50 @@ def level_flags(
             ItemFlag(
                 competency=c.key,
                 kind=FlagKind.LOW_VARIANCE,
-                message=f"people's levels barely differ: standard deviation {s['sd']:.2f} "
-                f"levels ({s['normalised_sd']:.2f} of the scale) over {n} people; "
-                f"threshold {t.low_sd:.2f}",
+                message=tr._(
+                    "people's levels barely differ: standard deviation %(sd)s levels "
+                    "(%(normalised)s of the scale) over %(n)s people; threshold %(threshold)s",
+                    sd=num(s["sd"], 2),
+                    normalised=num(s["normalised_sd"], 2),
+                    n=n,
+                    threshold=num(t.low_sd, 2),
+                ),
                 value=s["normalised_sd"],
                 threshold=t.low_sd,
                 numbers={"people": n, "sd": s["sd"], "normalised_sd": s["normalised_sd"]},
-                suggestion="Nearly everyone gets the same level, so the competency does not "
-                "tell people apart. Make the levels' indicators more distinct, or merge it "
-                "into a broader competency.",
+                suggestion=tr._(
+                    "Nearly everyone gets the same level, so the competency does not "
+                    "tell people apart. Make the levels' indicators more distinct, or merge it "
+                    "into a broader competency."
+                ),
             )
         )
     return out
 
 
 def hard_to_rate_flag(
-    c: Competency, kinds: Counter[Answer], answers: int, t: ItemThresholds
+    c: Competency,
+    kinds: Counter[Answer],
+    answers: int,
+    t: ItemThresholds,
+    tr: Translator | None = None,
 ) -> ItemFlag:
+    """The hard-to-rate flag, worded in ``tr``'s language (English)."""
+    tr = tr or translator()
     unrated = kinds[Answer.CANNOT_RATE] + kinds[Answer.MISSING]
     share = unrated / answers
     return ItemFlag(
         competency=c.key,
         kind=FlagKind.HARD_TO_RATE,
-        message=f"{_pct(share)} of {answers} answers were not a level "
-        f"({kinds[Answer.CANNOT_RATE]} 'cannot rate', {kinds[Answer.MISSING]} left blank); "
-        f"threshold {_pct(t.unrated_share)}",
+        message=tr._(
+            "%(share)s of %(n)s answers were not a level (%(cannot)s 'cannot rate', "
+            "%(blank)s left blank); threshold %(threshold)s",
+            share=tr.percent(share),
+            n=answers,
+            cannot=kinds[Answer.CANNOT_RATE],
+            blank=kinds[Answer.MISSING],
+            threshold=tr.percent(t.unrated_share),
+        ),
         value=share,
         threshold=t.unrated_share,
         numbers={
@@ -188,15 +228,31 @@ def hard_to_rate_flag(
             "missing": kinds[Answer.MISSING],
             "unrated_share": share,
         },
-        suggestion="Raters often cannot say where people stand: the competency may be too "
-        "broad or its behaviour invisible in daily work. Describe observable behaviours per "
-        "level, or split it into competencies raters can see.",
+        suggestion=tr._(
+            "Raters often cannot say where people stand: the competency may be too "
+            "broad or its behaviour invisible in daily work. Describe observable behaviours per "
+            "level, or split it into competencies raters can see."
+        ),
     )
 
 
+MEASUREMENT_LEVELS = {
+    "ordinal": N_("ordinal"),
+    "interval": N_("interval"),
+    "nominal": N_("nominal"),
+    "ratio": N_("ratio"),
+}
+"""Levels of measurement as a flag names them (translated where used)."""
+
+
 def low_agreement_flag(
-    c: Competency, agreement: CompetencyAgreement, t: ItemThresholds
+    c: Competency,
+    agreement: CompetencyAgreement,
+    t: ItemThresholds,
+    tr: Translator | None = None,
 ) -> ItemFlag:
+    """The low-agreement flag, worded in ``tr``'s language (English)."""
+    tr = tr or translator()
     assert agreement.alpha is not None
     nums: dict[str, float | int] = {
         "alpha": agreement.alpha,
@@ -207,42 +263,61 @@ def low_agreement_flag(
     if agreement.exact_agreement is not None and agreement.within_one is not None:
         nums["exact_agreement"] = agreement.exact_agreement
         nums["within_one"] = agreement.within_one
-        extra = (
-            f"; rater pairs agree exactly {_pct(agreement.exact_agreement)}, "
-            f"within one level {_pct(agreement.within_one)}"
+        extra = "; " + tr._(
+            "rater pairs agree exactly %(exact)s, within one level %(within)s",
+            exact=tr.percent(agreement.exact_agreement),
+            within=tr.percent(agreement.within_one),
         )
     if agreement.mean_spread is not None:
         nums["mean_spread"] = agreement.mean_spread
+    level = str(agreement.level_of_measurement)
     return ItemFlag(
         competency=c.key,
         kind=FlagKind.LOW_AGREEMENT,
-        message=f"raters disagree: Krippendorff's alpha ({agreement.level_of_measurement}) "
-        f"{agreement.alpha:.2f} over {agreement.pairable_people} people{extra}; "
-        f"threshold {t.low_alpha:.3f}",
+        message=tr._(
+            "raters disagree: Krippendorff's alpha (%(level)s) %(alpha)s over %(n)s people"
+            "%(extra)s; threshold %(threshold)s",
+            level=tr._(MEASUREMENT_LEVELS[level]) if level in MEASUREMENT_LEVELS else level,
+            alpha=tr.number(agreement.alpha, 2),
+            n=agreement.pairable_people,
+            extra=extra,
+            threshold=tr.number(t.low_alpha, 3),
+        ),
         value=agreement.alpha,
         threshold=t.low_alpha,
         numbers=nums,
-        suggestion="Raters of the same person read the competency differently: it is "
-        "probably too broad or vaguely worded. Sharpen the definition, add behavioural "
-        "anchors per level, or split it into narrower competencies.",
+        suggestion=tr._(
+            "Raters of the same person read the competency differently: it is "
+            "probably too broad or vaguely worded. Sharpen the definition, add behavioural "
+            "anchors per level, or split it into narrower competencies."
+        ),
     )
 
 
 def role_flags(
-    model: CompetencyModel, c: Competency, required: list[int], n_roles: int, t: ItemThresholds
+    model: CompetencyModel,
+    c: Competency,
+    required: list[int],
+    n_roles: int,
+    t: ItemThresholds,
+    tr: Translator | None = None,
 ) -> list[ItemFlag]:
+    """The no-role and every-role flags, worded in ``tr``'s language (English)."""
+    tr = tr or translator()
     out: list[ItemFlag] = []
     if not n_roles and model.roles:
         out.append(
             ItemFlag(
                 competency=c.key,
                 kind=FlagKind.NO_ROLE,
-                message=f"no role of the {len(model.roles)} requires it",
+                message=tr._("no role of the %(n)s requires it", n=len(model.roles)),
                 value=0,
                 threshold=None,
                 numbers={"roles_requiring": 0, "roles": len(model.roles)},
-                suggestion="Nobody is expected to have it: add it to the roles that need it, "
-                "or remove it from the model.",
+                suggestion=tr._(
+                    "Nobody is expected to have it: add it to the roles that need it, "
+                    "or remove it from the model."
+                ),
             )
         )
     if len(model.roles) >= t.min_roles and n_roles == len(model.roles):
@@ -251,11 +326,19 @@ def role_flags(
             ItemFlag(
                 competency=c.key,
                 kind=FlagKind.EVERY_ROLE,
-                message=f"all {n_roles} roles require it"
-                + (
-                    f", all at level {required[0]}"
+                message=(
+                    tr._(
+                        "all %(n)s roles require it, all at level %(level)s",
+                        n=n_roles,
+                        level=required[0],
+                    )
                     if same
-                    else f", at levels {', '.join(map(str, required[:-1]))} and {required[-1]}"
+                    else tr._(
+                        "all %(n)s roles require it, at levels %(levels)s and %(last)s",
+                        n=n_roles,
+                        levels=", ".join(map(str, required[:-1])),
+                        last=required[-1],
+                    )
                 ),
                 value=1.0,
                 threshold=None,
@@ -264,13 +347,18 @@ def role_flags(
                     "roles": len(model.roles),
                     "distinct_levels": len(required),
                 },
-                suggestion="A competency every role needs may be too generic to guide anyone. "
-                + (
-                    "Every role asks for the same level, so it does not tell roles apart: "
-                    "consider an organisation-wide value instead."
+                suggestion=(
+                    tr._(
+                        "A competency every role needs may be too generic to guide anyone. "
+                        "Every role asks for the same level, so it does not tell roles apart: "
+                        "consider an organisation-wide value instead."
+                    )
                     if same
-                    else "Check that its indicators say what differs from level to level, "
-                    "or make it an organisation-wide core competency."
+                    else tr._(
+                        "A competency every role needs may be too generic to guide anyone. "
+                        "Check that its indicators say what differs from level to level, "
+                        "or make it an organisation-wide core competency."
+                    )
                 ),
             )
         )

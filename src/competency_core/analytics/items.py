@@ -56,6 +56,7 @@ from competency_core.analytics.raters import (
 )
 from competency_core.analytics.ratings import Answer, PilotRating, check_ratings
 from competency_core.competencies import Competency
+from competency_core.i18n import Translator, translator
 from competency_core.model import CompetencyModel
 from competency_core.scoring import Aggregation, ScoringPolicy
 
@@ -140,7 +141,9 @@ def _stats(
     person_levels: Sequence[float],
     agreement: CompetencyAgreement | None,
     t: ItemThresholds,
+    tr: Translator,
 ) -> ItemStats:
+    language = tr.language
     scale = model.scale(c.scale)
     kinds = Counter(r.answer for r in answers)
     dist = dict.fromkeys(scale.values, 0)
@@ -174,43 +177,50 @@ def _stats(
             "top_share": top,
             "bottom_share": bottom,
         }
-        label = model.text
         flags += level_flags(
             c,
-            label(scale.level(scale.max_value).label),
-            label(scale.level(scale.min_value).label),
+            model.text(scale.level(scale.max_value).label, language),
+            model.text(scale.level(scale.min_value).label, language),
             figures,
             t,
+            tr,
         )
     elif answers:
-        notes.append(f"only {n} people with a level: too few to judge how levels spread")
+        notes.append(
+            tr._("only %(n)s people with a level: too few to judge how levels spread", n=n)
+        )
     if len(answers) >= t.min_answers:
         if unrated / len(answers) >= t.unrated_share:
-            flags.append(hard_to_rate_flag(c, kinds, len(answers), t))
+            flags.append(hard_to_rate_flag(c, kinds, len(answers), t, tr))
     elif answers:
-        notes.append(f"only {len(answers)} answers: too few to judge 'cannot rate'")
+        notes.append(tr._("only %(n)s answers: too few to judge 'cannot rate'", n=len(answers)))
     if agreement is not None:
         if agreement.alpha is None:
             if agreement.note:
-                notes.append(f"agreement not measured: {agreement.note}")
+                notes.append(tr._("agreement not measured: %(why)s", why=tr._(agreement.note)))
         elif agreement.pairable_people < t.min_pairable_people:
             notes.append(
-                f"only {agreement.pairable_people} people rated by two raters: too few to "
-                "judge agreement"
+                tr._(
+                    "only %(n)s people rated by two raters: too few to judge agreement",
+                    n=agreement.pairable_people,
+                )
             )
         elif agreement.alpha < t.low_alpha:
             if any(f.kind is FlagKind.LOW_VARIANCE for f in flags):
                 notes.append(
-                    f"alpha is low ({agreement.alpha:.2f}), but people's levels barely differ, "
-                    "which lowers alpha whatever the raters do: judge agreement on a more "
-                    "varied group"
+                    tr._(
+                        "alpha is low (%(alpha)s), but people's levels barely differ, which "
+                        "lowers alpha whatever the raters do: judge agreement on a more "
+                        "varied group",
+                        alpha=tr.number(agreement.alpha, 2),
+                    )
                 )
             else:
-                flags.append(low_agreement_flag(c, agreement, t))
-    flags += role_flags(model, c, required, len(reqs), t)
+                flags.append(low_agreement_flag(c, agreement, t, tr))
+    flags += role_flags(model, c, required, len(reqs), t, tr)
     return ItemStats(
         competency=c.key,
-        name=model.text(c.name),
+        name=model.text(c.name, language),
         domain=c.domain,
         answers=len(answers),
         rated=sum(dist.values()),
@@ -246,15 +256,19 @@ def analyse_items(
     thresholds: ItemThresholds | None = None,
     agreement: Sequence[CompetencyAgreement] | None = None,
     policy: ScoringPolicy = PILOT_POLICY,
+    language: str | None = None,
 ) -> ItemAnalysis:
     """Item analysis of every assessable competency (see the module docs for the flags).
 
     ``policy`` combines each person's raters into their level (scoring's policies).
+    ``language`` (default: English) words the flags' messages, suggestions and notes and
+    picks the model's names and level labels.
     ``agreement`` may pass figures already computed with
     :func:`~competency_core.analytics.raters.competency_agreement`; by default they are
     computed from ``ratings`` with the thresholds' level of measurement.
     """
     t = thresholds or ItemThresholds()
+    tr = translator(language)
     items = list(ratings)
     check_ratings(model, items)
     agree = {
@@ -275,7 +289,7 @@ def analyse_items(
         model=model.key,
         thresholds=t,
         items=tuple(
-            _stats(model, c, by_comp[c.key], person_levels[c.key], agree.get(c.key), t)
+            _stats(model, c, by_comp[c.key], person_levels[c.key], agree.get(c.key), t, tr)
             for c in model.competencies
             if c.assessable
         ),

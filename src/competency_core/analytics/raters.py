@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from competency_core.analytics.icc import intraclass_correlation
 from competency_core.analytics.ratings import AnalyticsError, Answer, PilotRating, check_ratings
+from competency_core.i18n import N_
 from competency_core.model import CompetencyModel
 from competency_core.people import RaterType
 from competency_core.scoring import DEFAULT_POLICY, ScoringPolicy, resolve_levels
@@ -361,9 +362,9 @@ def competency_agreement(
         alpha: float | None = None
         note: str | None = None
         if not pairable.any():
-            note = "no person was rated by two raters"
+            note = N_("no person was rated by two raters")
         elif used.sum() < 2:
-            note = "every rating was the same level: agreement cannot be told from chance"
+            note = N_("every rating was the same level: agreement cannot be told from chance")
         else:
             alpha = float(
                 krippendorff.alpha(

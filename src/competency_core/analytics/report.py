@@ -179,7 +179,7 @@ def build_pilot_report(
     t = thresholds or ItemThresholds()
     ratings = data.ratings
     agreement = competency_agreement(model, ratings, level=t.level_of_measurement)
-    items = analyse_items(model, ratings, thresholds=t, agreement=agreement)
+    items = analyse_items(model, ratings, thresholds=t, agreement=agreement, language=lang)
     fb = list(feedback)
     summary = summarise_feedback(fb, model=model, version=None) if fb else None
     kinds = Counter(r.answer for r in ratings)
