@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import doctest
 import importlib
+import itertools
 import re
 from collections import Counter
 from html.parser import HTMLParser
@@ -20,6 +21,7 @@ from competency_core.publish import write_handbook
 from competency_core.publish.outline import ModelOutline
 from competency_core.publish.release import RELEASE_PAGES, ReleaseKit, page_words, release_kit
 from competency_core.release_plan import AdoptionMetric, ReleasePlan, TrainingSession
+from competency_core.testing.strategies import competency_models
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = ("software-engineering", "customer-success")
@@ -516,3 +518,42 @@ def test_a_missing_translation_of_the_release_texts_is_reported(tmp_path: Path) 
     own = [f for f in release_kit(model, language="sv", today=TODAY).faqs if f.own]
     assert own[0].question == "Påverkar modellen min provisionsplan?"
     assert own[0].answer.startswith("No. Commission plans")  # the default language's text
+
+
+@settings(max_examples=30, deadline=None)
+@given(model=competency_models(), language=st.sampled_from(["en", "sv"]))
+def test_kit_of_any_model(model: cc.CompetencyModel, language: str) -> None:
+    """Any valid model gets a whole kit: exercises from its indicators, placeholders, stable."""
+    kit = release_kit(model, language=language, today=TODAY)
+    assert release_kit(model, language=language, today=TODAY) == kit
+    assert len(kit.value) == 4
+    assert len(kit.plan.steps) == 7
+    # no release date, so no date is invented; only the model's own review date is known
+    dates = {s.key: s.date for s in kit.plan.steps}
+    assert dates.pop("annual-review") == model.metadata.review_date
+    assert set(dates.values()) == {None}
+    assert kit.release_date_text in kit.to_decide
+    o = ModelOutline(model, language)
+    for module in kit.training:
+        for e in module.exercises:
+            if e.competency is None:
+                continue
+            c = model.competency(e.competency)
+            values = model.scale(c.scale).values
+            first, second = (lv.value for lv in e.levels)
+            assert values.index(second) == values.index(first) + 1
+            for lv in e.levels:
+                assert lv.indicators
+                assert lv.indicators == tuple(o.text(i.text) for i in c.indicators[lv.value])
+    with_indicators = [
+        c
+        for c in model.competencies
+        if any(c.indicators.get(a) and c.indicators.get(b) for a, b in _pairs(model, c.scale))
+    ]
+    rated = [e for e in kit.training[1].exercises if e.competency]
+    assert bool(rated) == bool(with_indicators)
+
+
+def _pairs(model: cc.CompetencyModel, scale: str) -> list[tuple[int, int]]:
+    values = model.scale(scale).values
+    return list(itertools.pairwise(values))
