@@ -557,3 +557,21 @@ def test_kit_of_any_model(model: cc.CompetencyModel, language: str) -> None:
 def _pairs(model: cc.CompetencyModel, scale: str) -> list[tuple[int, int]]:
     values = model.scale(scale).values
     return list(itertools.pairwise(values))
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_the_json_schema_describes_the_release_metadata(name: str) -> None:
+    import json
+
+    import jsonschema
+    import yaml
+
+    from competency_core.schemas import json_schema
+
+    data = yaml.safe_load((REPO / "examples" / f"{name}.yaml").read_text(encoding="utf-8"))
+    data = json.loads(json.dumps(data, default=str))
+    schema = json_schema("model")
+    jsonschema.validate(data, schema)
+    data["metadata"]["release"]["targets"][0]["metric"] = "adoption"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
