@@ -367,3 +367,83 @@ def test_two_scales_never_share_a_table(
         assert len(tables) == len(scales), sheet
         headings = [r[0] for r in rows if str(r[0]).startswith("On the scale ")]
         assert len(headings) == (len(scales) if len(scales) > 1 else 0)
+
+
+# -- the command line ------------------------------------------------------------------------------
+def test_publish_writes_the_people_workbook_and_says_where(
+    cli: Any, examples: Path, tmp_path: Path
+) -> None:
+    model, people = examples / "customer-success.yaml", examples / "customer-success-people.yaml"
+    res = cli(
+        "publish",
+        model,
+        "--xlsx",
+        tmp_path / "m.xlsx",
+        "--people",
+        people,
+        "--on",
+        "2026-06-01",
+        "--language",
+        "sv",
+        "--paper",
+        "letter",
+    )
+    assert res.code == 0, res.err
+    flat = " ".join(res.out.split())
+    assert f"people's workbook (confidential): {tmp_path / 'm-people.xlsx'}" in flat
+    wb = openpyxl.load_workbook(tmp_path / "m-people.xlsx")
+    assert wb.sheetnames[:2] == ["Om arbetsboken", "Kompetensgap"]
+    assert {ws.page_setup.paperSize for ws in wb.worksheets} == {1}  # Letter
+    named = cli(
+        "publish",
+        model,
+        "--xlsx",
+        tmp_path / "n.xlsx",
+        "--people",
+        people,
+        "--people-workbook",
+        tmp_path / "hr.xlsx",
+        "--format",
+        "json",
+    )
+    assert named.code == 0, named.err
+    (out,) = named.json()["outputs"]
+    assert out["people_workbook"] == str(tmp_path / "hr.xlsx")
+    assert out["paper"] == "a4"
+    one = cli(
+        "publish",
+        model,
+        "--xlsx",
+        tmp_path / "one.xlsx",
+        "--people",
+        people,
+        "--one-workbook",
+        "--format",
+        "json",
+    )
+    assert one.code == 0, one.err
+    assert "people_workbook" not in one.json()["outputs"][0]
+    assert not (tmp_path / "one-people.xlsx").exists()
+
+
+def test_publish_refuses_a_bad_paper_or_both_choices(
+    cli: Any, examples: Path, tmp_path: Path
+) -> None:
+    model = examples / "customer-success.yaml"
+    bad = cli("publish", model, "--xlsx", tmp_path / "m.xlsx", "--paper", "a3")
+    assert bad.code != 0
+    assert "--paper" in bad.err
+    both = cli(
+        "publish",
+        model,
+        "--xlsx",
+        tmp_path / "m.xlsx",
+        "--people",
+        examples / "customer-success-people.yaml",
+        "--people-workbook",
+        tmp_path / "p.xlsx",
+        "--one-workbook",
+    )
+    assert both.code != 0
+    assert "exclude each other" in both.err
+    assert list(tmp_path.iterdir()) == []

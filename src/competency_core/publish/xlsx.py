@@ -643,7 +643,7 @@ class _Workbook:
             for label, value in (
                 (tr._("Family"), role.family),
                 (tr._("Grade"), role.grade),
-                (tr._("Level"), None if role.level is None else str(role.level)),
+                (tr._("Level"), None if role.level is None else tr.number(role.level)),
                 (tr._("Track"), o.track_name(role.track) or None),
                 (tr._("Summary"), o.text(role.summary)),
             ):
