@@ -186,6 +186,7 @@ def check(languages: Sequence[str] | None = None, root: Path = LOCALE_DIR) -> li
     )
     problems: list[Problem] = []
     for lang in langs:
+        chosen: dict[tuple[object, object], tuple[str, object]] = {}
         for area, template in templates.items():
             path = _po_path(root, lang, area)
             if not path.exists():
@@ -209,6 +210,18 @@ def check(languages: Sequence[str] | None = None, root: Path = LOCALE_DIR) -> li
                     python_format(catalog, found)
                 except Exception as exc:  # babel's TranslationError
                     problems.append(Problem(lang, area, shown, f"placeholders differ ({exc})"))
+                # one message, one wording: the merged catalogue keeps only one of them
+                key = (message.id, message.context)
+                other = chosen.setdefault(key, (area, found.string))
+                if other[1] != found.string:
+                    problems.append(
+                        Problem(
+                            lang,
+                            area,
+                            shown,
+                            f"translated differently in {other[0]}.po (give one a context)",
+                        )
+                    )
     return problems
 
 
