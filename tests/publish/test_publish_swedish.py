@@ -39,6 +39,8 @@ from competency_core.publish import (
 )
 from competency_core.publish.handbook import HandbookFormat
 from competency_core.publish.questions import base_verb
+from competency_core.publish.wording import importance, weights_differ
+from competency_core.testing.strategies import competency_models
 
 REPO = Path(__file__).resolve().parents[2]
 FORMATS: tuple[tuple[HandbookFormat, str], ...] = (("html", "html"), ("markdown", "md"))
@@ -437,3 +439,43 @@ def test_publish_warns_when_the_language_has_no_catalogue(
     page = (tmp_path / "fi" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="fi">' in page
     assert "Competencies" in page  # English wording: no Finnish catalogue
+
+
+# -- properties ----------------------------------------------------------------------------
+@settings(max_examples=15, deadline=None)
+@given(model=competency_models(), language=st.sampled_from(["en", "sv", "de", "fi", "sv-SE"]))
+def test_untranslated_texts_are_exactly_those_without_the_language(
+    model: cc.CompetencyModel, language: str
+) -> None:
+    from competency_core.references import _texts, format_path
+
+    missing = {t.path: t for t in untranslated_texts(model, language)}
+    base = language.split("-")[0]
+    for path, value in _texts(model):
+        have = value.languages(default_language=model.default_language)
+        where = format_path(path)
+        if language in have or base in have:
+            assert where not in missing
+        else:
+            assert where in missing
+            assert missing[where].shown_in in have
+            assert missing[where].text == value.get(
+                language, default_language=model.default_language
+            )
+
+
+@settings(max_examples=15, deadline=None)
+@given(model=competency_models(n_roles=(1, 4)))
+def test_importance_follows_the_weights(model: cc.CompetencyModel) -> None:
+    tr = translator("en")
+    rank = {"high": 2, "medium": 1, "low": 0}
+    for role in model.roles:
+        top = max(q.weight for q in role.requirements)
+        words = [(q.weight, rank[importance(tr, role, q)]) for q in role.requirements]
+        for w1, r1 in words:
+            for w2, r2 in words:
+                if w1 > w2:
+                    assert r1 >= r2
+            if w1 == top:
+                assert r1 == 2
+        assert weights_differ(role) == (len({q.weight for q in role.requirements}) > 1)
