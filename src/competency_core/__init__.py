@@ -10,7 +10,19 @@ from competency_core._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from competency_core.competencies import (
+        Association as Association,
+    )
+    from competency_core.competencies import (
         BehaviouralIndicator as BehaviouralIndicator,
+    )
+    from competency_core.competencies import (
+        CaseDocument as CaseDocument,
+    )
+    from competency_core.competencies import (
+        CaseItem as CaseItem,
+    )
+    from competency_core.competencies import (
+        CaseLink as CaseLink,
     )
     from competency_core.competencies import (
         Competency as Competency,
