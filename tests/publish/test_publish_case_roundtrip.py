@@ -428,3 +428,69 @@ def test_publish_case_prints_the_report(cli: Any, examples: Path, tmp_path: Path
     (case,) = [o for o in js["outputs"] if o["kind"] == "case"]
     assert case["notes"][0].startswith("CASE: ")
     assert all({"path", "action", "reason"} == set(e) for e in case["report"])
+
+
+def test_every_case_1_1_association_type_survives_from_a_foreign_package(
+    case_schema: Path,
+) -> None:
+    """All ten CASE 1.1 types and an ext: one, to an item and to an outside node."""
+
+    def uid(n: int) -> str:
+        return f"{n:08x}-0000-4000-8000-000000000000"
+
+    doc = {"identifier": uid(1), "uri": "https://x.test/doc", "title": "All", "creator": "t"}
+    items = [
+        {"identifier": uid(10 + i), "uri": f"https://x.test/i/{i}", "fullStatement": f"Item {i}"}
+        for i in range(3)
+    ]
+
+    def link(i: int) -> dict[str, str]:
+        return {"title": f"Item {i}", "identifier": uid(10 + i), "uri": f"https://x.test/i/{i}"}
+
+    assocs: list[dict[str, Any]] = [
+        {
+            "identifier": uid(100 + i),
+            "uri": f"https://x.test/a/{i}",
+            "associationType": "isChildOf",
+            "originNodeURI": link(i),
+            "destinationNodeURI": {"title": "All", "identifier": uid(1), "uri": doc["uri"]},
+            "sequenceNumber": 3 - i,
+        }
+        for i in range(3)
+    ]
+    n = 200
+    for kind in [*ASSOCIATION_TYPES, "ext:dependsOn"]:
+        for outside in (False, True):
+            n += 1
+            dest = (
+                {"title": "Far", "identifier": uid(n + 500), "uri": f"https://far.test/{n}"}
+                if outside
+                else link(n % 3)
+            )
+            if outside:
+                dest["targetType"] = "ext:far"
+            assocs.append(
+                {
+                    "identifier": uid(n),
+                    "uri": f"https://x.test/a/{n}",
+                    "associationType": kind,
+                    "originNodeURI": link((n + 1) % 3),
+                    "destinationNodeURI": dest,
+                    "sequenceNumber": n,
+                    "notes": f"note {n}",
+                }
+            )
+    package = {"CFDocument": doc, "CFItems": items, "CFAssociations": assocs}
+    first = import_case(package)
+    again = json.loads(json.dumps(export_case(first.model, changed=WHEN)))
+    assert association_ends(package) <= association_ends(again)
+    assert unexplained(package, again, first.report) == []
+    assert validate_case(again, case_schema) == []
+    assert import_case(again).model == first.model
+    assert import_case(strip_extensions(again)).model == first.model
+    # the items keep their file order through the sequence numbers 3, 2, 1
+    assert [c.case.identifier for c in first.model.competencies if c.case] == [
+        uid(12),
+        uid(11),
+        uid(10),
+    ]
