@@ -293,6 +293,10 @@ class _Workbook:
     def yes_no(self, value: bool) -> str:
         return self.tr._("yes") if value else self.tr._("no")
 
+    def domain(self, key: str) -> str:
+        """A competency's domain: the standard ones in the reader's language, others as written."""
+        return self.tr._(DOMAIN_LABELS[key]) if key in DOMAIN_LABELS else key
+
     def importance(self, q: Requirement) -> str:
         return self.tr._("essential") if q.essential else self.tr._("desirable")
 
@@ -453,7 +457,7 @@ class _Workbook:
             c = e.competency
             r = s.row
             s.text(r, 0, o.text(c.name), f"indent{min(e.depth, 7)}" if e.depth else "label")
-            s.text(r, 1, tr._(DOMAIN_LABELS[c.domain]) if c.domain in DOMAIN_LABELS else c.domain)
+            s.text(r, 1, self.domain(c.domain), "wrap")
             s.text(r, 2, c.category, "wrap")
             s.text(r, 3, o.name(c.parent) if c.parent else None, "wrap")
             s.text(r, 4, o.text(o.scale(c.key).name), "wrap")
@@ -540,13 +544,13 @@ class _Workbook:
         if len(self.model.scales) > 1:
             legend += " " + tr._("Levels are on each competency's own scale (see Scales).")
         s.line(legend, fmt="note")
-        # rotated headers: the row is as tall as the longest title (about 6.5 pt a character)
+        # rotated headers: the row is as tall as the longest title (about 7.2 pt a character)
         longest = max((len(o.text(role.title)) for role in roles), default=10)
         r = s.line(
             tr._("Competency"),
             tr._("Domain"),
             fmt="header",
-            height=min(409.0, max(60.0, 6.5 * longest + 14)),
+            height=min(409.0, max(60.0, 7.2 * longest + 14)),
         )
         for j, role in enumerate(roles):
             s.text(r, first_role + j, o.text(role.title) or role.key, "header_rot")
@@ -558,7 +562,7 @@ class _Workbook:
             c = e.competency
             r = s.row
             s.text(r, 0, o.text(c.name), f"indent{min(e.depth, 7)}" if e.depth else "wrap")
-            s.text(r, 1, tr._(DOMAIN_LABELS[c.domain]) if c.domain in DOMAIN_LABELS else c.domain)
+            s.text(r, 1, self.domain(c.domain), "wrap")
             reqs = by_comp.get(c.key, {})
             for j, role in enumerate(roles):
                 q = reqs.get(role.key)
