@@ -180,19 +180,23 @@ def publish(
         fail(
             [
                 Problem(
-                    path="", message="nothing to publish: give --xlsx, --html, --markdown or --case"
+                    path="",
+                    message=cli_tr()._(
+                        "nothing to publish: give --xlsx, --html, --markdown or --case"
+                    ),
                 )
             ],
             fmt,
         )
     if paper is not None and paper.lower() not in ("a4", "letter"):
-        fail([Problem(path="--paper", message=f"{paper!r} is not a paper: use a4 or letter")], fmt)
+        message = cli_tr()._("%(paper)s is not a paper: use a4 or letter", paper=repr(paper))
+        fail([Problem(path="--paper", message=message)], fmt)
     if people_workbook is not None and one_workbook:
         fail(
             [
                 Problem(
                     path="--people-workbook",
-                    message="--people-workbook and --one-workbook exclude each other",
+                    message=cli_tr()._("--people-workbook and --one-workbook exclude each other"),
                 )
             ],
             fmt,
@@ -203,7 +207,8 @@ def publish(
         try:
             day = dt.date.fromisoformat(on)
         except ValueError:
-            fail([Problem(path="--on", message=f"{on!r} is not a date (YYYY-MM-DD)")], fmt)
+            message = cli_tr()._("%(value)s is not a date (YYYY-MM-DD)", value=repr(on))
+            fail([Problem(path="--on", message=message)], fmt)
     workforce = load_people(model, people, store, fmt, on=day, required=False)
     before = load_model_or_fail(previous, fmt) if previous is not None else None
     done = publish_model(
@@ -235,18 +240,22 @@ def publish(
             }
         )
         return
+    t = cli_tr()
     console.print(
         simple_table(
-            f"{model.key} {model.version} published",
-            ["output", "where", "contents"],
+            t._("%(key)s %(version)s published", key=model.key, version=model.version),
+            [t._("output"), t._("where"), t._("contents")],
             [(d["kind"], d["path"], _contents(d)) for d in done],
         )
     )
+    note_label = "[yellow]" + escape(t._("note:")) + "[/yellow]"
     for d in done:
         if "people_workbook" in d:
-            console.print(f"people's workbook (confidential): {d['people_workbook']}")
+            console.print(
+                escape(t._("people's workbook (confidential): %(path)s", path=d["people_workbook"]))
+            )
         for note in d["notes"]:
-            console.print(f"[yellow]note:[/yellow] {d['kind']}: {note}")
+            console.print(f"{note_label} {d['kind']}: {escape(str(note))}")
     _print_untranslated(model, language, missing, untranslated)
 
 
@@ -349,7 +358,7 @@ def import_case_command(
     try:
         result = read_case(path, language=language)
     except ModelValidationError as exc:
-        fail(exc.problems, fmt, f"{path}: cannot import")
+        fail(exc.problems, fmt, cli_tr()._("%(path)s: cannot import", path=path))
     schema_problems: list[Problem] = []
     if schema is not None:
         from competency_core.io import read_text
@@ -381,11 +390,19 @@ def import_case_command(
         err_console.print(f"  {line}", markup=False, highlight=False)
     for p in schema_problems:
         err_console.print(f"{p.file or path}: {p.path}: {p.severity}: {p.message}")
-    console.print(
-        f"{path} -> {out}: model {m.key!r}, {len(m.competencies)} competencies, "
-        f"scales {', '.join(s.key for s in m.scales)}"
-        + (f"; {len(schema_problems)} schema problem(s)" if schema is not None else "")
+    t = cli_tr()
+    line = t.n_(
+        "%(path)s -> %(out)s: model %(key)s, %(n)s competency, scales %(scales)s",
+        "%(path)s -> %(out)s: model %(key)s, %(n)s competencies, scales %(scales)s",
+        len(m.competencies),
+        path=path,
+        out=out,
+        key=repr(m.key),
+        scales=", ".join(s.key for s in m.scales),
     )
+    if schema is not None:
+        line += "; " + t.n_("%(n)s schema problem", "%(n)s schema problems", len(schema_problems))
+    console.print(escape(line))
 
 
 @demo_step(60, "Publish the example: workbook, handbook, CASE 1.1 package", STEPS)
