@@ -35,6 +35,7 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-render-tools.sh
+	bash scripts/ensure-axe.sh
 	bash scripts/ensure-php.sh
 	bash scripts/ensure-ralph.sh
 	PYTHON=$(BIN)/python bash scripts/run-tests.sh

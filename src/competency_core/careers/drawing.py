@@ -13,18 +13,26 @@ to draw, e.g. :func:`neighbourhood` of a role.
 
 from __future__ import annotations
 
+import functools
+import io
 import itertools
 import os
+import re
 import textwrap
 from collections import defaultdict
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
 
 import networkx as nx
 
 from competency_core.careers.graph import CareerGraph
 from competency_core.careers.results import CareerPath
 from competency_core.errors import CompetencyError
+from competency_core.i18n import N_, Translator, translator
+from competency_core.io import write_atomic
 
 HIGHLIGHT = "#d62728"
 MAX_PICTURE_ROLES = 80
@@ -182,6 +190,549 @@ def layout(cg: CareerGraph, g: nx.DiGraph) -> dict[str, tuple[float, float]]:
     return pos
 
 
+# -- the picture ------------------------------------------------------------------------------
+# Sizes are in points (1/72 inch; a browser shows an SVG point as 4/3 CSS pixels). The figure
+# is drawn at 72 points per inch with the axes filling it, so one data unit is one point and
+# the boxes :func:`picture` computes are where the texts are drawn.
+
+ROLE_FONT_PT = 10.5
+"""The size of a role's title (14 CSS pixels at the picture's natural size)."""
+LABEL_FONT_PT = 9.0
+"""The size of a move's label and of the legend."""
+SMALLEST_FONT_PX = LABEL_FONT_PT * 4 / 3
+"""The smallest text in the picture at its natural size, in CSS pixels (12 px)."""
+
+_PAD = 6.0  # inside a role's box
+_GAP_Y = 54.0  # between levels: room for the moves' labels
+_GAP_X = 30.0  # between roles on one level (more when a move between them is labelled)
+_MARGIN = 12.0
+_LINE = 1.25  # line height / font size
+_WRAP = 18  # characters per line of a role's title
+_LABEL_PAD = (4.0, 2.0)
+_HEAD = 7.0  # length of an arrow head
+_LABEL_SPOTS = sorted((i / 40 for i in range(6, 35)), key=lambda t: abs(t - 0.5))
+"""Where on its curve a move's label may go, the middle first."""
+
+
+@dataclass(frozen=True)
+class MoveStyle:
+    """How a kind of move is drawn: its colour and dashes (on/off lengths in points)."""
+
+    colour: str
+    dashes: tuple[float, ...] = ()
+
+
+MOVE_STYLES: dict[str, MoveStyle] = {
+    "promotion": MoveStyle("#0060a8"),
+    "lateral": MoveStyle("#007a5a", (6.0, 3.0)),
+    "track-switch": MoveStyle("#b84a00", (8.0, 3.0, 2.0, 3.0)),
+    "specialist": MoveStyle("#8e3a80", (2.0, 2.0)),
+    "management": MoveStyle("#6b4c00", (8.0, 2.0, 2.0, 2.0, 2.0, 2.0)),
+    "related": MoveStyle("#555555", (1.0, 3.0)),
+}
+"""Each kind of move's colour (contrast at least 4.5:1 on white) and dash pattern."""
+SUGGESTED_STYLE = MoveStyle("#6b6b6b", (4.0, 4.0))
+"""A suggested (not declared) move, whatever its kind."""
+
+MOVE_NAMES = {
+    "promotion": N_("promotion"),
+    "lateral": N_("lateral move"),
+    "track-switch": N_("change of track"),
+    "specialist": N_("specialist move"),
+    "management": N_("move into management"),
+    "related": N_("related role"),
+}
+"""The label of each kind of move, translated where it is drawn (the handbook's words)."""
+
+_TRACK_FILLS = ("#dbe8fb", "#dcefe2", "#fdf0c8", "#eadcf8", "#d5f0f3", "#fbdedb")
+_TRACK_EDGES = ("#3b6fb6", "#3d8a57", "#8a6800", "#7a4fb0", "#2b7f88", "#b5473a")
+_INK = "#1d2330"
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle of the picture in points, ``y`` up from its bottom left corner."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @classmethod
+    def around(cls, x: float, y: float, width: float, height: float) -> Box:
+        """The box of ``width`` x ``height`` centred on ``(x, y)``."""
+        return cls(x - width / 2, y - height / 2, x + width / 2, y + height / 2)
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        """The middle of the box."""
+        return (self.x0 + self.x1) / 2, (self.y0 + self.y1) / 2
+
+    def shifted(self, dx: float, dy: float) -> Box:
+        """The same box moved by ``dx`` and ``dy``."""
+        return Box(self.x0 + dx, self.y0 + dy, self.x1 + dx, self.y1 + dy)
+
+    def overlaps(self, other: Box, margin: float = 0.0) -> bool:
+        """Whether the two boxes, each grown by ``margin``, share any area."""
+        return (
+            self.x0 - margin < other.x1 + margin
+            and other.x0 - margin < self.x1 + margin
+            and self.y0 - margin < other.y1 + margin
+            and other.y0 - margin < self.y1 + margin
+        )
+
+    def contains(self, point: tuple[float, float], margin: float = 0.0) -> bool:
+        """Whether ``point`` is inside the box grown by ``margin``."""
+        x, y = point
+        return (
+            self.x0 - margin <= x <= self.x1 + margin and self.y0 - margin <= y <= self.y1 + margin
+        )
+
+
+@dataclass(frozen=True)
+class PlacedRole:
+    """A role in the picture: its title as drawn (wrapped) and its box."""
+
+    key: str
+    text: str
+    box: Box
+    track: str
+    on_path: bool
+
+
+@dataclass(frozen=True)
+class PlacedMove:
+    """A move in the picture: a quadratic curve from role to role, and its label."""
+
+    source: str
+    target: str
+    text: str
+    curve: tuple[tuple[float, float], tuple[float, float], tuple[float, float]]
+    """Start, control point and end (the arrow's tip) of the curve."""
+    label: Box
+    style: MoveStyle
+    on_path: bool
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    """One entry of the legend: a sample (a track's box or a move's line) and its text."""
+
+    text: str
+    box: Box
+    """The whole entry, sample and text."""
+    sample: Box
+    fill: str | None = None
+    edge: str | None = None
+    style: MoveStyle | None = None
+    width: float = 1.2
+
+
+@dataclass(frozen=True)
+class Picture:
+    """The career graph picture laid out: every text and line, in points.
+
+    :func:`draw` draws exactly this; tests check it (no two texts overlap).
+    """
+
+    width: float
+    height: float
+    roles: dict[str, PlacedRole]
+    moves: list[PlacedMove]
+    legend: list[LegendItem]
+    headings: list[tuple[str, Box]]
+    """The legend's headings ("Tracks", "Moves") and the picture's title."""
+    title: str
+    description: str
+    """What the picture shows, in words (the SVG's ``<desc>``)."""
+
+    def texts(self) -> list[tuple[str, Box]]:
+        """Every text of the picture with its box: roles, moves' labels, legend, headings."""
+        return [
+            *((r.text, r.box) for r in self.roles.values()),
+            *((m.text, m.label) for m in self.moves),
+            *((item.text, item.box) for item in self.legend),
+            *self.headings,
+        ]
+
+
+@functools.cache
+def _text_width(text: str, size: float) -> float:
+    """The width in points of one line of text in matplotlib's default font (DejaVu Sans)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    width, _, _ = TextToPath().get_text_width_height_descent(
+        text, FontProperties(size=size), ismath=False
+    )
+    return float(width)
+
+
+def _lines_width(text: str, size: float) -> float:
+    return max((_text_width(line, size) for line in text.splitlines()), default=0.0)
+
+
+def _bezier(
+    curve: tuple[tuple[float, float], tuple[float, float], tuple[float, float]], t: float
+) -> tuple[float, float]:
+    (x0, y0), (x1, y1), (x2, y2) = curve
+    u = 1 - t
+    return (u * u * x0 + 2 * u * t * x1 + t * t * x2, u * u * y0 + 2 * u * t * y1 + t * t * y2)
+
+
+def _sub_curve(
+    curve: tuple[tuple[float, float], tuple[float, float], tuple[float, float]],
+    t0: float,
+    t1: float,
+) -> tuple[tuple[float, float], tuple[float, float], tuple[float, float]]:
+    """The part of a quadratic curve between ``t0`` and ``t1`` (its blossom points)."""
+    (x0, y0), (x1, y1), (x2, y2) = curve
+
+    def blossom(a: float, b: float) -> tuple[float, float]:
+        w0, w1, w2 = (1 - a) * (1 - b), (1 - a) * b + a * (1 - b), a * b
+        return (w0 * x0 + w1 * x1 + w2 * x2, w0 * y0 + w1 * y1 + w2 * y2)
+
+    return blossom(t0, t0), blossom(t0, t1), blossom(t1, t1)
+
+
+def _leave(
+    curve: tuple[tuple[float, float], tuple[float, float], tuple[float, float]],
+    box: Box,
+    *,
+    from_start: bool,
+    margin: float,
+) -> float:
+    """The curve's parameter where it leaves ``box`` (grown by ``margin``) at one end."""
+    inside, outside = (0.0, 1.0) if from_start else (1.0, 0.0)
+    for _ in range(30):
+        mid = (inside + outside) / 2
+        if box.contains(_bezier(curve, mid), margin):
+            inside = mid
+        else:
+            outside = mid
+    return outside
+
+
+def _curve(
+    a: Box, b: Box, bend: float
+) -> tuple[tuple[float, float], tuple[float, float], tuple[float, float]]:
+    (ax, ay), (bx, by) = a.centre, b.centre
+    dx, dy = bx - ax, by - ay
+    control = ((ax + bx) / 2 - bend * dy, (ay + by) / 2 + bend * dx)
+    return (ax, ay), control, (bx, by)
+
+
+def _crosses(
+    curve: tuple[tuple[float, float], tuple[float, float], tuple[float, float]],
+    boxes: list[Box],
+) -> bool:
+    return any(box.contains(_bezier(curve, i / 40), 4.0) for i in range(1, 40) for box in boxes)
+
+
+def _fewer_crossings(g: nx.DiGraph, rows: dict[float, list[str]], levels: list[float]) -> None:
+    """Reorder each level's roles by the mean place of their neighbours (barycentre sweeps).
+
+    Moves then cross less often, which keeps their labels apart. Ties keep the track order.
+    """
+    neighbours = {k: set(g.predecessors(k)) | set(g.successors(k)) for k in g.nodes}
+
+    def place() -> dict[str, float]:
+        return {
+            k: i - (len(members) - 1) / 2
+            for members in rows.values()
+            for i, k in enumerate(members)
+        }
+
+    for sweep in range(4):
+        for level in levels if sweep % 2 == 0 else reversed(levels):
+            x = place()
+            members = rows[level]
+            rank = {k: i for i, k in enumerate(members)}
+
+            def centre(
+                k: str, x: dict[str, float] = x, rank: dict[str, int] = rank
+            ) -> tuple[float, int]:
+                near = [x[n] for n in neighbours[k] if n not in rank]
+                return (sum(near) / len(near) if near else x[k]), rank[k]
+
+            members.sort(key=centre)
+
+
+def _move_text(tr: Translator, kind: str, suggested: bool) -> str:
+    name = tr._(MOVE_NAMES[kind]) if kind in MOVE_NAMES else kind
+    return tr._("%(move)s (suggested)", move=name) if suggested else name
+
+
+def picture(
+    cg: CareerGraph,
+    *,
+    highlight: Highlight = None,
+    roles: Collection[str] | None = None,
+    suggested: bool = True,
+    title: str | None = None,
+    language: str | None = None,
+) -> Picture:
+    """Lay out the career graph picture that :func:`draw` draws; see :func:`draw`.
+
+    Levels run from the bottom (the lowest) to the top, one row each, the roles of a level
+    side by side by track. Every move is a curve with its label (the kind of move) where it
+    overlaps no role and no other label; the legend below names the tracks (box colours)
+    and the kinds of move (line colours and dashes).
+    """
+    path = _path_roles(highlight)
+    g = _selection(cg, roles, path, suggested)
+    if g.number_of_nodes() > MAX_PICTURE_ROLES:
+        raise CompetencyError(
+            f"{g.number_of_nodes()} roles are too many for one picture (at most "
+            f"{MAX_PICTURE_ROLES}): draw part of the graph, e.g. the roles around one role"
+        )
+    tr = translator(language)
+    model = cg.model
+    track_names = {t.key: model.text(t.name, language) for t in model.tracks}
+
+    def role_title(key: str) -> str:
+        return model.text(model.role(key).title, language) if language else cg.title(key)
+
+    def track_of(key: str) -> str:
+        return str(g.nodes[key].get("track") or "")
+
+    # the rows (levels, lowest first) and each row's roles from left to right
+    grid = layout(cg, g)
+    rows: dict[float, list[str]] = defaultdict(list)
+    for key, (column, _) in grid.items():
+        rows[column].append(key)
+    levels = sorted(rows)
+    for members in rows.values():
+        members.sort(key=lambda k: -grid[k][1])
+    _fewer_crossings(g, rows, levels)
+    texts = {k: textwrap.fill(role_title(k), _WRAP) for k in g.nodes}
+    sizes = {
+        k: (
+            _lines_width(text, ROLE_FONT_PT) + 2 * _PAD,
+            len(text.splitlines()) * ROLE_FONT_PT * _LINE + 2 * _PAD,
+        )
+        for k, text in texts.items()
+    }
+    edges = sorted(g.edges(data=True), key=lambda e: (cg.index[e[0]], cg.index[e[1]]))
+    labels = {
+        (u, v): _move_text(
+            tr, str(getattr(d.get("kind"), "value", d.get("kind"))), bool(d.get("suggested"))
+        )
+        for u, v, d in edges
+    }
+    label_size = {
+        e: (
+            _text_width(text, LABEL_FONT_PT) + 2 * _LABEL_PAD[0],
+            LABEL_FONT_PT * _LINE + 2 * _LABEL_PAD[1],
+        )
+        for e, text in labels.items()
+    }
+    same_row = [label_size[(u, v)][0] for u, v, _ in edges if grid[u][0] == grid[v][0]]
+    pitch_x = max((w for w, _ in sizes.values()), default=0.0) + max(
+        _GAP_X, max(same_row, default=0.0) + 16
+    )
+    row_height = max((h for _, h in sizes.values()), default=0.0)
+    # the gap above each level grows with the moves that cross it, so their labels fit
+    level_no = {level: i for i, level in enumerate(levels)}
+    crossing = [0] * len(levels)
+    for u, v, _ in edges:
+        low, high = sorted((level_no[grid[u][0]], level_no[grid[v][0]]))
+        for gap in range(low, high):
+            crossing[gap] += 1
+    label_h = LABEL_FONT_PT * _LINE + 2 * _LABEL_PAD[1]
+    gaps = [max(_GAP_Y, (label_h + 3) * (n - 1) + 30) for n in crossing]
+    widest = max((len(m) for m in rows.values()), default=1)
+    graph_width = widest * pitch_x
+
+    # the legend: tracks, then moves, wrapped to the picture's width
+    width = max(graph_width, 360.0) + 2 * _MARGIN
+    tracks = sorted({track_of(k) for k in g.nodes})
+    colour = {t: i % len(_TRACK_FILLS) for i, t in enumerate(tracks)}
+    kinds = sorted(
+        {
+            str(getattr(d.get("kind"), "value", d.get("kind")))
+            for _, _, d in edges
+            if not d.get("suggested")
+        },
+        key=lambda k: list(MOVE_STYLES).index(k) if k in MOVE_STYLES else len(MOVE_STYLES),
+    )
+    line_h = LABEL_FONT_PT * _LINE + 4
+    entries: list[tuple[str, list[tuple[str, dict[str, Any]]]]] = [
+        (
+            tr._("Tracks:"),
+            [
+                (
+                    track_names.get(t, t) if t else tr._("no track"),
+                    {"fill": _TRACK_FILLS[colour[t]], "edge": _TRACK_EDGES[colour[t]]},
+                )
+                for t in tracks
+            ],
+        ),
+        (
+            tr._("Moves:"),
+            [
+                (
+                    tr._(MOVE_NAMES[k]) if k in MOVE_NAMES else k,
+                    {"style": MOVE_STYLES.get(k, MoveStyle(_INK))},
+                )
+                for k in kinds
+            ]
+            + (
+                [(tr._("suggested move"), {"style": SUGGESTED_STYLE})]
+                if any(d.get("suggested") for _, _, d in edges)
+                else []
+            )
+            + (
+                [(tr._("the highlighted path"), {"style": MoveStyle(HIGHLIGHT), "width": 2.6})]
+                if path
+                else []
+            ),
+        ),
+    ]
+    legend: list[LegendItem] = []
+    headings: list[tuple[str, Box]] = []
+    placed_rows: list[list[tuple[str, float, dict[str, Any] | None]]] = []
+    for heading, items in entries:
+        row: list[tuple[str, float, dict[str, Any] | None]] = [
+            (heading, _text_width(heading, LABEL_FONT_PT), None)
+        ]
+        used = row[0][1]
+        for text, spec in items:
+            w = 26 + 5 + _text_width(text, LABEL_FONT_PT)
+            if used + 14 + w > width - 2 * _MARGIN:
+                placed_rows.append(row)
+                row, used = [], 0.0
+            row.append((text, w, spec))
+            used += (14 if used else 0) + w
+        placed_rows.append(row)
+    y = _MARGIN + (len(placed_rows) - 0.5) * line_h
+    for row in placed_rows:
+        x = _MARGIN
+        for text, w, how in row:
+            box = Box(x, y - line_h / 2 + 2, x + w, y + line_h / 2 - 2)
+            if how is None:
+                headings.append((text, box))
+            else:
+                style = how.get("style")
+                sample = (
+                    Box(x, y - 5, x + 26, y + 5) if style is None else Box(x, y - 1, x + 26, y + 1)
+                )
+                legend.append(
+                    LegendItem(
+                        text,
+                        box,
+                        sample,
+                        fill=how.get("fill"),
+                        edge=how.get("edge"),
+                        style=style,
+                        width=float(how.get("width", 1.2)),
+                    )
+                )
+            x += w + 14
+        y -= line_h
+    legend_top = _MARGIN + len(placed_rows) * line_h
+
+    # the roles, level by level from the bottom
+    title_text = title or tr._("Career graph")
+    title_h = ROLE_FONT_PT * 1.4 * _LINE if title else 0.0
+    graph_bottom = legend_top + 18
+    bottoms = [graph_bottom + i * row_height + sum(gaps[:i]) for i in range(len(levels))]
+    height = graph_bottom + len(levels) * row_height + sum(gaps[:-1]) + title_h + 2 * _MARGIN
+    placed: dict[str, PlacedRole] = {}
+    for number, level in enumerate(levels):
+        members = rows[level]
+        cy = bottoms[number] + row_height / 2
+        for i, key in enumerate(members):
+            cx = width / 2 + (i - (len(members) - 1) / 2) * pitch_x
+            placed[key] = PlacedRole(
+                key, texts[key], Box.around(cx, cy, *sizes[key]), track_of(key), key in path
+            )
+
+    # the moves: curves between the roles' boxes, each label where it hides nothing
+    on_path = _on_path(path)
+    role_boxes = [r.box for r in placed.values()]
+    taken = [*role_boxes, *(item.box for item in legend), *(b for _, b in headings)]
+    curves = []
+    for u, v, _ in edges:
+        a, b = placed[u].box, placed[v].box
+        others = [r.box for k, r in placed.items() if k not in (u, v)]
+        if g.has_edge(v, u):
+            full = _curve(a, b, 0.18)
+        else:
+            full = _curve(a, b, 0.0)
+            if _crosses(full, others):
+                bends = [_curve(a, b, s * m) for m in (0.25, 0.4, 0.6) for s in (1, -1)]
+                full = next((c for c in bends if not _crosses(c, others)), bends[0])
+        t0 = _leave(full, a, from_start=True, margin=2.0)
+        t1 = _leave(full, b, from_start=False, margin=3.0)
+        curves.append(_sub_curve(full, t0, t1))
+    heads = [Box.around(*curve[2], 2 * _HEAD, 2 * _HEAD) for curve in curves]
+    moves: list[PlacedMove] = []
+    for (u, v, d), curve in zip(edges, curves, strict=True):
+        w, h = label_size[(u, v)]
+        spots = [Box.around(*_bezier(curve, t), w, h) for t in _LABEL_SPOTS]
+        # the first spot that hides no text, and if it can, no arrow head
+        label = min(
+            spots,
+            key=lambda s: (
+                sum(s.overlaps(o, 1.5) for o in taken),
+                sum(s.overlaps(o) for o in heads),
+            ),
+        )
+        taken.append(label)
+        kind = str(getattr(d.get("kind"), "value", d.get("kind")))
+        style = SUGGESTED_STYLE if d.get("suggested") else MOVE_STYLES.get(kind, MoveStyle(_INK))
+        moves.append(PlacedMove(u, v, labels[(u, v)], curve, label, style, (u, v) in on_path))
+
+    # moves that bend round a role may reach past the rows: make room for them
+    xs = [x for r in placed.values() for x in (r.box.x0, r.box.x1)]
+    ys = [y for r in placed.values() for y in (r.box.y0, r.box.y1)]
+    for m in moves:
+        xs += [m.label.x0, m.label.x1]
+        ys += [m.label.y0, m.label.y1]
+        for i in range(21):
+            x, y = _bezier(m.curve, i / 20)
+            xs.append(x)
+            ys.append(y)
+    top = height - 2 * _MARGIN - title_h + _MARGIN  # the rows' top
+    dx = max(0.0, _MARGIN - min(xs))
+    dy = max(0.0, graph_bottom - min(ys))
+    width += dx + max(0.0, max(xs) - (width - _MARGIN))
+    height += dy + max(0.0, max(ys) - top)
+    if dx or dy:
+        placed = {k: replace(r, box=r.box.shifted(dx, dy)) for k, r in placed.items()}
+        moves = [
+            replace(
+                m,
+                curve=tuple((x + dx, y + dy) for x, y in m.curve),  # type: ignore[arg-type]
+                label=m.label.shifted(dx, dy),
+            )
+            for m in moves
+        ]
+    if title:
+        tw = _text_width(title, ROLE_FONT_PT * 1.4)
+        headings.append(
+            (title, Box.around(width / 2, height - _MARGIN - title_h / 2, tw, ROLE_FONT_PT * 1.4))
+        )
+
+    steps = "; ".join(
+        tr._(
+            "%(source)s to %(target)s (%(move)s)",
+            source=role_title(m.source),
+            target=role_title(m.target),
+            move=m.text,
+        )
+        for m in moves
+    )
+    description = tr.n_(
+        "%(n)s role by level, the lowest at the bottom, and the moves between them: %(moves)s.",
+        "%(n)s roles by level, the lowest at the bottom, and the moves between them: %(moves)s.",
+        len(placed),
+        moves=steps or tr._("none"),
+    )
+    return Picture(width, height, placed, moves, legend, headings, title_text, description)
+
+
 def draw(
     cg: CareerGraph,
     out: str | os.PathLike[str],
@@ -190,112 +741,194 @@ def draw(
     roles: Collection[str] | None = None,
     suggested: bool = True,
     title: str | None = None,
+    language: str | None = None,
 ) -> Path:
-    """Draw the graph to an ``.svg`` or ``.png`` file with the path highlighted; the file."""
+    """Draw the graph to an ``.svg`` or ``.png`` file with the path highlighted; the file.
+
+    Levels run from the bottom to the top; a role's box is coloured by its track; every
+    move is labelled with its kind and drawn in that kind's colour and dashes
+    (:data:`MOVE_STYLES`; suggested moves grey and dashed, the highlighted path red); a
+    legend below names both. Texts are in ``language`` (the model's titles and track names,
+    and competency-core's wording: "promotion", the legend). An SVG carries a ``<title>`` and
+    a ``<desc>`` that lists every move, for screen readers; its text is at least
+    :data:`SMALLEST_FONT_PX` CSS pixels at its natural size.
+    """
     target = Path(out)
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in ("svg", "png"):
         raise CompetencyError(f"draw writes .svg or .png files, not {target.name!r}")
-    path = _path_roles(highlight)
-    g = _selection(cg, roles, path, suggested)
-    if g.number_of_nodes() > MAX_PICTURE_ROLES:
-        raise CompetencyError(
-            f"{g.number_of_nodes()} roles are too many for one picture (at most "
-            f"{MAX_PICTURE_ROLES}): draw part of the graph, e.g. the roles around one role"
-        )
+    pic = picture(
+        cg, highlight=highlight, roles=roles, suggested=suggested, title=title, language=language
+    )
     from matplotlib import rc_context
     from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import FancyArrowPatch
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, PathPatch, Rectangle
+    from matplotlib.path import Path as MplPath
 
-    pos = layout(cg, g)
-    xs = [p[0] for p in pos.values()] or [0.0]
-    ys = [p[1] for p in pos.values()] or [0.0]
-    width = _COL_IN * (max(xs) - min(xs) + 1.4)
-    height = _ROW_IN * (max(ys) - min(ys) + 1.4)
-    fig = Figure(figsize=(width, height), dpi=110)
-    fig.subplots_adjust(left=0, right=1, bottom=0, top=0.92 if title else 1)
-    ax = fig.add_subplot()
+    fig = Figure(figsize=(pic.width / 72, pic.height / 72), dpi=72)
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     ax.set_axis_off()
-    on_path = _on_path(path)
-    tracks = sorted({str(cg.graph.nodes[n].get("track") or "") for n in g.nodes})
-    palette = ["#e8f0fe", "#e6f4ea", "#fef7e0", "#f3e8fd", "#e0f7fa", "#fce8e6"]
-    fill = {t: palette[i % len(palette)] for i, t in enumerate(tracks)}
-    half: dict[str, tuple[float, float]] = {}
-    for n, (x, y) in pos.items():
-        hot = n in path
-        text = textwrap.fill(cg.title(n), 18)
-        lines = text.splitlines()
-        # the label box's half size in data units (columns are _COL_IN, rows _ROW_IN inches)
-        half[n] = (
-            (max(map(len, lines)) * 0.062 + 0.14) / 2 / _COL_IN,
-            (len(lines) * 0.135 + 0.14) / 2 / _ROW_IN,
-        )
-        ax.text(
-            x,
-            y,
-            text,
-            ha="center",
-            va="center",
-            fontsize=8,
-            zorder=4,
-            bbox={
-                "boxstyle": "round,pad=0.4",
-                "facecolor": "#fde0dd" if hot else fill[str(cg.graph.nodes[n].get("track") or "")],
-                "edgecolor": HIGHLIGHT if hot else "#80868b",
-                "linewidth": 2.0 if hot else 0.8,
-            },
-        )
-    for u, v, data in g.edges(data=True):
-        hot = (u, v) in on_path
+    ax.set_xlim(0, pic.width)
+    ax.set_ylim(0, pic.height)
+    tracks = sorted({r.track for r in pic.roles.values()})
+    colour = {t: i % len(_TRACK_FILLS) for i, t in enumerate(tracks)}
+
+    def linestyle(style: MoveStyle) -> Any:
+        return (0, style.dashes) if style.dashes else "-"
+
+    for r in pic.roles.values():
+        b = r.box
         ax.add_patch(
-            FancyArrowPatch(
-                _border(pos[u], pos[v], half[u]),
-                _border(pos[v], pos[u], half[v]),
-                arrowstyle="-|>",
-                mutation_scale=12,
-                shrinkA=0,
-                shrinkB=0,
-                connectionstyle="arc3,rad=0.12",
-                linestyle="--" if data.get("suggested") else "-",
-                color=HIGHLIGHT if hot else "#9aa0a6" if data.get("suggested") else "#5f6368",
-                linewidth=2.6 if hot else 1.0,
-                zorder=3 if hot else 5,
+            FancyBboxPatch(
+                (b.x0, b.y0),
+                b.x1 - b.x0,
+                b.y1 - b.y0,
+                boxstyle="round,pad=0,rounding_size=5",
+                facecolor="#fde0dd" if r.on_path else _TRACK_FILLS[colour[r.track]],
+                edgecolor=HIGHLIGHT if r.on_path else _TRACK_EDGES[colour[r.track]],
+                linewidth=2.0 if r.on_path else 1.0,
+                zorder=4,
             )
         )
-    handles = [Line2D([], [], color="#5f6368", lw=1.0, label="declared transition")]
-    if any(d.get("suggested") for _, _, d in g.edges(data=True)):
-        handles.append(Line2D([], [], color="#9aa0a6", lw=1.0, ls="--", label="suggested"))
-    if path:
-        handles.append(Line2D([], [], color=HIGHLIGHT, lw=2.6, label="path"))
-    ax.legend(handles=handles, loc="lower left", fontsize=7, frameon=False)
-    ax.set_xlim(min(xs) - 0.7, max(xs) + 0.7)
-    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
-    if title:
-        ax.set_title(title, fontsize=10)
+        ax.text(
+            *b.centre,
+            r.text,
+            ha="center",
+            va="center",
+            ma="center",
+            fontsize=ROLE_FONT_PT,
+            linespacing=_LINE,
+            color=_INK,
+            zorder=5,
+        )
+    for m in pic.moves:
+        c = HIGHLIGHT if m.on_path else m.style.colour
+        lw = 2.6 if m.on_path else 1.3
+        start, control, end = m.curve
+        ax.add_patch(
+            PathPatch(
+                MplPath([start, control, end], [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3]),
+                facecolor="none",
+                edgecolor=c,
+                linewidth=lw,
+                linestyle=linestyle(m.style),
+                zorder=2,
+            )
+        )
+        # a solid arrow head along the curve's last direction
+        dx, dy = end[0] - control[0], end[1] - control[1]
+        norm = max((dx * dx + dy * dy) ** 0.5, 1e-9)
+        ax.add_patch(
+            FancyArrowPatch(
+                (end[0] - dx / norm * _HEAD, end[1] - dy / norm * _HEAD),
+                end,
+                arrowstyle="-|>",
+                mutation_scale=10 + lw,
+                shrinkA=0,
+                shrinkB=0,
+                color=c,
+                linewidth=lw,
+                zorder=3,
+            )
+        )
+        b = m.label
+        ax.add_patch(
+            FancyBboxPatch(
+                (b.x0, b.y0),
+                b.x1 - b.x0,
+                b.y1 - b.y0,
+                boxstyle="round,pad=0,rounding_size=3",
+                facecolor="white",
+                edgecolor=c,
+                linewidth=0.6,
+                alpha=0.95,
+                zorder=6,
+            )
+        )
+        ax.text(
+            *b.centre, m.text, ha="center", va="center", fontsize=LABEL_FONT_PT, color=c, zorder=7
+        )
+    for item in pic.legend:
+        s = item.sample
+        if item.style is None:
+            ax.add_patch(
+                Rectangle(
+                    (s.x0, s.y0),
+                    s.x1 - s.x0,
+                    s.y1 - s.y0,
+                    facecolor=item.fill,
+                    edgecolor=item.edge,
+                    linewidth=1.0,
+                )
+            )
+        else:
+            ax.plot(
+                [s.x0, s.x1],
+                [s.centre[1]] * 2,
+                color=item.style.colour,
+                linewidth=item.width,
+                linestyle=linestyle(item.style),
+            )
+        ax.text(
+            s.x1 + 5,
+            item.box.centre[1],
+            item.text,
+            ha="left",
+            va="center",
+            fontsize=LABEL_FONT_PT,
+            color=_INK,
+        )
+    for text, b in pic.headings:
+        big = text == pic.title and b.y1 - b.y0 > LABEL_FONT_PT * _LINE + 1
+        ax.text(
+            b.x0 if not big else b.centre[0],
+            b.centre[1],
+            text,
+            ha="left" if not big else "center",
+            va="center",
+            fontsize=ROLE_FONT_PT * 1.4 if big else LABEL_FONT_PT,
+            fontweight="bold",
+            color=_INK,
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     # a fixed salt for the SVG element ids, so the same graph gives the same bytes
     with rc_context({"svg.hashsalt": "competency-core"}):
-        fig.savefig(target, format=fmt, bbox_inches="tight", metadata=_metadata(fmt))
+        if fmt == "png":
+            fig.savefig(target, format="png", dpi=144, metadata=_metadata(fmt))
+        else:
+            buffer = io.StringIO()
+            fig.savefig(buffer, format="svg", metadata=_metadata(fmt))
+            write_atomic(
+                target, _accessible_svg(buffer.getvalue(), pic.title, pic.description), sync=False
+            )
     return target
 
 
-_COL_IN = 2.6
-_ROW_IN = 1.3
+def svg_size(path: str | os.PathLike[str]) -> tuple[float, float]:
+    """The natural width and height of an SVG that :func:`draw` wrote, in CSS pixels.
+
+    :func:`draw` gives sizes in points; a browser shows a point as 4/3 CSS pixels.
+    """
+    with open(path, encoding="utf-8") as f:
+        head = f.read(2000)
+    found = re.search(r'<svg\b[^>]*\bwidth="([\d.]+)pt"[^>]*\bheight="([\d.]+)pt"', head)
+    if found is None:
+        raise CompetencyError(f"{path} is not an SVG drawn by competency-core (no size in pt)")
+    return float(found.group(1)) * 4 / 3, float(found.group(2)) * 4 / 3
 
 
-def _border(
-    a: tuple[float, float], b: tuple[float, float], half: tuple[float, float]
-) -> tuple[float, float]:
-    """Where the line from ``a`` towards ``b`` leaves a box of half size ``half`` around ``a``."""
-    dx, dy = b[0] - a[0], b[1] - a[1]
-    if dx == 0 and dy == 0:
-        return a
-    t = min(
-        half[0] / abs(dx) if dx else float("inf"),
-        half[1] / abs(dy) if dy else float("inf"),
+def _accessible_svg(svg: str, title: str, description: str) -> str:
+    """The SVG with a ``<title>`` and ``<desc>`` first, named as the image's accessible name."""
+    opening = re.search(r"<svg\b[^>]*>", svg)
+    if opening is None:
+        raise CompetencyError("matplotlib wrote an SVG without an <svg> element")
+    tag = opening.group(0)
+    named = tag[:-1] + ' role="img" aria-labelledby="career-graph-title career-graph-desc">'
+    head = (
+        f'\n <title id="career-graph-title">{escape(title)}</title>'
+        f'\n <desc id="career-graph-desc">{escape(description)}</desc>'
     )
-    return a[0] + dx * t, a[1] + dy * t
+    return svg[: opening.start()] + named + head + svg[opening.end() :]
 
 
 def _metadata(fmt: str) -> dict[str, str | None]:
@@ -303,4 +936,17 @@ def _metadata(fmt: str) -> dict[str, str | None]:
     return {"Date": None} if fmt == "svg" else {"Software": "competency-core"}
 
 
-__all__ = ["MAX_PICTURE_ROLES", "draw", "layout", "neighbourhood", "to_dot", "to_mermaid"]
+__all__ = [
+    "MAX_PICTURE_ROLES",
+    "MOVE_STYLES",
+    "SMALLEST_FONT_PX",
+    "Box",
+    "Picture",
+    "draw",
+    "layout",
+    "neighbourhood",
+    "picture",
+    "svg_size",
+    "to_dot",
+    "to_mermaid",
+]

@@ -21,11 +21,13 @@ that is not ``published`` carries a draft banner with its status on every page.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote, urlsplit
@@ -56,30 +58,10 @@ GUIDE_TITLES = {
 }
 """The guides' titles in the navigation (translate where used: ``tr._(title)``)."""
 
-_STYLE = """\
-body{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;margin:0;color:#1d2330;line-height:1.45}
-header.site{background:#1f4e9a;color:#fff;padding:.8rem 1.5rem}
-header.site a{color:#fff;text-decoration:none;font-weight:bold}
-header.site nav a{font-weight:normal;margin-right:1rem}
-header.site .version{color:#c9d6ee;font-size:.9rem}
-main{max-width:62rem;margin:0 auto;padding:1rem 1.5rem 3rem}
-h1{font-size:1.7rem;margin:.6rem 0}h2{font-size:1.25rem;margin-top:1.8rem;border-bottom:1px solid #dde4ee}
-h3{font-size:1.05rem}
-a{color:#1f4e9a}
-table{border-collapse:collapse;width:100%;margin:.6rem 0}
-th,td{border:1px solid #d0d7e2;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#eef2f8}
-.muted{color:#5b6475}.badge{display:inline-block;padding:0 .45rem;border-radius:.6rem;font-size:.8rem;background:#eef2f8}
-.essential{background:#fde8d7}.desirable{background:#e6f0e6}
-ul.tree{list-style:none;padding-left:1.1rem}ul.tree>li{margin:.15rem 0}
-.facts th{width:11rem}
-.columns{columns:2 22rem;margin:.8rem 0}.columns>ul{margin:0}
-td ul,td ol{margin:0;padding-left:1.2rem}td p{margin:0 0 .3rem}
-ul.tree li{break-inside:avoid}
-figure{margin:1rem 0}figure img{max-width:100%;border:1px solid #d0d7e2}
-.question{border-left:4px solid #1f4e9a;padding:.2rem .8rem;margin:1rem 0;background:#f7f9fc}
-.draft{border:2px solid #8a4b00;background:#fff4e0;color:#3d2100;padding:.5rem .8rem;margin:.8rem 0}
-"""
+_STYLE = (files("competency_core.publish") / "templates" / "html" / "style.css").read_text(
+    encoding="utf-8"
+)
+"""The handbook's stylesheet (``templates/html/style.css``), written to ``assets/style.css``."""
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 _MD_LINE_START = re.compile(r"^(\s*)(\d*)([#>+-]|(?<=\d)[.)])(?=\s|$)", re.MULTILINE)
@@ -266,13 +248,30 @@ def _career_picture(
     from competency_core.careers import CareerGraph
     from competency_core.careers.drawing import draw
 
-    target = draw(CareerGraph.from_model(model), out / "career-graph.svg", roles=roles)
+    target = draw(
+        CareerGraph.from_model(model), out / "career-graph.svg", roles=roles, language=tr.language
+    )
     return target, None
 
 
 MAX_PICTURE_ROLES = 80
 """The most roles the career graph picture holds (``careers.drawing.MAX_PICTURE_ROLES``;
 kept here so that a big model's handbook does not import the careers package at all)."""
+
+PICTURE_MIN_SCALE = 0.75
+"""The career graph picture shrinks with the page down to this share of its natural size
+(its smallest text stays at 9 px); below that it scrolls in its own box (on a phone)."""
+
+
+def _picture_size(picture: Path | None) -> tuple[int, int, int] | None:
+    """The career picture's natural width and height and its smallest width, in CSS pixels."""
+    if picture is None:
+        return None
+    from competency_core.careers.drawing import svg_size
+
+    width, height = svg_size(picture)
+    return round(width), round(height), math.ceil(width * PICTURE_MIN_SCALE)
+
 
 MANIFEST = ".handbook-files"
 """The list of files the last run wrote, so that a re-run removes pages that went away."""
@@ -374,6 +373,7 @@ def write_handbook(
         "index." + ext + ".j2",
         pages.path("index"),
         picture=picture_rel,
+        picture_size=_picture_size(picture),
         picture_note=picture_note,
         release=kit,
     )
