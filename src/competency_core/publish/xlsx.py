@@ -298,7 +298,11 @@ class _Workbook:
         return self.tr._(DOMAIN_LABELS[key]) if key in DOMAIN_LABELS else key
 
     def importance(self, q: Requirement) -> str:
-        return self.tr._("essential") if q.essential else self.tr._("desirable")
+        return (
+            self.tr.p_("requirement", "essential")
+            if q.essential
+            else self.tr.p_("requirement", "desirable")
+        )
 
     # -- cover -------------------------------------------------------------------------------
     def write_cover(self, extra_sheets: list[tuple[str, str]], people_note: str | None) -> None:

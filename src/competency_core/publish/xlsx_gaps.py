@@ -380,7 +380,14 @@ class GapSheets:
                 else:
                     s.text(r, 2, tr._("not assessed"), "muted")
                     s.text(r, 5, tr._("not assessed"), "muted")
-                s.text(r, 4, tr._("essential") if q.essential else tr._("desirable"), "wrap")
+                s.text(
+                    r,
+                    4,
+                    tr.p_("requirement", "essential")
+                    if q.essential
+                    else tr.p_("requirement", "desirable"),
+                    "wrap",
+                )
         s.page_setup(landscape=False, repeat_rows=repeat)
         if score.requirements:
             self._person_chart(s, sheet, person, score, several_scales=len(groups) > 1)
