@@ -18,6 +18,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import competency_core as cc
 from competency_core.errors import CompetencyError
@@ -30,6 +32,7 @@ from competency_core.publish.xlsx_print import (
     PageLayout,
     default_paper,
 )
+from competency_core.testing.strategies import competency_models
 
 REPO = Path(__file__).resolve().parents[2]
 ON = dt.date(2026, 6, 1)
@@ -283,3 +286,23 @@ def test_libreoffice_keeps_each_chart_with_its_caption(
         after = page.split(caption)[-1]
         assert "Krävd" in after, caption
         assert "Faktisk" in after, caption
+
+
+@settings(max_examples=10, deadline=None)
+@given(model=competency_models(n_roles=(1, 12)), paper=st.sampled_from(["a4", "letter"]))
+def test_no_generated_model_prints_below_the_floor(model: cc.CompetencyModel, paper: str) -> None:
+    """Whatever the widths, each sheet is fitted at the floor or above, or flows at the floor."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        summary = write_workbook(model, Path(tmp) / "m.xlsx", paper=paper)  # type: ignore[arg-type]
+        assert set(summary.layouts) == set(summary.sheets)
+        for ws in openpyxl.load_workbook(summary.path).worksheets:
+            layout = summary.layouts[ws.title]
+            assert layout.paper == paper
+            if layout.fit_width:
+                assert layout.scale >= SCALE_FLOOR + 0.05
+                assert ws.page_setup.fitToHeight == 0
+            else:
+                assert layout.scale == SCALE_FLOOR
+                assert int(ws.page_setup.scale) == round(SCALE_FLOOR * 100)
