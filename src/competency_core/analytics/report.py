@@ -92,6 +92,15 @@ WORDS: dict[str, str] = {
 }
 """Words from the analysis (series, directions, levels of measurement) as a report shows them."""
 
+FIELDS: dict[str, str] = {
+    "role": N_("role"),
+    "department": N_("department"),
+    "team": N_("team"),
+    "job_level": N_("job level"),
+    "manager": N_("manager"),
+}
+"""The people's fields a pilot group is stratified by, as a report names them."""
+
 PER_PERIOD: dict[str, str] = {
     "month": N_("per month"),
     "quarter": N_("per quarter"),
@@ -276,6 +285,7 @@ def _filters(tr: Translator) -> dict[str, Callable[..., Any]]:
         "flag": lambda k: word(k, FLAG_TEXT),
         "word": word,
         "per_period": lambda p: word(p, PER_PERIOD),
+        "field": lambda f: word(f, FIELDS),
     }
 
 
@@ -398,6 +408,7 @@ def write_monitoring_report(
 
 __all__ = [
     "CONCERN_TEXT",
+    "FIELDS",
     "FLAG_TEXT",
     "PER_PERIOD",
     "WORDS",

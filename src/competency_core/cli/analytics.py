@@ -161,7 +161,13 @@ def pilot_select(
                 strata=len(sel.strata),
                 seed=seed,
             ),
-            [*sel.by, t._("people"), t._("selected"), t._("proportional share"), t._("who")],
+            [
+                *map(_field, sel.by),
+                t._("people"),
+                t._("selected"),
+                t._("proportional share"),
+                t._("who"),
+            ],
             [
                 (
                     *s.values.values(),
@@ -367,6 +373,12 @@ def _flag(kind: Any) -> str:
 
     key = str(getattr(kind, "value", kind))
     return cli_tr()._(FLAG_TEXT[key]) if key in FLAG_TEXT else key
+
+
+def _field(name: str) -> str:
+    from competency_core.analytics.report import FIELDS
+
+    return cli_tr()._(FIELDS[name]) if name in FIELDS else name
 
 
 def _written(html: Path) -> str:
