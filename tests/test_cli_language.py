@@ -199,7 +199,7 @@ def test_did_you_mean_is_translated(cli: Any, examples: Path) -> None:
 # -- no English left in Swedish output ----------------------------------------------------
 
 
-def _commands(examples: Path) -> list[list[str | Path]]:
+def _commands(examples: Path, out: Path) -> list[list[str | Path]]:
     model = examples / "customer-success.yaml"
     people = examples / "customer-success-people.yaml"
     scored: list[str | Path] = ["-p", people, "--on", ON]
@@ -220,16 +220,20 @@ def _commands(examples: Path) -> list[list[str | Path]]:
         ["path", "succession", model, "cs-manager", *scored],
         ["path", "bench", model, *scored],
         ["path", "health", model],
+        ["pilot", "select", model, people, "-n", "4"],
+        ["monitor", model, people, "--on", ON, "-o", out / "monitoring"],
     ]
 
 
-def test_cli_output_in_swedish_has_no_english_wording(cli: Any, examples: Path) -> None:
+def test_cli_output_in_swedish_has_no_english_wording(
+    cli: Any, examples: Path, tmp_path: Path
+) -> None:
     allowed = own_texts(
         examples / "customer-success.yaml", examples / "customer-success-people.yaml"
     )
     left: dict[str, set[str]] = {}
     swedish_words = 0
-    for args in _commands(examples):
+    for args in _commands(examples, tmp_path):
         en = cli("--language", "en", *args)
         sv = cli("--language", "sv", *args)
         name = " ".join(str(a) for a in args[:2])
