@@ -479,3 +479,19 @@ def test_importance_follows_the_weights(model: cc.CompetencyModel) -> None:
             if w1 == top:
                 assert r1 == 2
         assert weights_differ(role) == (len({q.weight for q in role.requirements}) > 1)
+
+
+def test_html_marks_the_model_texts_shown_in_another_language(
+    cs_renders: dict[tuple[str, str], Path], tmp_path: Path
+) -> None:
+    model = cc.load_model(REPO / "examples" / "software-engineering.yaml")
+    model = model.model_copy(update={"name": cc.text("R&D <ladder>")})
+    write_handbook(model, tmp_path, language="sv")
+    page = (tmp_path / "competencies" / "coding.html").read_text(encoding="utf-8")
+    assert '<h1><span lang="en">Coding</span></h1>' in page
+    assert "<title>Coding · R&amp;D &lt;ladder&gt;</title>" in page  # text only, escaped
+    for p in cs_renders["html", "sv"].rglob("*.html"):  # all translated: nothing marked
+        assert '<span lang="en">' not in p.read_text(encoding="utf-8"), p
+    write_handbook(model, tmp_path / "en", language="en")
+    english = (tmp_path / "en" / "competencies" / "coding.html").read_text(encoding="utf-8")
+    assert "<span lang=" not in english

@@ -230,6 +230,29 @@ def _base_environment(fmt: HandbookFormat) -> Environment:
     return env
 
 
+def _lang_marked(outline: ModelOutline, language: str) -> Callable[[Any], Any]:
+    """``t`` for HTML: a model text shown in another language than the page's is marked.
+
+    ``<span lang="en">...</span>`` around a text the model has not translated, so that a
+    screen reader reads it with the right voice (and a browser hyphenates it right).
+    """
+    model = outline.model
+    page = language.replace("_", "-").lower()
+    accepted = {page, page.split("-")[0]}
+
+    def t(value: Any) -> Any:
+        text = outline.text(value)
+        if value is None or not text:
+            return text
+        have = value.languages(default_language=model.default_language)
+        if {h.lower() for h in have} & accepted:
+            return text
+        shown = model.default_language if model.default_language in have else sorted(have)[0]
+        return Markup('<span lang="{}">{}</span>').format(shown, text)
+
+    return t
+
+
 def _career_picture(
     model: CompetencyModel, out: Path, tr: Translator
 ) -> tuple[Path | None, str | None]:
@@ -329,7 +352,7 @@ def write_handbook(
     common: dict[str, Any] = {
         "model": model,
         "o": outline,
-        "t": outline.text,
+        "t": _lang_marked(outline, tr.language) if format == "html" else outline.text,
         "lang": outline.lang,
         "Audience": Audience,
         "guide_titles": {a: tr._(title) for a, title in GUIDE_TITLES.items()},
