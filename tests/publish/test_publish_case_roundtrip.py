@@ -494,3 +494,109 @@ def test_every_case_1_1_association_type_survives_from_a_foreign_package(
         uid(11),
         uid(10),
     ]
+
+
+# -- generated foreign packages --------------------------------------------------------------------
+WORDS = st.text(alphabet="abcdefghij ÅÄÖåäö.-", min_size=1, max_size=16).filter(str.strip)
+
+
+@st.composite
+def foreign_packages(draw: st.DrawFn) -> dict[str, Any]:
+    """CASE packages as another tool writes them: optional fields, any association type."""
+    ids = iter(draw(st.lists(st.uuids(version=4), min_size=40, max_size=40, unique=True)))
+
+    def uid() -> str:
+        return str(next(ids))
+
+    def optional(target: dict[str, Any], name: str, strategy: st.SearchStrategy[Any]) -> None:
+        if draw(st.booleans()):
+            target[name] = draw(strategy)
+
+    doc: dict[str, Any] = {"identifier": uid(), "title": draw(WORDS), "creator": draw(WORDS)}
+    doc["uri"] = f"https://x.test/doc/{doc['identifier']}"
+    optional(doc, "publisher", WORDS)
+    optional(doc, "officialSourceURL", st.just("https://x.test/source"))
+    optional(doc, "subject", st.lists(WORDS, min_size=1, max_size=2))
+    optional(doc, "frameworkType", WORDS)
+    optional(doc, "notes", WORDS)
+    optional(doc, "description", WORDS)
+    optional(doc, "version", st.sampled_from(["1.0.0", "2024", "v3"]))
+    optional(doc, "adoptionStatus", st.sampled_from(["Draft", "Adopted", "Private Draft", "?"]))
+    optional(doc, "statusStartDate", st.sampled_from(["2024-01-31", "someday"]))
+    optional(doc, "language", st.sampled_from(["en", "sv", "not a language"]))
+    optional(doc, "lastChangeDateTime", st.just("2020-01-01T00:00:00Z"))
+    types = [
+        {
+            "identifier": uid(),
+            "uri": "https://x.test/t/1",
+            "title": "Standard",
+            "hierarchyCode": "1",
+        }
+    ]
+    n_items = draw(st.integers(1, 6))
+    items: list[dict[str, Any]] = []
+    for _ in range(n_items):
+        item: dict[str, Any] = {"identifier": uid(), "fullStatement": draw(WORDS)}
+        item["uri"] = f"https://x.test/i/{item['identifier']}"
+        optional(item, "humanCodingScheme", st.sampled_from(["A.1", "A.2", "A.1", "B 1"]))
+        optional(item, "listEnumeration", st.sampled_from(["1", "2", "a"]))
+        optional(item, "abbreviatedStatement", WORDS)
+        optional(item, "notes", WORDS)
+        optional(item, "alternativeLabel", WORDS)
+        optional(item, "educationLevel", st.lists(st.sampled_from(["06", "07", "KG"]), max_size=2))
+        optional(item, "conceptKeywords", st.lists(WORDS, min_size=1, max_size=2))
+        optional(item, "language", st.sampled_from(["en", "sv"]))
+        optional(item, "statusEndDate", st.just("2030-06-30"))
+        optional(item, "CFDocumentURI", st.just(doc["uri"]))
+        if draw(st.booleans()):
+            item["CFItemType"] = "Standard"
+            item["CFItemTypeURI"] = {k: types[0][k] for k in ("title", "identifier", "uri")}
+        items.append(item)
+
+    def link(i: int) -> dict[str, str]:
+        return {"title": f"t{i}", "identifier": items[i]["identifier"], "uri": items[i]["uri"]}
+
+    assocs: list[dict[str, Any]] = []
+    for i in range(n_items):
+        parent = draw(st.integers(-1, i - 1))
+        dest = link(parent) if parent >= 0 else {k: doc[k] for k in ("title", "identifier", "uri")}
+        a: dict[str, Any] = {
+            "identifier": uid(),
+            "associationType": "isChildOf",
+            "originNodeURI": link(i),
+            "destinationNodeURI": dest,
+        }
+        optional(a, "sequenceNumber", st.integers(0, 9) | st.sampled_from(["3"]))
+        assocs.append(a)
+    for _ in range(draw(st.integers(0, 6))):
+        a = {
+            "identifier": uid(),
+            "associationType": draw(st.sampled_from([*ASSOCIATION_TYPES, "ext:x", "oddType"])),
+            "originNodeURI": link(draw(st.integers(0, n_items - 1))),
+        }
+        if draw(st.booleans()):
+            a["destinationNodeURI"] = link(draw(st.integers(0, n_items - 1)))
+        else:
+            a["destinationNodeURI"] = draw(
+                st.sampled_from(["https://far.test/plain", "https://far.test/x"])
+            )
+        optional(a, "sequenceNumber", st.integers(-5, 99))
+        optional(a, "notes", WORDS)
+        assocs.append(a)
+    for a in assocs:
+        a["uri"] = f"https://x.test/a/{a['identifier']}"
+    package: dict[str, Any] = {"CFDocument": doc, "CFItems": items, "CFAssociations": assocs}
+    if draw(st.booleans()):
+        package["CFDefinitions"] = {"CFItemTypes": types, "CFConcepts": []}
+    return package
+
+
+@settings(max_examples=60, deadline=None)
+@given(package=foreign_packages())
+def test_generated_foreign_packages_lose_nothing_silently(package: dict[str, Any]) -> None:
+    first = import_case(package)
+    again = json.loads(json.dumps(export_case(first.model, changed=WHEN)))
+    assert unexplained(package, again, first.report) == []
+    assert import_case(again).model == first.model
+    if SCHEMA.is_file():
+        assert validate_case(again, json.loads(SCHEMA.read_text(encoding="utf-8"))) == []

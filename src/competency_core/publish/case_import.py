@@ -189,11 +189,19 @@ class _Node:
     associations: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _natural(value: Any) -> tuple[Any, ...]:
-    """Sort key for codes like 'L1.10' after 'L1.9'."""
+def _natural(value: Any) -> tuple[tuple[int, int, str], ...]:
+    """Sort key for codes like 'L1.10' after 'L1.9' (numbers before words at one place).
+
+    >>> sorted(["L1.10", "L1.9", "a", "1"], key=_natural)
+    ['1', 'a', 'L1.9', 'L1.10']
+    """
     if not isinstance(value, str):
         return ()
-    return tuple(int(p) if p.isdecimal() else p.lower() for p in re.split(r"(\d+)", value) if p)
+    return tuple(
+        (0, int(p), "") if p.isdecimal() else (1, 0, p.lower())
+        for p in re.split(r"(\d+)", value)
+        if p
+    )
 
 
 def _ext(obj: Any) -> Mapping[str, Any] | None:
