@@ -600,3 +600,12 @@ def test_generated_foreign_packages_lose_nothing_silently(package: dict[str, Any
     assert import_case(again).model == first.model
     if SCHEMA.is_file():
         assert validate_case(again, json.loads(SCHEMA.read_text(encoding="utf-8"))) == []
+
+
+@settings(max_examples=15, deadline=None)
+@given(model=competency_models(associations=True, n_competencies=(1, 4), n_roles=(0, 1)))
+def test_the_public_strategy_with_associations_round_trips(model: cc.CompetencyModel) -> None:
+    package = json.loads(json.dumps(export_case(model, changed=WHEN)))
+    assert import_case(package).model == model
+    kinds = {a.type for c in model.competencies for a in c.associations}
+    assert kinds <= {*ASSOCIATION_TYPES, "ext:dependsOn"}

@@ -23,7 +23,10 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from competency_core.competencies import (
+    ASSOCIATION_TYPES,
+    Association,
     BehaviouralIndicator,
+    CaseLink,
     Competency,
     ExternalReference,
     Link,
@@ -163,6 +166,7 @@ def _model(
     status: Any,
     version: Any,
     indicator_details: Any = False,
+    associations: Any = False,
 ) -> CompetencyModel:
     langs = list(draw(_st(languages)))
     details = draw(_st(indicator_details))
@@ -229,6 +233,12 @@ def _model(
                 ),
             )
         )
+
+    if draw(_st(associations)):
+        comps = [
+            c.model_copy(update={"associations": tuple(draw(_associations(comp_keys)))})
+            for c in comps
+        ]
 
     role_keys = _unique_keys(draw, "role", draw(_count(n_roles)))
     roles: list[RoleProfile] = []
@@ -362,11 +372,15 @@ def competency_models(
         lambda a, b, c: f"{a}.{b}.{c}", st.integers(0, 5), st.integers(0, 20), st.integers(0, 20)
     ),
     indicator_details: ValueOrStrategy[bool] = False,
+    associations: ValueOrStrategy[bool] = False,
 ) -> SearchStrategy[CompetencyModel]:
     """Whole, valid competency models (every reference resolves, hierarchy acyclic).
 
     ``indicator_details=True`` also gives indicators source keys, URLs, labelled links and
     attributes (off by default: formats such as CASE or Moodle's CSV do not carry them).
+    ``associations=True`` gives competencies typed associations (every CASE 1.1 type and
+    an ``ext:`` one, to a competency of the model or an outside node, some with a sequence
+    number).
     """
     return _model(
         key=key,
@@ -382,7 +396,30 @@ def competency_models(
         status=status,
         version=version,
         indicator_details=indicator_details,
+        associations=associations,
     )
+
+
+def _associations(comp_keys: list[str]) -> SearchStrategy[list[Association]]:
+    """Up to two typed associations, to a competency of the model or an outside node."""
+    kinds = st.sampled_from([*ASSOCIATION_TYPES, "ext:dependsOn"])
+    to_competency = st.builds(
+        Association,
+        type=kinds,
+        competency=st.sampled_from(comp_keys),
+        sequence=st.none() | st.integers(0, 20),
+    )
+    to_node = st.builds(
+        Association,
+        type=kinds,
+        node=st.builds(
+            CaseLink,
+            uri=_WORDS.map(lambda w: f"https://example.org/node/{w}"),
+            title=st.none() | _WORDS,
+        ),
+        sequence=st.none() | st.integers(0, 20),
+    )
+    return st.lists(to_competency | to_node, max_size=2)
 
 
 _URLS = st.sampled_from(
