@@ -609,3 +609,21 @@ def test_the_public_strategy_with_associations_round_trips(model: cc.CompetencyM
     assert import_case(package).model == model
     kinds = {a.type for c in model.competencies for a in c.associations}
     assert kinds <= {*ASSOCIATION_TYPES, "ext:dependsOn"}
+
+
+def test_two_items_with_one_identifier_get_two_on_export() -> None:
+    same = "1c9f0b4e-9b1a-4d4e-8c55-0a1b2c3d4e5f"
+    package = {
+        "CFDocument": {"identifier": "3c9f0b4e-9b1a-4d4e-8c55-0a1b2c3d4e5f", "title": "T"},
+        "CFItems": [
+            {"identifier": same, "fullStatement": "A"},
+            {"identifier": same, "fullStatement": "B"},
+        ],
+    }
+    result = import_case(package)
+    assert [(e.path, e.action) for e in result.report] == [
+        ("CFItems[1].identifier", "reinterpreted")
+    ]
+    ids = [i["identifier"] for i in export_case(result.model, changed=WHEN)["CFItems"]]
+    assert ids[0] == same
+    assert len(set(ids)) == 2

@@ -278,6 +278,7 @@ class _Importer:
         self.errors: list[Problem] = []
         self.pkg = package
         self.default_scale = scale or ACHIEVEMENT_SCALE
+        self.item_ids: set[str] = set()
 
     def add(self, path: str, action: CaseAction, reason: str) -> None:
         self.report.add(path, action, reason)
@@ -715,7 +716,14 @@ class _Importer:
         item, path = n.data, f"CFItems[{n.index}]"
         kept: dict[str, Any] = {}
         ident = self.identifier(item, path)
-        if ident is not None:
+        if ident is not None and ident in self.item_ids:
+            self.add(
+                f"{path}.identifier",
+                "reinterpreted",
+                self.tr._("another item has this identifier: an export gives a new one"),
+            )
+        elif ident is not None:
+            self.item_ids.add(ident)
             kept["identifier"] = ident
         for name, key in (
             ("uri", "uri"),
