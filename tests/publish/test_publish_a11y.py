@@ -4,8 +4,9 @@ Every page of the handbook of both examples, in English and in Swedish, is loade
 Chromium at desktop width (1200 px) and at 400 px (a phone, with its viewport), and checked
 with axe-core (WCAG 2.x A/AA and best-practice rules): no violation of serious or critical
 impact. At 400 px no page is wider than the screen (wide tables scroll in their own box), the
-text is at least 16 px, the navigation fits and its links are big enough to tap, and the
-career graph picture is drawn no wider than the screen with legible text.
+text is at least 16 px, the first link skips to the content, the navigation fits and its
+links are big enough to tap, and the career graph picture is drawn no wider than the screen
+with legible text.
 
 Chromium comes from ``scripts/ensure-render-tools.sh`` and axe-core from
 ``scripts/ensure-axe.sh`` (both run by ``make test``); the tests are skipped with that reason
@@ -90,7 +91,11 @@ _PHONE_FACTS = """(() => {
       const box = t.parentElement;
       return {scrolls: getComputedStyle(box).overflowX, boxRight: box.getBoundingClientRect().right};
     });
-  return {scrollWidth: de.scrollWidth, bodyText: px(document.body, 'fontSize'), nav, pictures, wide};
+  const first = document.querySelector('body a[href]');
+  const skip = first && first.getAttribute('href').startsWith('#')
+    && document.getElementById(first.getAttribute('href').slice(1));
+  return {scrollWidth: de.scrollWidth, bodyText: px(document.body, 'fontSize'), nav, pictures,
+          wide, skip: Boolean(skip && skip.tagName === 'MAIN')};
 })()"""
 
 
@@ -107,6 +112,8 @@ class Walk:
 
 def _phone_problems(label: str, facts: dict[str, Any]) -> list[str]:
     problems = []
+    if not facts["skip"]:
+        problems.append(f"{label}: the first link does not skip to the <main> content")
     if facts["scrollWidth"] > PHONE:
         problems.append(f"{label}: the page is {facts['scrollWidth']} px wide")
     if facts["bodyText"] < MIN_TEXT_PX:
@@ -208,6 +215,7 @@ def test_axe_and_the_phone_checks_find_planted_problems(browser: Browser, tmp_pa
     assert any("px wide" in p for p in problems), problems
     assert any("does not scroll" in p for p in problems), problems
     assert any("px high" in p for p in problems), problems
+    assert any("skip" in p for p in problems), problems
 
 
 def test_the_career_picture_scales_with_legible_text(
