@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from competency_core.i18n import N_
 from competency_core.scoring.candidates import Moves
 
 if TYPE_CHECKING:
@@ -76,13 +77,29 @@ def candidate_filter(
     )
 
 
+FILTERS = {
+    "incumbents": N_("incumbents"),
+    "no current role": N_("no current role"),
+    "moves": N_("moves"),
+    "transitions": N_("transitions"),
+    "team": N_("team"),
+    "manager": N_("manager"),
+}
+"""The candidate filters' names, as the note under a shortlist names them."""
+
+
 def filter_note(pool: CandidatePool) -> str:
     """One line for text output: who was left out, filter by filter."""
     from competency_core.console import cli_tr
 
     t = cli_tr()
     parts = [
-        t._("%(n)s by %(filter)s (%(value)s)", n=s.left_out, filter=s.filter, value=s.value)
+        t._(
+            "%(n)s by %(filter)s (%(value)s)",
+            n=s.left_out,
+            filter=t._(FILTERS[s.filter]) if s.filter in FILTERS else s.filter,
+            value=s.value,
+        )
         for s in pool.applied
         if s.left_out
     ]

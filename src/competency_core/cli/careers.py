@@ -196,10 +196,23 @@ WORDS = {
     "found": N_("found"),
     "no path": N_("no path"),
     "rated": N_("rated"),
-    "high": N_("high"),
-    "medium": N_("medium"),
 }
 """The careers results' statuses, bands and risks (translated where shown)."""
+
+
+MOVE_KINDS = {
+    "promotion": N_("promotion"),
+    "lateral": N_("lateral move"),
+    "track-switch": N_("track switch"),
+    "specialist": N_("specialist move"),
+    "management": N_("into management"),
+    "related": N_("related role"),
+}
+"""Transition kinds in words (as the workbook and the handbook name them)."""
+
+
+def _move(kind: str) -> str:
+    return cli_tr()._(MOVE_KINDS[kind]) if kind in MOVE_KINDS else kind
 
 
 def _word(value: str) -> str:
@@ -286,7 +299,7 @@ def _print_path(n: int, p: CareerPath) -> None:
     for s in p.steps:
         tag = " " + t._("(suggested)") if s.suggested else ""
         gap = t._("gap %(gap)s", gap=num(s.gap, 3))
-        console.print(escape(f"     {s.source} -> {s.target}: {s.kind}{tag}, {gap}"))
+        console.print(escape(f"     {s.source} -> {s.target}: {_move(str(s.kind))}{tag}, {gap}"))
 
 
 @path_app.command("best")
@@ -542,7 +555,8 @@ def bench_command(
     )
     for r in risk:
         colour = "red" if r.risk == "high" else "yellow"
-        label = t._("%(risk)s risk", risk=_word(r.risk))
+        level = t.p_("risk", "high") if r.risk == "high" else t.p_("risk", "medium")
+        label = t._("%(risk)s risk", risk=level)
         console.print(
             f"[{colour}]{escape(label)}[/{colour}]: "
             + escape(
