@@ -12,13 +12,14 @@
 # Environment: COMPETENCY (the CLI; default .venv/bin/competency, else `competency`),
 #   RENDER_DPI (workbook pages, default 60), RENDER_PAGES (handbook pages, relative to
 #   DIR, default: the index, the scales, the guides and the first competency, role,
-#   interview guide and job description).
+#   interview guide and job description), RENDER_SIZE (the browser window for the handbook,
+#   WIDTHxHEIGHT, default 1200x1600; 400x900 looks at it as a phone would).
 # Prints one line per picture written. Needs soffice, pdftoppm and chromium
 # (scripts/ensure-render-tools.sh installs them).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-[ $# -ge 1 ] || { sed -n '2,18p' "$0" >&2; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,19p' "$0" >&2; exit 2; }
 out=$(mkdir -p "$1" && cd "$1" && pwd)
 shift
 workbook="" handbook=""
@@ -78,11 +79,13 @@ if [ -n "$handbook" ]; then
       [ -n "$first" ] && pages+=("${first#"$handbook"/}")
     done
   fi
+  size=${RENDER_SIZE:-1200x1600}
+  [[ $size =~ ^[0-9]+x[0-9]+$ ]] || { echo "render-publish: RENDER_SIZE is WIDTHxHEIGHT, not $size" >&2; exit 2; }
   for page in "${pages[@]}"; do
     [ -f "$handbook/$page" ] || { echo "render-publish: no page $handbook/$page" >&2; exit 4; }
     picture=$pictures/handbook-$(echo "${page%.html}" | tr '/' '-').png
     "$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run \
-      --user-data-dir="$scratch/chromium" --window-size=1200,1600 \
+      --user-data-dir="$scratch/chromium" --window-size="${size/x/,}" \
       --screenshot="$picture" "file://$handbook/$page" >"$scratch/chromium.log" 2>&1 || true
     if [ ! -s "$picture" ]; then
       echo "render-publish: Chromium did not render $page:" >&2
