@@ -13,6 +13,11 @@ or an apply report as the ``competency sync`` commands print them::
 
 Nothing here imports rich until something is printed, so a command module that imports
 it stays cheap to load (``competency --help`` loads every command module).
+
+Messages are written in the CLI's language (:func:`choose_language`: ``competency
+--language LANG``, else ``COMPETENCY_LANGUAGE``, else the POSIX locale): translate them
+with :func:`cli_tr` (``cli_tr()._("%(n)s roles", n=3)``) and format numbers and shares
+with :func:`num` and :func:`pct`; the catalogue is the ``cli`` area (docs/cli.md).
 """
 
 from __future__ import annotations

@@ -7,6 +7,10 @@ self vs manager gaps, the item-analysis flags and the participants' feedback);
 ``pilot-report.json`` with the charts in ``charts/``. :func:`write_monitoring_report`
 does the same for a :class:`~competency_core.analytics.monitoring.MonitoringReport`.
 
+Both are written in one language (``language=``; default English): the wording from the
+``reports`` catalogue, numbers and dates through the locale, the model's texts in that
+language (see docs/analytics.md, Language).
+
 Templates are Jinja2 (``analytics/templates``). HTML is autoescaped; Markdown escapes
 every value through the environment's ``finalize`` hook, so free text (comments) cannot
 inject markup into either.
