@@ -21,6 +21,7 @@ from competency_core.console import (
     escape,
     fail,
     problem_dict,
+    severity_word,
     simple_table,
 )
 from competency_core.demo import DemoContext, DemoStep, demo_step
@@ -389,7 +390,8 @@ def import_case_command(
     for line in result.report.lines():
         err_console.print(f"  {line}", markup=False, highlight=False)
     for p in schema_problems:
-        err_console.print(f"{p.file or path}: {p.path}: {p.severity}: {p.message}")
+        where = f"{p.file or path}: {p.path}"
+        err_console.print(f"{where}: {severity_word(p.severity)}: {p.message}", markup=False)
     t = cli_tr()
     line = t.n_(
         "%(path)s -> %(out)s: model %(key)s, %(n)s competency, scales %(scales)s",
