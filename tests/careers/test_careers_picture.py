@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import competency_core as cc
-from competency_core.careers import CareerGraph, best_paths, drawing
+from competency_core.careers import CareerGraph, best_paths, canvas, drawing
 from competency_core.careers.drawing import Box, Picture
 from competency_core.model import CompetencyModel
 from competency_core.roles import TransitionKind
@@ -122,7 +122,7 @@ def test_a_move_that_skips_a_level_bends_around_the_roles_between() -> None:
     pic = drawing.picture(cg)
     move = next(m for m in pic.moves if (m.source, m.target) == ("mid", "manager"))
     others = [r.box for k, r in pic.roles.items() if k not in ("mid", "manager")]
-    points = [drawing._bezier(move.curve, i / 50) for i in range(51)]
+    points = [canvas.bezier(move.curve, i / 50) for i in range(51)]
     assert not any(b.contains(p) for b in others for p in points)
 
 
@@ -222,7 +222,7 @@ def test_any_picture_keeps_roles_apart_and_inside(model: CompetencyModel) -> Non
     for m in pic.moves:
         centre = m.label.centre
         nearest = min(
-            abs(complex(*drawing._bezier(m.curve, t / 400)) - complex(*centre)) for t in range(401)
+            abs(complex(*canvas.bezier(m.curve, t / 400)) - complex(*centre)) for t in range(401)
         )
         assert nearest < 1.0
         assert re.fullmatch(r"[a-z ]+", m.text)

@@ -4,7 +4,9 @@ The text formats are plain strings for docs, wikis and ``dot``. Pictures are dra
 matplotlib (already a dependency, installed from PyPI as a wheel with no system package),
 not Graphviz (whose Python bindings need the ``dot`` program from the operating system):
 ``competency`` must draw on a machine where only ``pip install`` ran. Roles are laid out in
-columns by level (or, without levels, by their depth in the graph) and in rows by track.
+rows by level from the bottom (or, without levels, by their depth in the graph), the roles
+of a level side by side by track; :func:`picture` lays a graph out in the reader's words
+and :mod:`competency_core.careers.canvas` draws it.
 
 In every format a path (a person's way to a target, say) can be highlighted; suggested
 transitions are dashed. Big graphs (O*NET has 923 roles) are drawn in part: pass the roles
@@ -13,28 +15,51 @@ to draw, e.g. :func:`neighbourhood` of a role.
 
 from __future__ import annotations
 
-import functools
-import io
 import itertools
 import os
-import re
 import textwrap
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import networkx as nx
 
+from competency_core.careers.canvas import (
+    ARROW_HEAD,
+    HIGHLIGHT,
+    INK,
+    LABEL_FONT_PT,
+    LINE_HEIGHT,
+    MOVE_STYLES,
+    ROLE_FONT_PT,
+    SMALLEST_FONT_PX,
+    SUGGESTED_STYLE,
+    TRACK_EDGES,
+    TRACK_FILLS,
+    Box,
+    LegendItem,
+    MoveStyle,
+    Picture,
+    PlacedMove,
+    PlacedRole,
+    bend_between,
+    bezier,
+    crosses,
+    fewer_crossings,
+    leave,
+    lines_width,
+    render,
+    sub_curve,
+    svg_size,
+    text_width,
+)
 from competency_core.careers.graph import CareerGraph
 from competency_core.careers.results import CareerPath
 from competency_core.errors import CompetencyError
 from competency_core.i18n import N_, Translator, translator
-from competency_core.io import write_atomic
 
-HIGHLIGHT = "#d62728"
 MAX_PICTURE_ROLES = 80
 """The most roles a picture holds; pass ``roles`` to draw part of a bigger graph."""
 
@@ -191,48 +216,17 @@ def layout(cg: CareerGraph, g: nx.DiGraph) -> dict[str, tuple[float, float]]:
 
 
 # -- the picture ------------------------------------------------------------------------------
-# Sizes are in points (1/72 inch; a browser shows an SVG point as 4/3 CSS pixels). The figure
-# is drawn at 72 points per inch with the axes filling it, so one data unit is one point and
-# the boxes :func:`picture` computes are where the texts are drawn.
-
-ROLE_FONT_PT = 10.5
-"""The size of a role's title (14 CSS pixels at the picture's natural size)."""
-LABEL_FONT_PT = 9.0
-"""The size of a move's label and of the legend."""
-SMALLEST_FONT_PX = LABEL_FONT_PT * 4 / 3
-"""The smallest text in the picture at its natural size, in CSS pixels (12 px)."""
+# Sizes are in points (see competency_core.careers.canvas).
 
 _PAD = 6.0  # inside a role's box
 _GAP_Y = 54.0  # between levels: room for the moves' labels
 _GAP_X = 30.0  # between roles on one level (more when a move between them is labelled)
 _MARGIN = 12.0
-_LINE = 1.25  # line height / font size
 _WRAP = 18  # characters per line of a role's title
 _LABEL_PAD = (4.0, 2.0)
-_HEAD = 7.0  # length of an arrow head
 _LABEL_SPOTS = sorted((i / 40 for i in range(6, 35)), key=lambda t: abs(t - 0.5))
 """Where on its curve a move's label may go, the middle first."""
 
-
-@dataclass(frozen=True)
-class MoveStyle:
-    """How a kind of move is drawn: its colour and dashes (on/off lengths in points)."""
-
-    colour: str
-    dashes: tuple[float, ...] = ()
-
-
-MOVE_STYLES: dict[str, MoveStyle] = {
-    "promotion": MoveStyle("#0060a8"),
-    "lateral": MoveStyle("#007a5a", (6.0, 3.0)),
-    "track-switch": MoveStyle("#b84a00", (8.0, 3.0, 2.0, 3.0)),
-    "specialist": MoveStyle("#8e3a80", (2.0, 2.0)),
-    "management": MoveStyle("#6b4c00", (8.0, 2.0, 2.0, 2.0, 2.0, 2.0)),
-    "related": MoveStyle("#555555", (1.0, 3.0)),
-}
-"""Each kind of move's colour (contrast at least 4.5:1 on white) and dash pattern."""
-SUGGESTED_STYLE = MoveStyle("#6b6b6b", (4.0, 4.0))
-"""A suggested (not declared) move, whatever its kind."""
 
 MOVE_NAMES = {
     "promotion": N_("promotion"),
@@ -243,219 +237,6 @@ MOVE_NAMES = {
     "related": N_("related role"),
 }
 """The label of each kind of move, translated where it is drawn (the handbook's words)."""
-
-_TRACK_FILLS = ("#dbe8fb", "#dcefe2", "#fdf0c8", "#eadcf8", "#d5f0f3", "#fbdedb")
-_TRACK_EDGES = ("#3b6fb6", "#3d8a57", "#8a6800", "#7a4fb0", "#2b7f88", "#b5473a")
-_INK = "#1d2330"
-
-
-@dataclass(frozen=True)
-class Box:
-    """A rectangle of the picture in points, ``y`` up from its bottom left corner."""
-
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    @classmethod
-    def around(cls, x: float, y: float, width: float, height: float) -> Box:
-        """The box of ``width`` x ``height`` centred on ``(x, y)``."""
-        return cls(x - width / 2, y - height / 2, x + width / 2, y + height / 2)
-
-    @property
-    def centre(self) -> tuple[float, float]:
-        """The middle of the box."""
-        return (self.x0 + self.x1) / 2, (self.y0 + self.y1) / 2
-
-    def shifted(self, dx: float, dy: float) -> Box:
-        """The same box moved by ``dx`` and ``dy``."""
-        return Box(self.x0 + dx, self.y0 + dy, self.x1 + dx, self.y1 + dy)
-
-    def overlaps(self, other: Box, margin: float = 0.0) -> bool:
-        """Whether the two boxes, each grown by ``margin``, share any area."""
-        return (
-            self.x0 - margin < other.x1 + margin
-            and other.x0 - margin < self.x1 + margin
-            and self.y0 - margin < other.y1 + margin
-            and other.y0 - margin < self.y1 + margin
-        )
-
-    def contains(self, point: tuple[float, float], margin: float = 0.0) -> bool:
-        """Whether ``point`` is inside the box grown by ``margin``."""
-        x, y = point
-        return (
-            self.x0 - margin <= x <= self.x1 + margin and self.y0 - margin <= y <= self.y1 + margin
-        )
-
-
-@dataclass(frozen=True)
-class PlacedRole:
-    """A role in the picture: its title as drawn (wrapped) and its box."""
-
-    key: str
-    text: str
-    box: Box
-    track: str
-    on_path: bool
-
-
-@dataclass(frozen=True)
-class PlacedMove:
-    """A move in the picture: a quadratic curve from role to role, and its label."""
-
-    source: str
-    target: str
-    text: str
-    curve: tuple[tuple[float, float], tuple[float, float], tuple[float, float]]
-    """Start, control point and end (the arrow's tip) of the curve."""
-    label: Box
-    style: MoveStyle
-    on_path: bool
-
-
-@dataclass(frozen=True)
-class LegendItem:
-    """One entry of the legend: a sample (a track's box or a move's line) and its text."""
-
-    text: str
-    box: Box
-    """The whole entry, sample and text."""
-    sample: Box
-    fill: str | None = None
-    edge: str | None = None
-    style: MoveStyle | None = None
-    width: float = 1.2
-
-
-@dataclass(frozen=True)
-class Picture:
-    """The career graph picture laid out: every text and line, in points.
-
-    :func:`draw` draws exactly this; tests check it (no two texts overlap).
-    """
-
-    width: float
-    height: float
-    roles: dict[str, PlacedRole]
-    moves: list[PlacedMove]
-    legend: list[LegendItem]
-    headings: list[tuple[str, Box]]
-    """The legend's headings ("Tracks", "Moves") and the picture's title."""
-    title: str
-    description: str
-    """What the picture shows, in words (the SVG's ``<desc>``)."""
-
-    def texts(self) -> list[tuple[str, Box]]:
-        """Every text of the picture with its box: roles, moves' labels, legend, headings."""
-        return [
-            *((r.text, r.box) for r in self.roles.values()),
-            *((m.text, m.label) for m in self.moves),
-            *((item.text, item.box) for item in self.legend),
-            *self.headings,
-        ]
-
-
-@functools.cache
-def _text_width(text: str, size: float) -> float:
-    """The width in points of one line of text in matplotlib's default font (DejaVu Sans)."""
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextToPath
-
-    width, _, _ = TextToPath().get_text_width_height_descent(
-        text, FontProperties(size=size), ismath=False
-    )
-    return float(width)
-
-
-def _lines_width(text: str, size: float) -> float:
-    return max((_text_width(line, size) for line in text.splitlines()), default=0.0)
-
-
-def _bezier(
-    curve: tuple[tuple[float, float], tuple[float, float], tuple[float, float]], t: float
-) -> tuple[float, float]:
-    (x0, y0), (x1, y1), (x2, y2) = curve
-    u = 1 - t
-    return (u * u * x0 + 2 * u * t * x1 + t * t * x2, u * u * y0 + 2 * u * t * y1 + t * t * y2)
-
-
-def _sub_curve(
-    curve: tuple[tuple[float, float], tuple[float, float], tuple[float, float]],
-    t0: float,
-    t1: float,
-) -> tuple[tuple[float, float], tuple[float, float], tuple[float, float]]:
-    """The part of a quadratic curve between ``t0`` and ``t1`` (its blossom points)."""
-    (x0, y0), (x1, y1), (x2, y2) = curve
-
-    def blossom(a: float, b: float) -> tuple[float, float]:
-        w0, w1, w2 = (1 - a) * (1 - b), (1 - a) * b + a * (1 - b), a * b
-        return (w0 * x0 + w1 * x1 + w2 * x2, w0 * y0 + w1 * y1 + w2 * y2)
-
-    return blossom(t0, t0), blossom(t0, t1), blossom(t1, t1)
-
-
-def _leave(
-    curve: tuple[tuple[float, float], tuple[float, float], tuple[float, float]],
-    box: Box,
-    *,
-    from_start: bool,
-    margin: float,
-) -> float:
-    """The curve's parameter where it leaves ``box`` (grown by ``margin``) at one end."""
-    inside, outside = (0.0, 1.0) if from_start else (1.0, 0.0)
-    for _ in range(30):
-        mid = (inside + outside) / 2
-        if box.contains(_bezier(curve, mid), margin):
-            inside = mid
-        else:
-            outside = mid
-    return outside
-
-
-def _curve(
-    a: Box, b: Box, bend: float
-) -> tuple[tuple[float, float], tuple[float, float], tuple[float, float]]:
-    (ax, ay), (bx, by) = a.centre, b.centre
-    dx, dy = bx - ax, by - ay
-    control = ((ax + bx) / 2 - bend * dy, (ay + by) / 2 + bend * dx)
-    return (ax, ay), control, (bx, by)
-
-
-def _crosses(
-    curve: tuple[tuple[float, float], tuple[float, float], tuple[float, float]],
-    boxes: list[Box],
-) -> bool:
-    return any(box.contains(_bezier(curve, i / 40), 4.0) for i in range(1, 40) for box in boxes)
-
-
-def _fewer_crossings(g: nx.DiGraph, rows: dict[float, list[str]], levels: list[float]) -> None:
-    """Reorder each level's roles by the mean place of their neighbours (barycentre sweeps).
-
-    Moves then cross less often, which keeps their labels apart. Ties keep the track order.
-    """
-    neighbours = {k: set(g.predecessors(k)) | set(g.successors(k)) for k in g.nodes}
-
-    def place() -> dict[str, float]:
-        return {
-            k: i - (len(members) - 1) / 2
-            for members in rows.values()
-            for i, k in enumerate(members)
-        }
-
-    for sweep in range(4):
-        for level in levels if sweep % 2 == 0 else reversed(levels):
-            x = place()
-            members = rows[level]
-            rank = {k: i for i, k in enumerate(members)}
-
-            def centre(
-                k: str, x: dict[str, float] = x, rank: dict[str, int] = rank
-            ) -> tuple[float, int]:
-                near = [x[n] for n in neighbours[k] if n not in rank]
-                return (sum(near) / len(near) if near else x[k]), rank[k]
-
-            members.sort(key=centre)
 
 
 def _move_text(tr: Translator, kind: str, suggested: bool) -> str:
@@ -504,12 +285,12 @@ def picture(
     levels = sorted(rows)
     for members in rows.values():
         members.sort(key=lambda k: -grid[k][1])
-    _fewer_crossings(g, rows, levels)
+    fewer_crossings(g, rows, levels)
     texts = {k: textwrap.fill(role_title(k), _WRAP) for k in g.nodes}
     sizes = {
         k: (
-            _lines_width(text, ROLE_FONT_PT) + 2 * _PAD,
-            len(text.splitlines()) * ROLE_FONT_PT * _LINE + 2 * _PAD,
+            lines_width(text, ROLE_FONT_PT) + 2 * _PAD,
+            len(text.splitlines()) * ROLE_FONT_PT * LINE_HEIGHT + 2 * _PAD,
         )
         for k, text in texts.items()
     }
@@ -522,8 +303,8 @@ def picture(
     }
     label_size = {
         e: (
-            _text_width(text, LABEL_FONT_PT) + 2 * _LABEL_PAD[0],
-            LABEL_FONT_PT * _LINE + 2 * _LABEL_PAD[1],
+            text_width(text, LABEL_FONT_PT) + 2 * _LABEL_PAD[0],
+            LABEL_FONT_PT * LINE_HEIGHT + 2 * _LABEL_PAD[1],
         )
         for e, text in labels.items()
     }
@@ -539,7 +320,7 @@ def picture(
         low, high = sorted((level_no[grid[u][0]], level_no[grid[v][0]]))
         for gap in range(low, high):
             crossing[gap] += 1
-    label_h = LABEL_FONT_PT * _LINE + 2 * _LABEL_PAD[1]
+    label_h = LABEL_FONT_PT * LINE_HEIGHT + 2 * _LABEL_PAD[1]
     gaps = [max(_GAP_Y, (label_h + 3) * (n - 1) + 30) for n in crossing]
     widest = max((len(m) for m in rows.values()), default=1)
     graph_width = widest * pitch_x
@@ -547,7 +328,7 @@ def picture(
     # the legend: tracks, then moves, wrapped to the picture's width
     width = max(graph_width, 360.0) + 2 * _MARGIN
     tracks = sorted({track_of(k) for k in g.nodes})
-    colour = {t: i % len(_TRACK_FILLS) for i, t in enumerate(tracks)}
+    colour = {t: i % len(TRACK_FILLS) for i, t in enumerate(tracks)}
     kinds = sorted(
         {
             str(getattr(d.get("kind"), "value", d.get("kind")))
@@ -556,14 +337,14 @@ def picture(
         },
         key=lambda k: list(MOVE_STYLES).index(k) if k in MOVE_STYLES else len(MOVE_STYLES),
     )
-    line_h = LABEL_FONT_PT * _LINE + 4
+    line_h = LABEL_FONT_PT * LINE_HEIGHT + 4
     entries: list[tuple[str, list[tuple[str, dict[str, Any]]]]] = [
         (
             tr._("Tracks:"),
             [
                 (
                     track_names.get(t, t) if t else tr._("no track"),
-                    {"fill": _TRACK_FILLS[colour[t]], "edge": _TRACK_EDGES[colour[t]]},
+                    {"fill": TRACK_FILLS[colour[t]], "edge": TRACK_EDGES[colour[t]]},
                 )
                 for t in tracks
             ],
@@ -573,7 +354,7 @@ def picture(
             [
                 (
                     tr._(MOVE_NAMES[k]) if k in MOVE_NAMES else k,
-                    {"style": MOVE_STYLES.get(k, MoveStyle(_INK))},
+                    {"style": MOVE_STYLES.get(k, MoveStyle(INK))},
                 )
                 for k in kinds
             ]
@@ -594,11 +375,11 @@ def picture(
     placed_rows: list[list[tuple[str, float, dict[str, Any] | None]]] = []
     for heading, items in entries:
         row: list[tuple[str, float, dict[str, Any] | None]] = [
-            (heading, _text_width(heading, LABEL_FONT_PT), None)
+            (heading, text_width(heading, LABEL_FONT_PT), None)
         ]
         used = row[0][1]
         for text, spec in items:
-            w = 26 + 5 + _text_width(text, LABEL_FONT_PT)
+            w = 26 + 5 + text_width(text, LABEL_FONT_PT)
             if used + 14 + w > width - 2 * _MARGIN:
                 placed_rows.append(row)
                 row, used = [], 0.0
@@ -634,7 +415,7 @@ def picture(
 
     # the roles, level by level from the bottom
     title_text = title or tr._("Career graph")
-    title_h = ROLE_FONT_PT * 1.4 * _LINE if title else 0.0
+    title_h = ROLE_FONT_PT * 1.4 * LINE_HEIGHT if title else 0.0
     graph_bottom = legend_top + 18
     bottoms = [graph_bottom + i * row_height + sum(gaps[:i]) for i in range(len(levels))]
     height = graph_bottom + len(levels) * row_height + sum(gaps[:-1]) + title_h + 2 * _MARGIN
@@ -657,20 +438,20 @@ def picture(
         a, b = placed[u].box, placed[v].box
         others = [r.box for k, r in placed.items() if k not in (u, v)]
         if g.has_edge(v, u):
-            full = _curve(a, b, 0.18)
+            full = bend_between(a, b, 0.18)
         else:
-            full = _curve(a, b, 0.0)
-            if _crosses(full, others):
-                bends = [_curve(a, b, s * m) for m in (0.25, 0.4, 0.6) for s in (1, -1)]
-                full = next((c for c in bends if not _crosses(c, others)), bends[0])
-        t0 = _leave(full, a, from_start=True, margin=2.0)
-        t1 = _leave(full, b, from_start=False, margin=3.0)
-        curves.append(_sub_curve(full, t0, t1))
-    heads = [Box.around(*curve[2], 2 * _HEAD, 2 * _HEAD) for curve in curves]
+            full = bend_between(a, b, 0.0)
+            if crosses(full, others):
+                bends = [bend_between(a, b, s * m) for m in (0.25, 0.4, 0.6) for s in (1, -1)]
+                full = next((c for c in bends if not crosses(c, others)), bends[0])
+        t0 = leave(full, a, from_start=True, margin=2.0)
+        t1 = leave(full, b, from_start=False, margin=3.0)
+        curves.append(sub_curve(full, t0, t1))
+    heads = [Box.around(*curve[2], 2 * ARROW_HEAD, 2 * ARROW_HEAD) for curve in curves]
     moves: list[PlacedMove] = []
     for (u, v, d), curve in zip(edges, curves, strict=True):
         w, h = label_size[(u, v)]
-        spots = [Box.around(*_bezier(curve, t), w, h) for t in _LABEL_SPOTS]
+        spots = [Box.around(*bezier(curve, t), w, h) for t in _LABEL_SPOTS]
         # the first spot that hides no text, and if it can, no arrow head
         label = min(
             spots,
@@ -681,7 +462,7 @@ def picture(
         )
         taken.append(label)
         kind = str(getattr(d.get("kind"), "value", d.get("kind")))
-        style = SUGGESTED_STYLE if d.get("suggested") else MOVE_STYLES.get(kind, MoveStyle(_INK))
+        style = SUGGESTED_STYLE if d.get("suggested") else MOVE_STYLES.get(kind, MoveStyle(INK))
         moves.append(PlacedMove(u, v, labels[(u, v)], curve, label, style, (u, v) in on_path))
 
     # moves that bend round a role may reach past the rows: make room for them
@@ -691,7 +472,7 @@ def picture(
         xs += [m.label.x0, m.label.x1]
         ys += [m.label.y0, m.label.y1]
         for i in range(21):
-            x, y = _bezier(m.curve, i / 20)
+            x, y = bezier(m.curve, i / 20)
             xs.append(x)
             ys.append(y)
     top = height - 2 * _MARGIN - title_h + _MARGIN  # the rows' top
@@ -710,7 +491,7 @@ def picture(
             for m in moves
         ]
     if title:
-        tw = _text_width(title, ROLE_FONT_PT * 1.4)
+        tw = text_width(title, ROLE_FONT_PT * 1.4)
         headings.append(
             (title, Box.around(width / 2, height - _MARGIN - title_h / 2, tw, ROLE_FONT_PT * 1.4))
         )
@@ -760,184 +541,13 @@ def draw(
     pic = picture(
         cg, highlight=highlight, roles=roles, suggested=suggested, title=title, language=language
     )
-    from matplotlib import rc_context
-    from matplotlib.figure import Figure
-    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, PathPatch, Rectangle
-    from matplotlib.path import Path as MplPath
-
-    fig = Figure(figsize=(pic.width / 72, pic.height / 72), dpi=72)
-    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
-    ax.set_axis_off()
-    ax.set_xlim(0, pic.width)
-    ax.set_ylim(0, pic.height)
-    tracks = sorted({r.track for r in pic.roles.values()})
-    colour = {t: i % len(_TRACK_FILLS) for i, t in enumerate(tracks)}
-
-    def linestyle(style: MoveStyle) -> Any:
-        return (0, style.dashes) if style.dashes else "-"
-
-    for r in pic.roles.values():
-        b = r.box
-        ax.add_patch(
-            FancyBboxPatch(
-                (b.x0, b.y0),
-                b.x1 - b.x0,
-                b.y1 - b.y0,
-                boxstyle="round,pad=0,rounding_size=5",
-                facecolor="#fde0dd" if r.on_path else _TRACK_FILLS[colour[r.track]],
-                edgecolor=HIGHLIGHT if r.on_path else _TRACK_EDGES[colour[r.track]],
-                linewidth=2.0 if r.on_path else 1.0,
-                zorder=4,
-            )
-        )
-        ax.text(
-            *b.centre,
-            r.text,
-            ha="center",
-            va="center",
-            ma="center",
-            fontsize=ROLE_FONT_PT,
-            linespacing=_LINE,
-            color=_INK,
-            zorder=5,
-        )
-    for m in pic.moves:
-        c = HIGHLIGHT if m.on_path else m.style.colour
-        lw = 2.6 if m.on_path else 1.3
-        start, control, end = m.curve
-        ax.add_patch(
-            PathPatch(
-                MplPath([start, control, end], [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3]),
-                facecolor="none",
-                edgecolor=c,
-                linewidth=lw,
-                linestyle=linestyle(m.style),
-                zorder=2,
-            )
-        )
-        # a solid arrow head along the curve's last direction
-        dx, dy = end[0] - control[0], end[1] - control[1]
-        norm = max((dx * dx + dy * dy) ** 0.5, 1e-9)
-        ax.add_patch(
-            FancyArrowPatch(
-                (end[0] - dx / norm * _HEAD, end[1] - dy / norm * _HEAD),
-                end,
-                arrowstyle="-|>",
-                mutation_scale=10 + lw,
-                shrinkA=0,
-                shrinkB=0,
-                color=c,
-                linewidth=lw,
-                zorder=3,
-            )
-        )
-        b = m.label
-        ax.add_patch(
-            FancyBboxPatch(
-                (b.x0, b.y0),
-                b.x1 - b.x0,
-                b.y1 - b.y0,
-                boxstyle="round,pad=0,rounding_size=3",
-                facecolor="white",
-                edgecolor=c,
-                linewidth=0.6,
-                alpha=0.95,
-                zorder=6,
-            )
-        )
-        ax.text(
-            *b.centre, m.text, ha="center", va="center", fontsize=LABEL_FONT_PT, color=c, zorder=7
-        )
-    for item in pic.legend:
-        s = item.sample
-        if item.style is None:
-            ax.add_patch(
-                Rectangle(
-                    (s.x0, s.y0),
-                    s.x1 - s.x0,
-                    s.y1 - s.y0,
-                    facecolor=item.fill,
-                    edgecolor=item.edge,
-                    linewidth=1.0,
-                )
-            )
-        else:
-            ax.plot(
-                [s.x0, s.x1],
-                [s.centre[1]] * 2,
-                color=item.style.colour,
-                linewidth=item.width,
-                linestyle=linestyle(item.style),
-            )
-        ax.text(
-            s.x1 + 5,
-            item.box.centre[1],
-            item.text,
-            ha="left",
-            va="center",
-            fontsize=LABEL_FONT_PT,
-            color=_INK,
-        )
-    for text, b in pic.headings:
-        big = text == pic.title and b.y1 - b.y0 > LABEL_FONT_PT * _LINE + 1
-        ax.text(
-            b.x0 if not big else b.centre[0],
-            b.centre[1],
-            text,
-            ha="left" if not big else "center",
-            va="center",
-            fontsize=ROLE_FONT_PT * 1.4 if big else LABEL_FONT_PT,
-            fontweight="bold",
-            color=_INK,
-        )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # a fixed salt for the SVG element ids, so the same graph gives the same bytes
-    with rc_context({"svg.hashsalt": "competency-core"}):
-        if fmt == "png":
-            fig.savefig(target, format="png", dpi=144, metadata=_metadata(fmt))
-        else:
-            buffer = io.StringIO()
-            fig.savefig(buffer, format="svg", metadata=_metadata(fmt))
-            write_atomic(
-                target, _accessible_svg(buffer.getvalue(), pic.title, pic.description), sync=False
-            )
-    return target
-
-
-def svg_size(path: str | os.PathLike[str]) -> tuple[float, float]:
-    """The natural width and height of an SVG that :func:`draw` wrote, in CSS pixels.
-
-    :func:`draw` gives sizes in points; a browser shows a point as 4/3 CSS pixels.
-    """
-    with open(path, encoding="utf-8") as f:
-        head = f.read(2000)
-    found = re.search(r'<svg\b[^>]*\bwidth="([\d.]+)pt"[^>]*\bheight="([\d.]+)pt"', head)
-    if found is None:
-        raise CompetencyError(f"{path} is not an SVG drawn by competency-core (no size in pt)")
-    return float(found.group(1)) * 4 / 3, float(found.group(2)) * 4 / 3
-
-
-def _accessible_svg(svg: str, title: str, description: str) -> str:
-    """The SVG with a ``<title>`` and ``<desc>`` first, named as the image's accessible name."""
-    opening = re.search(r"<svg\b[^>]*>", svg)
-    if opening is None:
-        raise CompetencyError("matplotlib wrote an SVG without an <svg> element")
-    tag = opening.group(0)
-    named = tag[:-1] + ' role="img" aria-labelledby="career-graph-title career-graph-desc">'
-    head = (
-        f'\n <title id="career-graph-title">{escape(title)}</title>'
-        f'\n <desc id="career-graph-desc">{escape(description)}</desc>'
-    )
-    return svg[: opening.start()] + named + head + svg[opening.end() :]
-
-
-def _metadata(fmt: str) -> dict[str, str | None]:
-    """File metadata without a creation date, so the same graph gives the same bytes."""
-    return {"Date": None} if fmt == "svg" else {"Software": "competency-core"}
+    return render(pic, target)
 
 
 __all__ = [
+    "HIGHLIGHT",
     "MAX_PICTURE_ROLES",
+    "MOVE_NAMES",
     "MOVE_STYLES",
     "SMALLEST_FONT_PX",
     "Box",
