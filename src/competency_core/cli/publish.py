@@ -444,6 +444,44 @@ def _demo_publish(ctx: DemoContext) -> None:
         raise typer.Exit(EXIT_USAGE)
 
 
+@demo_step(61, "Publish the customer-success model in Swedish, with its release kit", STEPS)
+def _demo_publish_swedish(ctx: DemoContext) -> None:
+    """The bilingual example published as a Swedish organisation would put it on its intranet."""
+    from competency_core.publish import release_kit, untranslated_texts
+
+    model = ctx.model("customer-success")
+    people = ctx.workforce("customer-success-people", model="customer-success")
+    out = ctx.out / "publish-sv"
+    done = publish_model(
+        model,
+        xlsx=out / "kundframgang.xlsx",
+        html=out / "handbok",
+        case=out / "kundframgang.case.json",
+        workforce=people,
+        language="sv",
+    )
+    labels = {
+        "xlsx": "Workbook in Swedish",
+        "html": "Handbook in Swedish (HTML, with the release kit)",
+        "case": "CASE 1.1 package in Swedish",
+    }
+    for d in done:
+        ctx.record(labels[d["kind"]], Path(d["path"]))
+        if "people_workbook" in d:
+            ctx.record(
+                "People's gaps in Swedish (confidential workbook)", Path(d["people_workbook"])
+            )
+        console.print(f"{labels[d['kind']]}: {d['path']} ({_contents(d)})")
+    missing = untranslated_texts(model, "sv")
+    console.print(f"Model texts without a Swedish translation: {len(missing)}")
+    kit = release_kit(model, language="sv")
+    first = kit.plan.steps[0]
+    console.print(
+        f"Release kit: {len(kit.faqs)} FAQs, {len(kit.plan.steps)} steps in the "
+        f"communication plan, the first: {first.date_text}: {first.activity}"
+    )
+
+
 @hookimpl
 def register_commands(app: typer.Typer) -> None:
     """Add the commands declared above."""
