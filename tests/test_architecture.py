@@ -79,6 +79,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "_lazy",
             "i18n",
             "catalogues",
+            "wording",
         ),
     ),
 )

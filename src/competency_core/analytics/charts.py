@@ -18,6 +18,7 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from competency_core import wording
 from competency_core.i18n import N_, Translator, translator
 from competency_core.io import write_atomic
 
@@ -254,20 +255,8 @@ def rating_gap_chart(
     return _save(fig, path)
 
 
-RATERS = {
-    "self": N_("self"),
-    "manager": N_("manager"),
-    "peer": N_("peer"),
-    "360": N_("360"),
-    "test": N_("test"),
-    "certification": N_("certification"),
-    "interview": N_("interview"),
-}
-"""Rater types as the charts name them (translated where used)."""
-
-
 def _rater(tr: Translator, value: str) -> str:
-    return tr._(RATERS[value]) if value in RATERS else value
+    return wording.rater_type(tr, value)
 
 
 def feedback_chart(

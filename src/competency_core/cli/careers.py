@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from competency_core.people import Workforce
     from competency_core.roles import TransitionKind
 
+from competency_core import wording
 from competency_core.cli.candidate_options import (
     AllReportsOption,
     AlongTransitionsOption,
@@ -200,19 +201,9 @@ WORDS = {
 """The careers results' statuses, bands and risks (translated where shown)."""
 
 
-MOVE_KINDS = {
-    "promotion": N_("promotion"),
-    "lateral": N_("lateral move"),
-    "track-switch": N_("track switch"),
-    "specialist": N_("specialist move"),
-    "management": N_("into management"),
-    "related": N_("related role"),
-}
-"""Transition kinds in words (as the workbook and the handbook name them)."""
-
-
 def _move(kind: str) -> str:
-    return cli_tr()._(MOVE_KINDS[kind]) if kind in MOVE_KINDS else kind
+    """A transition kind in words (as the workbook and the handbook name it)."""
+    return wording.move_kind(cli_tr(), kind)
 
 
 def _word(value: str) -> str:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from competency_core import wording
 from competency_core.console import (
     EXIT_FINDINGS,
     EXIT_USAGE,
@@ -314,7 +315,7 @@ def print_summary(model: CompetencyModel, language: str | None = None) -> None:
                 "(%(key)s) version %(version)s, %(status)s; languages %(languages)s",
                 key=s["key"],
                 version=s["version"],
-                status=t._(STATUSES[s["status"]]) if s["status"] in STATUSES else s["status"],
+                status=wording.status(t, s["status"]),
                 languages=", ".join(s["languages"]),
             )
         )
@@ -384,16 +385,6 @@ def print_summary(model: CompetencyModel, language: str | None = None) -> None:
         + ", "
         + t.n_("%(n)s learning resource", "%(n)s learning resources", s["learning_resources"])
     )
-
-
-STATUSES = {
-    "draft": N_("draft"),
-    "pilot": N_("pilot"),
-    "approved": N_("approved"),
-    "published": N_("published"),
-    "retired": N_("retired"),
-}
-"""A model's statuses as ``show`` writes them (translated where used)."""
 
 
 @commands.command()

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from competency_core import wording
 from competency_core.cli.workforce_source import PeopleOption, StoreOption, load_people
 from competency_core.console import (
     FormatOption,
@@ -74,17 +75,6 @@ EVIDENCE_KINDS = {
 }
 """Kinds of evidence named in words (translated where used)."""
 
-RATER_TYPES = {
-    "self": N_("self"),
-    "manager": N_("manager"),
-    "peer": N_("peer"),
-    "360": N_("360"),
-    "test": N_("test"),
-    "certification": N_("certification"),
-    "interview": N_("interview"),
-}
-"""Rater types as an explanation names them (translated where used)."""
-
 
 def describe_piece(w: Weighed, *, source: bool = True) -> str:
     """One piece of evidence in words: 'manager rating 4 by priya-raman on 2026-03-16'."""
@@ -95,7 +85,7 @@ def describe_piece(w: Weighed, *, source: bool = True) -> str:
         rater = str(e.rater_type)
         text = t._(
             "%(rater)s rating %(level)s",
-            rater=t._(RATER_TYPES[rater]) if rater in RATER_TYPES else rater,
+            rater=wording.rater_type(t, rater),
             level=e.level,
         )
     elif kind == "course":

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     )
 
 
+from competency_core import wording
 from competency_core.console import (
     EXIT_FINDINGS,
     EXIT_USAGE,
@@ -37,7 +38,6 @@ from competency_core.console import (
 )
 from competency_core.errors import ModelValidationError
 from competency_core.hookspecs import hookimpl
-from competency_core.i18n import N_
 
 commands = typer.Typer()
 
@@ -119,18 +119,9 @@ def _done(rec: ModelVersionRecord, fmt: OutputFormat, what: str) -> None:
         )
 
 
-STATUSES = {
-    "draft": N_("draft"),
-    "pilot": N_("pilot"),
-    "approved": N_("approved"),
-    "published": N_("published"),
-    "retired": N_("retired"),
-}
-"""A version's statuses as the store commands write them (translated where used)."""
-
-
 def _status(value: str) -> str:
-    return cli_tr()._(STATUSES[value]) if value in STATUSES else value
+    """A version's status as the store commands write it."""
+    return wording.status(cli_tr(), value)
 
 
 @model_app.command("import")

@@ -9,27 +9,12 @@ readers either: :func:`importance` says how much it counts within its role in wo
 from __future__ import annotations
 
 from competency_core.i18n import N_, Translator
-from competency_core.model import CompetencyModel, LifecycleStatus
-from competency_core.roles import Requirement, RoleProfile, TransitionKind
+from competency_core.model import CompetencyModel
+from competency_core.roles import Requirement, RoleProfile
+from competency_core.wording import MOVE_KINDS, STATUSES, move_kind, status
 
-STATUS_LABELS: dict[LifecycleStatus, str] = {
-    LifecycleStatus.DRAFT: N_("draft"),
-    LifecycleStatus.PILOT: N_("pilot"),
-    LifecycleStatus.APPROVED: N_("approved"),
-    LifecycleStatus.PUBLISHED: N_("published"),
-    LifecycleStatus.RETIRED: N_("retired"),
-}
-"""A model version's lifecycle status in words."""
-
-MOVE_KINDS: dict[TransitionKind, str] = {
-    TransitionKind.PROMOTION: N_("promotion"),
-    TransitionKind.LATERAL: N_("lateral move"),
-    TransitionKind.TRACK_SWITCH: N_("change of track"),
-    TransitionKind.SPECIALIST: N_("specialist move"),
-    TransitionKind.MANAGEMENT: N_("move into management"),
-    TransitionKind.RELATED: N_("related role"),
-}
-"""A kind of career move in words."""
+STATUS_LABELS = STATUSES
+"""A model version's lifecycle status in words (:data:`competency_core.wording.STATUSES`)."""
 
 LEARNING_KINDS = {
     "course": N_("course"),
@@ -53,12 +38,7 @@ IMPORTANCE = (N_("high"), N_("medium"), N_("low"))
 
 def status_label(tr: Translator, model: CompetencyModel) -> str:
     """The model's lifecycle status in the reader's words ('draft', 'utkast')."""
-    return tr._(STATUS_LABELS[model.status])
-
-
-def move_kind(tr: Translator, kind: TransitionKind) -> str:
-    """A kind of career move in the reader's words."""
-    return tr._(MOVE_KINDS[kind])
+    return status(tr, model.status)
 
 
 def essential_label(tr: Translator, requirement: Requirement | bool) -> str:

@@ -29,6 +29,7 @@ from typing import Any
 
 import xlsxwriter
 
+from competency_core import wording
 from competency_core.competencies import BehaviouralIndicator
 from competency_core.errors import CompetencyError
 from competency_core.i18n import N_, Translator, translator
@@ -81,14 +82,6 @@ RATER_LABELS = {
     "test": N_("Test"),
     "certification": N_("Certification"),
     "interview": N_("Interview"),
-}
-MOVE_KINDS = {
-    "promotion": N_("promotion"),
-    "lateral": N_("lateral move"),
-    "track-switch": N_("track switch"),
-    "specialist": N_("specialist move"),
-    "management": N_("into management"),
-    "related": N_("related role"),
 }
 
 _FORMATS: dict[str, dict[str, Any]] = {
@@ -707,7 +700,7 @@ class _Workbook:
                     r = s.line(direction, fmt="wrap")
                     s.link(r, 1, internal_link(self.summary.role_sheets[other]), o.title(other))
                     kind = t.kind.value
-                    s.text(r, 3, tr._(MOVE_KINDS[kind]) if kind in MOVE_KINDS else kind, "wrap")
+                    s.text(r, 3, wording.move_kind(tr, kind), "wrap")
                     s.number(r, 4, t.typical_months, "number")
             s.finish()
 
