@@ -88,7 +88,11 @@ def _sources() -> Iterator[tuple[str, Path]]:
 
 
 def extract(area: str | None = None) -> dict[str, object]:
-    """The messages of one area (or all), as Babel ``Catalog`` objects keyed by area."""
+    """The messages of one area (or all), as Babel ``Catalog`` objects keyed by area.
+
+    Besides the marked calls, the ``cli`` area gets the commands' docstrings, which typer
+    shows as their ``--help`` (:func:`command_docstrings`).
+    """
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_file
 
@@ -108,7 +112,42 @@ def extract(area: str | None = None) -> dict[str, object]:
             method, str(path), keywords=KEYWORDS, options=options, strip_comment_tags=True
         ):
             catalog.add(message, None, [(rel, lineno)], auto_comments=comments, context=context)
+        if name == "cli" and path.suffix == ".py":
+            for lineno, message in command_docstrings(path):
+                catalog.add(message, None, [(rel, lineno)], auto_comments=[COMMAND_HELP_COMMENT])
     return dict(catalogs)
+
+
+COMMAND_HELP_COMMENT = "The help of a command (its docstring): competency COMMAND --help"
+
+
+def command_docstrings(path: Path) -> Iterator[tuple[int, str]]:
+    """The docstrings typer shows as a command's or a group's help, with their line numbers.
+
+    A function decorated with ``X.command(...)`` or ``X.callback(...)`` without a
+    ``help=`` of its own gets its docstring as help (``inspect.getdoc``, which
+    :func:`ast.get_docstring` matches), so the CLI's sources keep their command help as
+    docstrings and the ``cli`` catalogue still has it for ``--help`` in another language
+    (:mod:`competency_core.cli.help_language`).
+    """
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        doc = ast.get_docstring(node)
+        if not doc:
+            continue
+        for deco in node.decorator_list:
+            if (
+                isinstance(deco, ast.Call)
+                and isinstance(deco.func, ast.Attribute)
+                and deco.func.attr in ("command", "callback")
+                and not any(kw.arg == "help" for kw in deco.keywords)
+            ):
+                yield node.body[0].lineno, doc
+                break
 
 
 def _po_path(root: Path, language: str, area: str) -> Path:

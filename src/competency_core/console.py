@@ -229,7 +229,10 @@ class OutputFormat(StrEnum):
 
 
 FormatOption = typer.Option(
-    OutputFormat.TEXT, "--format", "-f", help="Output format: text for people, json for machines."
+    OutputFormat.TEXT,
+    "--format",
+    "-f",
+    help=N_("Output format: text for people, json for machines."),
 )
 """The ``--format``/``-f`` option every command that prints results takes."""
 

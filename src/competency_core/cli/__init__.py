@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> None:
         app: typer.Typer | None = None
         if args and not args[0].startswith("-"):
             app = _only(_own_app(), args[0]) or _only(build_app(), args[0])
-        (app or build_app())(args=args, prog_name="competency", standalone_mode=True)
+        _run(app or build_app(), args)
     except ModelValidationError as exc:  # pragma: no cover - commands handle their own
         from competency_core.console import EXIT_USAGE, print_problems
 
@@ -126,6 +126,30 @@ def main(argv: list[str] | None = None) -> None:
 
         print_error(str(exc))
         sys.exit(EXIT_USAGE)
+
+
+def _run(app: typer.Typer, args: list[str]) -> None:
+    """Run ``app`` on ``args``; in another language than English with its help translated.
+
+    The help texts are English in the sources (typer reads them at import);
+    :func:`competency_core.cli.help_language.translate_help` puts the built click tree in
+    the CLI's language. English runs the app as typer does, without the walk.
+    """
+    import gettext
+
+    from competency_core.console import cli_tr
+
+    tr = cli_tr()
+    if type(tr.translations) is gettext.NullTranslations:
+        app(args=args, prog_name="competency", standalone_mode=True)
+        return
+    import typer.main
+
+    from competency_core.cli.help_language import translate_help
+
+    command = typer.main.get_command(app)
+    translate_help(command, tr)
+    command(args=args, prog_name="competency", standalone_mode=True)
 
 
 def _language_option(args: list[str]) -> tuple[str | None, list[str]]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from competency_core.analytics.periods import Period
+from competency_core.i18n import N_
 
 if TYPE_CHECKING:
     from competency_core.analytics.items import ItemThresholds
@@ -45,7 +46,7 @@ STEPS: list[DemoStep] = []
 
 pilot_app = typer.Typer(
     name="pilot",
-    help="Pilot a model: choose a stratified pilot group, analyse its ratings and feedback.",
+    help=N_("Pilot a model: choose a stratified pilot group, analyse its ratings and feedback."),
     no_args_is_help=True,
 )
 commands.add_typer(pilot_app, name="pilot")
@@ -54,15 +55,17 @@ StoreOption = typer.Option(
     None,
     "--store",
     "-s",
-    help="Store to read or write feedback: a SQLite file or a database URL.",
+    help=N_("Store to read or write feedback: a SQLite file or a database URL."),
     show_default=False,
 )
 
 
 WorkforceStoreOption = workforce_source.store_option(
     "--store",
-    help="Read the people from this store instead of a WORKFORCE file: a SQLite file or a "
-    "database URL (default without WORKFORCE: $COMPETENCY_STORE).",
+    help=N_(
+        "Read the people from this store instead of a WORKFORCE file: a SQLite file or a "
+        "database URL (default without WORKFORCE: $COMPETENCY_STORE)."
+    ),
 )
 
 
@@ -110,22 +113,29 @@ def _thresholds(pairs: list[str] | None) -> ItemThresholds:
 
 @pilot_app.command("select")
 def pilot_select(
-    model_path: Path = typer.Argument(..., metavar="MODEL", help="The model file."),
+    model_path: Path = typer.Argument(..., metavar="MODEL", help=N_("The model file.")),
     workforce_path: Path = typer.Argument(
-        None, metavar="WORKFORCE", help="People to choose from (or --store).", show_default=False
+        None,
+        metavar="WORKFORCE",
+        help=N_("People to choose from (or --store)."),
+        show_default=False,
     ),
-    size: int = typer.Option(..., "--size", "-n", help="How many people to choose."),
+    size: int = typer.Option(..., "--size", "-n", help=N_("How many people to choose.")),
     store: str = WorkforceStoreOption,
-    seed: int = typer.Option(0, help="Random seed: the same seed gives the same group."),
+    seed: int = typer.Option(0, help=N_("Random seed: the same seed gives the same group.")),
     by: list[str] = typer.Option(
         None,
         "--by",
-        help="Stratify by this field (repeat): role, department, team, job_level, manager or "
-        "attributes.NAME (default: role, department, job_level).",
+        help=N_(
+            "Stratify by this field (repeat): role, department, team, job_level, manager or "
+            "attributes.NAME (default: role, department, job_level)."
+        ),
     ),
-    exclude: list[str] = typer.Option(None, "--exclude", help="A person not to choose (repeat)."),
+    exclude: list[str] = typer.Option(
+        None, "--exclude", help=N_("A person not to choose (repeat).")
+    ),
     out: Path = typer.Option(
-        None, "--out", "-o", help="Write a pilot ratings file for the group (YAML or JSON)."
+        None, "--out", "-o", help=N_("Write a pilot ratings file for the group (YAML or JSON).")
     ),
     fmt: OutputFormat = FormatOption,
 ) -> None:
@@ -196,17 +206,17 @@ def pilot_select(
 
 @pilot_app.command("simulate")
 def pilot_simulate(
-    model_path: Path = typer.Argument(..., metavar="MODEL", help="The model file."),
+    model_path: Path = typer.Argument(..., metavar="MODEL", help=N_("The model file.")),
     workforce_path: Path = typer.Argument(
-        None, metavar="WORKFORCE", help="The people (or --store).", show_default=False
+        None, metavar="WORKFORCE", help=N_("The people (or --store)."), show_default=False
     ),
-    out: Path = typer.Option(..., "--out", "-o", help="Pilot ratings file to write."),
+    out: Path = typer.Option(..., "--out", "-o", help=N_("Pilot ratings file to write.")),
     store: str = WorkforceStoreOption,
-    feedback_out: Path = typer.Option(None, "--feedback-out", help="Feedback file to write."),
-    size: int = typer.Option(10, "--size", "-n", help="Pilot group size."),
-    seed: int = typer.Option(0, help="Random seed."),
+    feedback_out: Path = typer.Option(None, "--feedback-out", help=N_("Feedback file to write.")),
+    size: int = typer.Option(10, "--size", "-n", help=N_("Pilot group size.")),
+    seed: int = typer.Option(0, help=N_("Random seed.")),
     too_broad: str = typer.Option(
-        "problem-solving", help="The competency raters read differently ('' for none)."
+        "problem-solving", help=N_("The competency raters read differently ('' for none).")
     ),
     fmt: OutputFormat = FormatOption,
 ) -> None:
@@ -252,22 +262,22 @@ def pilot_simulate(
 
 @pilot_app.command("report")
 def pilot_report(
-    model_path: Path = typer.Argument(..., metavar="MODEL", help="The model file."),
-    ratings_path: Path = typer.Argument(..., metavar="RATINGS", help="The pilot ratings file."),
+    model_path: Path = typer.Argument(..., metavar="MODEL", help=N_("The model file.")),
+    ratings_path: Path = typer.Argument(..., metavar="RATINGS", help=N_("The pilot ratings file.")),
     out: Path = typer.Option(
-        Path("pilot-report"), "--out", "-o", help="Folder for the report and its charts."
+        Path("pilot-report"), "--out", "-o", help=N_("Folder for the report and its charts.")
     ),
-    feedback: list[Path] = typer.Option(None, "--feedback", help="A feedback file (repeat)."),
+    feedback: list[Path] = typer.Option(None, "--feedback", help=N_("A feedback file (repeat).")),
     store: str = StoreOption,
     threshold: list[str] = typer.Option(
-        None, "--threshold", "-t", help="Change a flag threshold: NAME=VALUE (repeat)."
+        None, "--threshold", "-t", help=N_("Change a flag threshold: NAME=VALUE (repeat).")
     ),
-    fail_on_flags: bool = typer.Option(False, help="Exit 1 when a competency is flagged."),
+    fail_on_flags: bool = typer.Option(False, help=N_("Exit 1 when a competency is flagged.")),
     language: str = typer.Option(
         None,
         "--language",
         "-l",
-        help="The report's language (its wording and the model's texts); default: English.",
+        help=N_("The report's language (its wording and the model's texts); default: English."),
     ),
     fmt: OutputFormat = FormatOption,
 ) -> None:
@@ -387,28 +397,30 @@ def _written(html: Path) -> str:
 
 @commands.command()
 def monitor(
-    model_path: Path = typer.Argument(..., metavar="MODEL", help="The model file."),
+    model_path: Path = typer.Argument(..., metavar="MODEL", help=N_("The model file.")),
     workforce_path: Path = typer.Argument(
         None,
         metavar="WORKFORCE",
-        help="People, assessments and assignments (or --store).",
+        help=N_("People, assessments and assignments (or --store)."),
         show_default=False,
     ),
     store: str = WorkforceStoreOption,
-    on: str = typer.Option(None, help="Report date, YYYY-MM-DD (default: today)."),
-    period: Period = typer.Option(Period.QUARTER, help="Length of a period."),
-    periods: int = typer.Option(4, help="How many periods to show, ending with the current one."),
+    on: str = typer.Option(None, help=N_("Report date, YYYY-MM-DD (default: today).")),
+    period: Period = typer.Option(Period.QUARTER, help=N_("Length of a period.")),
+    periods: int = typer.Option(
+        4, help=N_("How many periods to show, ending with the current one.")
+    ),
     coverage_window: Period = typer.Option(
-        None, help="How far back 'assessed recently' looks (default: one period)."
+        None, help=N_("How far back 'assessed recently' looks (default: one period).")
     ),
     out: Path = typer.Option(
-        Path("monitoring-report"), "--out", "-o", help="Folder for the report and its charts."
+        Path("monitoring-report"), "--out", "-o", help=N_("Folder for the report and its charts.")
     ),
     language: str = typer.Option(
         None,
         "--language",
         "-l",
-        help="The report's language (its wording and the model's name); default: English.",
+        help=N_("The report's language (its wording and the model's name); default: English."),
     ),
     fmt: OutputFormat = FormatOption,
 ) -> None:

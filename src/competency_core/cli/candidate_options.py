@@ -23,36 +23,40 @@ if TYPE_CHECKING:
 IncludeIncumbentsOption = typer.Option(
     False,
     "--include-incumbents",
-    help="Also consider the people who hold the role now (left out by default).",
+    help=N_("Also consider the people who hold the role now (left out by default)."),
 )
 MovesOption = typer.Option(
     Moves.ANY,
     "--moves",
     help=(
-        "up: only people whose current role is junior to the role; across: as senior "
-        "(by the roles' level, else their grade); any: no condition. People without a "
-        "current role are kept only for any."
+        N_(
+            "up: only people whose current role is junior to the role; across: as senior "
+            "(by the roles' level, else their grade); any: no condition. People without a "
+            "current role are kept only for any."
+        )
     ),
 )
 AlongTransitionsOption = typer.Option(
     False,
     "--along-transitions",
     help=(
-        "Only people whose current role has a declared career transition straight to the "
-        "role (one step; suggested transitions do not count)."
+        N_(
+            "Only people whose current role has a declared career transition straight to the "
+            "role (one step; suggested transitions do not count)."
+        )
     ),
 )
 TeamOption = typer.Option(
-    None, "--team", help="Only people of this team (repeat for several).", show_default=False
+    None, "--team", help=N_("Only people of this team (repeat for several)."), show_default=False
 )
 ManagerOption = typer.Option(
     None,
     "--manager",
-    help="Only the direct reports of this person (a person key).",
+    help=N_("Only the direct reports of this person (a person key)."),
     show_default=False,
 )
 AllReportsOption = typer.Option(
-    False, "--all-reports", help="With --manager: the whole reporting line, not only direct."
+    False, "--all-reports", help=N_("With --manager: the whole reporting line, not only direct.")
 )
 
 

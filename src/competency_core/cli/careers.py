@@ -66,33 +66,33 @@ STEPS: list[DemoStep] = []
 
 path_app = typer.Typer(
     name="path",
-    help="Career paths: next steps, cheapest paths to a role, what to develop, succession.",
+    help=N_("Career paths: next steps, cheapest paths to a role, what to develop, succession."),
     no_args_is_help=True,
 )
 commands.add_typer(path_app, name="path")
 
 ModelArgument = typer.Argument(
-    ..., help="A model file, or a folder of O*NET text files or of ESCO relations."
+    ..., help=N_("A model file, or a folder of O*NET text files or of ESCO relations.")
 )
 PersonOption = typer.Option(
-    None, "--person", help="Start from this person (needs --people or --store)."
+    None, "--person", help=N_("Start from this person (needs --people or --store).")
 )
-FromOption = typer.Option(None, "--from", help="Start from this role.")
+FromOption = typer.Option(None, "--from", help=N_("Start from this role."))
 OnOption = typer.Option(
-    None, "--on", formats=["%Y-%m-%d"], help="Scoring date YYYY-MM-DD (default: today)."
+    None, "--on", formats=["%Y-%m-%d"], help=N_("Scoring date YYYY-MM-DD (default: today).")
 )
 KindOption = typer.Option(
-    None, "--kind", help="Follow only transitions of this kind (repeat for several)."
+    None, "--kind", help=N_("Follow only transitions of this kind (repeat for several).")
 )
 SuggestedOption = typer.Option(
-    False, "--suggested", help="Also follow transitions suggested by requirement overlap."
+    False, "--suggested", help=N_("Also follow transitions suggested by requirement overlap.")
 )
 SimilarityOption = typer.Option(
     None,
     "--similarity",
     min=0.01,
     max=1.0,
-    help="Least overlap for a suggested transition (default 0.75; 0.3 for ESCO).",
+    help=N_("Least overlap for a suggested transition (default 0.75; 0.3 for ESCO)."),
 )
 
 
@@ -227,11 +227,11 @@ def next_command(
     person: str = PersonOption,
     people: Path = PeopleOption,
     store: str = StoreOption,
-    steps: int = typer.Option(2, "--steps", "-k", min=1, help="Transitions at most."),
+    steps: int = typer.Option(2, "--steps", "-k", min=1, help=N_("Transitions at most.")),
     kind: list[str] = KindOption,
     suggested: bool = SuggestedOption,
     similarity: float | None = SimilarityOption,
-    limit: int = typer.Option(None, "--limit", "-n", min=1, help="Show the best N only."),
+    limit: int = typer.Option(None, "--limit", "-n", min=1, help=N_("Show the best N only.")),
     on: dt.datetime = OnOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
@@ -296,14 +296,14 @@ def _print_path(n: int, p: CareerPath) -> None:
 @path_app.command("best")
 def best_command(
     model: Path = ModelArgument,
-    target: str = typer.Option(..., "--to", help="The target role."),
+    target: str = typer.Option(..., "--to", help=N_("The target role.")),
     role: str = FromOption,
     person: str = PersonOption,
     people: Path = PeopleOption,
     store: str = StoreOption,
-    k: int = typer.Option(5, "-k", min=1, help="How many paths."),
+    k: int = typer.Option(5, "-k", min=1, help=N_("How many paths.")),
     time_weight: float = typer.Option(
-        0.0, "--time-weight", min=0.0, help="Cost of a year of typical time in a role."
+        0.0, "--time-weight", min=0.0, help=N_("Cost of a year of typical time in a role.")
     ),
     kind: list[str] = KindOption,
     suggested: bool = SuggestedOption,
@@ -346,7 +346,7 @@ def best_command(
 @path_app.command("develop")
 def develop_command(
     model: Path = ModelArgument,
-    target: str = typer.Option(..., "--to", help="The target role."),
+    target: str = typer.Option(..., "--to", help=N_("The target role.")),
     role: str = FromOption,
     person: str = PersonOption,
     people: Path = PeopleOption,
@@ -424,10 +424,10 @@ def develop_command(
 @path_app.command("succession")
 def succession_command(
     model: Path = ModelArgument,
-    role: str = typer.Argument(..., help="The role to find successors for."),
+    role: str = typer.Argument(..., help=N_("The role to find successors for.")),
     people: Path = PeopleOption,
     store: str = StoreOption,
-    limit: int = typer.Option(None, "--limit", "-n", min=1, help="Show the best N only."),
+    limit: int = typer.Option(None, "--limit", "-n", min=1, help=N_("Show the best N only.")),
     include_incumbents: bool = IncludeIncumbentsOption,
     moves: Moves = MovesOption,
     along_transitions: bool = AlongTransitionsOption,
@@ -642,16 +642,16 @@ class DrawFormat(StrEnum):
 def draw_command(
     model: Path = ModelArgument,
     as_: DrawFormat = typer.Option(
-        None, "--as", help="mermaid, dot, svg or png (default: from --out, else mermaid)."
+        None, "--as", help=N_("mermaid, dot, svg or png (default: from --out, else mermaid).")
     ),
-    out: Path = typer.Option(None, "--out", "-o", help="Write to this file."),
-    target: str = typer.Option(None, "--to", help="Highlight the cheapest path to this role."),
+    out: Path = typer.Option(None, "--out", "-o", help=N_("Write to this file.")),
+    target: str = typer.Option(None, "--to", help=N_("Highlight the cheapest path to this role.")),
     role: str = FromOption,
     person: str = PersonOption,
     people: Path = PeopleOption,
     store: str = StoreOption,
-    around: str = typer.Option(None, "--around", help="Draw only the roles near this one."),
-    radius: int = typer.Option(1, "--radius", min=1, help="How near, in transitions."),
+    around: str = typer.Option(None, "--around", help=N_("Draw only the roles near this one.")),
+    radius: int = typer.Option(1, "--radius", min=1, help=N_("How near, in transitions.")),
     suggested: bool = SuggestedOption,
     similarity: float | None = SimilarityOption,
     on: dt.datetime = OnOption,

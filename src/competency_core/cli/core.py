@@ -90,16 +90,16 @@ def _evidence_rule_problems(model: CompetencyModel, path: Path) -> list[Problem]
 
 @commands.command()
 def validate(
-    files: list[Path] = typer.Argument(..., help="Model or workforce files (YAML or JSON)."),
+    files: list[Path] = typer.Argument(..., help=N_("Model or workforce files (YAML or JSON).")),
     model: Path = typer.Option(
         None,
         "--model",
         "-m",
-        help="Model to check workforce files against (default: found by key).",
+        help=N_("Model to check workforce files against (default: found by key)."),
     ),
     fmt: OutputFormat = FormatOption,
     strict: bool = typer.Option(
-        False, help="Treat warnings (e.g. missing translations) as errors."
+        False, help=N_("Treat warnings (e.g. missing translations) as errors.")
     ),
 ) -> None:
     """Validate files and report every problem at once, with file, path and line."""
@@ -209,10 +209,10 @@ class FailOn(StrEnum):
 
 @commands.command()
 def lint(
-    path: Path = typer.Argument(..., help="The model file."),
+    path: Path = typer.Argument(..., help=N_("The model file.")),
     fmt: OutputFormat = FormatOption,
     fail_on: FailOn = typer.Option(
-        FailOn.ERROR, help="Exit 1 on findings of this severity or worse."
+        FailOn.ERROR, help=N_("Exit 1 on findings of this severity or worse.")
     ),
 ) -> None:
     """Check a model against the architecture rules (configurable in its `lint` section)."""
@@ -389,8 +389,8 @@ def print_summary(model: CompetencyModel, language: str | None = None) -> None:
 
 @commands.command()
 def show(
-    path: Path = typer.Argument(..., help="The model file."),
-    language: str = typer.Option(None, "--language", "-l", help="Show texts in this language."),
+    path: Path = typer.Argument(..., help=N_("The model file.")),
+    language: str = typer.Option(None, "--language", "-l", help=N_("Show texts in this language.")),
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Print a readable summary of a model: scales, competency tree, roles."""
@@ -415,12 +415,14 @@ class SchemaKind(StrEnum):
 @commands.command()
 def schema(
     kind: SchemaKind = typer.Argument(
-        SchemaKind.MODEL, help="model, workforce, pilot, feedback, migration or settings"
+        SchemaKind.MODEL, help=N_("model, workforce, pilot, feedback, migration or settings")
     ),
     adapter: str = typer.Option(
-        None, "--adapter", help="The adapter whose settings file the schema describes."
+        None, "--adapter", help=N_("The adapter whose settings file the schema describes.")
     ),
-    out: Path = typer.Option(None, "--out", "-o", help="Write to this file instead of printing."),
+    out: Path = typer.Option(
+        None, "--out", "-o", help=N_("Write to this file instead of printing.")
+    ),
 ) -> None:
     """Print (or write) the JSON Schema of a file format (model, workforce, pilot, ...)."""
     import json

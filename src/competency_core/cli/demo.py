@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 
 from competency_core.hookspecs import hookimpl
+from competency_core.i18n import N_
 
 commands = typer.Typer()
 
@@ -28,10 +29,14 @@ def _default_examples() -> Path:
 @commands.command()
 def demo(
     examples: Path = typer.Option(
-        None, help="Folder with the example models (default: ./examples)."
+        None, help=N_("Folder with the example models (default: ./examples).")
     ),
-    out: Path = typer.Option(Path("demo-output"), help="Folder the demo writes its outputs to."),
-    only: list[str] = typer.Option(None, help="Run only the steps whose title contains this text."),
+    out: Path = typer.Option(
+        Path("demo-output"), help=N_("Folder the demo writes its outputs to.")
+    ),
+    only: list[str] = typer.Option(
+        None, help=N_("Run only the steps whose title contains this text.")
+    ),
 ) -> None:
     """Run the end-to-end demo on the bundled examples (embedded store, no server)."""
     from competency_core.console import console, simple_table

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 commands = typer.Typer()
 evidence_app = typer.Typer(
     name="evidence",
-    help="Evidence of what people can do: import it from Open Badges, xAPI and CSV.",
+    help=N_("Evidence of what people can do: import it from Open Badges, xAPI and CSV."),
     no_args_is_help=True,
 )
 commands.add_typer(evidence_app, name="evidence")
@@ -241,77 +241,83 @@ def _print(kind: EvidenceFormat, result: EvidenceImport) -> None:
 @evidence_app.command("import")
 def import_command(
     kind: EvidenceFormat = typer.Argument(
-        ..., help="What the sources hold: badge (Open Badges 3.0), xapi or csv."
+        ..., help=N_("What the sources hold: badge (Open Badges 3.0), xapi or csv.")
     ),
     sources: list[Path] = typer.Argument(
         None,
-        help="Files or directories to read (for xapi, none is needed with --lrs).",
+        help=N_("Files or directories to read (for xapi, none is needed with --lrs)."),
         show_default=False,
     ),
     model: Path = typer.Option(
-        ..., "--model", "-m", help="The model file the evidence is matched to (YAML or JSON)."
+        ..., "--model", "-m", help=N_("The model file the evidence is matched to (YAML or JSON).")
     ),
     people: Path = PeopleOption,
     store: str = StoreOption,
     into_store: bool = typer.Option(
         False,
         "--into-store",
-        help="Record the evidence in the store (--store URL, else $COMPETENCY_STORE); "
-        "pieces it already holds are left out.",
+        help=N_(
+            "Record the evidence in the store (--store URL, else $COMPETENCY_STORE); "
+            "pieces it already holds are left out."
+        ),
     ),
     out: Path = typer.Option(
         None,
         "--out",
         "-o",
-        help="Write the workforce with the evidence added (an evidence: section) to FILE.",
+        help=N_("Write the workforce with the evidence added (an evidence: section) to FILE."),
         show_default=False,
     ),
     activity_prefix: str = typer.Option(
         None,
         "--activity-prefix",
-        help="xapi: an activity id made of this URL + a competency's (or resource's) key "
-        "names it, e.g. https://lms.example.com/competencies/",
+        help=N_(
+            "xapi: an activity id made of this URL + a competency's (or resource's) key "
+            "names it, e.g. https://lms.example.com/competencies/"
+        ),
         show_default=False,
     ),
     lrs: str = typer.Option(
         None,
         "--lrs",
-        help="xapi: read the statements of this Learning Record Store (its xAPI endpoint).",
+        help=N_("xapi: read the statements of this Learning Record Store (its xAPI endpoint)."),
         show_default=False,
     ),
-    lrs_user: str = typer.Option(None, "--lrs-user", help="xapi: the LRS user (basic auth)."),
+    lrs_user: str = typer.Option(None, "--lrs-user", help=N_("xapi: the LRS user (basic auth).")),
     lrs_password_env: str = typer.Option(
         None,
         "--lrs-password-env",
-        help="xapi: the environment variable that holds the LRS password.",
+        help=N_("xapi: the environment variable that holds the LRS password."),
         show_default=False,
     ),
     since: dt.datetime = typer.Option(
         None,
         "--since",
         formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"],
-        help="xapi: only statements the LRS stored from then (a date is its midnight, UTC).",
+        help=N_("xapi: only statements the LRS stored from then (a date is its midnight, UTC)."),
         show_default=False,
     ),
     until: dt.datetime = typer.Option(
         None,
         "--until",
         formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"],
-        help="xapi: only statements the LRS stored until then.",
+        help=N_("xapi: only statements the LRS stored until then."),
         show_default=False,
     ),
     xapi_version: str = typer.Option(
-        "1.0.3", "--xapi-version", help="xapi: the X-Experience-API-Version sent (1.0.3, 2.0.0)."
+        "1.0.3",
+        "--xapi-version",
+        help=N_("xapi: the X-Experience-API-Version sent (1.0.3, 2.0.0)."),
     ),
-    encoding: str = typer.Option("utf-8", "--encoding", help="csv: the files' encoding."),
+    encoding: str = typer.Option("utf-8", "--encoding", help=N_("csv: the files' encoding.")),
     delimiter: str = typer.Option(
         None,
         "--delimiter",
-        help="csv: the delimiter (default: guessed from the header).",
+        help=N_("csv: the delimiter (default: guessed from the header)."),
         show_default=False,
     ),
     strict: bool = typer.Option(
-        False, "--strict", help="Exit with code 1 when anything was skipped."
+        False, "--strict", help=N_("Exit with code 1 when anything was skipped.")
     ),
     fmt: OutputFormat = FormatOption,
 ) -> None:

@@ -31,6 +31,7 @@ from competency_core.console import (
 from competency_core.demo import DemoContext, DemoStep, demo_step
 from competency_core.errors import CompetencyError
 from competency_core.hookspecs import hookimpl
+from competency_core.i18n import N_
 from competency_core.scoring.choices import Aggregation, UnassessedPolicy
 
 if TYPE_CHECKING:
@@ -167,27 +168,29 @@ def _print(forecast: CurrencyForecast) -> None:
 
 @commands.command("expiring")
 def expiring_command(
-    model: Path = typer.Argument(..., help="The model file (YAML or JSON)."),
+    model: Path = typer.Argument(..., help=N_("The model file (YAML or JSON).")),
     people: Path = PeopleOption,
     store: str = StoreOption,
     within: str = typer.Option(
         ...,
         "--within",
-        help="The horizon: 90d, 12w, 6m (a month is 30 days) or a number of days.",
+        help=N_("The horizon: 90d, 12w, 6m (a month is 30 days) or a number of days."),
     ),
     on: dt.datetime = typer.Option(
-        None, "--on", formats=["%Y-%m-%d"], help="Forecast from this day (default: today)."
+        None, "--on", formats=["%Y-%m-%d"], help=N_("Forecast from this day (default: today).")
     ),
-    team: str = typer.Option(None, "--team", help="Only the people of this team."),
-    role: str = typer.Option(None, "--role", "-r", help="Only the people in this role."),
+    team: str = typer.Option(None, "--team", help=N_("Only the people of this team.")),
+    role: str = typer.Option(None, "--role", "-r", help=N_("Only the people in this role.")),
     unassessed: UnassessedPolicy = typer.Option(
-        UnassessedPolicy.MINIMUM, "--unassessed", help="What an unassessed requirement counts as."
+        UnassessedPolicy.MINIMUM,
+        "--unassessed",
+        help=N_("What an unassessed requirement counts as."),
     ),
     aggregate: Aggregation = typer.Option(
-        Aggregation.LATEST, "--aggregate", help="How several ratings of one competency combine."
+        Aggregation.LATEST, "--aggregate", help=N_("How several ratings of one competency combine.")
     ),
     threshold: float = typer.Option(
-        0.8, "--threshold", min=0.0, max=1.0, help="Readiness from which someone is ready."
+        0.8, "--threshold", min=0.0, max=1.0, help=N_("Readiness from which someone is ready.")
     ),
     fmt: OutputFormat = FormatOption,
 ) -> None:

@@ -292,26 +292,28 @@ def _print_all(explanations: list[Explanation], on: dt.date) -> None:
 
 @commands.command("explain")
 def explain_command(
-    model: Path = typer.Argument(..., help="The model file (YAML or JSON)."),
+    model: Path = typer.Argument(..., help=N_("The model file (YAML or JSON).")),
     people: Path = PeopleOption,
     store: str = StoreOption,
-    person: str = typer.Option(None, "--person", help="The person whose level to explain."),
+    person: str = typer.Option(None, "--person", help=N_("The person whose level to explain.")),
     competency: str = typer.Option(
-        None, "--competency", "-c", help="The competency whose level to explain."
+        None, "--competency", "-c", help=N_("The competency whose level to explain.")
     ),
     everything: bool = typer.Option(
         False,
         "--all",
-        help="Every person x every competency of the model (with --person: of that person; "
-        "with --competency: everyone on it).",
+        help=N_(
+            "Every person x every competency of the model (with --person: of that person; "
+            "with --competency: everyone on it)."
+        ),
     ),
     on: dt.datetime = typer.Option(
-        None, "--on", formats=["%Y-%m-%d"], help="The scoring date (default: today)."
+        None, "--on", formats=["%Y-%m-%d"], help=N_("The scoring date (default: today).")
     ),
     aggregate: Aggregation = typer.Option(
         Aggregation.LATEST,
         "--aggregate",
-        help="How the precedence rule combines several ratings of one competency.",
+        help=N_("How the precedence rule combines several ratings of one competency."),
     ),
     fmt: OutputFormat = FormatOption,
 ) -> None:

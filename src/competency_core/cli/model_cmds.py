@@ -38,13 +38,14 @@ from competency_core.console import (
 )
 from competency_core.errors import ModelValidationError
 from competency_core.hookspecs import hookimpl
+from competency_core.i18n import N_
 
 commands = typer.Typer()
 
 
 model_app = typer.Typer(
     name="model",
-    help="Move models through draft, pilot, approval and publication on the store.",
+    help=N_("Move models through draft, pilot, approval and publication on the store."),
     no_args_is_help=True,
 )
 commands.add_typer(model_app, name="model")
@@ -53,16 +54,18 @@ StoreOption = typer.Option(
     None,
     "--store",
     "-s",
-    help="Store: a SQLite file or a database URL (default: $COMPETENCY_STORE_URL, "
-    "else ./competency.sqlite3).",
+    help=N_(
+        "Store: a SQLite file or a database URL (default: $COMPETENCY_STORE_URL, "
+        "else ./competency.sqlite3)."
+    ),
     show_default=False,
 )
-ByOption = typer.Option(None, "--by", help="Who does it (recorded in the history).")
-CommentOption = typer.Option(None, "--comment", "-c", help="Why (recorded in the history).")
+ByOption = typer.Option(None, "--by", help=N_("Who does it (recorded in the history)."))
+CommentOption = typer.Option(None, "--comment", "-c", help=N_("Why (recorded in the history)."))
 RevisionOption = typer.Option(
     None,
     "--revision",
-    help="The revision you read (from `model status`); refused if someone wrote since.",
+    help=N_("The revision you read (from `model status`); refused if someone wrote since."),
 )
 
 
@@ -126,7 +129,7 @@ def _status(value: str) -> str:
 
 @model_app.command("import")
 def import_(
-    file: Path = typer.Argument(..., help="A model file (YAML or JSON)."),
+    file: Path = typer.Argument(..., help=N_("A model file (YAML or JSON).")),
     store: str = StoreOption,
     by: str = ByOption,
     fmt: OutputFormat = FormatOption,
@@ -140,8 +143,8 @@ def import_(
 
 @model_app.command("save")
 def save(
-    file: Path = typer.Argument(..., help="The edited draft (YAML or JSON)."),
-    revision: int = typer.Option(..., help="The revision you started from (`model status`)."),
+    file: Path = typer.Argument(..., help=N_("The edited draft (YAML or JSON).")),
+    revision: int = typer.Option(..., help=N_("The revision you started from (`model status`).")),
     store: str = StoreOption,
     by: str = ByOption,
     comment: str = CommentOption,
@@ -161,11 +164,13 @@ def save(
 
 @model_app.command("export")
 def export(
-    key: str = typer.Argument(..., help="The model's key."),
+    key: str = typer.Argument(..., help=N_("The model's key.")),
     out: Path = typer.Option(
-        ..., "--out", "-o", help="File to write (YAML, or JSON by extension)."
+        ..., "--out", "-o", help=N_("File to write (YAML, or JSON by extension).")
     ),
-    version: str = typer.Option(None, help="Version (default: working, else latest published)."),
+    version: str = typer.Option(
+        None, help=N_("Version (default: working, else latest published).")
+    ),
     store: str = StoreOption,
 ) -> None:
     """Write a stored version to a file (to edit a draft, or to hand out a published one)."""
@@ -189,7 +194,7 @@ def export(
 
 @model_app.command("pilot")
 def pilot(
-    key: str = typer.Argument(..., help="The model's key."),
+    key: str = typer.Argument(..., help=N_("The model's key.")),
     store: str = StoreOption,
     by: str = ByOption,
     comment: str = CommentOption,
@@ -207,7 +212,7 @@ def pilot(
 
 @model_app.command("to-draft")
 def to_draft(
-    key: str = typer.Argument(..., help="The model's key."),
+    key: str = typer.Argument(..., help=N_("The model's key.")),
     store: str = StoreOption,
     by: str = ByOption,
     comment: str = CommentOption,
@@ -222,9 +227,11 @@ def to_draft(
 
 @model_app.command("approve")
 def approve(
-    key: str = typer.Argument(..., help="The model's key."),
-    approver: str = typer.Option(..., "--as", help="The approving body, as the model names it."),
-    by: str = typer.Option(..., "--by", help="The person approving."),
+    key: str = typer.Argument(..., help=N_("The model's key.")),
+    approver: str = typer.Option(
+        ..., "--as", help=N_("The approving body, as the model names it.")
+    ),
+    by: str = typer.Option(..., "--by", help=N_("The person approving.")),
     comment: str = CommentOption,
     store: str = StoreOption,
     revision: int = RevisionOption,
@@ -238,8 +245,8 @@ def approve(
 
 @model_app.command("publish")
 def publish(
-    key: str = typer.Argument(..., help="The model's key."),
-    by: str = typer.Option(None, "--by", help="Who publishes."),
+    key: str = typer.Argument(..., help=N_("The model's key.")),
+    by: str = typer.Option(None, "--by", help=N_("Who publishes.")),
     comment: str = CommentOption,
     store: str = StoreOption,
     revision: int = RevisionOption,
@@ -254,8 +261,8 @@ def publish(
 
 @model_app.command("retire")
 def retire(
-    key: str = typer.Argument(..., help="The model's key."),
-    version: str = typer.Option(None, help="Version to retire (default: latest published)."),
+    key: str = typer.Argument(..., help=N_("The model's key.")),
+    version: str = typer.Option(None, help=N_("Version to retire (default: latest published).")),
     store: str = StoreOption,
     by: str = ByOption,
     comment: str = CommentOption,
@@ -271,8 +278,8 @@ def retire(
 
 @model_app.command("new-draft")
 def new_draft(
-    key: str = typer.Argument(..., help="The model's key."),
-    from_version: str = typer.Option(None, "--from", help="Start from this published version."),
+    key: str = typer.Argument(..., help=N_("The model's key.")),
+    from_version: str = typer.Option(None, "--from", help=N_("Start from this published version.")),
     store: str = StoreOption,
     by: str = ByOption,
     comment: str = CommentOption,
@@ -286,7 +293,7 @@ def new_draft(
 
 @model_app.command("discard")
 def discard(
-    key: str = typer.Argument(..., help="The model's key."),
+    key: str = typer.Argument(..., help=N_("The model's key.")),
     store: str = StoreOption,
     by: str = ByOption,
     revision: int = RevisionOption,
@@ -299,7 +306,7 @@ def discard(
 
 @model_app.command("status")
 def status(
-    key: str = typer.Argument(None, help="A model's key (default: every model)."),
+    key: str = typer.Argument(None, help=N_("A model's key (default: every model).")),
     store: str = StoreOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
@@ -343,7 +350,7 @@ def status(
 
 @model_app.command("history")
 def history(
-    key: str = typer.Argument(..., help="The model's key."),
+    key: str = typer.Argument(..., help=N_("The model's key.")),
     store: str = StoreOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
@@ -396,16 +403,16 @@ def _print_diff(diff: ModelDiff, fmt: str, out: Path | None, exit_code: bool) ->
         raise typer.Exit(EXIT_FINDINGS)
 
 
-DiffFormat = typer.Option("text", "--format", "-f", help="text, markdown or json.")
-DiffOut = typer.Option(None, "--out", "-o", help="Also write the Markdown changelog here.")
-ExitCode = typer.Option(False, "--exit-code", help="Exit with 1 when the versions differ.")
+DiffFormat = typer.Option("text", "--format", "-f", help=N_("text, markdown or json."))
+DiffOut = typer.Option(None, "--out", "-o", help=N_("Also write the Markdown changelog here."))
+ExitCode = typer.Option(False, "--exit-code", help=N_("Exit with 1 when the versions differ."))
 
 
 @model_app.command("diff")
 def model_diff(
-    key: str = typer.Argument(..., help="The model's key."),
-    old: str = typer.Argument(None, help="Old version (default: the latest published)."),
-    new: str = typer.Argument(None, help="New version (default: the working version)."),
+    key: str = typer.Argument(..., help=N_("The model's key.")),
+    old: str = typer.Argument(None, help=N_("Old version (default: the latest published).")),
+    new: str = typer.Argument(None, help=N_("New version (default: the working version).")),
     store: str = StoreOption,
     fmt: str = DiffFormat,
     out: Path = DiffOut,
@@ -433,8 +440,8 @@ def model_diff(
 
 @commands.command("diff")
 def file_diff(
-    old: Path = typer.Argument(..., help="The old model file."),
-    new: Path = typer.Argument(..., help="The new model file."),
+    old: Path = typer.Argument(..., help=N_("The old model file.")),
+    new: Path = typer.Argument(..., help=N_("The new model file.")),
     fmt: str = DiffFormat,
     out: Path = DiffOut,
     exit_code: bool = ExitCode,
@@ -449,10 +456,10 @@ def file_diff(
 @model_app.command("import-workforce")
 def import_workforce(
     file: Path = typer.Argument(
-        ..., help="A workforce file (people, assessments, learning assignments)."
+        ..., help=N_("A workforce file (people, assessments, learning assignments).")
     ),
     version: str = typer.Option(
-        None, help="Model version the assessments were made against (default: their own)."
+        None, help=N_("Model version the assessments were made against (default: their own).")
     ),
     store: str = StoreOption,
     fmt: OutputFormat = FormatOption,
@@ -517,14 +524,14 @@ def _refused(check: WorkforceCheck, fmt: OutputFormat) -> NoReturn:
 
 @model_app.command("migrate")
 def migrate(
-    key: str = typer.Argument(..., help="The model's key."),
-    from_version: str = typer.Option(..., "--from", help="Version the assessments are on."),
-    to_version: str = typer.Option(..., "--to", help="Version to carry them to."),
+    key: str = typer.Argument(..., help=N_("The model's key.")),
+    from_version: str = typer.Option(..., "--from", help=N_("Version the assessments are on.")),
+    to_version: str = typer.Option(..., "--to", help=N_("Version to carry them to.")),
     mapping: Path = typer.Option(
-        None, help="YAML mapping: renames, merges, merge_policy, splits, levels, drop."
+        None, help=N_("YAML mapping: renames, merges, merge_policy, splits, levels, drop.")
     ),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Report only; write nothing."),
-    report: Path = typer.Option(None, "--report", help="Write the Markdown report here."),
+    dry_run: bool = typer.Option(False, "--dry-run", help=N_("Report only; write nothing.")),
+    report: Path = typer.Option(None, "--report", help=N_("Write the Markdown report here.")),
     store: str = StoreOption,
     by: str = ByOption,
     fmt: OutputFormat = FormatOption,
@@ -563,8 +570,8 @@ def migrate(
 
 @model_app.command("due")
 def due(
-    on: str = typer.Option(None, help="Date to check (YYYY-MM-DD; default: today)."),
-    within: int = typer.Option(0, help="Also list reviews due within this many days."),
+    on: str = typer.Option(None, help=N_("Date to check (YYYY-MM-DD; default: today).")),
+    within: int = typer.Option(0, help=N_("Also list reviews due within this many days.")),
     store: str = StoreOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:

@@ -26,6 +26,7 @@ from competency_core.console import (
 )
 from competency_core.demo import DemoContext, DemoStep, demo_step
 from competency_core.errors import ModelValidationError
+from competency_core.i18n import N_
 
 if TYPE_CHECKING:
     from competency_core.model import CompetencyModel
@@ -122,55 +123,67 @@ def publish_model(
 
 @commands.command()
 def publish(
-    path: Path = typer.Argument(..., help="The model file."),
-    xlsx: Path = typer.Option(None, "--xlsx", help="Write the workbook to this .xlsx file."),
-    html: Path = typer.Option(None, "--html", help="Write the HTML handbook into this folder."),
+    path: Path = typer.Argument(..., help=N_("The model file.")),
+    xlsx: Path = typer.Option(None, "--xlsx", help=N_("Write the workbook to this .xlsx file.")),
+    html: Path = typer.Option(None, "--html", help=N_("Write the HTML handbook into this folder.")),
     markdown: Path = typer.Option(
-        None, "--markdown", help="Write the Markdown handbook into this folder."
+        None, "--markdown", help=N_("Write the Markdown handbook into this folder.")
     ),
-    case: Path = typer.Option(None, "--case", help="Write the CASE 1.1 package (JSON) here."),
+    case: Path = typer.Option(None, "--case", help=N_("Write the CASE 1.1 package (JSON) here.")),
     people: Path = people_option(
-        "--people", help="A workforce file: adds gap sheets to the workbook."
+        "--people", help=N_("A workforce file: adds gap sheets to the workbook.")
     ),
     store: str = store_option(
         "--store",
-        help="Read the people for the gap sheets from this store (a SQLite file or a "
-        "database URL) instead of --people.",
+        help=N_(
+            "Read the people for the gap sheets from this store (a SQLite file or a "
+            "database URL) instead of --people."
+        ),
     ),
     previous: Path = typer.Option(
         None,
         "--previous",
-        help="The previous version of the model: its changelog goes on the cover.",
+        help=N_("The previous version of the model: its changelog goes on the cover."),
     ),
-    language: str = typer.Option(None, "--language", "-l", help="Publish texts in this language."),
+    language: str = typer.Option(
+        None, "--language", "-l", help=N_("Publish texts in this language.")
+    ),
     base_uri: str = typer.Option(
-        None, "--base-uri", help="Where the CASE package will be served (default: urn:uuid: URIs)."
+        None,
+        "--base-uri",
+        help=N_("Where the CASE package will be served (default: urn:uuid: URIs)."),
     ),
     on: str = typer.Option(
-        None, "--on", help="Score gaps as of this date (YYYY-MM-DD; default today)."
+        None, "--on", help=N_("Score gaps as of this date (YYYY-MM-DD; default today).")
     ),
     people_workbook: Path = typer.Option(
         None,
         "--people-workbook",
-        help="Write the people's gap sheets (confidential) to this .xlsx file "
-        "(default: <xlsx stem>-people.xlsx beside --xlsx).",
+        help=N_(
+            "Write the people's gap sheets (confidential) to this .xlsx file "
+            "(default: <xlsx stem>-people.xlsx beside --xlsx)."
+        ),
     ),
     one_workbook: bool = typer.Option(
         False,
         "--one-workbook",
-        help="Keep the people's gap sheets in the model's workbook (then marked confidential).",
+        help=N_("Keep the people's gap sheets in the model's workbook (then marked confidential)."),
     ),
     untranslated: Path = typer.Option(
         None,
         "--untranslated",
-        help="With --language: write every text of the model that has no translation in "
-        "that language to this file (tab-separated: path, language shown, text).",
+        help=N_(
+            "With --language: write every text of the model that has no translation in "
+            "that language to this file (tab-separated: path, language shown, text)."
+        ),
     ),
     paper: str = typer.Option(
         None,
         "--paper",
-        help="Print the workbook on a4 or letter (default: from --language; A4 unless the "
-        "language names a Letter region such as en-US).",
+        help=N_(
+            "Print the workbook on a4 or letter (default: from --language; A4 unless the "
+            "language names a Letter region such as en-US)."
+        ),
     ),
     fmt: OutputFormat = FormatOption,
 ) -> None:
@@ -342,13 +355,15 @@ def _contents(record: dict[str, Any]) -> str:
 
 @commands.command("import-case")
 def import_case_command(
-    path: Path = typer.Argument(..., help="A CASE package (CFPackage JSON, CASE 1.0 or 1.1)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Write the model here (YAML or .json)."),
+    path: Path = typer.Argument(..., help=N_("A CASE package (CFPackage JSON, CASE 1.0 or 1.1).")),
+    out: Path = typer.Option(..., "--out", "-o", help=N_("Write the model here (YAML or .json).")),
     schema: Path = typer.Option(
-        None, "--schema", help="Also check the package against this CASE JSON schema (reported)."
+        None,
+        "--schema",
+        help=N_("Also check the package against this CASE JSON schema (reported)."),
     ),
     language: str = typer.Option(
-        None, "--language", "-l", help="Write the report of what changed in this language."
+        None, "--language", "-l", help=N_("Write the report of what changed in this language.")
     ),
     fmt: OutputFormat = FormatOption,
 ) -> None:

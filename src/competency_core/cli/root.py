@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
-HELP = "Work with competency models: validate, lint, score, version, publish and sync."
+from competency_core.i18n import N_
+
+HELP = N_("Work with competency models: validate, lint, score, version, publish and sync.")
 
 
 def new_app() -> typer.Typer:
@@ -30,9 +32,11 @@ def root_options(
         None,
         "--language",
         metavar="LANG",
-        help="The language of the CLI's messages (sv, en, ...); default: COMPETENCY_LANGUAGE, "
-        "then LC_ALL, LC_MESSAGES, LANG. A command's own --language (publish, reports) sets "
-        "its documents' language.",
+        help=N_(
+            "The language of the CLI's messages (sv, en, ...); default: COMPETENCY_LANGUAGE, "
+            "then LC_ALL, LC_MESSAGES, LANG. A command's own --language (publish, reports) sets "
+            "its documents' language."
+        ),
     ),
 ) -> None:
     """Work with competency models: validate, lint, score, version, publish and sync."""

@@ -61,29 +61,31 @@ commands = typer.Typer()
 STEPS: list[DemoStep] = []
 
 
-ModelArgument = typer.Argument(..., help="The model file (YAML or JSON).")
+ModelArgument = typer.Argument(..., help=N_("The model file (YAML or JSON)."))
 OnOption = typer.Option(
-    None, "--on", formats=["%Y-%m-%d"], help="Scoring date YYYY-MM-DD (default: today)."
+    None, "--on", formats=["%Y-%m-%d"], help=N_("Scoring date YYYY-MM-DD (default: today).")
 )
 UnassessedOption = typer.Option(
     UnassessedPolicy.MINIMUM,
     "--unassessed",
-    help="An unassessed requirement counts as the scale's minimum, or is left out (coverage).",
+    help=N_("An unassessed requirement counts as the scale's minimum, or is left out (coverage)."),
 )
 AggregationOption = typer.Option(
     Aggregation.LATEST,
     "--aggregate",
-    help="Several ratings of one competency: the latest, the most trusted rater, or a blend.",
+    help=N_("Several ratings of one competency: the latest, the most trusted rater, or a blend."),
 )
 ThresholdOption = typer.Option(
-    0.8, "--threshold", min=0.0, max=1.0, help="Readiness from which someone is ready."
+    0.8, "--threshold", min=0.0, max=1.0, help=N_("Readiness from which someone is ready.")
 )
-LanguageOption = typer.Option(None, "--language", help="Language of names and indicators.")
+LanguageOption = typer.Option(None, "--language", help=N_("Language of names and indicators."))
 ExplainOption = typer.Option(
     False,
     "--explain",
-    help="Say why each level is what it is: the evidence rule and the deciding evidence "
-    "(JSON: each requirement's full explanation, as `competency explain` gives it).",
+    help=N_(
+        "Say why each level is what it is: the evidence rule and the deciding evidence "
+        "(JSON: each requirement's full explanation, as `competency explain` gives it)."
+    ),
 )
 
 
@@ -193,9 +195,9 @@ def gap_command(
     model: Path = ModelArgument,
     people: Path = PeopleOption,
     store: str = StoreOption,
-    person: str = typer.Option(..., "--person", help="The person to score."),
+    person: str = typer.Option(..., "--person", help=N_("The person to score.")),
     role: str = typer.Option(
-        None, "--role", "-r", help="Score against this role (default: theirs)."
+        None, "--role", "-r", help=N_("Score against this role (default: theirs).")
     ),
     unassessed: UnassessedPolicy = UnassessedOption,
     aggregate: Aggregation = AggregationOption,
@@ -293,9 +295,9 @@ def fit_command(
     model: Path = ModelArgument,
     people: Path = PeopleOption,
     store: str = StoreOption,
-    person: str = typer.Option(None, "--person", help="The roles that fit this person best."),
-    role: str = typer.Option(None, "--role", "-r", help="The people who fit this role best."),
-    top: int = typer.Option(10, "--top", "-k", min=1, help="How many to show."),
+    person: str = typer.Option(None, "--person", help=N_("The roles that fit this person best.")),
+    role: str = typer.Option(None, "--role", "-r", help=N_("The people who fit this role best.")),
+    top: int = typer.Option(10, "--top", "-k", min=1, help=N_("How many to show.")),
     include_incumbents: bool = IncludeIncumbentsOption,
     moves: Moves = MovesOption,
     along_transitions: bool = AlongTransitionsOption,
@@ -439,18 +441,20 @@ def plan_command(
     model: Path = ModelArgument,
     people: Path = PeopleOption,
     store: str = StoreOption,
-    person: str = typer.Option(None, "--person", help="The person to plan for."),
+    person: str = typer.Option(None, "--person", help=N_("The person to plan for.")),
     everyone: bool = typer.Option(
-        False, "--all", help="Plan for everyone with a current role (towards it)."
+        False, "--all", help=N_("Plan for everyone with a current role (towards it).")
     ),
     role: str = typer.Option(
-        None, "--role", "-r", help="The target role (default: their current role)."
+        None, "--role", "-r", help=N_("The target role (default: their current role).")
     ),
     by: CostBasisChoice = typer.Option(
-        CostBasisChoice.HOURS, "--by", help="Choose learning that minimises hours, cost or count."
+        CostBasisChoice.HOURS,
+        "--by",
+        help=N_("Choose learning that minimises hours, cost or count."),
     ),
     budget: float = typer.Option(
-        None, "--budget", min=0.0, help="Spend at most this many hours (cost, resources)."
+        None, "--budget", min=0.0, help=N_("Spend at most this many hours (cost, resources).")
     ),
     unassessed: UnassessedPolicy = UnassessedOption,
     aggregate: Aggregation = AggregationOption,
@@ -461,21 +465,25 @@ def plan_command(
         None,
         "--push",
         metavar="ADAPTER",
-        help="Assign the chosen learning through ADAPTER (e.g. moodle: learning plans and "
-        "enrolments), configured by the adapter options below.",
+        help=N_(
+            "Assign the chosen learning through ADAPTER (e.g. moodle: learning plans and "
+            "enrolments), configured by the adapter options below."
+        ),
         show_default=False,
     ),
     due: dt.datetime = typer.Option(
-        None, "--due", formats=["%Y-%m-%d"], help="With --push: when the learning is due."
+        None, "--due", formats=["%Y-%m-%d"], help=N_("With --push: when the learning is due.")
     ),
     dry_run: bool = typer.Option(
-        False, "--dry-run", help="With --push: show what would change, change nothing."
+        False, "--dry-run", help=N_("With --push: show what would change, change nothing.")
     ),
     renew_within: str = typer.Option(
         "6m",
         "--renew-within",
-        help="List refreshers for certifications and ratings that lapse within this horizon "
-        "and decide a required level (90d, 12w, 6m; 0 for none).",
+        help=N_(
+            "List refreshers for certifications and ratings that lapse within this horizon "
+            "and decide a required level (90d, 12w, 6m; 0 for none)."
+        ),
     ),
     explain: bool = ExplainOption,
     fmt: OutputFormat = FormatOption,
@@ -723,7 +731,7 @@ def readiness_command(
     people: Path = PeopleOption,
     store: str = StoreOption,
     by: list[Breakdown] = typer.Option(
-        None, "--by", help="Breakdowns to show (repeat; default: competency and domain)."
+        None, "--by", help=N_("Breakdowns to show (repeat; default: competency and domain).")
     ),
     unassessed: UnassessedPolicy = UnassessedOption,
     aggregate: Aggregation = AggregationOption,

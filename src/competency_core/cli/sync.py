@@ -42,6 +42,7 @@ from competency_core.console import (
     simple_table,
 )
 from competency_core.errors import CompetencyError, ModelValidationError
+from competency_core.i18n import N_
 
 if TYPE_CHECKING:
     from competency_core.model import CompetencyModel
@@ -67,7 +68,7 @@ if TYPE_CHECKING:
 commands = typer.Typer()
 sync_app = typer.Typer(
     name="sync",
-    help="Sync models, people, ratings and learning with another system through an adapter.",
+    help=N_("Sync models, people, ratings and learning with another system through an adapter."),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -97,17 +98,21 @@ class PullWhat(StrEnum):
 StoreOption = typer.Option(
     None,
     "--store",
-    help="Where the sync state lives: a SQLite file or database URL (default: "
-    "$COMPETENCY_STORE_URL, else ./competency.sqlite3), or 'memory'.",
+    help=N_(
+        "Where the sync state lives: a SQLite file or database URL (default: "
+        "$COMPETENCY_STORE_URL, else ./competency.sqlite3), or 'memory'."
+    ),
     show_default=False,
 )
 PreviousOption = typer.Option(
     None,
     "--previous",
     metavar="OLD",
-    help="The model version the remote system has (a model file, a version in the store, "
-    "or 'published'): competencies, roles and resources renamed since are renamed in place "
-    "remotely instead of created anew.",
+    help=N_(
+        "The model version the remote system has (a model file, a version in the store, "
+        "or 'published'): competencies, roles and resources renamed since are renamed in place "
+        "remotely instead of created anew."
+    ),
     show_default=False,
 )
 
@@ -152,14 +157,17 @@ ADAPTER_PARAMETERS: tuple[inspect.Parameter, ...] = (
         typer.Option(
             None,
             "--set",
-            help="An adapter setting, name=value (repeatable); JSON for {...} and [...].",
+            help=N_("An adapter setting, name=value (repeatable); JSON for {...} and [...]."),
         ),
     ),
     _keyword(
         "settings",
         Path,
         typer.Option(
-            None, "--settings", help="A YAML or JSON file of adapter settings.", show_default=False
+            None,
+            "--settings",
+            help=N_("A YAML or JSON file of adapter settings."),
+            show_default=False,
         ),
     ),
     _keyword(
@@ -168,7 +176,7 @@ ADAPTER_PARAMETERS: tuple[inspect.Parameter, ...] = (
         typer.Option(
             None,
             "--url",
-            help="The remote system's URL (the adapter's url setting).",
+            help=N_("The remote system's URL (the adapter's url setting)."),
             show_default=False,
         ),
     ),
@@ -179,8 +187,10 @@ ADAPTER_PARAMETERS: tuple[inspect.Parameter, ...] = (
             None,
             "--token-env",
             metavar="VAR",
-            help="Read the adapter's token from the environment variable VAR (keeps it off "
-            "the command line and out of shell history).",
+            help=N_(
+                "Read the adapter's token from the environment variable VAR (keeps it off "
+                "the command line and out of shell history)."
+            ),
             show_default=False,
         ),
     ),
@@ -191,7 +201,9 @@ ADAPTER_PARAMETERS: tuple[inspect.Parameter, ...] = (
             None,
             "--token-file",
             metavar="FILE",
-            help="Read the adapter's token from the first line of FILE (instead of --token-env).",
+            help=N_(
+                "Read the adapter's token from the first line of FILE (instead of --token-env)."
+            ),
             show_default=False,
         ),
     ),
@@ -202,7 +214,9 @@ ADAPTER_PARAMETERS: tuple[inspect.Parameter, ...] = (
             None,
             "--scale-id",
             metavar="N",
-            help="The remote scale to use (the adapter's scale_id setting, e.g. a Moodle scale).",
+            help=N_(
+                "The remote scale to use (the adapter's scale_id setting, e.g. a Moodle scale)."
+            ),
             show_default=False,
         ),
     ),
@@ -470,7 +484,9 @@ def hand_over(
 @sync_app.callback()
 def sync(
     ctx: typer.Context,
-    adapter: str = typer.Argument(..., help="The adapter, e.g. csv (see `competency adapters`)."),
+    adapter: str = typer.Argument(
+        ..., help=N_("The adapter, e.g. csv (see `competency adapters`).")
+    ),
 ) -> None:
     """Plan, apply and pull through ADAPTER."""
     ctx.meta["competency_adapter"] = adapter
@@ -480,13 +496,15 @@ def sync(
 @with_adapter_options
 def plan_cmd(
     ctx: typer.Context,
-    what: What = typer.Argument(..., help="What to push: model, people, ratings or assignments."),
-    source: Path = typer.Argument(..., help="The model file, or the workforce file."),
-    model: Path = typer.Option(None, "--model", help="The model a workforce file belongs to."),
-    prune: bool = typer.Option(False, "--prune", help="Delete remote objects missing locally."),
+    what: What = typer.Argument(
+        ..., help=N_("What to push: model, people, ratings or assignments.")
+    ),
+    source: Path = typer.Argument(..., help=N_("The model file, or the workforce file.")),
+    model: Path = typer.Option(None, "--model", help=N_("The model a workforce file belongs to.")),
+    prune: bool = typer.Option(False, "--prune", help=N_("Delete remote objects missing locally.")),
     previous: str = PreviousOption,
-    out: Path = typer.Option(None, "--out", "-o", help="Save the plan (JSON) to apply later."),
-    show_unchanged: bool = typer.Option(False, help="List unchanged objects too."),
+    out: Path = typer.Option(None, "--out", "-o", help=N_("Save the plan (JSON) to apply later.")),
+    show_unchanged: bool = typer.Option(False, help=N_("List unchanged objects too.")),
     store: str = StoreOption,
     fmt: OutputFormat = FormatOption,
     options: AdapterOptions = AdapterOptions(),
@@ -527,11 +545,11 @@ def plan_cmd(
 @with_adapter_options
 def apply_cmd(
     ctx: typer.Context,
-    what: What = typer.Argument(None, help="What to push (without --plan)."),
-    source: Path = typer.Argument(None, help="The model or workforce file (without --plan)."),
-    plan_file: Path = typer.Option(None, "--plan", help="A plan saved by `plan --out`."),
-    model: Path = typer.Option(None, "--model", help="The model a workforce file belongs to."),
-    prune: bool = typer.Option(False, "--prune", help="Delete remote objects missing locally."),
+    what: What = typer.Argument(None, help=N_("What to push (without --plan).")),
+    source: Path = typer.Argument(None, help=N_("The model or workforce file (without --plan).")),
+    plan_file: Path = typer.Option(None, "--plan", help=N_("A plan saved by `plan --out`.")),
+    model: Path = typer.Option(None, "--model", help=N_("The model a workforce file belongs to.")),
+    prune: bool = typer.Option(False, "--prune", help=N_("Delete remote objects missing locally.")),
     previous: str = PreviousOption,
     store: str = StoreOption,
     fmt: OutputFormat = FormatOption,
@@ -583,29 +601,33 @@ def _raise(message: str) -> Callable[[], None]:
 def pull_cmd(
     ctx: typer.Context,
     what: PullWhat = typer.Argument(
-        ..., help="model, people, ratings, assignments, workforce or completions."
+        ..., help=N_("model, people, ratings, assignments, workforce or completions.")
     ),
-    key: str = typer.Option(None, "--key", help="The model's key (for model)."),
-    model_key: str = typer.Option(None, "--model-key", help="The model a workforce is for."),
-    out: Path = typer.Option(None, "--out", "-o", help="Write to this YAML/JSON file."),
+    key: str = typer.Option(None, "--key", help=N_("The model's key (for model).")),
+    model_key: str = typer.Option(None, "--model-key", help=N_("The model a workforce is for.")),
+    out: Path = typer.Option(None, "--out", "-o", help=N_("Write to this YAML/JSON file.")),
     model_file: Path = typer.Option(
-        None, "--model", help="The model file (for adapters that map ratings with it)."
+        None, "--model", help=N_("The model file (for adapters that map ratings with it).")
     ),
     people_file: Path = typer.Option(
-        None, "--people", help="A workforce file whose people to read (for adapters that ask)."
+        None, "--people", help=N_("A workforce file whose people to read (for adapters that ask).")
     ),
     into_store: bool = typer.Option(
         False,
         "--into-store",
-        help="Write what was pulled into the store: people upserted by key, ratings and "
-        "completed courses added (none twice), learning assignments upserted.",
+        help=N_(
+            "Write what was pulled into the store: people upserted by key, ratings and "
+            "completed courses added (none twice), learning assignments upserted."
+        ),
     ),
     store: str = typer.Option(
         None,
         "--store",
-        help="The store, a SQLite file or a database URL: where --into-store writes "
-        "(default: $COMPETENCY_STORE, else $COMPETENCY_STORE_URL, else "
-        "./competency.sqlite3), and, without --people, whose people to read.",
+        help=N_(
+            "The store, a SQLite file or a database URL: where --into-store writes "
+            "(default: $COMPETENCY_STORE, else $COMPETENCY_STORE_URL, else "
+            "./competency.sqlite3), and, without --people, whose people to read."
+        ),
         show_default=False,
     ),
     fmt: OutputFormat = FormatOption,

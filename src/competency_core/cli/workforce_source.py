@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import typer
 
 from competency_core.console import EXIT_USAGE, OutputFormat, cli_tr, fail, print_error
+from competency_core.i18n import N_
 
 if TYPE_CHECKING:
     from competency_core.model import CompetencyModel
@@ -29,8 +30,8 @@ if TYPE_CHECKING:
 STORE_ENV_VARS = ("COMPETENCY_STORE", "COMPETENCY_STORE_URL")
 """The environment variables that name the default store, in order of precedence."""
 
-PEOPLE_HELP = "Workforce file: people, their assessments and learning assignments."
-STORE_HELP = (
+PEOPLE_HELP = N_("Workforce file: people, their assessments and learning assignments.")
+STORE_HELP = N_(
     "Read the people from this store instead of a file: a SQLite file or a database URL "
     "(default without --people: $COMPETENCY_STORE, else $COMPETENCY_STORE_URL)."
 )
