@@ -205,7 +205,7 @@ def test_a_store_at_revision_0003_upgrades_with_its_data(empty_url: str) -> None
         engine.dispose()
     store = Store(empty_url)  # opening upgrades it
     try:
-        assert store.schema_revision() == head_revision() == "0004"
+        assert store.schema_revision() == head_revision()  # 0004 and any later revision
         assert [p.key for p in store.people()] == ["ana"]
         assert store.add_evidence([CERT]) == 1
         assert store.evidence("ana") == [CERT]
@@ -213,7 +213,7 @@ def test_a_store_at_revision_0003_upgrades_with_its_data(empty_url: str) -> None
         store.close()
     engine = sa.create_engine(empty_url)
     try:
-        assert current_revision(engine) == "0004"
+        assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
 

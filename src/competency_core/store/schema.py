@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -109,6 +110,11 @@ class PersonRow(Base):
     attributes: Mapped[dict[str, Any]] = mapped_column(Json)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
+# People are found by e-mail case-insensitively (the SCIM service, on every create):
+# an expression index keeps that lookup from reading every person (migration 0005).
+Index("ix_cc_person_email_lower", func.lower(PersonRow.email))
 
 
 class AssessmentRow(Base):
