@@ -308,3 +308,81 @@ def test_the_fast_person_step_gaps_equal_the_general_ones(
     fast = vec.person_gaps(vec.step_entries(cg.src, cg.dst), cg.src, cg.dst, person, start)
     general = vec.edge_gaps(cg.src, cg.dst, person, start, DEFAULT_POLICY)
     assert np.array_equal(fast, general, equal_nan=True)
+
+
+@given(career_models(), st.data())
+def test_person_step_gaps_by_columns_equal_the_entry_sums(
+    model: CompetencyModel, data: st.DataObject
+) -> None:
+    """``person_gaps`` with the jagged columns == without them == ``edge_gaps``, to the bit."""
+    cg = CareerGraph.from_model(model)
+    vec = cg.vectors
+    person = np.array(
+        [
+            data.draw(st.sampled_from([math.nan, 0.0, 0.25, 0.5, 0.75, 1.0]))
+            for _ in vec.competencies
+        ]
+    )
+    start = data.draw(st.integers(0, len(cg.roles) - 1))
+    entries = vec.step_entries(cg.src, cg.dst)
+    columns = entries.jagged()
+    assert sum(columns.widths) == len(entries.pos)
+    assert sorted(columns.order.tolist()) == list(range(entries.edges))
+    fast = vec.person_gaps(entries, cg.src, cg.dst, person, start, columns)
+    plain = vec.person_gaps(entries, cg.src, cg.dst, person, start)
+    general = vec.edge_gaps(cg.src, cg.dst, person, start, DEFAULT_POLICY)
+    assert np.array_equal(fast, plain, equal_nan=True)
+    assert np.array_equal(fast, general, equal_nan=True)
+
+
+@given(career_models(), st.data())
+def test_the_cached_reversed_matrix_equals_the_one_built_from_coordinates(
+    model: CompetencyModel, data: st.DataObject
+) -> None:
+    """``_reversed`` (cached edge layout) builds the matrix ``reversed_matrix`` builds."""
+    from competency_core.careers._search import reversed_matrix
+    from competency_core.careers.queries import _reversed
+
+    cg = CareerGraph.from_model(model)
+    cost = np.array(
+        [
+            data.draw(st.sampled_from([math.nan, math.inf, 0.0, 0.125, 0.5, 1.0]))
+            for _ in range(len(cg.src))
+        ]
+    )
+    for _ in range(2):  # the layout is made on the first call and reused on the second
+        fast = _reversed(cg, cost)
+        plain = reversed_matrix(len(cg.roles), cg.src, cg.dst, cost)
+        plain.sort_indices()
+        assert fast.shape == plain.shape
+        assert fast.indptr.tolist() == plain.indptr.tolist()
+        assert fast.indices.tolist() == plain.indices.tolist()
+        assert fast.data.tolist() == plain.data.tolist()
+
+
+@given(career_models(), st.data())
+def test_next_steps_routes_follow_the_search_back_to_the_origin(
+    model: CompetencyModel, data: st.DataObject
+) -> None:
+    """Each step's route (built from its predecessor's) is the search's, read back edge by edge."""
+    from competency_core.careers._search import bounded_bfs
+
+    cg = CareerGraph.from_model(model)
+    origin = data.draw(st.sampled_from(cg.roles))
+    depth = data.draw(st.integers(1, 3))
+    got = next_steps(cg, origin, max_steps=depth)
+    start = cg.role_index(origin)
+    reached = bounded_bfs(cg.adjacency, start, depth, cg.usable(None, False)[1])
+    for step in got.steps:
+        node, path, kinds, sugg = cg.role_index(step.role), [], [], False
+        path.append(node)
+        while node != start:
+            e = reached[node][1]
+            kinds.append(cg.edge_kinds[e])
+            sugg = sugg or cg.suggested_list[e]
+            node = cg.src_list[e]
+            path.append(node)
+        assert step.via == tuple(cg.roles[i] for i in reversed(path))
+        assert step.kinds == tuple(reversed(kinds))
+        assert step.suggested == sugg
+        assert step.hops == len(path) - 1

@@ -82,6 +82,42 @@ class StepEntries:
     """``weight * max(0, required - the source role's required level)`` (normalised)."""
     edges: int
 
+    def jagged(self) -> JaggedEntries:
+        """The same entries laid out for :meth:`RoleVectors.person_gaps`' column sums."""
+        counts = np.bincount(self.seg, minlength=self.edges)
+        order = np.argsort(-counts, kind="stable")
+        rank = np.empty(self.edges, np.int64)
+        rank[order] = np.arange(self.edges, dtype=np.int64)
+        widths = np.bincount(counts[counts > 0] - 1)[::-1].cumsum()[::-1]
+        offsets = np.concatenate(([0], np.cumsum(widths))).astype(np.int64)
+        starts = np.concatenate(([0], np.cumsum(counts)))
+        nth = np.arange(len(self.seg), dtype=np.int64) - starts[self.seg]
+        at = offsets[nth] + rank[self.seg]
+        pos = np.empty_like(self.pos)
+        short = np.empty_like(self.short)
+        pos[at], short[at] = self.pos, self.short
+        return JaggedEntries(order, [int(w) for w in widths], pos, short, self.edges)
+
+
+@dataclass(frozen=True, slots=True)
+class JaggedEntries:
+    """:class:`StepEntries` as columns: the ``j``-th entry of every edge that has one.
+
+    The edges are ordered by their number of entries (most first), so column ``j`` covers
+    the first ``widths[j]`` edges of ``order`` and is stored whole after column ``j - 1``.
+    Adding the columns in turn sums each edge's entries in their own order, as
+    :func:`numpy.bincount` does, with one vector addition a column instead of one scattered
+    addition an entry.
+    """
+
+    order: IntArray
+    """The edges, most entries first."""
+    widths: list[int]
+    """How many edges have a ``j``-th entry, for each ``j``."""
+    pos: IntArray
+    short: FloatArray
+    edges: int
+
 
 def segments(indptr: IntArray, rows: IntArray) -> tuple[IntArray, IntArray]:
     """The flat positions of ``rows``' CSR entries, and the row number (0..) of each."""
@@ -344,7 +380,13 @@ class RoleVectors:
         return StepEntries(pos[keep], seg[keep], short[keep], len(src))
 
     def person_gaps(
-        self, entries: StepEntries, src: IntArray, dst: IntArray, person: FloatArray, start: int
+        self,
+        entries: StepEntries,
+        src: IntArray,
+        dst: IntArray,
+        person: FloatArray,
+        start: int,
+        columns: JaggedEntries | None = None,
     ) -> FloatArray:
         """:meth:`edge_gaps` with ``person`` under the ``minimum`` policy, for every edge, fast.
 
@@ -353,11 +395,23 @@ class RoleVectors:
         second term does not depend on the person and is kept in ``entries``; the first is
         one value per requirement. The sums run in the same order as :meth:`edge_gaps`, so
         the floats are the same.
+
+        ``columns`` (``entries.jagged()``, used when at most ``_CHUNK`` entries) makes it
+        faster: the same sums, column by column (see :class:`JaggedEntries`).
         """
         p = np.nan_to_num(person, nan=0.0)
         mine = self.weight * np.maximum(0.0, self.required - p[self.comp])
         mass = np.zeros(entries.edges)
-        for lo in range(0, len(entries.pos), _CHUNK):
+        fast = columns is not None and len(entries.pos) <= _CHUNK
+        if columns is not None and fast:
+            gaps = np.minimum(mine[columns.pos], columns.short)
+            acc = np.zeros(entries.edges)
+            lo = 0
+            for width in columns.widths:
+                acc[:width] += gaps[lo : lo + width]
+                lo += width
+            mass[columns.order] = acc
+        for lo in range(0, 0 if fast else len(entries.pos), _CHUNK):
             pos = entries.pos[lo : lo + _CHUNK]
             seg = entries.seg[lo : lo + _CHUNK]
             gap = np.minimum(mine[pos], entries.short[lo : lo + _CHUNK])
@@ -387,4 +441,12 @@ class RoleVectors:
         return out
 
 
-__all__ = ["RequirementGaps", "RoleVectors", "Scores", "StepEntries", "gap_order", "segments"]
+__all__ = [
+    "JaggedEntries",
+    "RequirementGaps",
+    "RoleVectors",
+    "Scores",
+    "StepEntries",
+    "gap_order",
+    "segments",
+]

@@ -31,7 +31,13 @@ from itertools import repeat
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from competency_core.careers._engine import FloatArray, RequirementGaps, StepEntries, gap_order
+from competency_core.careers._engine import (
+    FloatArray,
+    JaggedEntries,
+    RequirementGaps,
+    StepEntries,
+    gap_order,
+)
 from competency_core.careers._search import (
     bounded_bfs,
     k_shortest_bounded,
@@ -192,15 +198,15 @@ def next_steps(
     roles = cg.roles
     steps: list[NextStep] = []
 
-    def route(node: int) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
-        path, kinds_, sugg = [node], [], False
-        while node != origin:
-            e = reached[node][1]
-            kinds_.append(kind_of[e])
-            sugg = sugg or suggested_edge[e]
-            node = src[e]
-            path.append(node)
-        return tuple(roles[i] for i in reversed(path)), tuple(reversed(kinds_)), sugg
+    # a role's route is its predecessor's plus one step: built once for every role, in the
+    # order the search reached them (a role's predecessor was reached before it)
+    routes: dict[int, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
+        origin: ((roles[origin],), (), False)
+    }
+    for v, (_, e) in reached.items():
+        via_, kinds_, sugg_ = routes[src[e]]
+        routes[v] = ((*via_, roles[v]), (*kinds_, kind_of[e]), sugg_ or suggested_edge[e])
+    route = routes.__getitem__
 
     ordered = rated[order]
     # each role's gaps are sorted when first read; the essential ones (blocking) now
@@ -226,17 +232,18 @@ def next_steps(
         gaps = Gaps(partial(_gap_slice, cg, flat, lo, hi), hi - lo)
         steps.append(
             NextStep(
-                role=roles[r],
-                title=titles[r],
-                hops=reached[r][0],
-                via=via,
-                kinds=kinds_used,
-                suggested=sugg,
-                status="ready" if ready[i] else "not ready",
-                readiness=readiness[i],
-                gap=gap[i],
-                gaps=gaps,
-                blocking=tuple(blocking_keys[blocking_ends[n] : blocking_ends[n + 1]]),
+                # positional: this runs for hundreds of roles a query
+                roles[r],
+                titles[r],
+                reached[r][0],
+                via,
+                kinds_used,
+                sugg,
+                "ready" if ready[i] else "not ready",
+                readiness[i],
+                gap[i],
+                gaps,
+                tuple(blocking_keys[blocking_ends[n] : blocking_ends[n + 1]]),
             )
         )
     unrated = sorted(
@@ -314,7 +321,11 @@ def _weights(
             if not isinstance(entries, StepEntries):
                 entries = cg.vectors.step_entries(cg.src, cg.dst)
                 cg.cache["step entries"] = entries
-            every = cg.vectors.person_gaps(entries, cg.src, cg.dst, person.levels, origin)
+            columns = cg.cache.get("step entries, jagged")
+            if not isinstance(columns, JaggedEntries):
+                columns = entries.jagged()
+                cg.cache["step entries, jagged"] = columns
+            every = cg.vectors.person_gaps(entries, cg.src, cg.dst, person.levels, origin, columns)
             gap = np.where(live, every, np.nan)
         else:
             gap = np.full(len(cg.src), np.nan)
@@ -323,10 +334,35 @@ def _weights(
                 cg.src[ids], cg.dst[ids], person.levels, origin, person.policy
             )
     cost = gap + time_weight * np.nan_to_num(cg.months, nan=0.0) / 12.0 if time_weight else gap
-    out = _Weights(gap, cost, cost.tolist(), reversed_matrix(len(cg.roles), cg.src, cg.dst, cost))
+    out = _Weights(gap, cost, cost.tolist(), _reversed(cg, cost))
     if person is None:
         cg.cache[cache_key] = out
     return out
+
+
+def _reversed(cg: CareerGraph, cost: FloatArray) -> csr_matrix:
+    """:func:`reversed_matrix` of ``cost``, from a layout of the edges cached per graph.
+
+    The edges are sorted once by (target, source), so each query only drops the edges that
+    cannot be used and counts the rest: the matrix ``reversed_matrix`` builds from
+    coordinates (sorted the same way) without its sort. A graph with two edges between the
+    same roles (summed by ``reversed_matrix``) takes ``reversed_matrix`` itself.
+    """
+    layout = cg.cache.get("reversed layout")
+    if not isinstance(layout, tuple):
+        order = np.lexsort((cg.src, cg.dst))
+        s, d = cg.src[order], cg.dst[order]
+        single = len(order) < 2 or bool(np.all((np.diff(d) != 0) | (np.diff(s) != 0)))
+        layout = (order, s, d, single)
+        cg.cache["reversed layout"] = layout
+    order, s, d, single = layout
+    n = len(cg.roles)
+    if not single:
+        return reversed_matrix(n, cg.src, cg.dst, cost)
+    c = cost[order]
+    ok = np.isfinite(c)
+    ptr = np.concatenate(([0], np.cumsum(np.bincount(d[ok], minlength=n))))
+    return csr_matrix((c[ok], s[ok], ptr), shape=(n, n))
 
 
 def best_paths(
