@@ -12,11 +12,16 @@ Each run is a fresh process (and a fresh store); times are medians of ``--repeat
 and the memory figure is the peak resident memory the work added above the process's size
 once the service was set up (Linux ``VmHWM`` - ``VmRSS``).
 
+``--postgres`` adds the /Bulk row on a temporary PostgreSQL server (durable, started before
+the timing). The /Bulk rows also print the seconds of each thousand users, first against
+last: provisioning is linear when the last thousand is no slower than the first.
+
 ``--part pull``: the client pull (10,000 users from a local scim2-server in pages of 100),
 in ``benchmarks/bench_scim_pull.py``; ``--part all`` runs both.
 
     .venv/bin/python benchmarks/bench_scim.py --part inbound             # 10,000 users, 3 repeats
     .venv/bin/python benchmarks/bench_scim.py --part inbound --users 2000 --single 200 --repeats 1
+    .venv/bin/python benchmarks/bench_scim.py --part inbound --postgres --repeats 1
 """
 
 from __future__ import annotations
@@ -130,23 +135,31 @@ def one_by_one(call: Caller, n: int) -> int:
     return len(ids)
 
 
-def in_bulk(call: Caller, n: int, per_request: int = 1000) -> int:
-    """The same users in /Bulk requests of ``per_request`` creations."""
+def in_bulk(call: Caller, n: int, per_request: int = 1000, laps: list[float] | None = None) -> int:
+    """The same users in /Bulk requests of ``per_request`` creations.
+
+    ``laps`` (if given) receives the seconds of each request: with the default 1,000
+    creations a request, the time of each thousand users (the first against the last
+    shows whether provisioning stays linear as the directory grows).
+    """
     done = 0
     for start in range(0, n, per_request):
         ops = [
             {"method": "POST", "path": "/Users", "bulkId": f"u{i}", "data": user(i)}
             for i in range(start, min(n, start + per_request))
         ]
+        started = time.perf_counter()
         answer = call("POST", "Bulk", {"schemas": [BULK], "Operations": ops})
+        if laps is not None:
+            laps.append(time.perf_counter() - started)
         done += sum(1 for op in answer["Operations"] if op["status"] == "201")
     return done
 
 
 @contextmanager
-def competency_service(folder: Path) -> Iterator[tuple[Caller, Store]]:
-    """The inbound service on a fresh SQLite store, with the sample role mapping."""
-    path = folder / f"inbound-{time.perf_counter_ns()}.sqlite3"
+def competency_service(folder: Path, url: str | None = None) -> Iterator[tuple[Caller, Store]]:
+    """The inbound service on a fresh store (SQLite, or ``url``), with the sample role mapping."""
+    path = url or folder / f"inbound-{time.perf_counter_ns()}.sqlite3"
     config_model = load_model(EXAMPLES / "software-engineering.yaml")
     mapping = RoleMapping.model_validate(SAMPLE_MAPPING)
     with Store(path) as store:
@@ -155,6 +168,18 @@ def competency_service(folder: Path) -> Iterator[tuple[Caller, Store]]:
         config = service_provider_config(bulk_operations=1000)
         app = create_app(store, token=TOKEN, mapping=mapping, model=config_model, config=config)
         yield Caller(app), store
+
+
+@contextmanager
+def postgres_service(folder: Path) -> Iterator[tuple[Caller, Store]]:
+    """The inbound service on a fresh database of a temporary PostgreSQL server (durable)."""
+    from competency_testing.postgres import postgres_server
+
+    with (
+        postgres_server(durable=True) as server,
+        competency_service(folder, server.create_database("inbound")) as service,
+    ):
+        yield service
 
 
 @contextmanager
@@ -184,29 +209,33 @@ def _memory_kib(field: str) -> int:
 ROWS: dict[str, tuple[Callable[[Path], Any], Callable[[Caller, int], int]]] = {
     "bulk": (competency_service, in_bulk),
     "bulk-baseline": (memory_service, in_bulk),
+    "bulk-postgres": (postgres_service, in_bulk),
     "single": (competency_service, one_by_one),
     "single-baseline": (memory_service, one_by_one),
 }
 
 
-def measure(row: str, n: int) -> dict[str, float]:
+def measure(row: str, n: int) -> dict[str, Any]:
     """One run of a row in this process: seconds, and the peak memory the work added (MiB).
 
     The peak is the process's high-water mark (VmHWM) above its resident size once the
-    service is set up, so each row runs in a fresh process (see :func:`run_row`).
+    service is set up, so each row runs in a fresh process (see :func:`run_row`). The
+    /Bulk rows also give ``laps``: the seconds of each request of 1,000 users.
     """
     service, work = ROWS[row]
+    laps: list[float] = []
     with tempfile.TemporaryDirectory() as tmp, service(Path(tmp)) as (call, _store):
         call("GET", "ServiceProviderConfig")  # warm up: imports, caches
         before = _memory_kib("VmRSS")
         started = time.perf_counter()
-        assert work(call, n) == n
+        done = in_bulk(call, n, laps=laps) if work is in_bulk else work(call, n)
+        assert done == n
         seconds = time.perf_counter() - started
         peak = _memory_kib("VmHWM")
-    return {"seconds": seconds, "peak_mib": max(0, peak - before) / 1024}
+    return {"seconds": seconds, "peak_mib": max(0, peak - before) / 1024, "laps": laps}
 
 
-def run_row(row: str, n: int) -> dict[str, float]:
+def run_row(row: str, n: int) -> dict[str, Any]:
     """:func:`measure` in a fresh Python process."""
     out = subprocess.run(
         [sys.executable, __file__, "--measure", row, "--users", str(n)],
@@ -217,7 +246,7 @@ def run_row(row: str, n: int) -> dict[str, float]:
     return dict(json.loads(out.strip().splitlines()[-1]))
 
 
-def bench_inbound(n: int, repeats: int, single: int) -> None:
+def bench_inbound(n: int, repeats: int, single: int, postgres: bool = False) -> None:
     """Part 2: ``n`` users provisioned into the inbound service, against scim2-server's memory."""
     print(
         "SCIM inbound: users provisioned into the service (in-process WSGI, "
@@ -229,7 +258,9 @@ def bench_inbound(n: int, repeats: int, single: int) -> None:
         ("single", single, f"competency-core, {single:,} users one request each"),
         ("single-baseline", single, f"scim2-server in memory, {single:,} one each (baseline)"),
     ]
-    results: dict[str, list[dict[str, float]]] = {row: [] for row, _, _ in rows}
+    if postgres:
+        rows.insert(1, ("bulk-postgres", n, f"competency-core on PostgreSQL, {n:,} in /Bulk"))
+    results: dict[str, list[dict[str, Any]]] = {row: [] for row, _, _ in rows}
     for _ in range(repeats):
         for row, count, _ in rows:
             results[row].append(run_row(row, count))
@@ -247,9 +278,41 @@ def bench_inbound(n: int, repeats: int, single: int) -> None:
             f"{seconds[ours] / seconds[base]:.2f}x time, "
             f"{peaks[ours] / max(peaks[base], 0.1):.2f}x peak memory"
         )
+    print_linearity(results, n)
     with tempfile.TemporaryDirectory() as tmp, competency_service(Path(tmp)) as (call, store):
         one_by_one(call, min(single, 300))
         print(f"role mapping check: {mapping_report(store.people()).summary()}")
+
+
+def print_linearity(results: dict[str, list[dict[str, Any]]], n: int) -> None:
+    """The time of each thousand users in /Bulk: first and last thousand, and their ratio.
+
+    Provisioning is linear when the last thousand takes no longer than the first (a
+    lookup that reads every person makes each thousand slower than the one before).
+    Medians over the runs, per thousand.
+    """
+    if n < 2000:
+        print("linearity: needs at least 2,000 users (two thousands to compare)")
+        return
+    print("/Bulk, seconds per thousand users (median of the runs, each thousand):")
+    for row, label in (
+        ("bulk", "competency-core"),
+        ("bulk-postgres", "... on PostgreSQL"),
+        ("bulk-baseline", "scim2-server memory"),
+    ):
+        if row not in results:
+            continue
+        laps = [r["laps"] for r in results[row]]
+        per = [statistics.median(run[i] for run in laps) for i in range(len(laps[0]))]
+        shown = " ".join(f"{t:.2f}" for t in per)
+        three = (
+            f" (the last three against the first three: {sum(per[-3:]) / sum(per[:3]):.2f}x)"
+            if len(per) >= 6
+            else ""
+        )
+        print(
+            f"  {label:20} {shown}\n  {'':20} last / first thousand: {per[-1] / per[0]:.2f}x{three}"
+        )
 
 
 # -- pull (the client: benchmarks/bench_scim_pull.py) ------------------------------------------
@@ -277,6 +340,11 @@ def main() -> None:
     parser.add_argument(
         "--single", type=int, default=1000, help="users sent one POST each (inbound)"
     )
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="also /Bulk into a temporary PostgreSQL server (inbound; needs its binaries)",
+    )
     parser.add_argument("--measure", choices=sorted(ROWS), help=argparse.SUPPRESS)
     args, rest = parser.parse_known_args()
     if args.measure:
@@ -285,7 +353,7 @@ def main() -> None:
     if args.part in ("pull", "all"):
         bench_pull([f"--users={args.users}", f"--repeats={args.repeats}", *rest])
     if args.part in ("inbound", "all"):
-        bench_inbound(args.users, args.repeats, args.single)
+        bench_inbound(args.users, args.repeats, args.single, args.postgres)
 
 
 if __name__ == "__main__":
