@@ -33,6 +33,7 @@ TESTING = "competency_testing"
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("surface", ("cli", "__main__")),
     ("public helpers", ("console", "demo", "schemas", "testing")),
+    ("scale", ("scale",)),
     ("store", ("store",)),
     (
         "engines",
