@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import functools
 import math
+import multiprocessing as mp
 import os
 import posixpath
 import re
+import threading
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -319,6 +322,153 @@ def _remove_stale(root: Path, written: list[Path]) -> list[str]:
     return removed
 
 
+PARALLEL_PAGES = 600
+"""From this many competency and role pages on, :func:`write_handbook` renders them in
+worker processes (one per CPU, at most :data:`MAX_WORKERS`) where it can (see there)."""
+
+MAX_WORKERS = 4
+"""The most worker processes the handbook renders its pages with."""
+
+_CHUNKS_PER_WORKER = 8
+"""Pages are handed to the workers in this many contiguous chunks each (for balance)."""
+
+
+class _Renderer:
+    """Renders the handbook's pages into ``root`` and writes them (one per call)."""
+
+    def __init__(
+        self,
+        *,
+        model: CompetencyModel,
+        outline: ModelOutline,
+        pages: _Pages,
+        env: Environment,
+        common: dict[str, Any],
+        root: Path,
+        ext: str,
+        language: str | None,
+        banner: str,
+    ) -> None:
+        self.model = model
+        self.outline = outline
+        self.pages = pages
+        self.env = env
+        self.common = common
+        self.root = root
+        self.ext = ext
+        self.language = language
+        self.banner = banner
+
+    def render(self, template: str, page: str, **context: Any) -> Path:
+        """Render one page (``page`` relative to the root) and write it; its path."""
+        link = self.pages.linker(page)
+        text = self.env.get_template(template).render(
+            **self.common, link=link, page=page, style=link("file", "assets/style.css"), **context
+        )
+        if self.banner:
+            text = self.banner + text
+        target = self.root / page
+        _write(target, text)
+        return target
+
+    def item(self, kind: str, key: str) -> Path:
+        """One competency's page (``kind`` 'competency') or role's ('role', 'interview', 'job')."""
+        o, model, ext, pages = self.outline, self.model, self.ext, self.pages
+        if kind == "competency":
+            c = model.competency(key)
+            return self.render(
+                "competency." + ext + ".j2",
+                pages.path("competency", key),
+                c=c,
+                scale=model.scale(c.scale),
+                ancestors=o.ancestors(key),
+                children=o.children.get(key, ()),
+                roles=o.roles_requiring(key),
+            )
+        role = model.role(key)
+        if kind == "role":
+            return self.render(
+                "role." + ext + ".j2",
+                pages.path("role", key),
+                role=role,
+                requirements=o.sorted_requirements(role),
+                moves_out=o.transitions_from(key),
+                moves_in=o.transitions_to(key),
+            )
+        if kind == "interview":
+            return self.render(
+                "interview." + ext + ".j2",
+                pages.path("interview", key),
+                role=role,
+                guide=interview_guide(model, key, language=self.language),
+            )
+        if kind == "job":
+            return self.render(
+                "job." + ext + ".j2",
+                pages.path("job", key),
+                role=role,
+                jd=job_description(model, key, language=self.language),
+            )
+        raise ValueError(kind)
+
+    def items(self, chunk: list[tuple[str, str]]) -> list[Path]:
+        """The pages of ``chunk`` (``(kind, key)`` pairs), in order."""
+        return [self.item(kind, key) for kind, key in chunk]
+
+
+_FORKED: _Renderer | None = None
+"""The renderer worker processes inherit (set only while a pool of them runs)."""
+
+
+def _render_chunk(chunk: list[tuple[str, str]]) -> list[str]:
+    """In a worker process: render a chunk of pages with the inherited renderer."""
+    assert _FORKED is not None, "a handbook worker runs only inside write_handbook"
+    return [str(p) for p in _FORKED.items(chunk)]
+
+
+def handbook_workers(pages: int, workers: int | None = None) -> int:
+    """How many processes render ``pages`` competency and role pages (1: this one alone).
+
+    ``workers`` given is taken as asked (at least 1). Otherwise: one per CPU this process
+    may use (at most :data:`MAX_WORKERS`) from :data:`PARALLEL_PAGES` pages on, where
+    worker processes can be forked (POSIX) and this process runs no other thread (forking a
+    threaded process can deadlock a child); else 1.
+
+    >>> handbook_workers(10), handbook_workers(10, workers=3)
+    (1, 3)
+    """
+    if workers is not None:
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, not {workers}")
+        return workers
+    if pages < PARALLEL_PAGES or "fork" not in mp.get_all_start_methods():
+        return 1
+    if threading.active_count() > 1:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_WORKERS))
+
+
+def _render_items(renderer: _Renderer, items: list[tuple[str, str]], workers: int) -> list[Path]:
+    """Every page of ``items`` in order, rendered here or by ``workers`` forked processes."""
+    global _FORKED
+    if workers <= 1 or len(items) < 2:
+        return renderer.items(items)
+    size = max(1, -(-len(items) // (workers * _CHUNKS_PER_WORKER)))
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    _FORKED = renderer
+    try:
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(chunks)), mp_context=mp.get_context("fork")
+        ) as pool:
+            return [Path(p) for done in pool.map(_render_chunk, chunks) for p in done]
+    finally:
+        _FORKED = None
+
+
 def write_handbook(
     model: CompetencyModel,
     out: str | os.PathLike[str],
@@ -327,6 +477,7 @@ def write_handbook(
     language: str | None = None,
     career_graph: bool = True,
     release: bool = True,
+    workers: int | None = None,
 ) -> HandbookSummary:
     """Write the handbook into the folder ``out`` (created if needed) and say what was written.
 
@@ -334,6 +485,8 @@ def write_handbook(
     (default: the model's default language). ``career_graph`` draws the career graph
     picture when the model has transitions and the careers package can draw. ``release``
     adds the release kit's pages (``release/``: :func:`~competency_core.publish.release_kit`).
+    ``workers`` is how many processes render the competency and role pages (default: see
+    :func:`handbook_workers`; the pages are the same either way).
     """
     root = Path(out)
     root.mkdir(parents=True, exist_ok=True)
@@ -368,24 +521,27 @@ def write_handbook(
         "scheme_name": wording.scheme_name,
         "review_date": tr.date(model.metadata.review_date) if model.metadata.review_date else "",
     }
-
-    def render(template: str, page: str, **context: Any) -> None:
-        link = pages.linker(page)
-        text = env.get_template(template).render(
-            **common, link=link, page=page, style=link("file", "assets/style.css"), **context
-        )
-        if banner:
-            text = banner + text
-        target = root / page
-        _write(target, text)
-        summary.pages.append(target)
-
     # Markdown has no page frame: the draft banner goes on top of every page (HTML: base)
     banner = (
         env.get_template("draft.md.j2").render(**common)
         if format == "markdown" and common["draft"]
         else ""
     )
+    renderer = _Renderer(
+        model=model,
+        outline=outline,
+        pages=pages,
+        env=env,
+        common=common,
+        root=root,
+        ext=ext,
+        language=language,
+        banner=banner,
+    )
+
+    def render(template: str, page: str, **context: Any) -> None:
+        summary.pages.append(renderer.render(template, page, **context))
+
     written: list[Path] = []
     if format == "html":
         _write(root / "assets" / "style.css", _STYLE)
@@ -408,38 +564,9 @@ def write_handbook(
     for audience in Audience:
         guide = audience_guide(model, audience, language=language)
         render("guide." + ext + ".j2", pages.path("guide", audience.value), guide=guide)
-    for entry in outline.entries:
-        c = entry.competency
-        render(
-            "competency." + ext + ".j2",
-            pages.path("competency", c.key),
-            c=c,
-            scale=model.scale(c.scale),
-            ancestors=outline.ancestors(c.key),
-            children=outline.children.get(c.key, ()),
-            roles=outline.roles_requiring(c.key),
-        )
-    for role in model.roles:
-        render(
-            "role." + ext + ".j2",
-            pages.path("role", role.key),
-            role=role,
-            requirements=outline.sorted_requirements(role),
-            moves_out=outline.transitions_from(role.key),
-            moves_in=outline.transitions_to(role.key),
-        )
-        render(
-            "interview." + ext + ".j2",
-            pages.path("interview", role.key),
-            role=role,
-            guide=interview_guide(model, role.key, language=language),
-        )
-        render(
-            "job." + ext + ".j2",
-            pages.path("job", role.key),
-            role=role,
-            jd=job_description(model, role.key, language=language),
-        )
+    items = [("competency", entry.competency.key) for entry in outline.entries]
+    items += [(kind, role.key) for role in model.roles for kind in ("role", "interview", "job")]
+    summary.pages += _render_items(renderer, items, handbook_workers(len(items), workers))
     written += summary.pages
     if picture is not None:
         written.append(picture)
@@ -459,6 +586,7 @@ __all__ = [
     "HandbookFormat",
     "HandbookSummary",
     "MdSafe",
+    "handbook_workers",
     "md_escape",
     "safe_url",
     "slugify",

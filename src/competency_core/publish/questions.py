@@ -26,6 +26,7 @@ Other languages get the general frame, translated through the catalogue.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from competency_core.i18n import translator
@@ -95,19 +96,24 @@ def _norm(word: str) -> str:
 def _second_person_en(rest: str) -> str:
     """The rest of an English indicator after its first verb, in the second person."""
     words = rest.split(" ")
+    normed = [_norm(w) for w in words]  # each word normalised once, not three times
     out: list[str | None] = []
     own_they = True  # every "they" so far was the candidate
     for i, word in enumerate(words):
         bare = word.strip(",.;:").lower()
-        prev = _norm(words[i - 1]) if i else ""
-        nxt = _norm(words[i + 1]) if i + 1 < len(words) else ""
+        prev = normed[i - 1] if i else ""
+        nxt = normed[i + 1] if i + 1 < len(words) else ""
         new: str | None = word
         joined = prev in {"and", "or"} or (
-            prev in _ADVERBS_BEFORE_VERB and i > 1 and _norm(words[i - 2]) in {"and", "or"}
+            prev in _ADVERBS_BEFORE_VERB and i > 1 and normed[i - 2] in {"and", "or"}
         )
-        prefixed = "-" not in bare or bare.split("-")[0] in {"re", "co", "pre"}
-        base = base_verb(bare) if prefixed else None
-        if joined and not word.endswith((",", ".", ";")) and base is not None:
+        if (
+            joined
+            and not word.endswith((",", ".", ";"))
+            # only a joined word's base form is ever used: worked out for those alone
+            and ("-" not in bare or bare.split("-")[0] in {"re", "co", "pre"})
+            and (base := base_verb(bare)) is not None
+        ):
             after = words[i + 2].lower() if i + 2 < len(words) else ""
             clause = after in _THAT_CLAUSE  # "asks when a comment ...", "checks that they ..."
             if (nxt not in _NOUN_FOLLOWERS or (nxt in {"when", "before"} and clause)) and not (
@@ -124,7 +130,7 @@ def _second_person_en(rest: str) -> str:
         elif bare == "themselves":
             new = word.replace("themselves", "yourself")
         elif bare == "their" and own_they:
-            before = {_norm(w) for w in words[:i]}
+            before = set(normed[:i])
             if nxt == "own" or not (before & _OTHERS or "'s" in " ".join(words[:i])):
                 new = word.replace("their", "your")
         out.append(new)
@@ -204,7 +210,12 @@ def behavioural_question(indicator: str, language: str = "en") -> str:
     >>> behavioural_question("Kan ännu inte demonstrera kärnfunktionerna.", "sv")
     'Ge ett exempel från ditt arbete som visar detta: ”Kan ännu inte demonstrera kärnfunktionerna”.'
     """
-    text = " ".join(indicator.split()).rstrip(".")
+    return _question(" ".join(indicator.split()).rstrip("."), language)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _question(text: str, language: str) -> str:
+    """:func:`behavioural_question` of a normalised indicator (kept: roles share indicators)."""
     lang = language.replace("_", "-").split("-")[0].lower()
     if lang == "en":
         m = _FIRST_WORD.match(text)

@@ -37,22 +37,28 @@ def ranked_competencies(o: ModelOutline) -> list[tuple[Competency, tuple[int, in
     required = Counter(q.competency for r in m.roles for q in r.requirements)
     essential = Counter(q.competency for r in m.roles for q in r.requirements if q.essential)
     order = {c.key: i for i, c in enumerate(m.competencies)}
+    # each competency's required levels, counted in one pass over the roles (not one pass
+    # per competency: that was quadratic, seconds for 2,000 competencies x 500 roles)
+    required_levels: dict[str, Counter[int]] = {}
+    for r in m.roles:
+        for q in r.requirements:
+            required_levels.setdefault(q.competency, Counter())[q.level] += 1
     out = []
     for c in sorted(
         m.competencies, key=lambda c: (-required[c.key], -essential[c.key], order[c.key])
     ):
-        levels = _levels(o, c)
+        levels = _levels(o, c, required_levels.get(c.key, Counter()))
         if levels is not None:
             out.append((c, levels))
     return out
 
 
-def _levels(o: ModelOutline, c: Competency) -> tuple[int, int] | None:
-    """The most commonly required level and the one below (or above) it, both with indicators."""
+def _levels(o: ModelOutline, c: Competency, levels: Counter[int]) -> tuple[int, int] | None:
+    """The most commonly required level and the one below (or above) it, both with indicators.
+
+    ``levels`` counts the roles requiring ``c`` at each level.
+    """
     values = o.model.scale(c.scale).values
-    levels = Counter(
-        q.level for r in o.model.roles for q in r.requirements if q.competency == c.key
-    )
     # most common first, the lower level on a tie; then the rest of the scale from the top
     preferred = [v for v, _ in sorted(levels.items(), key=lambda p: (-p[1], p[0]))]
     preferred += [v for v in reversed(values) if v not in preferred]

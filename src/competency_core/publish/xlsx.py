@@ -42,8 +42,17 @@ from competency_core.publish.sheets import SheetNames, SheetWriter, internal_lin
 from competency_core.publish.xlsx_print import PageLayout, Paper, PrintSetup, default_paper
 from competency_core.roles import Requirement
 
-CONSTANT_MEMORY_CELLS = 100_000
-"""Above this many matrix cells (competencies x roles) the workbook uses constant memory."""
+CONSTANT_MEMORY_CELLS = 5_000_000
+"""Above this many matrix cells (competencies x roles) the workbook uses constant memory
+(whatever :func:`estimated_workbook_bytes` says; e.g. 10,000 competencies x 500 roles)."""
+
+CONSTANT_MEMORY_BYTES = 256 * 2**20
+"""Constant-memory mode is also chosen when the workbook's cells would take more than this
+(256 MiB) in memory by :func:`estimated_workbook_bytes`."""
+
+CELL_BYTES = 400
+"""What a written cell costs in xlsxwriter's in-memory mode, with room to spare (measured:
+about 250 bytes for 2,000 competencies x 500 roles)."""
 
 COVER_SHEET = N_("Cover")
 DICTIONARY_SHEET = N_("Competencies")
@@ -206,6 +215,10 @@ class Book:
                 "strings_to_urls": False,
                 "strings_to_numbers": False,
                 "tmpdir": str(path.parent),
+                # without constant memory the sheets' XML is built in memory too, not in
+                # one temporary file per sheet (the same content; only the zip entries'
+                # dates differ: xlsxwriter dates them 1980-01-01 instead of 1980-01-31)
+                "in_memory": not constant_memory,
             },
         )
         self.formats = {k: self.book.add_format(v) for k, v in _FORMATS.items()}
@@ -726,6 +739,35 @@ def _changelog(model: CompetencyModel, previous: CompetencyModel | None) -> str 
     return render_changelog(diff_models(previous, model))
 
 
+def estimated_workbook_bytes(
+    model: CompetencyModel, workforce: Workforce | None = None, max_person_sheets: int = 200
+) -> int:
+    """About how much memory the workbook's cells take in xlsxwriter's in-memory mode.
+
+    The cells written: the dictionary's row of each competency, the matrix's names and
+    required levels, each role's sheet (a row of seven cells per requirement), and for a
+    workforce its summary rows and person sheets; :data:`CELL_BYTES` each. For 2,000
+    competencies x 500 roles of 30 requirements: about 168,000 cells, 67 MB (measured in
+    use: about 40 MB).
+    """
+    requirements = sum(len(r.requirements) for r in model.roles)
+    levels = len({v for s in model.scales for v in s.values})
+    cells = len(model.competencies) * (13 + levels) + requirements * 8 + len(model.roles) * 20
+    if workforce is not None:
+        people = len(workforce.people)
+        cells += people * 20 + min(people, max_person_sheets) * 400
+    return cells * CELL_BYTES
+
+
+def _constant_memory(
+    model: CompetencyModel, workforce: Workforce | None, max_person_sheets: int
+) -> bool:
+    """Whether the workbook is written in constant-memory mode (when not asked; module docs)."""
+    if len(model.competencies) * max(1, len(model.roles)) > CONSTANT_MEMORY_CELLS:
+        return True
+    return estimated_workbook_bytes(model, workforce, max_person_sheets) > CONSTANT_MEMORY_BYTES
+
+
 def people_workbook_path(path: str | os.PathLike[str]) -> Path:
     """Where the people's workbook goes by default: ``<stem>-people.xlsx`` beside ``path``.
 
@@ -761,8 +803,10 @@ def write_workbook(
     model's); ``paper`` is ``"a4"`` or ``"letter"`` (default from the language:
     :func:`~competency_core.publish.xlsx_print.default_paper`). ``previous`` (an earlier
     version) or ``changelog`` (Markdown) fills the cover's changelog; ``constant_memory``
-    defaults to on above :data:`CONSTANT_MEMORY_CELLS` matrix cells. Every file is written
-    next to its place and moved there only when all of them are complete.
+    defaults to on above :data:`CONSTANT_MEMORY_CELLS` matrix cells or when the cells
+    would take more than :data:`CONSTANT_MEMORY_BYTES` in memory
+    (:func:`estimated_workbook_bytes`). Every file is written next to its place and moved
+    there only when all of them are complete.
     """
     if paper is not None and paper not in ("a4", "letter"):
         raise CompetencyError(f"unknown paper {paper!r}: use 'a4' or 'letter'")
@@ -778,7 +822,7 @@ def write_workbook(
     if people_target is not None and people_target.resolve() == target.resolve():
         raise CompetencyError(f"the people's workbook cannot be the model's workbook {target}")
     if constant_memory is None:
-        constant_memory = len(model.competencies) * max(1, len(model.roles)) > CONSTANT_MEMORY_CELLS
+        constant_memory = _constant_memory(model, workforce, max_person_sheets)
     outline = ModelOutline(model, language)
     tr = translator(language or model.default_language)
     chosen: Paper = paper or default_paper(language or model.default_language)
@@ -861,12 +905,15 @@ def write_workbook(
 
 
 __all__ = [
+    "CELL_BYTES",
+    "CONSTANT_MEMORY_BYTES",
     "CONSTANT_MEMORY_CELLS",
     "MATRIX_FIRST_ROLE_COLUMN",
     "MATRIX_HEADER_ROWS",
     "Book",
     "WorkbookSummary",
     "draft_mark",
+    "estimated_workbook_bytes",
     "people_workbook_path",
     "write_workbook",
 ]
