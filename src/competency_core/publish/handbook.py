@@ -20,12 +20,14 @@ that is not ``published`` carries a draft banner with its status on every page.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import multiprocessing as mp
 import os
 import posixpath
 import re
+import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -35,11 +37,11 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from competency_core.i18n import N_, Translator, translator
-from competency_core.io import write_atomic
 from competency_core.model import CompetencyModel, LifecycleStatus
 from competency_core.publish import wording
 from competency_core.publish.audiences import domain_label
@@ -138,6 +140,8 @@ class _Pages:
     def __init__(self, outline: ModelOutline, ext: str) -> None:
         self.o = outline
         self.ext = ext
+        self._links: dict[str, dict[tuple[str, str | None, str | None], str]] = {}
+        """Folder -> (kind, key, anchor) -> the link from there (pages share folders)."""
 
     def path(self, kind: str, key: str | None = None) -> str:
         o, e = self.o, self.ext
@@ -163,11 +167,15 @@ class _Pages:
     def linker(self, page: str) -> Callable[..., str]:
         """``link(kind, key=None, anchor=None)`` relative to ``page``."""
         here = posixpath.dirname(page)
+        known = self._links.setdefault(here, {})
 
         def link(kind: str, key: str | None = None, anchor: str | None = None) -> str:
-            target = self.path(kind, key) if kind != "file" else str(key)
-            rel = relative_link(target, here)
-            return rel + (f"#{anchor}" if anchor else "")
+            found = known.get((kind, key, anchor))
+            if found is None:
+                target = self.path(kind, key) if kind != "file" else str(key)
+                found = relative_link(target, here) + (f"#{anchor}" if anchor else "")
+                known[kind, key, anchor] = found
+            return found
 
         return link
 
@@ -203,8 +211,37 @@ def _environment(fmt: HandbookFormat, tr: Translator) -> Environment:
     if found is None or found[0] is not tr:
         env = _base_environment(fmt)
         tr.install(env)
+        env.globals["gettext"] = _memoised_gettext(tr.translations.gettext)
         found = _ENVIRONMENTS[key] = (tr, env)
     return found[1]
+
+
+def _memoised_gettext(func: Callable[[str], str]) -> Callable[..., str]:
+    """Jinja's newstyle ``gettext`` (``_()`` in templates) of ``func``, remembering answers.
+
+    The same as ``jinja2.ext``'s (the translation, as Markup when autoescaping, always
+    %-formatted with the keyword arguments), but each text is looked up once: a big
+    handbook asks for the same few dozen texts over 100,000 times.
+    """
+    found: dict[tuple[str, bool], str] = {}
+    done: dict[tuple[str, bool], str] = {}
+
+    @pass_context
+    def gettext(__context: Context, __string: str, **variables: Any) -> str:
+        escape = bool(__context.eval_ctx.autoescape)
+        if not variables:
+            text = done.get((__string, escape))
+            if text is not None:
+                return text
+        rv = found.get((__string, escape))
+        if rv is None:
+            rv = found[__string, escape] = Markup(func(__string)) if escape else func(__string)
+        text = rv % variables
+        if not variables:
+            done[__string, escape] = text
+        return text
+
+    return gettext
 
 
 def _base_environment(fmt: HandbookFormat) -> Environment:
@@ -304,8 +341,26 @@ MANIFEST = ".handbook-files"
 
 
 def _write(path: Path, text: str) -> None:
-    """Write one page atomically (no half-written pages); pages can be rewritten, so no fsync."""
-    write_atomic(path, text, sync=False)
+    """Write one page atomically (no half-written pages); pages can be rewritten, so no fsync.
+
+    As :func:`competency_core.io.write_atomic` (a temporary file beside the page, renamed
+    over it), but written through the descriptor that created it (one open a page, not
+    two) and creating the folder only when it is missing: creating files is most of the
+    cost of writing thousands of small pages.
+    """
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8"))
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _remove_stale(root: Path, written: list[Path]) -> list[str]:

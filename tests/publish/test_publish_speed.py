@@ -1,0 +1,330 @@
+"""Publishing's faster paths (issue 19) give exactly what the plain paths give.
+
+The handbook rendered by worker processes against one process, byte for byte; the
+remembered ``_()`` of the templates against Jinja's own; the release kit's one-pass level
+count, and the interview questions' English rewriting, against the earlier code (kept here
+as the reference); the workbook's choice of constant-memory mode.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jinja2 import Environment
+
+import competency_core as cc
+from competency_core.i18n import translator
+from competency_core.publish import handbook as handbook_module
+from competency_core.publish import questions, write_handbook, write_workbook
+from competency_core.publish import xlsx as xlsx_module
+from competency_core.publish.outline import ModelOutline
+from competency_core.publish.release_training import ranked_competencies
+from competency_core.testing.strategies import competency_models
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("example", "language", "fmt"),
+    [
+        ("software-engineering.yaml", "en", "html"),
+        ("software-engineering.yaml", "en", "markdown"),
+        ("customer-success.yaml", "sv", "html"),
+        ("customer-success.yaml", "sv", "markdown"),
+    ],
+)
+def test_worker_processes_write_the_same_handbook(
+    example: str, language: str, fmt: str, tmp_path: Path
+) -> None:
+    model = cc.load_model(REPO / "examples" / example)
+    one = write_handbook(
+        model, tmp_path / "one", format=fmt, language=language, career_graph=False, workers=1
+    )
+    two = write_handbook(
+        model, tmp_path / "two", format=fmt, language=language, career_graph=False, workers=2
+    )
+    serial, parallel = _files(tmp_path / "one"), _files(tmp_path / "two")
+    assert len(serial) > 10
+    assert serial == parallel
+    assert [p.relative_to(one.out) for p in one.pages] == [
+        p.relative_to(two.out) for p in two.pages
+    ]
+
+
+@settings(max_examples=5, deadline=None)
+@given(model=competency_models())
+def test_worker_processes_write_the_same_pages_for_generated_models(
+    model: cc.CompetencyModel, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    root = tmp_path_factory.mktemp("hb")
+    write_handbook(model, root / "one", career_graph=False, workers=1)
+    write_handbook(model, root / "three", career_graph=False, workers=3)
+    assert _files(root / "one") == _files(root / "three")
+
+
+def test_a_worker_failure_reaches_the_caller(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = cc.load_model(REPO / "examples" / "software-engineering.yaml")
+
+    def broken(self: object, kind: str, key: str) -> Path:
+        raise RuntimeError(f"cannot render {kind} {key}")
+
+    monkeypatch.setattr(handbook_module._Renderer, "item", broken)
+    with pytest.raises(RuntimeError, match="cannot render competency"):
+        write_handbook(model, tmp_path / "hb", career_graph=False, workers=2)
+
+
+def test_how_many_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    few = handbook_module.PARALLEL_PAGES - 1
+    assert handbook_module.handbook_workers(few) == 1
+    assert handbook_module.handbook_workers(few, workers=2) == 2
+    many = handbook_module.handbook_workers(handbook_module.PARALLEL_PAGES)
+    assert 1 <= many <= handbook_module.MAX_WORKERS
+    with pytest.raises(ValueError, match="at least 1"):
+        handbook_module.handbook_workers(10, workers=0)
+    # never forks while another thread runs (a forked child could deadlock on its locks)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert handbook_module.handbook_workers(10 * handbook_module.PARALLEL_PAGES) == 1
+    finally:
+        release.set()
+        other.join()
+
+
+# -- the templates' _() ----------------------------------------------------------------------------
+_TEXTS = st.sampled_from(
+    [
+        "Competencies",
+        "Skip to the content",
+        "version %(version)s",
+        "Level %(n)s: %(label)s",
+        "100%% <b>literal</b> & more",
+        "Scale: %(scale)s; proficient from level %(level)s.",
+    ]
+)
+_VALUES = st.text(alphabet=st.sampled_from("ab<>&\"' %s1ö"), max_size=12)
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+@pytest.mark.parametrize("autoescape", [True, False])
+@settings(max_examples=40, deadline=None)
+@given(text=_TEXTS, values=st.lists(_VALUES, min_size=4, max_size=4))
+def test_remembered_gettext_is_jinjas(
+    language: str, autoescape: bool, text: str, values: list[str]
+) -> None:
+    tr = translator(language)
+    names = re.findall(r"%\((\w+)\)s", text)
+    call = "_(" + ", ".join([repr(text)] + [f"{n}={n}" for n in names]) + ")"
+    source = "{{ " + call + " }}|{{ " + call + " }}|{% trans %}Roles{% endtrans %}"
+    context = dict(zip(names, values, strict=False))
+    envs = []
+    for remembered in (False, True):
+        env = Environment(autoescape=autoescape)
+        tr.install(env)
+        if remembered:
+            env.globals["gettext"] = handbook_module._memoised_gettext(tr.translations.gettext)
+        envs.append(env)
+    jinjas, ours = (env.from_string(source).render(**context) for env in envs)
+    assert ours == jinjas
+    # asked again (now remembered): still the same
+    assert envs[1].from_string(source).render(**context) == jinjas
+
+
+# -- the release kit's competencies ------------------------------------------------------------------
+def _reference_ranked(o: ModelOutline) -> list[tuple[str, tuple[int, int]]]:
+    """The earlier ranked_competencies: every role's requirements scanned per competency."""
+    m = o.model
+    required = Counter(q.competency for r in m.roles for q in r.requirements)
+    essential = Counter(q.competency for r in m.roles for q in r.requirements if q.essential)
+    order = {c.key: i for i, c in enumerate(m.competencies)}
+    out = []
+    for c in sorted(
+        m.competencies, key=lambda c: (-required[c.key], -essential[c.key], order[c.key])
+    ):
+        values = m.scale(c.scale).values
+        levels = Counter(q.level for r in m.roles for q in r.requirements if q.competency == c.key)
+        preferred = [v for v, _ in sorted(levels.items(), key=lambda p: (-p[1], p[0]))]
+        preferred += [v for v in reversed(values) if v not in preferred]
+        for level in preferred:
+            if not c.indicators.get(level):
+                continue
+            i = values.index(level) if level in values else -1
+            if i > 0 and c.indicators.get(values[i - 1]):
+                out.append((c.key, (values[i - 1], level)))
+                break
+            if 0 <= i < len(values) - 1 and c.indicators.get(values[i + 1]):
+                out.append((c.key, (level, values[i + 1])))
+                break
+    return out
+
+
+@settings(max_examples=25, deadline=None)
+@given(model=competency_models())
+def test_ranked_competencies_as_before(model: cc.CompetencyModel) -> None:
+    o = ModelOutline(model)
+    assert [(c.key, lv) for c, lv in ranked_competencies(o)] == _reference_ranked(o)
+
+
+def test_ranked_competencies_of_the_examples() -> None:
+    for name in ("software-engineering.yaml", "customer-success.yaml"):
+        o = ModelOutline(cc.load_model(REPO / "examples" / name))
+        ranked = [(c.key, lv) for c, lv in ranked_competencies(o)]
+        assert ranked
+        assert ranked == _reference_ranked(o)
+
+
+# -- interview questions -------------------------------------------------------------------------------
+def _reference_second_person(rest: str) -> str:
+    """The earlier _second_person_en (each word's base form worked out up front)."""
+    q = questions
+    words = rest.split(" ")
+    out: list[str | None] = []
+    own_they = True
+    for i, word in enumerate(words):
+        bare = word.strip(",.;:").lower()
+        prev = q._norm(words[i - 1]) if i else ""
+        nxt = q._norm(words[i + 1]) if i + 1 < len(words) else ""
+        new: str | None = word
+        joined = prev in {"and", "or"} or (
+            prev in q._ADVERBS_BEFORE_VERB and i > 1 and q._norm(words[i - 2]) in {"and", "or"}
+        )
+        prefixed = "-" not in bare or bare.split("-")[0] in {"re", "co", "pre"}
+        base = q.base_verb(bare) if prefixed else None
+        if joined and not word.endswith((",", ".", ";")) and base is not None:
+            after = words[i + 2].lower() if i + 2 < len(words) else ""
+            clause = after in q._THAT_CLAUSE
+            if (nxt not in q._NOUN_FOLLOWERS or (nxt in {"when", "before"} and clause)) and not (
+                nxt == "that" and after and not clause
+            ):
+                new = word.lower().replace(bare, base, 1)
+        elif bare == "can" and prev in {"and", "or"}:
+            new = None
+        elif bare == "they":
+            if prev and prev not in q._SUBORDINATORS and prev not in {"and", "or"}:
+                new = word.replace("they", "you")
+            else:
+                own_they = False
+        elif bare == "themselves":
+            new = word.replace("themselves", "yourself")
+        elif bare == "their" and own_they:
+            before = {q._norm(w) for w in words[:i]}
+            if nxt == "own" or not (before & q._OTHERS or "'s" in " ".join(words[:i])):
+                new = word.replace("their", "your")
+        out.append(new)
+    text = " ".join(w for w in out if w is not None)
+    return re.sub(r"\byou (\w+)\b", lambda m: "you " + q._agree(m.group(1)), text)
+
+
+_WORDS = st.sampled_from(
+    [
+        "and",
+        "or",
+        "also",
+        "always",
+        "never",
+        "they",
+        "their",
+        "themselves",
+        "can",
+        "own",
+        "that",
+        "when",
+        "before",
+        "a",
+        "the",
+        "team's",
+        "code",
+        "tests,",
+        "fixes.",
+        "reviews;",
+        "co-writes",
+        "re-runs",
+        "threat-models",
+        "is",
+        "was",
+        "has",
+        "asks",
+        "explains",
+        "changes",
+        "process",
+        "status,",
+        "others",
+        "colleagues",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(_WORDS, max_size=12))
+def test_second_person_as_before(words: list[str]) -> None:
+    rest = " " + " ".join(words)
+    assert questions._second_person_en(rest) == _reference_second_person(rest)
+
+
+def test_behavioural_questions_are_remembered_as_computed() -> None:
+    text = "Reviews code  and explains their choices."
+    first = questions.behavioural_question(text)
+    assert first == questions._question.__wrapped__("Reviews code and explains their choices", "en")
+    assert questions.behavioural_question(text) == first
+    assert questions.behavioural_question(text, "sv") != first
+
+
+# -- the workbook's mode ---------------------------------------------------------------------------------
+def test_constant_memory_when_the_cells_would_take_too_much(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = cc.load_model(REPO / "examples" / "software-engineering.yaml")
+    people = cc.load_workforce(REPO / "examples" / "people.yaml", model)
+    alone = xlsx_module.estimated_workbook_bytes(model)
+    with_people = xlsx_module.estimated_workbook_bytes(model, people)
+    assert 0 < alone < with_people
+    assert alone % xlsx_module.CELL_BYTES == 0
+    monkeypatch.setattr(xlsx_module, "CONSTANT_MEMORY_BYTES", alone)
+    assert not write_workbook(model, tmp_path / "fits.xlsx").constant_memory
+    assert write_workbook(model, tmp_path / "more.xlsx", workforce=people).constant_memory
+    monkeypatch.setattr(xlsx_module, "CONSTANT_MEMORY_BYTES", alone - 1)
+    assert write_workbook(model, tmp_path / "over.xlsx").constant_memory
+    assert not write_workbook(model, tmp_path / "asked.xlsx", constant_memory=False).constant_memory
+
+
+def test_the_benchmark_size_is_written_in_memory() -> None:
+    """2,000 competencies x 500 roles (30 requirements each) are far from the limit."""
+    levels = [{"value": v, "label": f"L{v}"} for v in range(1, 6)]
+    model = cc.CompetencyModel.model_validate(
+        {
+            "key": "big",
+            "name": "Big",
+            "version": "1.0.0",
+            "scales": [{"key": "five", "name": "Five", "proficient": 3, "levels": levels}],
+            "competencies": [
+                {"key": f"c{i}", "name": f"C {i}", "scale": "five"} for i in range(2000)
+            ],
+            "roles": [
+                {
+                    "key": f"r{j}",
+                    "title": f"R {j}",
+                    "requirements": [
+                        {"competency": f"c{(j * 37 + k * 61) % 2000}", "level": 3}
+                        for k in range(30)
+                    ],
+                }
+                for j in range(500)
+            ],
+        }
+    )
+    estimate = xlsx_module.estimated_workbook_bytes(model)
+    assert estimate < xlsx_module.CONSTANT_MEMORY_BYTES / 2
+    assert not xlsx_module._constant_memory(model, None, 200)
