@@ -90,7 +90,7 @@ def _days(col: Any, name: str, origin: Origin, problems: list[Problem]) -> np.nd
                 )
             )
         days = parsed.cast(pa.date32()).cast(pa.int32()).cast(pa.int64()).fill_null(EMPTY)
-        out = np.asarray(days.to_numpy(zero_copy_only=False), dtype=np.int64)
+        out = np.array(days.to_numpy(zero_copy_only=False), dtype=np.int64)
         out[bad] = EMPTY + 1
         return out
     days = arr.cast(pa.int32()).cast(pa.int64()).fill_null(EMPTY)

@@ -124,8 +124,9 @@ class Origin:
     """Where the rows came from, to name them in problems.
 
     ``file`` with ``lines`` (a line per row, e.g. of a CSV file) or without (rows of a
-    Parquet or Arrow file, numbered from 1); or ``sections``: the rows are a workforce's
-    sections in order (``(("assessments", 12), ("evidence", 3))``), named ``assessments[i]``.
+    Parquet or Arrow file, numbered from 1); with ``sections``, the rows are a workforce's
+    sections in order (``(("assessments", 12), ("evidence", 3))``), named ``assessments[i]``
+    (and located by ``lines`` too, in a YAML file).
     """
 
     file: str | None = None
@@ -135,16 +136,20 @@ class Origin:
 
     def problem(self, row: int, column: str, message: str) -> Problem:
         """A problem of ``column`` in row ``row`` (0-based)."""
+        line = self.lines(row) if self.lines is not None else None
         if self.sections:
             start = 0
             for name, n in self.sections:
                 if row < start + n:
                     return Problem(
-                        path=f"{name}[{row - start}].{column}", message=message, file=self.file
+                        path=f"{name}[{row - start}].{column}",
+                        message=message,
+                        file=self.file,
+                        line=line,
                     )
                 start += n
-        if self.lines is not None:
-            return Problem(path=column, message=message, file=self.file, line=self.lines(row))
+        if line is not None:
+            return Problem(path=column, message=message, file=self.file, line=line)
         return Problem(path=column, message=f"row {row + 1}: {message}", file=self.file)
 
 
