@@ -10,6 +10,7 @@ scored end with a clear message and exit code 2.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,8 +28,25 @@ from competency_core.cli.candidate_options import (
     filter_note,
 )
 from competency_core.cli.core import load_model_or_fail
+from competency_core.cli.scale_run import (
+    Engine,
+    EngineOption,
+    OutOption,
+    ProgressOption,
+    check_engine,
+    check_out,
+    one_line_errors,
+    read_people,
+    run_whole,
+    top_matches,
+)
 from competency_core.cli.sync import AdapterOptions, with_adapter_options
-from competency_core.cli.workforce_source import PeopleOption, StoreOption, load_people
+from competency_core.cli.workforce_source import (
+    PeopleOption,
+    StoreOption,
+    load_people,
+    people_option,
+)
 from competency_core.console import (
     FormatOption,
     OutputFormat,
@@ -52,8 +70,10 @@ if TYPE_CHECKING:
     from competency_core.model import CompetencyModel
     from competency_core.people import Workforce
     from competency_core.scoring import RoleScore, ScoringPolicy
+    from competency_core.scoring.candidates import CandidatePool
     from competency_core.scoring.organisation import ReadinessStat
     from competency_core.scoring.plans import DevelopmentPlan
+    from competency_core.scoring.ranking import Match
     from competency_core.scoring.rules import Explanation
 
 
@@ -62,6 +82,12 @@ STEPS: list[DemoStep] = []
 
 
 ModelArgument = typer.Argument(..., help=N_("The model file (YAML or JSON)."))
+ScalePeopleOption = people_option(
+    help=N_(
+        "Workforce file: people, their assessments and learning assignments; with --engine "
+        "also a table of levels (.parquet, .arrow, .feather, .csv: person, competency, level)."
+    )
+)
 OnOption = typer.Option(
     None, "--on", formats=["%Y-%m-%d"], help=N_("Scoring date YYYY-MM-DD (default: today).")
 )
@@ -293,7 +319,7 @@ def gap_command(
 @commands.command("fit")
 def fit_command(
     model: Path = ModelArgument,
-    people: Path = PeopleOption,
+    people: Path = ScalePeopleOption,
     store: str = StoreOption,
     person: str = typer.Option(None, "--person", help=N_("The roles that fit this person best.")),
     role: str = typer.Option(None, "--role", "-r", help=N_("The people who fit this role best.")),
@@ -308,6 +334,9 @@ def fit_command(
     aggregate: Aggregation = AggregationOption,
     threshold: float = ThresholdOption,
     on: dt.datetime = OnOption,
+    engine: Engine = EngineOption,
+    out: Path = OutOption,
+    progress: bool = ProgressOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Best fits: the top roles for a person (--person) or the top people for a role (--role).
@@ -315,10 +344,26 @@ def fit_command(
     Ready first, then by readiness; everyone is scored against every role at once. For a
     role, the people who hold it are left out (--include-incumbents keeps them), and
     --moves, --along-transitions, --team and --manager narrow who is considered.
+
+    With --engine the scoring runs on that engine; with neither --person nor --role it
+    keeps the best roles of everyone and the best candidates of every role, written with
+    --out FILE (docs/scale.md).
     """
     from competency_core.scoring import readiness_matrix
     from competency_core.scoring.candidates import best_candidates
 
+    if engine is not None or out is not None:
+        wanted = candidate_filter(
+            include_incumbents, moves, along_transitions, team, manager, all_reports
+        )
+        _fit_on_engine(
+            model, people, store, engine or Engine.MEMORY, person, role, top, wanted, out,
+            progress, _policy(unassessed, aggregate, threshold), on, fmt,
+        )  # fmt: skip
+        return
+    if progress is not None:
+        with reported(fmt):
+            raise CompetencyError(cli_tr()._("--progress goes with --engine or --out"))
     m, wf = _inputs(model, people, store, on, fmt)
     with reported(fmt):
         if (person is None) == (role is None):
@@ -346,6 +391,115 @@ def fit_command(
                 m, wf, role, candidate_filter=wanted, k=top, policy=policy, on=_day(on)
             )
             matches, day, pool = shortlist.matches, shortlist.on, shortlist.pool
+    _print_fits(
+        person, role, policy, day, pool, matches, fmt,
+        lambda x: m.text(m.role(x).title), lambda x: wf.person(x).name,
+    )  # fmt: skip
+
+
+def _fit_on_engine(
+    model: Path,
+    people: Path | None,
+    store: str | None,
+    engine: Engine,
+    person: str | None,
+    role: str | None,
+    top: int,
+    wanted: CandidateFilter,
+    out: Path | None,
+    progress: bool | None,
+    policy: ScoringPolicy,
+    on: dt.datetime | None,
+    fmt: OutputFormat,
+) -> None:
+    """``fit --engine``: one person's roles, one role's candidates, or everyone (``--out``)."""
+    from competency_core.scoring.candidates import select_candidates
+
+    m = load_model_or_fail(model, fmt)
+    with one_line_errors(fmt):
+        if person is not None and role is not None:
+            raise CompetencyError(
+                cli_tr()._("name a person (--person KEY) or a role (--role KEY), not both")
+            )
+        check_out(out)
+        check_engine(engine)
+        if person is None and role is None:
+            if wanted != CandidateFilter(include_incumbents=wanted.include_incumbents):
+                raise CompetencyError(
+                    cli_tr()._(
+                        "--moves, --along-transitions, --team and --manager choose people for "
+                        "a role: use them with --role"
+                    )
+                )
+            source = read_people(m, people, store, engine, fmt, on)
+            run_whole(
+                engine, m, source, policy=policy, on=_day(on), k=top, out=out, fmt=fmt,
+                progress=progress,
+            )  # fmt: skip
+            return
+        if out is not None:
+            raise CompetencyError(
+                cli_tr()._("--out writes everyone's best fits: leave out --person and --role")
+            )
+        source = read_people(m, people, store, engine, fmt, on, workforce=True)
+        pool = None
+        if person is not None:
+            if wanted != CandidateFilter(include_incumbents=wanted.include_incumbents):
+                raise CompetencyError(
+                    cli_tr()._(
+                        "--moves, --along-transitions, --team and --manager choose people for "
+                        "a role: use them with --role"
+                    )
+                )
+            if source.workforce is not None:
+                source.workforce.person(person)
+            result = top_matches(
+                engine, m, source, policy=policy, on=_day(on), k=top, only_people=[person]
+            )
+            matches = result.top_roles(person)
+        else:
+            assert role is not None
+            m.role(role)
+            only = None
+            if source.workforce is not None:
+                pool = select_candidates(m, source.workforce, role, wanted)
+                only = list(pool.kept)
+            elif wanted != CandidateFilter():
+                raise CompetencyError(
+                    cli_tr()._(
+                        "a table of levels has no roles or teams: --include-incumbents, "
+                        "--moves, --along-transitions, --team and --manager need a workforce "
+                        "file or the store"
+                    )
+                )
+            result = top_matches(
+                engine, m, source, policy=policy, on=_day(on), k=top, roles=[role],
+                only_people=only,
+            )  # fmt: skip
+            matches = result.top_candidates(role)
+    wf = source.workforce
+
+    def person_name(key: str) -> str:
+        return wf.person(key).name if wf is not None else key
+
+    _print_fits(
+        person, role, policy, result.on, pool, matches, fmt,
+        lambda x: m.text(m.role(x).title), person_name,
+    )  # fmt: skip
+
+
+def _print_fits(
+    person: str | None,
+    role: str | None,
+    policy: ScoringPolicy,
+    day: dt.date,
+    pool: CandidatePool | None,
+    matches: Sequence[Match],
+    fmt: OutputFormat,
+    role_title: Callable[[str], str],
+    person_name: Callable[[str], str],
+) -> None:
+    """What ``fit`` prints: the matches as JSON or as a table, with the filters' note."""
     items = [x.model_dump(mode="json") for x in matches]
     if fmt == OutputFormat.JSON:
         emit_json(
@@ -378,7 +532,7 @@ def fit_command(
     )
 
     def name_of(x: dict[str, Any]) -> str:
-        return m.text(m.role(x["role"]).title) if person else wf.person(x["person"]).name
+        return role_title(x["role"]) if person else person_name(x["person"])
 
     rows = [
         (
@@ -728,7 +882,7 @@ def _stat_row(s: ReadinessStat, named: bool) -> tuple[Any, ...]:
 @commands.command("readiness")
 def readiness_command(
     model: Path = ModelArgument,
-    people: Path = PeopleOption,
+    people: Path = ScalePeopleOption,
     store: str = StoreOption,
     by: list[Breakdown] = typer.Option(
         None, "--by", help=N_("Breakdowns to show (repeat; default: competency and domain).")
@@ -739,6 +893,17 @@ def readiness_command(
     on: dt.datetime = OnOption,
     language: str = LanguageOption,
     explain: bool = ExplainOption,
+    engine: Engine = EngineOption,
+    top: int = typer.Option(
+        None,
+        "--top",
+        "-k",
+        min=1,
+        help=N_("With --engine: keep each person's best roles and each role's best candidates."),
+        show_default=False,
+    ),
+    out: Path = OutOption,
+    progress: bool = ProgressOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Organisation readiness: who meets what their own role requires, by competency, domain...
@@ -746,9 +911,30 @@ def readiness_command(
     For each group: the share of (person, requirement) pairs met and the mean gap, over
     the people whose current role requires it. With --explain, each person's requirements
     with why each level is what it is.
+
+    With --engine (or --top, --out): everyone against every role on that engine, the --top
+    best roles of each person and best candidates of each role, written with --out FILE
+    (docs/scale.md).
     """
     from competency_core.scoring.organisation import organisation_readiness
 
+    if engine is not None or top is not None or out is not None:
+        if by or explain or language:
+            with reported(fmt):
+                raise CompetencyError(
+                    cli_tr()._(
+                        "--by, --explain and --language describe organisation readiness: "
+                        "leave them out with --engine, --top or --out"
+                    )
+                )
+        _whole_run(
+            model, people, store, engine, top, out, progress, unassessed, aggregate, threshold,
+            on, fmt,
+        )  # fmt: skip
+        return
+    if progress is not None:
+        with reported(fmt):
+            raise CompetencyError(cli_tr()._("--progress goes with --engine, --top or --out"))
     m, wf = _inputs(model, people, store, on, fmt)
     explained: list[dict[str, Any]] = []
     with reported(fmt):
@@ -812,6 +998,40 @@ def readiness_command(
         )
     if explain:
         _print_people_why(explained)
+
+
+def _whole_run(
+    model: Path,
+    people: Path | None,
+    store: str | None,
+    engine: Engine | None,
+    top: int | None,
+    out: Path | None,
+    progress: bool | None,
+    unassessed: UnassessedPolicy,
+    aggregate: Aggregation,
+    threshold: float,
+    on: dt.datetime | None,
+    fmt: OutputFormat,
+) -> None:
+    """Everyone against every role on ``engine`` (default memory), reported or written."""
+    m = load_model_or_fail(model, fmt)
+    chosen = engine or Engine.MEMORY
+    with one_line_errors(fmt):
+        check_out(out)
+        check_engine(chosen)
+        source = read_people(m, people, store, chosen, fmt, on)
+        run_whole(
+            chosen,
+            m,
+            source,
+            policy=_policy(unassessed, aggregate, threshold),
+            on=_day(on),
+            k=top or 10,
+            out=out,
+            fmt=fmt,
+            progress=progress,
+        )
 
 
 def _explained_people(

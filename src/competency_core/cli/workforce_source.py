@@ -30,6 +30,11 @@ if TYPE_CHECKING:
 STORE_ENV_VARS = ("COMPETENCY_STORE", "COMPETENCY_STORE_URL")
 """The environment variables that name the default store, in order of precedence."""
 
+LEVELS_TABLE_SUFFIXES = (".parquet", ".arrow", ".feather", ".ipc", ".csv")
+"""``--people`` files that are tables of levels, not workforce files (as
+:data:`competency_core.scale.tables.TABLE_SUFFIXES`, kept here so that reading a workforce
+loads no table code)."""
+
 PEOPLE_HELP = N_("Workforce file: people, their assessments and learning assignments.")
 STORE_HELP = N_(
     "Read the people from this store instead of a file: a SQLite file or a database URL "
@@ -95,6 +100,15 @@ def load_people(
             cli_tr()._("read the people from %(flag)s or --store URL, not both", flag=people_flag),
             fmt,
         )
+    if people is not None and people.suffix.lower() in LEVELS_TABLE_SUFFIXES:
+        _usage(
+            cli_tr()._(
+                "%(path)s is a table of levels: only competency readiness and competency fit "
+                "read it, with --engine",
+                path=people,
+            ),
+            fmt,
+        )
     if people is not None:
         from competency_core.io import load_workforce
 
@@ -144,6 +158,7 @@ def load_people(
 
 
 __all__ = [
+    "LEVELS_TABLE_SUFFIXES",
     "PEOPLE_HELP",
     "STORE_ENV_VARS",
     "STORE_HELP",

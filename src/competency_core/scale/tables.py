@@ -284,8 +284,9 @@ def levels_from_table(
     """People's levels from a levels table (``person``, ``competency``, ``level``).
 
     People are in the order they first appear; competencies are the model's. A person with
-    no row for a competency is unassessed on it. Unknown competencies, a pair given twice,
-    missing levels and levels outside their scale are errors naming the first offending row.
+    no row for a competency, or a null or NaN level, is unassessed on it (a person whose
+    levels are all null is still scored). Unknown competencies, a pair given twice, a row
+    without person or competency and levels outside their scale are errors naming the first.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -300,7 +301,7 @@ def levels_from_table(
             raise TableError(f"{where}: column {name!r} must hold text, not {col.type}")
     if not (pa.types.is_integer(level_col.type) or pa.types.is_floating(level_col.type)):
         raise TableError(f"{where}: column 'level' must hold numbers, not {level_col.type}")
-    for name, col in (("person", person_col), ("competency", comp_col), ("level", level_col)):
+    for name, col in (("person", person_col), ("competency", comp_col)):
         if col.null_count:
             row = int(pc.index(pc.is_null(col), True).as_py())
             raise TableError(f"{where}: row {row + 1} has no {name}")
@@ -315,11 +316,15 @@ def levels_from_table(
             f"{where}: competency {unknown[0]!r} is not in model {model.key!r}"
             + (f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else "")
         )
-    row_index = np.asarray(persons.indices, dtype=np.intp)
+    levels = np.asarray(
+        level_col.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64
+    )
+    assessed = ~np.isnan(levels)  # a null or NaN level: that pair is unassessed
+    row_index = np.asarray(persons.indices, dtype=np.intp)[assessed]
     comp_index = np.asarray([known[c] for c in seen_comps], dtype=np.intp)[
         np.asarray(comps.indices, dtype=np.intp)
-    ]
-    levels = np.asarray(level_col.cast(pa.float64()).to_numpy(), dtype=np.float64)
+    ][assessed]
+    levels = levels[assessed]
     n_c = len(model.competencies)
     flat = row_index * n_c + comp_index
     unique, counts = np.unique(flat, return_counts=True)
