@@ -194,6 +194,36 @@ def test_levels_tables_score_as_the_workforce_does(
     same_rows(r.json()["rows"], reference_rows(loaded, 3))
 
 
+@pytest.fixture(scope="module")
+def evidence_files(loaded: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The examples' assessments and evidence as tables (the columnar road's input)."""
+    from competency_core.scale.columnar import EvidenceColumns
+
+    table = EvidenceColumns.from_workforce(loaded[1]).to_arrow()
+    root = tmp_path_factory.mktemp("evidence")
+    out = {}
+    for suffix in (".parquet", ".arrow", ".csv"):
+        path = root / f"evidence{suffix}"
+        tables.write_table(table, path)
+        out[suffix] = path
+    return out
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".arrow", ".csv"])
+@pytest.mark.parametrize("engine", FAST_ENGINES)
+def test_assessment_tables_are_resolved_by_the_policy(
+    cli: Any, files: Any, loaded: Any, evidence_files: dict[str, Path], suffix: str, engine: str
+) -> None:
+    """A table with dates and rater types is evidence: resolved as the workforce file is."""
+    model, _ = files
+    for policy in (ScoringPolicy(), ScoringPolicy(aggregation="blend", unassessed="exclude")):
+        r = cli("readiness", model, "-p", evidence_files[suffix], "--on", ON, "--engine", engine,
+                "-k", "3", "--aggregate", policy.aggregation.value,
+                "--unassessed", policy.unassessed.value, "-f", "json")  # fmt: skip
+        assert r.code == 0, r.err
+        same_rows(r.json()["rows"], reference_rows(loaded, 3, policy))
+
+
 @pytest.mark.parametrize("suffix", [".parquet", ".arrow", ".feather", ".csv", ".json"])
 def test_results_read_back_as_written(
     cli: Any, files: Any, loaded: Any, tmp_path: Path, suffix: str

@@ -24,7 +24,7 @@ import importlib.util
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,6 +99,9 @@ class PeopleInput:
     workforce: Workforce | None = None
     table: Path | None = None
     """A table of levels (Parquet, Arrow, CSV), read when the run starts."""
+    evidence: Path | None = None
+    """A workforce file or a table of assessments, read into columns and resolved by the
+    policy when the run starts (:mod:`competency_core.scale.readers`, ``scale.resolve``)."""
     store: str | None = None
     """The PostgreSQL store ``--engine postgres`` runs in (and reads the people from)."""
 
@@ -136,19 +139,50 @@ def read_people(
             raise CompetencyError(
                 t._("--engine postgres needs --store postgresql://... (the database it runs in)")
             )
-        if people is not None and is_table(people):
-            return PeopleInput(table=people, store=source)
         if people is not None:
-            return PeopleInput(workforce=load_people(model, people, None, fmt, on=on), store=source)
+            return replace(_from_file(model, people, fmt, on, workforce=workforce), store=source)
         wf = load_people(model, None, source, fmt, on=on) if workforce else None
         return PeopleInput(workforce=wf, store=source)
-    if people is not None and is_table(people):
+    if people is not None:
         if store is not None:
             raise CompetencyError(
                 t._("read the people from --people FILE or --store URL, not both")
             )
+        return _from_file(model, people, fmt, on, workforce=workforce)
+    return PeopleInput(workforce=load_people(model, None, store, fmt, on=on))
+
+
+EVIDENCE_COLUMNS = frozenset({"date", "kind", "rater_type"})
+"""A table with one of these columns holds assessments or evidence, not resolved levels."""
+
+
+def _from_file(
+    model: CompetencyModel,
+    people: Path,
+    fmt: OutputFormat,
+    on: dt.datetime | None,
+    *,
+    workforce: bool,
+) -> PeopleInput:
+    """``--people FILE``: a table of levels, a table of assessments, or a workforce file.
+
+    A workforce file is loaded as a :class:`~competency_core.people.Workforce` only when
+    ``workforce`` asks for it (``fit`` filters by roles and teams); otherwise it and a table
+    of assessments take the columnar road (no object per rating).
+    """
+    from competency_core.cli.workforce_source import load_people
+
+    if is_table(people):
+        from competency_core.scale.columnar import column_name
+        from competency_core.scale.tables import column_names
+
+        names = {column_name(c) or c for c in column_names(people)}
+        if names & EVIDENCE_COLUMNS:
+            return PeopleInput(evidence=people)
         return PeopleInput(table=people)
-    return PeopleInput(workforce=load_people(model, people, store, fmt, on=on))
+    if workforce:
+        return PeopleInput(workforce=load_people(model, people, None, fmt, on=on))
+    return PeopleInput(evidence=people)
 
 
 def check_engine(engine: Engine) -> None:
@@ -186,6 +220,15 @@ def people_levels(
         from competency_core.scale.tables import read_levels
 
         return read_levels(model, people.table)
+    if people.evidence is not None:
+        from competency_core.scale.readers import read_evidence, read_workforce_file
+        from competency_core.scale.resolve import resolve
+
+        if is_table(people.evidence):
+            columns = read_evidence(people.evidence)
+        else:
+            columns = read_workforce_file(people.evidence, model)
+        return resolve(model, columns, policy=policy, on=on)
     raise CompetencyError(cli_tr()._("this run needs people's levels: give --people FILE"))
 
 
@@ -373,8 +416,9 @@ def people_count(model: CompetencyModel, people: PeopleInput) -> int:
     """How many people a run scores, as far as known before it (0: not known)."""
     if people.workforce is not None:
         return len(people.workforce.people)
-    if people.table is not None:
-        return _table_rows(people.table)  # rows: at most the people, enough to judge a run
+    table = people.table or people.evidence
+    if table is not None and is_table(table):
+        return _table_rows(table)  # rows: at most the people, enough to judge a run
     return 0
 
 
@@ -529,6 +573,7 @@ def print_whole(top: TopMatches, engine: Engine, out: Path | None, written: int 
 
 __all__ = [
     "CHUNK_PEOPLE",
+    "EVIDENCE_COLUMNS",
     "LONG_RUN_PAIRS",
     "Engine",
     "EngineOption",

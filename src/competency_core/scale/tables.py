@@ -264,6 +264,28 @@ def read_table(path: str | os.PathLike[str]) -> pa.Table:
         raise TableError(f"{path}: cannot read it as {suffix[1:]}: {_one_line(exc)}") from None
 
 
+def column_names(path: str | os.PathLike[str]) -> list[str]:
+    """The column names of a table file, read from its schema or header (not its rows)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    suffix = _suffix(path)
+    if not Path(path).is_file():
+        raise TableError(f"{path}: no such file")
+    try:
+        if suffix == ".parquet":
+            return list(pq.read_schema(path).names)
+        if suffix == ".csv":
+            with open(path, encoding="utf-8-sig", newline="") as fh:
+                import csv
+
+                return next(csv.reader(fh), [])
+        with pa.memory_map(str(path)) as source:
+            return list(pa.ipc.open_file(source).schema.names)
+    except (OSError, UnicodeDecodeError, pa.ArrowException) as exc:
+        raise TableError(f"{path}: cannot read it as {suffix[1:]}: {_one_line(exc)}") from None
+
+
 def is_table_file(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` names a table file (by suffix) rather than a workforce file."""
     return Path(path).suffix.lower() in TABLE_SUFFIXES
@@ -379,6 +401,7 @@ __all__ = [
     "RESULT_COLUMNS",
     "TABLE_SUFFIXES",
     "TableError",
+    "column_names",
     "is_table_file",
     "levels_from_table",
     "levels_table",
