@@ -42,8 +42,8 @@ if TYPE_CHECKING:
     from competency_core.scoring import ScoringPolicy
     from competency_core.scoring.bulk import PeopleLevels
 
-Progress = Callable[[int, int], None]
-"""Told ``(done, total)`` people as a run goes."""
+Progress = Callable[[int, int | None], None]
+"""Told ``(done, total)`` people as a run goes (``total`` None while not known)."""
 
 
 class Engine(StrEnum):
@@ -197,6 +197,13 @@ def check_engine(engine: Engine) -> None:
             raise CompetencyError(
                 t._("--engine spark needs a Java runtime: install Java 17 or set JAVA_HOME")
             )
+    if (
+        engine is Engine.STREAMING
+        and importlib.util.find_spec("competency_core.scale.streaming") is None
+    ):
+        raise CompetencyError(
+            t._("--engine %(engine)s is not available in this version", engine=engine.value)
+        )
     if engine is Engine.DUCKDB and importlib.util.find_spec("duckdb") is None:
         raise CompetencyError(t._("--engine duckdb needs duckdb: pip install duckdb"))
 
@@ -322,9 +329,10 @@ def top_matches(
 
     check_engine(engine)
     if engine is Engine.STREAMING:
-        raise CompetencyError(
-            cli_tr()._("--engine %(engine)s is not available in this version", engine=engine.value)
-        )
+        return _streamed(
+            model, people, policy=policy, on=on, k=k, roles=roles, only_people=only_people,
+            progress=progress,
+        )  # fmt: skip
     source: Any
     if (
         engine is Engine.POSTGRES
@@ -353,12 +361,45 @@ def top_matches(
     )  # fmt: skip
 
 
+def _streamed(
+    model: CompetencyModel,
+    people: PeopleInput,
+    *,
+    policy: ScoringPolicy,
+    on: dt.date,
+    k: int,
+    roles: Sequence[str] | None,
+    only_people: Sequence[str] | None,
+    progress: Progress | None,
+) -> TopMatches:
+    """The streaming engine: a Parquet file read a chunk of people at a time, else in memory.
+
+    A Parquet table (levels or assessments, grouped by person) is never read whole
+    (:func:`competency_core.scale.readers.iter_people_levels`); other inputs are resolved
+    first and then scored in chunks.
+    """
+    from competency_core.scale.streaming import stream_top_matches
+
+    path = people.table or people.evidence
+    source: Any
+    if only_people is None and path is not None and path.suffix.lower() == ".parquet":
+        from competency_core.scale.readers import iter_people_levels
+
+        source = iter_people_levels(model, path, policy=policy, on=on)
+    else:
+        source = _subset(people_levels(model, people, policy, on), only_people)
+    result = stream_top_matches(
+        model, source, roles=roles, k=k, policy=policy, on=on, progress=progress
+    )
+    return result.top
+
+
 @contextmanager
 def one_line_errors(fmt: OutputFormat) -> Iterator[None]:
     """A library error ends the command with ``error: MESSAGE`` on one line (exit 2).
 
     With ``--format json`` it is ``{"errors": [...]}`` on standard output, as elsewhere.
-    An invalid model or workforce file still lists each of its problems.
+    An invalid file with several problems still lists each of them.
     """
     from competency_core.console import EXIT_USAGE, fail, print_error
     from competency_core.errors import ModelValidationError
@@ -367,7 +408,12 @@ def one_line_errors(fmt: OutputFormat) -> Iterator[None]:
     try:
         yield
     except ModelValidationError as exc:
-        fail(exc.problems, fmt, str(exc).splitlines()[0])
+        if len(exc.problems) != 1 or fmt == OutputFormat.JSON:
+            fail(exc.problems, fmt, str(exc).splitlines()[0])
+        p = exc.problems[0]
+        where = ":".join(str(x) for x in (p.file, p.line) if x)
+        print_error(f"{where}: {p.message}" if where else p.message)
+        raise typer.Exit(EXIT_USAGE) from None
     except CompetencyError as exc:
         message = " ".join(str(exc).split())
         if fmt == OutputFormat.JSON:
@@ -406,7 +452,7 @@ def progress_bar(
     ) as bar:
         task = bar.add_task(what, total=None)
 
-        def tell(done: int, total: int) -> None:
+        def tell(done: int, total: int | None) -> None:
             bar.update(task, completed=done, total=total)
 
         yield tell
