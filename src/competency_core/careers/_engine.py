@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from operator import attrgetter
 
 import numpy as np
@@ -81,42 +82,74 @@ class StepEntries:
     short: FloatArray
     """``weight * max(0, required - the source role's required level)`` (normalised)."""
     edges: int
-
-    def jagged(self) -> JaggedEntries:
-        """The same entries laid out for :meth:`RoleVectors.person_gaps`' column sums."""
-        counts = np.bincount(self.seg, minlength=self.edges)
-        order = np.argsort(-counts, kind="stable")
-        rank = np.empty(self.edges, np.int64)
-        rank[order] = np.arange(self.edges, dtype=np.int64)
-        widths = np.bincount(counts[counts > 0] - 1)[::-1].cumsum()[::-1]
-        offsets = np.concatenate(([0], np.cumsum(widths))).astype(np.int64)
-        starts = np.concatenate(([0], np.cumsum(counts)))
-        nth = np.arange(len(self.seg), dtype=np.int64) - starts[self.seg]
-        at = offsets[nth] + rank[self.seg]
-        pos = np.empty_like(self.pos)
-        short = np.empty_like(self.short)
-        pos[at], short[at] = self.pos, self.short
-        return JaggedEntries(order, [int(w) for w in widths], pos, short, self.edges)
+    ptr: IntArray
+    """Edge ``e``'s entries are ``ptr[e]:ptr[e + 1]`` (the entries are in edge order)."""
 
 
 @dataclass(frozen=True, slots=True)
-class JaggedEntries:
-    """:class:`StepEntries` as columns: the ``j``-th entry of every edge that has one.
+class Evaluation:
+    """A state against the requirements of some roles, entry by entry (see :meth:`RoleVectors.evaluate`).
 
-    The edges are ordered by their number of entries (most first), so column ``j`` covers
-    the first ``widths[j]`` edges of ``order`` and is stored whole after column ``j - 1``.
-    Adding the columns in turn sums each edge's entries in their own order, as
-    :func:`numpy.bincount` does, with one vector addition a column instead of one scattered
-    addition an entry.
+    ``assessed`` says which entries count (all of them under the ``minimum`` policy);
+    ``short`` is ``max(0, required - level)`` with an uncounted level at 0.
     """
 
-    order: IntArray
-    """The edges, most entries first."""
-    widths: list[int]
-    """How many edges have a ``j``-th entry, for each ``j``."""
+    vectors: RoleVectors
+    roles: IntArray
+    policy: ScoringPolicy
     pos: IntArray
+    """Each entry's requirement (its position in the flat arrays)."""
+    seg: IntArray
+    """Each entry's role (its index in ``roles``)."""
+    comp: IntArray
+    required: FloatArray
+    assessed: BoolArray
+    filled: FloatArray
     short: FloatArray
-    edges: int
+    unmet: BoolArray
+
+    def scores(self) -> Scores:
+        """Readiness, gap and ready against each role (the scoring contract)."""
+        v, seg, n, q = self.vectors, self.seg, len(self.roles), self.required
+        w = v.weight[self.pos]
+        gaps = np.where(self.assessed, self.short, 0.0)
+        gap_mass: FloatArray = np.bincount(seg, w * gaps, minlength=n).astype(np.float64)
+        weights: FloatArray
+        required_mass: FloatArray
+        if self.policy.unassessed is UnassessedPolicy.MINIMUM:
+            weights, required_mass = v.weight_sum[self.roles], v.required_mass[self.roles]
+        else:
+            counted = self.assessed
+            weights = np.bincount(seg, w * counted, minlength=n).astype(np.float64)
+            required_mass = np.bincount(seg, w * q * counted, minlength=n).astype(np.float64)
+        readiness = np.ones(n)
+        np.divide(gap_mass, required_mass, out=readiness, where=required_mass > 0)
+        readiness = np.where(required_mass > 0, np.clip(1.0 - readiness, 0.0, 1.0), 1.0)
+        gap = np.zeros(n)
+        np.divide(gap_mass, weights, out=gap, where=weights > 0)
+        ess = np.bincount(seg, self.unmet & v.essential[self.pos], minlength=n).astype(np.int64)
+        ready = (ess == 0) & (readiness >= self.policy.ready_threshold - READY_TOLERANCE)
+        return Scores(readiness, np.clip(gap, 0.0, 1.0), ready, ess)
+
+    def gap_arrays(self, idx: IntArray) -> RequirementGaps:
+        """The gaps of entries ``idx`` (unmet ones), in that order.
+
+        Under the ``exclude`` policy an unassessed requirement above the minimum has its
+        whole required level as gap (an upper bound) and no actual level.
+        """
+        v = self.vectors
+        pos = self.pos[idx]
+        c = self.comp[idx]
+        assessed, filled = self.assessed[idx], self.filled[idx]
+        return RequirementGaps(
+            competency=c,
+            required=v.level[pos],
+            actual=np.where(assessed, v.scale_min[c] + filled * v.scale_span[c], np.nan),
+            gap=np.where(assessed, self.short[idx], self.required[idx]),
+            weight=v.weight[pos],
+            essential=v.essential[pos],
+            within_one_level=assessed & (filled >= v.below[pos]),
+        )
 
 
 def segments(indptr: IntArray, rows: IntArray) -> tuple[IntArray, IntArray]:
@@ -222,35 +255,36 @@ class RoleVectors:
 
     def score(self, state: FloatArray, roles: IntArray, policy: ScoringPolicy) -> Scores:
         """Readiness, gap and ready of one state against ``roles`` (the scoring contract)."""
+        return self.evaluate(state, roles, policy).scores()
+
+    def evaluate(self, state: FloatArray, roles: IntArray, policy: ScoringPolicy) -> Evaluation:
+        """One state against the requirements of ``roles``: their scores and gaps come from it.
+
+        A query that needs both (next steps) reads the requirements once.
+        """
         pos, seg = segments(self.indptr, roles)
-        a = state[self.comp[pos]]
+        comp = self.comp[pos]
+        a = state[comp]
         q = self.required[pos]
-        w = self.weight[pos]
         assessed = ~np.isnan(a)
         if policy.unassessed is UnassessedPolicy.MINIMUM:
             a = np.where(assessed, a, 0.0)
-            counted = np.ones(len(pos), bool)
-        else:
-            counted = assessed
-        gaps = np.where(counted, np.maximum(0.0, q - np.where(counted, a, 0.0)), 0.0)
-        unmet = np.where(counted, gaps > 0, q > 0)
-        n = len(roles)
-        gap_mass: FloatArray = np.bincount(seg, w * gaps, minlength=n).astype(np.float64)
-        weights: FloatArray
-        required_mass: FloatArray
-        if policy.unassessed is UnassessedPolicy.MINIMUM:
-            weights, required_mass = self.weight_sum[roles], self.required_mass[roles]
-        else:
-            weights = np.bincount(seg, w * counted, minlength=n).astype(np.float64)
-            required_mass = np.bincount(seg, w * q * counted, minlength=n).astype(np.float64)
-        readiness = np.ones(n)
-        np.divide(gap_mass, required_mass, out=readiness, where=required_mass > 0)
-        readiness = np.where(required_mass > 0, np.clip(1.0 - readiness, 0.0, 1.0), 1.0)
-        gap = np.zeros(n)
-        np.divide(gap_mass, weights, out=gap, where=weights > 0)
-        ess = np.bincount(seg, unmet & self.essential[pos], minlength=n).astype(np.int64)
-        ready = (ess == 0) & (readiness >= policy.ready_threshold - READY_TOLERANCE)
-        return Scores(readiness, np.clip(gap, 0.0, 1.0), ready, ess)
+            assessed = np.ones(len(pos), bool)
+        filled = np.where(assessed, a, 0.0)
+        short = np.maximum(0.0, q - filled)
+        unmet = np.where(assessed, short > 0, q > 0)
+        return Evaluation(self, roles, policy, pos, seg, comp, q, assessed, filled, short, unmet)
+
+    @cached_property
+    def gap_rank(self) -> IntArray:
+        """Each requirement's rank by (heavier weight, then competency order): gap order's tail.
+
+        Within one role the competencies differ, so sorting a role's gaps by (bigger gap,
+        this rank) is :func:`gap_order`'s (bigger gap, heavier weight, competency order).
+        """
+        rank = np.empty(len(self.comp), np.int64)
+        rank[np.lexsort((self.comp, -self.weight))] = np.arange(len(self.comp), dtype=np.int64)
+        return rank
 
     def gaps(self, state: FloatArray, role: int, policy: ScoringPolicy) -> RequirementGaps:
         """The unmet requirements of ``role`` for ``state``, biggest gap first."""
@@ -291,37 +325,13 @@ class RoleVectors:
         ``ordered=False`` leaves each role's gaps in requirement order (sort a role's slice
         with :func:`gap_order` when it is needed): sorting them all is most of the work.
         """
-        pos, seg = segments(self.indptr, roles)
-        comp = self.comp[pos]
-        a = state[comp]
-        q = self.required[pos]
-        assessed = ~np.isnan(a)
-        if policy.unassessed is UnassessedPolicy.MINIMUM:
-            a = np.where(assessed, a, 0.0)
-            assessed = np.ones(len(a), bool)
-        filled = np.where(assessed, a, 0.0)
-        gap = np.where(assessed, np.maximum(0.0, q - filled), q)
-        unmet = np.where(assessed, gap > 0, q > 0)
-        idx = np.flatnonzero(unmet)
-        w = self.weight[pos]
+        ev = self.evaluate(state, roles, policy)
+        idx = np.flatnonzero(ev.unmet)
         if ordered:
-            idx = idx[np.lexsort((comp[idx], -w[idx], -gap[idx], seg[idx]))]
-        c = comp[idx]
-        actual = np.where(
-            assessed[idx], self.scale_min[c] + filled[idx] * self.scale_span[c], np.nan
-        )
-        within = assessed[idx] & (filled[idx] >= self.below[pos][idx])
-        bounds = np.searchsorted(seg[idx], np.arange(len(roles) + 1)).astype(np.int64)
-        flat = RequirementGaps(
-            competency=c,
-            required=self.level[pos][idx],
-            actual=actual,
-            gap=gap[idx],
-            weight=w[idx],
-            essential=self.essential[pos][idx],
-            within_one_level=within,
-        )
-        return flat, bounds
+            gap = np.where(ev.assessed[idx], ev.short[idx], ev.required[idx])
+            idx = idx[np.lexsort((ev.comp[idx], -self.weight[ev.pos[idx]], -gap, ev.seg[idx]))]
+        bounds = np.searchsorted(ev.seg[idx], np.arange(len(roles) + 1)).astype(np.int64)
+        return ev.gap_arrays(idx), bounds
 
     def edge_gaps(
         self,
@@ -377,7 +387,11 @@ class RoleVectors:
         # an entry the source role already meets adds nothing to any person's gap (x + 0.0
         # is x): dropping it leaves every sum the same and halves the work on real data
         keep = short > 0
-        return StepEntries(pos[keep], seg[keep], short[keep], len(src))
+        seg = seg[keep]
+        ptr = np.concatenate(([0], np.cumsum(np.bincount(seg, minlength=len(src))))).astype(
+            np.int64
+        )
+        return StepEntries(pos[keep], seg, short[keep], len(src), ptr)
 
     def person_gaps(
         self,
@@ -386,36 +400,22 @@ class RoleVectors:
         dst: IntArray,
         person: FloatArray,
         start: int,
-        columns: JaggedEntries | None = None,
     ) -> FloatArray:
         """:meth:`edge_gaps` with ``person`` under the ``minimum`` policy, for every edge, fast.
 
         A requirement's weighted gap after holding ``u`` is ``w * max(0, q - max(p, d_u))``,
         which is ``min(w * max(0, q - p), w * max(0, q - d_u))`` exactly (``w > 0``): the
         second term does not depend on the person and is kept in ``entries``; the first is
-        one value per requirement. The sums run in the same order as :meth:`edge_gaps`, so
-        the floats are the same.
-
-        ``columns`` (``entries.jagged()``, used when at most ``_CHUNK`` entries) makes it
-        faster: the same sums, column by column (see :class:`JaggedEntries`).
+        one value per requirement. Each edge's entries are added in order from 0.0 (a
+        compiled loop: one pass over the entries, no temporary arrays), as :meth:`edge_gaps`
+        adds them, so the floats are the same.
         """
+        from competency_core.careers._kernels import capped_sums
+
         p = np.nan_to_num(person, nan=0.0)
         mine = self.weight * np.maximum(0.0, self.required - p[self.comp])
-        mass = np.zeros(entries.edges)
-        fast = columns is not None and len(entries.pos) <= _CHUNK
-        if columns is not None and fast:
-            gaps = np.minimum(mine[columns.pos], columns.short)
-            acc = np.zeros(entries.edges)
-            lo = 0
-            for width in columns.widths:
-                acc[:width] += gaps[lo : lo + width]
-                lo += width
-            mass[columns.order] = acc
-        for lo in range(0, 0 if fast else len(entries.pos), _CHUNK):
-            pos = entries.pos[lo : lo + _CHUNK]
-            seg = entries.seg[lo : lo + _CHUNK]
-            gap = np.minimum(mine[pos], entries.short[lo : lo + _CHUNK])
-            mass += np.bincount(seg, gap, entries.edges)
+        mass = np.empty(entries.edges)
+        capped_sums(mine, entries.pos, entries.short, entries.ptr, mass)
         weights = self.weight_sum[dst]
         out = np.zeros(entries.edges)
         np.divide(mass, weights, out=out, where=weights > 0)
@@ -442,7 +442,7 @@ class RoleVectors:
 
 
 __all__ = [
-    "JaggedEntries",
+    "Evaluation",
     "RequirementGaps",
     "RoleVectors",
     "Scores",

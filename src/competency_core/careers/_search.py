@@ -6,7 +6,8 @@ algorithm (with Lawler's saving: a path is only deviated from at or after the no
 deviated from its parent), whose spur searches are A* guided by the exact distance to the
 target in the whole graph. That distance never overestimates the distance in a graph with
 nodes or edges removed, so every spur search stays exact while it explores little more
-than the path it returns.
+than the path it returns. A* and the BFS run compiled (:mod:`competency_core.careers._kernels`,
+imported on first use: it loads numba).
 """
 
 from __future__ import annotations
@@ -21,14 +22,18 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, dijkstra
 
+IntArray = npt.NDArray[np.int64]
+
 
 @dataclass(frozen=True, slots=True)
 class Adjacency:
-    """Out-edges of every node in CSR form, as Python lists (fast to walk from Python)."""
+    """Out-edges of every node in CSR form: node ``u``'s are ``ptr[u]:ptr[u + 1]``."""
 
-    ptr: list[int]
-    nbr: list[int]
-    edge: list[int]
+    ptr: IntArray
+    nbr: IntArray
+    """The node each out-edge leads to."""
+    edge: IntArray
+    """The edge id of each out-edge."""
 
     @classmethod
     def build(cls, n: int, src: npt.NDArray[np.int64], dst: npt.NDArray[np.int64]) -> Adjacency:
@@ -36,7 +41,7 @@ class Adjacency:
         order = np.lexsort((dst, src))
         counts = np.bincount(src, minlength=n)
         ptr = np.concatenate(([0], np.cumsum(counts)))
-        return cls(ptr.tolist(), dst[order].tolist(), order.tolist())
+        return cls(ptr.astype(np.int64), dst[order].astype(np.int64), order.astype(np.int64))
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,29 +54,18 @@ class Route:
 
 
 def bounded_bfs(
-    adj: Adjacency, start: int, depth: int, usable: Sequence[bool]
-) -> dict[int, tuple[int, int]]:
-    """Nodes reachable from ``start`` in ``1..depth`` usable edges: node -> (hops, edge in).
+    adj: Adjacency, start: int, depth: int, usable: npt.NDArray[np.bool_]
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Nodes reachable from ``start`` in ``1..depth`` usable edges: (nodes, hops, edge in).
 
-    The edge in is the last edge of one fewest-hops route (the first found, in adjacency
-    order), so routes can be read back by following edges to ``start``.
+    Nodes in the order found (a node after the one it was reached from); the edge in is the
+    last edge of one fewest-hops route (the first found, in adjacency order), so routes can
+    be read back by following edges to ``start``.
     """
-    seen: dict[int, tuple[int, int]] = {start: (0, -1)}
-    frontier = [start]
-    ptr, nbr, edge = adj.ptr, adj.nbr, adj.edge
-    for hops in range(1, depth + 1):
-        nxt = []
-        for u in frontier:
-            for i in range(ptr[u], ptr[u + 1]):
-                v = nbr[i]
-                if v not in seen and usable[edge[i]]:
-                    seen[v] = (hops, edge[i])
-                    nxt.append(v)
-        frontier = nxt
-        if not frontier:
-            break
-    del seen[start]
-    return seen
+    from competency_core.careers._kernels import bounded_bfs as bfs
+
+    nodes, hops, edge_in = bfs(adj.ptr, adj.nbr, adj.edge, usable, start, depth)
+    return nodes, hops, edge_in
 
 
 def reversed_matrix(
@@ -102,12 +96,12 @@ def distances_to(
 
 def k_shortest_bounded(
     adj: Adjacency,
-    weights: Sequence[float],
+    weights: npt.NDArray[np.float64],
     reversed_graph: csr_matrix,
     source: int,
     target: int,
     k: int,
-    edge_source: Sequence[int],
+    edge_source: IntArray,
     limit: float = 1.0,
 ) -> list[Route]:
     """:func:`k_shortest` with the distances to the target computed only up to a bound.
@@ -121,7 +115,7 @@ def k_shortest_bounded(
     rounds = 0
     while True:
         h = distances_to(reversed_graph, target, limit)
-        routes = k_shortest(adj, weights, h.tolist(), source, target, k, edge_source)
+        routes = k_shortest(adj, weights, h, source, target, k, edge_source)
         if limit == math.inf or (len(routes) == k and routes[-1].cost <= limit):
             return routes
         rounds += 1
@@ -140,58 +134,65 @@ def reachable(graph: csr_matrix, start: int) -> npt.NDArray[np.bool_]:
     return found
 
 
-def _astar(
-    adj: Adjacency,
-    esrc: Sequence[int],
-    weights: Sequence[float],
-    h: Sequence[float],
-    source: int,
-    target: int,
-    banned_nodes: set[int],
-    banned_edges: set[int],
-) -> Route | None:
-    """Cheapest route ``source -> target`` avoiding the banned nodes and edges, or None."""
-    ptr, nbr, edge = adj.ptr, adj.nbr, adj.edge
-    best: dict[int, float] = {source: 0.0}
-    back: dict[int, int] = {}
-    heap: list[tuple[float, int, int, float]] = [(h[source], 0, source, 0.0)]
-    while heap:
-        _, k, u, g = heapq.heappop(heap)
-        if g > best.get(u, math.inf):
-            continue
-        if u == target:
-            edges: list[int] = []
-            nodes = [u]
-            while u != source:
-                e = back[u]
-                edges.append(e)
-                u = esrc[e]
-                nodes.append(u)
-            return Route(g, tuple(reversed(nodes)), tuple(reversed(edges)))
-        for i in range(ptr[u], ptr[u + 1]):
-            v, e = nbr[i], edge[i]
-            if v in banned_nodes or e in banned_edges:
-                continue
-            w = weights[e]
-            hv = h[v]
-            if not (w < math.inf and hv < math.inf):  # NaN and inf both fail
-                continue
-            gv = g + w
-            if gv < best.get(v, math.inf):
-                best[v] = gv
-                back[v] = e
-                heapq.heappush(heap, (gv + hv, k + 1, v, gv))
-    return None
+class _Spurs:
+    """A* searches on one graph with one set of weights (scratch space kept between them)."""
+
+    def __init__(
+        self,
+        adj: Adjacency,
+        esrc: IntArray,
+        weights: npt.NDArray[np.float64],
+        h: npt.NDArray[np.float64],
+    ) -> None:
+        from competency_core.careers._kernels import astar
+
+        self._astar = astar
+        self.adj, self.esrc, self.weights, self.h = adj, esrc, weights, h
+        n = len(adj.ptr) - 1
+        self.banned_nodes = np.zeros(n, np.bool_)
+        self.banned_edges = np.zeros(len(weights), np.bool_)
+        self.best = np.full(n, np.inf)
+        self.back = np.zeros(n, np.int64)
+
+    def route(
+        self, source: int, target: int, nodes: Sequence[int] = (), edges: Sequence[int] = ()
+    ) -> Route | None:
+        """Cheapest route ``source -> target`` avoiding ``nodes`` and ``edges``, or None."""
+        banned_nodes, banned_edges = self.banned_nodes, self.banned_edges
+        banned_nodes[list(nodes)] = True
+        banned_edges[list(edges)] = True
+        adj = self.adj
+        try:
+            found, cost, path, steps = self._astar(
+                adj.ptr,
+                adj.nbr,
+                adj.edge,
+                self.esrc,
+                self.weights,
+                self.h,
+                source,
+                target,
+                banned_nodes,
+                banned_edges,
+                self.best,
+                self.back,
+            )
+        finally:
+            banned_nodes[list(nodes)] = False
+            banned_edges[list(edges)] = False
+        if not found:
+            return None
+        return Route(float(cost), tuple(path.tolist()), tuple(steps.tolist()))
 
 
 def k_shortest(
     adj: Adjacency,
-    weights: Sequence[float],
-    h: Sequence[float],
+    weights: npt.NDArray[np.float64],
+    h: npt.NDArray[np.float64],
     source: int,
     target: int,
     k: int,
-    edge_source: Sequence[int],
+    edge_source: IntArray,
 ) -> list[Route]:
     """The ``k`` cheapest simple paths ``source -> target``, cheapest first (Yen + A*).
 
@@ -201,10 +202,11 @@ def k_shortest(
     """
     if source == target or not h[source] < math.inf:
         return []
-    first = _astar(adj, edge_source, weights, h, source, target, set(), set())
+    spurs = _Spurs(adj, edge_source, weights, h)
+    first = spurs.route(source, target)
     if first is None:
         return []
-    found = [_fix(first, weights)]
+    found = [Route(_sum(weights, first.edges), first.nodes, first.edges)]
     deviation = [0]
     candidates: list[tuple[float, int, tuple[int, ...], tuple[int, ...], int]] = []
     queued: set[tuple[int, ...]] = set()
@@ -214,8 +216,7 @@ def k_shortest(
             spur = last.nodes[i]
             root_edges = last.edges[:i]
             banned_edges = {p.edges[i] for p in found if p.edges[:i] == root_edges}
-            banned_nodes = set(last.nodes[:i])
-            tail = _astar(adj, edge_source, weights, h, spur, target, banned_nodes, banned_edges)
+            tail = spurs.route(spur, target, last.nodes[:i], sorted(banned_edges))
             if tail is None:
                 continue
             edges = root_edges + tail.edges
@@ -233,15 +234,12 @@ def k_shortest(
     return found
 
 
-def _sum(weights: Sequence[float], edges: Sequence[int]) -> float:
+def _sum(weights: npt.NDArray[np.float64], edges: Sequence[int]) -> float:
+    """The cost of a route: its weights added in order (as A* adds them)."""
     total = 0.0
     for e in edges:
-        total += weights[e]
+        total += float(weights[e])
     return total
-
-
-def _fix(route: Route, weights: Sequence[float]) -> Route:
-    return Route(_sum(weights, route.edges), route.nodes, route.edges)
 
 
 __all__ = [

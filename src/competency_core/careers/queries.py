@@ -26,17 +26,17 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import repeat
+from itertools import chain, repeat
 
 import numpy as np
 from scipy.sparse import csr_matrix
 
 from competency_core.careers._engine import (
     FloatArray,
-    JaggedEntries,
     RequirementGaps,
     StepEntries,
     gap_order,
+    segments,
 )
 from competency_core.careers._search import (
     bounded_bfs,
@@ -56,6 +56,7 @@ from competency_core.careers.results import (
     NextSteps,
     PathStatus,
     PathStep,
+    Status,
     StepDevelopment,
 )
 from competency_core.errors import CompetencyError, ScoringError
@@ -183,87 +184,84 @@ def next_steps(
         raise CompetencyError(f"max_steps must be at least 1; got {max_steps}")
     origin, person = _origin(cg, start)
     pol = person.policy if person is not None else policy
-    usable = cg.usable(kinds, include_suggested)[1]
-    reached = bounded_bfs(cg.adjacency, origin, max_steps, usable)
-    nodes = np.fromiter(reached, np.int64, len(reached))
-    rated = nodes[cg.vectors.rated[nodes]]
+    usable = cg.usable(kinds, include_suggested)[0]
+    nodes, node_hops, edge_in = bounded_bfs(cg.adjacency, origin, max_steps, usable)
+    is_rated = cg.vectors.rated[nodes]
+    rated = nodes[is_rated]
     state = _state(cg, origin, person)
-    scores = cg.vectors.score(state, rated, pol)
-    hops = np.array([reached[r][0] for r in rated.tolist()], np.int64)
-    order = np.lexsort((rated, hops, -scores.readiness))
+    evaluated = cg.vectors.evaluate(state, rated, pol)
+    scores = evaluated.scores()
+    order = np.lexsort((rated, node_hops[is_rated], -scores.readiness))
     if limit is not None:
         order = order[:limit]
     src = cg.src_list
     kind_of, suggested_edge = cg.edge_kinds, cg.suggested_list
     roles = cg.roles
-    steps: list[NextStep] = []
 
     # a role's route is its predecessor's plus one step: built once for every role, in the
     # order the search reached them (a role's predecessor was reached before it)
     routes: dict[int, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
         origin: ((roles[origin],), (), False)
     }
-    for v, (_, e) in reached.items():
+    for v, e in zip(nodes.tolist(), edge_in.tolist(), strict=True):
         via_, kinds_, sugg_ = routes[src[e]]
         routes[v] = ((*via_, roles[v]), (*kinds_, kind_of[e]), sugg_ or suggested_edge[e])
-    route = routes.__getitem__
 
     ordered = rated[order]
-    # each role's gaps are sorted when first read; the essential ones (blocking) now
-    flat, bounds = cg.vectors.gaps_flat(state, ordered, pol, ordered=False)
-    ends = bounds.tolist()
+    # the unmet requirements, role by role in the order of the steps; each role's gaps are
+    # sorted when first read, the essential ones (blocking) now
+    unmet = np.flatnonzero(evaluated.unmet)
+    per_role = np.searchsorted(evaluated.seg[unmet], np.arange(len(rated) + 1))
+    take, step_of = segments(per_role, order)
+    entries = unmet[take]
+    flat = evaluated.gap_arrays(entries)
+    ends = np.concatenate(([0], np.cumsum(per_role[order + 1] - per_role[order]))).tolist()
     essential = np.flatnonzero(flat.essential)
-    role_of = np.repeat(np.arange(len(ordered)), np.diff(bounds))[essential]
-    chosen = RequirementGaps(*(getattr(flat, f.name)[essential] for f in dataclasses.fields(flat)))
-    essential = essential[gap_order(chosen, role_of)]
+    role_of = step_of[essential]
+    rank = cg.vectors.gap_rank[evaluated.pos[entries[essential]]]
+    # (step, bigger gap, heavier weight, competency): gap_order's, with a rank made once
+    essential = essential[np.lexsort((rank, -flat.gap[essential], role_of))]
     keys = cg.competency_columns[0]
     blocking_keys = [keys[c] for c in flat.competency[essential].tolist()]
     counts = np.bincount(role_of, minlength=len(ordered))
     blocking_ends = np.concatenate(([0], np.cumsum(counts))).tolist()
-    titles = cg.titles
     ready, readiness, gap = (
-        scores.ready.tolist(),
-        scores.readiness.tolist(),
-        scores.gap.tolist(),
+        scores.ready[order].tolist(),
+        scores.readiness[order].tolist(),
+        scores.gap[order].tolist(),
     )
-    for n, (i, r) in enumerate(zip(order.tolist(), ordered.tolist(), strict=True)):
-        via, kinds_used, sugg = route(r)
-        lo, hi = ends[n], ends[n + 1]
-        gaps = Gaps(partial(_gap_slice, cg, flat, lo, hi), hi - lo)
+    unrated, unrated_hops = nodes[~is_rated], node_hops[~is_rated]
+    last = np.lexsort((unrated, unrated_hops))
+    step_hops = chain(node_hops[is_rated][order].tolist(), unrated_hops[last].tolist())
+    titles = cg.titles
+    steps: list[NextStep] = []
+    n_rated = len(order)
+    for n, (r, hops) in enumerate(
+        zip(chain(ordered.tolist(), unrated[last].tolist()), step_hops, strict=True)
+    ):
+        via, kinds_used, sugg = routes[r]
+        if n < n_rated:
+            lo, hi = ends[n], ends[n + 1]
+            status: Status = "ready" if ready[n] else "not ready"
+            score, gap_n = readiness[n], gap[n]
+            gaps = Gaps(partial(_gap_slice, cg, flat, lo, hi), hi - lo)
+            blocking = tuple(blocking_keys[blocking_ends[n] : blocking_ends[n + 1]])
+        else:
+            status, score, gap_n, gaps, blocking = "not rated", None, None, _NO_GAPS, ()
+        # positional: this runs for hundreds of roles a query
         steps.append(
             NextStep(
-                # positional: this runs for hundreds of roles a query
                 roles[r],
                 titles[r],
-                reached[r][0],
+                hops,
                 via,
                 kinds_used,
                 sugg,
-                "ready" if ready[i] else "not ready",
-                readiness[i],
-                gap[i],
+                status,
+                score,
+                gap_n,
                 gaps,
-                tuple(blocking_keys[blocking_ends[n] : blocking_ends[n + 1]]),
-            )
-        )
-    unrated = sorted(
-        (int(n) for n in nodes[~cg.vectors.rated[nodes]]), key=lambda n: (reached[n][0], n)
-    )
-    for r in unrated:
-        via, kinds_used, sugg = route(r)
-        steps.append(
-            NextStep(
-                roles[r],
-                titles[r],
-                reached[r][0],
-                via,
-                kinds_used,
-                sugg,
-                "not rated",
-                None,
-                None,
-                _NO_GAPS,
-                (),
+                blocking,
             )
         )
     return NextSteps(
@@ -278,7 +276,6 @@ def next_steps(
 class _Weights:
     gap: FloatArray
     cost: FloatArray
-    costs: list[float]
     reversed: csr_matrix
 
 
@@ -321,11 +318,7 @@ def _weights(
             if not isinstance(entries, StepEntries):
                 entries = cg.vectors.step_entries(cg.src, cg.dst)
                 cg.cache["step entries"] = entries
-            columns = cg.cache.get("step entries, jagged")
-            if not isinstance(columns, JaggedEntries):
-                columns = entries.jagged()
-                cg.cache["step entries, jagged"] = columns
-            every = cg.vectors.person_gaps(entries, cg.src, cg.dst, person.levels, origin, columns)
+            every = cg.vectors.person_gaps(entries, cg.src, cg.dst, person.levels, origin)
             gap = np.where(live, every, np.nan)
         else:
             gap = np.full(len(cg.src), np.nan)
@@ -334,7 +327,7 @@ def _weights(
                 cg.src[ids], cg.dst[ids], person.levels, origin, person.policy
             )
     cost = gap + time_weight * np.nan_to_num(cg.months, nan=0.0) / 12.0 if time_weight else gap
-    out = _Weights(gap, cost, cost.tolist(), _reversed(cg, cost))
+    out = _Weights(gap, cost, _reversed(cg, cost))
     if person is None:
         cg.cache[cache_key] = out
     return out
@@ -413,7 +406,7 @@ def best_paths(
     usable = cg.usable(kinds, include_suggested)[0]
     key = cg.filter_key(kinds, include_suggested)
     w = _weights(cg, origin, goal, person, usable, key, time_weight)
-    routes = k_shortest_bounded(cg.adjacency, w.costs, w.reversed, origin, goal, k, cg.src_list)
+    routes = k_shortest_bounded(cg.adjacency, w.cost, w.reversed, origin, goal, k, cg.src)
     if not routes:
         if reachable(_hops_matrices(cg, usable, key)[0], origin)[goal]:
             return answer("no path", f"{target} is reachable only through roles that are not rated")
