@@ -11,6 +11,7 @@ one line on standard error and exit code 2. PostgreSQL and Spark run once each (
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import io
 import json
 import os
@@ -33,7 +34,10 @@ from competency_core.scoring.bulk import PeopleLevels
 
 ON = "2026-04-01"
 DAY = dt.date(2026, 4, 1)
-FAST_ENGINES = ("memory", "duckdb")
+FAST_ENGINES = ("memory", "duckdb") + (
+    ("streaming",) if importlib.util.find_spec("competency_core.scale.streaming") else ()
+)
+"""The engines fast enough for every test (streaming once its module is there)."""
 
 
 @pytest.fixture(scope="module")
@@ -200,6 +204,12 @@ def evidence_files(loaded: Any, tmp_path_factory: pytest.TempPathFactory) -> dic
     from competency_core.scale.columnar import EvidenceColumns
 
     table = EvidenceColumns.from_workforce(loaded[1]).to_arrow()
+    # grouped by person (the streaming engine reads Parquet a person at a time), people
+    # kept in the order they first appear
+    persons = table.column("person").to_pylist()
+    first = {p: i for i, p in reversed(list(enumerate(persons)))}
+    order = sorted(range(len(persons)), key=lambda i: (first[persons[i]], i))
+    table = table.take(order)
     root = tmp_path_factory.mktemp("evidence")
     out = {}
     for suffix in (".parquet", ".arrow", ".csv"):
@@ -378,6 +388,19 @@ def test_bad_levels(
     path.write_text(rows.replace("python", comp))
     line = one_line_error(cli("readiness", model_file, "-p", path, "--engine", "memory"))
     assert words in line
+
+
+@pytest.mark.skipif("streaming" not in FAST_ENGINES, reason="no scale.streaming yet")
+def test_streaming_needs_parquet_grouped_by_person(
+    cli: Any, model_file: Path, tmp_path: Path
+) -> None:
+    import pyarrow as pa
+
+    path = tmp_path / "levels.parquet"
+    table = pa.table({"person": ["a", "b", "a"], "competency": ["x", "x", "y"], "level": [1, 2, 3]})
+    tables.write_table(table, path)
+    line = one_line_error(cli("readiness", model_file, "-p", path, "--engine", "streaming"))
+    assert "group" in line
 
 
 def test_bad_levels_in_json(cli: Any, model_file: Path, tmp_path: Path) -> None:
