@@ -603,6 +603,38 @@ def test_postgres_through_the_cli(cli: Any, files: Any, loaded: Any, pg_database
     same_rows(r.json()["rows"], reference_rows(loaded, 3))
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_postgres_scores_the_stores_own_data(cli: Any, pg_database: str, tmp_path: Path) -> None:
+    """No --people: the store's people and assessments, scored inside its database."""
+    from competency_core.io import save_model
+    from competency_core.store import Store
+    from competency_core.testing.samples import sample_model, sample_workforce
+
+    model = sample_model()
+    path = tmp_path / "sample.yaml"
+    save_model(model, path)
+    wf = sample_workforce()
+    # assessments on another scale need the model's scale mapping, not compiled to SQL
+    own = [a for a in wf.assessments if a.scale in (None, model.scale_of(a.competency).key)]
+    assert own
+    wf = wf.model_copy(update={"assessments": own})
+    with Store(pg_database) as store:
+        store.add_model(model)
+        store.import_workforce(wf, model=model.key)
+    base = ("readiness", path, "--store", pg_database, "--on", ON, "-k", "2", "-f", "json")
+    in_db, in_memory = cli(*base, "--engine", "postgres"), cli(*base, "--engine", "memory")
+    assert in_db.code == in_memory.code == 0, in_db.err + in_memory.err
+    assert in_db.json()["people"] == len(wf.people)
+    same_rows(in_db.json()["rows"], in_memory.json()["rows"])
+    # a model with evidence rules is not compiled to SQL: one line, exit 2
+    examples = Path(__file__).resolve().parents[2] / "examples" / "software-engineering.yaml"
+    line = one_line_error(
+        cli("readiness", examples, "--store", pg_database, "--engine", "postgres")
+    )
+    assert "evidence rules" in line
+
+
 @pytest.mark.slow
 def test_spark_through_the_cli(cli: Any, files: Any, loaded: Any) -> None:
     import shutil

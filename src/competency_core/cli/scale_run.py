@@ -339,6 +339,7 @@ def top_matches(
         and only_people is None
         and people.workforce is None
         and people.table is None
+        and people.evidence is None
     ):
         source = people.store
     elif (
