@@ -289,9 +289,9 @@ class SqlEngine(Engine):
                 "level": level,
             }
         )
+        _validate_arrow(model, levels, people)
         self._load_all(tables)
         self._load("ccx_levels", levels)
-        self._validate()
         return tables
 
     def _validate(self) -> None:
@@ -361,6 +361,7 @@ class SqlEngine(Engine):
                 policy,
                 levels=source,
                 on=day,
+                model_key=model.key,
                 k=k,
                 people_range=(start, stop) if len(ranges) > 1 else None,
                 dialect=self.dialect,
@@ -406,6 +407,7 @@ class SqlEngine(Engine):
                 policy,
                 levels=source,
                 on=day,
+                model_key=model.key,
                 k=None,
                 people_range=(start, stop) if len(ranges) > 1 else None,
                 dialect=self.dialect,
@@ -424,6 +426,42 @@ class SqlEngine(Engine):
             policy=policy,
             on=day,
             **out,
+        )
+
+
+def _validate_arrow(model: CompetencyModel, levels: pa.Table, people: pa.Array) -> None:
+    """Check a levels table (person_idx, competency, level) in memory, as ``_validate``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = [c.key for c in model.competencies]
+    where = pc.index_in(levels.column("competency"), value_set=pa.array(keys, pa.string()))
+    missing = pc.is_null(where)
+    if pc.any(missing).as_py():
+        row = int(pc.index(missing, True).as_py())
+        raise ScoringError(
+            f"levels table: competency {levels.column('competency')[row].as_py()!r} of "
+            f"{people[levels.column('person_idx')[row].as_py()].as_py()!r} is not in the model"
+        )
+    lo = np.array([float(model.scale_of(c).min_value) for c in keys])
+    hi = np.array([float(model.scale_of(c).max_value) for c in keys])
+    j = where.to_numpy(zero_copy_only=False).astype(np.intp)
+    value = levels.column("level").to_numpy(zero_copy_only=False).astype(np.float64)
+    bad = ~np.isnan(value) & ((value < lo[j]) | (value > hi[j]))
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise ScoringError(
+            f"level {value[row]} of {people[levels.column('person_idx')[row].as_py()].as_py()!r}"
+            f" on {keys[j[row]]!r} is outside its scale ({lo[j[row]]:g}..{hi[j[row]]:g})"
+        )
+    pair = pc.add(pc.multiply(levels.column("person_idx"), len(keys)), pa.array(j))
+    if len(pc.unique(pair)) != len(pair):
+        counts = pc.value_counts(pair)
+        twice = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+        code = int(twice[0].as_py())
+        raise ScoringError(
+            f"levels table: {people[code // len(keys)].as_py()!r} has two levels on "
+            f"{keys[code % len(keys)]!r}"
         )
 
 
@@ -522,9 +560,19 @@ class DuckDBEngine(SqlEngine):
         self.con.execute("SET preserve_insertion_order = false")
 
     def _load(self, name: str, table: pa.Table) -> None:
-        self.con.register(f"{name}_arrow", table)
-        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {name}_arrow")
-        self.con.unregister(f"{name}_arrow")
+        self._drop(name)
+        self.con.register(name, table)  # read where it lies, no copy
+
+    def _drop(self, name: str) -> None:
+        """Forget a table or a registered Arrow table of this name."""
+        kinds = self.con.execute(
+            "SELECT table_type FROM information_schema.tables WHERE table_name = ?", [name]
+        ).fetchall()
+        for (kind,) in kinds:
+            if kind == "VIEW":
+                self.con.unregister(name)
+            else:
+                self.con.execute(f"DROP TABLE IF EXISTS {name}")
 
     def _query(self, sql: str) -> pa.Table:
         return self.con.sql(sql).to_arrow_table()
@@ -561,8 +609,9 @@ class DuckDBEngine(SqlEngine):
         ]
         tables = scoring_tables(model, people, roles=roles)
         self._load_all(tables)
+        self._drop("ccx_levels")
         self.con.execute(
-            f"""CREATE OR REPLACE TABLE ccx_levels AS
+            f"""CREATE TABLE ccx_levels AS
             SELECT p.person_idx, CAST(s.competency AS VARCHAR) AS competency,
                 CASE WHEN isnan(CAST(s.level AS DOUBLE)) THEN NULL
                      ELSE CAST(s.level AS DOUBLE) END AS level
@@ -652,9 +701,31 @@ class PostgresEngine(SqlEngine):
         tables = scoring_tables(model, people, roles=roles)
         self._load_all(tables)
         scale_of = {c.key: c.scale for c in model.competencies}
+        key = model.key
         with self.conn.cursor() as cur:
             cur.execute(
-                "SELECT DISTINCT competency, scale FROM cc_assessment WHERE scale IS NOT NULL"
+                "SELECT 1 FROM cc_evidence WHERE model_key = %s OR model_key IS NULL LIMIT 1",
+                (key,),
+            )
+            if cur.fetchone() is not None:
+                raise ScoringError(
+                    "the store holds evidence besides assessments; the evidence rules are "
+                    "not compiled to SQL (use the memory engine)"
+                )
+            cur.execute(
+                "SELECT 1 FROM cc_assessment WHERE model_key = %s "
+                "AND migrated_from IS NOT NULL LIMIT 1",
+                (key,),
+            )
+            if cur.fetchone() is not None:
+                raise ScoringError(
+                    f"assessments of model {key!r} were carried between versions; reading "
+                    "carried copies is not compiled to SQL (use the memory engine)"
+                )
+            cur.execute(
+                "SELECT DISTINCT competency, scale FROM cc_assessment "
+                "WHERE scale IS NOT NULL AND model_key = %s",
+                (key,),
             )
             for competency, scale in cur.fetchall():
                 if competency in scale_of and scale != scale_of[competency]:
@@ -692,6 +763,7 @@ def spark_session() -> Any:
         SparkSession.builder.master(os.environ.get("COMPETENCY_SPARK_MASTER", "local[2]"))
         .appName("competency-core")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.driver.bindAddress", "127.0.0.1")

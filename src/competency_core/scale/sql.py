@@ -122,11 +122,17 @@ def _rater_case(policy: ScoringPolicy, column: str, *, weights: bool) -> str:
     return f"CASE {whens} ELSE {other} END"
 
 
-def assessment_levels_sql(policy: ScoringPolicy, on: dt.date) -> str:
+def _text(value: str) -> str:
+    """A string as a SQL literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def assessment_levels_sql(policy: ScoringPolicy, on: dt.date, model_key: str | None = None) -> str:
     """People's normalised levels from raw assessments (``cc_assessment``), by ``policy``.
 
     Reads ``cc_assessment`` (the store's table: person, competency, level, rater_type,
-    date, expires) joined with ``ccx_people`` (person key -> index) and ``ccx_scales``
+    date, expires, model_key; only the rows of ``model_key`` when given) joined with
+    ``ccx_people`` (person key -> index) and ``ccx_scales``
     (competency -> its scale's min and max). Assessments current on ``on`` are normalised
     on their competency's scale, combined by the aggregation with window functions (the
     same rules as :func:`~competency_core.scoring.levels.resolve_levels`; a mean of
@@ -145,6 +151,8 @@ def assessment_levels_sql(policy: ScoringPolicy, on: dt.date) -> str:
         JOIN ccx_scales AS sc ON sc.competency = a.competency
         WHERE a.date <= CAST('{day}' AS DATE)
           AND (a.expires IS NULL OR a.expires >= CAST('{day}' AS DATE))"""
+    if model_key is not None:
+        current += f" AND a.model_key = {_text(model_key)}"
     if policy.aggregation is Aggregation.BLEND:
         weight = _rater_case(policy, "r.rater_type", weights=True)
         combined = f"""
@@ -187,6 +195,7 @@ def scoring_sql(
     *,
     levels: LevelsSource = "normalised",
     on: dt.date | None = None,
+    model_key: str | None = None,
     k: int | None = 10,
     people_range: tuple[int, int] | None = None,
     dialect: Dialect = SOURCE_DIALECT,
@@ -197,7 +206,9 @@ def scoring_sql(
     person_rank, role_rank)``: with ``k``, the pairs among a person's ``k`` best roles or a
     role's ``k`` best candidates (ranks from 1; the ranks of a role's candidates are within
     ``people_range`` when one is given); with ``k=None`` every pair (the full matrix).
-    ``people_range`` ``(start, stop)`` limits the people scored to those indices.
+    ``people_range`` ``(start, stop)`` limits the people scored to those indices. With
+    ``levels="assessments"``, ``on`` is the as-of date and ``model_key`` the model whose
+    assessments count (see :func:`assessment_levels_sql`).
     """
     if k is not None and k < 1:
         raise ScoringError(f"k must be at least 1, got {k}")
@@ -213,7 +224,7 @@ def scoring_sql(
     elif levels == "assessments":
         if on is None:
             raise ScoringError("scoring raw assessments needs the as-of date (on)")
-        lv = assessment_levels_sql(policy, on)
+        lv = assessment_levels_sql(policy, on, model_key)
     else:
         raise ScoringError(f"unknown levels source {levels!r}")
     where = ""
