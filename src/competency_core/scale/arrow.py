@@ -167,7 +167,7 @@ def encode_table(
         named[name] = table.column(raw)
     found = ", ".join(table.column_names) or "none"
     as_assessments = "kind" not in named if assessments is None else assessments
-    required = ["person", "date"] + (["competency", "level"] if as_assessments else [])
+    required = ["person", "competency", "level", "date"] if as_assessments else ["person", "date"]
     missing = [c for c in required if c not in named]
     if "competency" not in named and "resource" not in named and "competency" not in missing:
         missing.append("competency or resource")
@@ -199,6 +199,11 @@ def encode_table(
     resources, resource = _encode(res_text)
     scales, scale = _encode(text("scale"))
     level = _levels(named["level"], origin, problems) if "level" in named else np.full(n, np.nan)
+    level_given = (
+        np.asarray(text("level").is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        if "level" in named
+        else np.zeros(n, dtype=bool)
+    )
     date = _days(named["date"], "date", origin, problems)
     for i in _rows(date == EMPTY):
         problems.append(origin.problem(i, "date", "required, but empty"))
@@ -223,7 +228,7 @@ def encode_table(
     is_rating = kind == rating
     for i in _rows(is_rating & (rater == -1)):
         problems.append(origin.problem(i, "rater_type", "a rating says who rated: required"))
-    for i in _rows(is_rating & np.isnan(level)):
+    for i in _rows(is_rating & ~level_given):
         problems.append(origin.problem(i, "level", "a rating has a level: required, but empty"))
     for i in _rows((competency < 0) & (resource < 0)):
         problems.append(

@@ -124,12 +124,13 @@ def _json(text: str) -> Sections:
             raise _Unsure
         if any(set(i) - allowed for i in items):
             raise _Unsure
+        fields = sorted({k for i in items for k in i} - {"evidence", "details"})
         try:
-            table = pa.Table.from_pylist(
-                [{k: v for k, v in i.items() if k not in ("evidence", "details")} for i in items]
-            )
+            table = pa.table({k: pa.array([i.get(k) for i in items]) for k in fields})
         except (pa.ArrowException, TypeError, ValueError):
             raise _Unsure from None
+        if not fields:
+            table = pa.table({"person": pa.array([None] * len(items), pa.string())})
         for column in table.column_names:
             t = table.column(column).type
             ok = pa.types.is_null(t) or (

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,10 +32,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from competency_core.problems import Problem
-from competency_core.scale.columnar import ColumnarError, EvidenceColumns, Origin, fail
+from competency_core.scale.columnar import (
+    ColumnarError,
+    EvidenceColumns,
+    Origin,
+    column_name,
+    fail,
+)
+from competency_core.scoring.policy import DEFAULT_POLICY, ScoringPolicy
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from competency_core.model import CompetencyModel
+    from competency_core.scoring.bulk import PeopleLevels
 
 ARROW_SUFFIXES = (".arrow", ".feather", ".ipc")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -349,3 +360,196 @@ def concat(parts: Sequence[EvidenceColumns]) -> EvidenceColumns:
         texts=texts,
         origin=Origin(file=first.origin.file, lines=line),
     )
+
+
+# -- the store -----------------------------------------------------------------------------
+
+
+def read_store(
+    store: Any, model: CompetencyModel, *, as_of: dt.date | None = None
+) -> EvidenceColumns:
+    """The evidence :meth:`Store.workforce <competency_core.store.Store.workforce>` reads.
+
+    One query per table (people, assessments, evidence), rows straight into columns: the
+    assessments of ``model`` made by ``as_of`` (default today; carried copies replace the
+    assessments they were carried from, as ``Store.workforce`` reads them) and the evidence
+    recorded for the model, or for no model and about its competencies or resources.
+    People are the store's, ordered by key. SQLite and PostgreSQL alike.
+    """
+    import pyarrow as pa
+    from sqlalchemy import select
+
+    from competency_core.store.evidence import EVIDENCE, of_model
+    from competency_core.store.schema import PersonRow
+    from competency_core.store.workforce import ASSESSMENTS as A
+
+    day = as_of or dt.date.today()
+    key = model.key
+    rated = (
+        select(A.c.person, A.c.competency, A.c.level, A.c.scale, A.c.rater_type, A.c.rater,
+               A.c.date, A.c.expires, A.c.model_version, A.c.migrated_from)
+        .where(A.c.model_key == key, A.c.date <= day)
+        .order_by(A.c.person, A.c.date, A.c.id)
+    )  # fmt: skip
+    E = EVIDENCE
+    evidenced = (
+        select(E.c.kind, E.c.person, E.c.competency, E.c.resource, E.c.level, E.c.scale,
+               E.c.date, E.c.valid_until, E.c.rater_type, E.c.asserted_by, E.c.name,
+               E.c.identifier, E.c.model_key)
+        .where(of_model(key), E.c.date <= day)
+        .order_by(E.c.person, E.c.date, E.c.id)
+    )  # fmt: skip
+    with store.engine.connect() as conn:
+        people = tuple(r[0] for r in conn.execute(select(PersonRow.key).order_by(PersonRow.key)))
+        a_rows = conn.execute(rated).fetchall()
+        e_rows = conn.execute(evidenced).fetchall()
+    a_names = ("person", "competency", "level", "scale", "rater_type", "rater", "date",
+               "expires", "model_version", "migrated_from")  # fmt: skip
+    e_names = ("kind", "person", "competency", "resource", "level", "scale", "date",
+               "valid_until", "rater_type", "asserted_by", "name", "identifier", "model_key")  # fmt: skip
+    a_cols = dict(zip(a_names, zip(*a_rows, strict=True), strict=False)) if a_rows else {}
+    e_cols = dict(zip(e_names, zip(*e_rows, strict=True), strict=False)) if e_rows else {}
+    parts: list[EvidenceColumns] = []
+    sections: list[tuple[str, int]] = []
+    origin = Origin(file=getattr(store, "display_url", None))
+    if a_cols:
+        # versions carried (directly or through others) to the model's: their rows give way
+        sources: dict[Any, set[str]] = {}
+        for version, source in set(
+            zip(a_cols["model_version"], a_cols["migrated_from"], strict=True)
+        ):
+            if source:
+                sources.setdefault(version, set()).add(source)
+        carried: set[str] = set()
+        todo = list(sources.get(model.version, ()))
+        while todo:
+            v = todo.pop()
+            if v not in carried and v != model.version:
+                carried.add(v)
+                todo.extend(sources.get(v, ()))
+        keep = np.array([v not in carried for v in a_cols["model_version"]], dtype=bool)
+        table = pa.table({k: pa.array(a_cols[k]) for k in a_names[:8]}).filter(pa.array(keep))
+        parts.append(
+            EvidenceColumns.from_arrow(table, origin=origin, people=people, assessments=True)
+        )
+        sections.append(("assessments", table.num_rows))
+    if e_cols:
+        resources = {r.key for r in model.learning_resources}
+        keep = np.array(
+            [
+                mk is not None or (ck is not None and model.has_competency(ck))
+                or (ck is None and rk in resources)
+                for mk, ck, rk in zip(e_cols["model_key"], e_cols["competency"], e_cols["resource"], strict=True)
+            ],
+            dtype=bool,
+        )  # fmt: skip
+        table = pa.table({k: pa.array(e_cols[k]) for k in e_names[:12]}).filter(pa.array(keep))
+        parts.append(
+            EvidenceColumns.from_arrow(table, origin=origin, people=people, assessments=False)
+        )
+        sections.append(("evidence", table.num_rows))
+    if not parts:
+        return EvidenceColumns.from_items([], {p: i for i, p in enumerate(people)}, origin)
+    out = parts[0] if len(parts) == 1 else concat(parts)
+    return replace(out, origin=replace(origin, sections=tuple(sections)))
+
+
+# -- Parquet in chunks of people -----------------------------------------------------------
+
+
+def iter_people_levels(
+    model: CompetencyModel,
+    path: str | os.PathLike[str],
+    *,
+    policy: ScoringPolicy = DEFAULT_POLICY,
+    on: dt.date | None = None,
+    chunk_people: int = 10_000,
+    batch_rows: int = 65_536,
+) -> Iterator[PeopleLevels]:
+    """People's levels from a Parquet file grouped by person, a chunk of people at a time.
+
+    The file is an evidence table (with a ``date`` column: resolved by ``policy`` as of
+    ``on``, see :func:`~competency_core.scale.resolve.resolve`) or a levels table
+    (``person``, ``competency``, ``level``). Its rows are read in batches of
+    ``batch_rows``; each chunk holds ``chunk_people`` people (the last fewer), all the rows
+    of each, so memory is bounded by the chunk, not the file. A person's rows must be
+    together (sorted or grouped by person): a person seen again after their chunk raises
+    :class:`~competency_core.scale.columnar.ColumnarError` naming the row. The chunks are
+    what :func:`competency_core.scale.streaming.stream_top_matches` takes.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from competency_core.scale.resolve import resolve
+    from competency_core.scale.tables import levels_from_table
+
+    day = on or dt.date.today()
+    try:
+        source = pq.ParquetFile(path)
+    except FileNotFoundError:
+        raise _cannot(path, "no such file") from None
+    except _arrow_errors() as exc:
+        raise _cannot(path, f"not a Parquet file: {_one_line(exc)}") from None
+    names = {column_name(n) or n for n in source.schema_arrow.names}
+    levels_only = "date" not in names
+    done: set[str] = set()
+    buffer: list[pa.Table] = []
+    offset = 0  # rows of the file before the buffer
+
+    def emit(table: pa.Table, first_row: int) -> PeopleLevels:
+        if levels_only:
+            return levels_from_table(model, table, f"{path} (rows from {first_row + 1})")
+        cols = EvidenceColumns.from_arrow(table, origin=Origin(file=str(path)))
+        return resolve(model, cols, policy=policy, on=day)
+
+    for batch in source.iter_batches(batch_size=batch_rows):
+        buffer.append(pa.Table.from_batches([batch]))
+        table = pa.concat_tables(buffer)
+        persons = table.column(_person_column(table)).combine_chunks().cast(pa.string())
+        keys = np.asarray(persons.to_numpy(zero_copy_only=False), dtype=object)
+        run = np.ones(len(keys), dtype=bool)
+        run[1:] = keys[1:] != keys[:-1]
+        starts = np.flatnonzero(run)
+        heads = keys[starts].tolist()
+        seen_again = [k for k in heads if k in done]
+        if seen_again or len(set(heads)) != len(heads):
+            k = seen_again[0] if seen_again else next(h for h in heads if heads.count(h) > 1)
+            row = offset + int(starts[[i for i, h in enumerate(heads) if h == k][-1]])
+            raise fail(
+                [Problem(path="person", file=str(path), message=f"row {row + 1}: {k!r} appears "
+                         "again after other people: sort or group the file by person")],
+                f"{path}: not grouped by person",
+            )  # fmt: skip
+        while len(heads) > chunk_people:  # the last person may go on in the next batch
+            cut = int(starts[chunk_people])
+            yield emit(table.slice(0, cut), offset)
+            done.update(heads[:chunk_people])
+            table = table.slice(cut)
+            offset += cut
+            starts = starts[chunk_people:] - cut
+            heads = heads[chunk_people:]
+        buffer = [table]
+    if buffer and buffer[0].num_rows:
+        yield emit(buffer[0], offset)
+
+
+def _person_column(table: pa.Table) -> str:
+    for name in table.column_names:
+        if column_name(name) == "person":
+            return str(name)
+    raise fail(
+        [Problem(path="", message=f"no person column (found: {', '.join(table.column_names)})")],
+        "cannot read the evidence",
+    )
+
+
+__all__ = [
+    "concat",
+    "iter_people_levels",
+    "read_arrow",
+    "read_csv",
+    "read_evidence",
+    "read_parquet",
+    "read_store",
+    "read_workforce_file",
+]
