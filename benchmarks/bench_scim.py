@@ -269,10 +269,10 @@ def bench_inbound(n: int, repeats: int, single: int, postgres: bool = False) -> 
     print(f"{'':60} {'time':>9} {'users/s':>9} {'peak +MiB':>10}")
     for row, count, label in rows:
         print(f"{label:60} {seconds[row]:8.2f}s {count / seconds[row]:9,.0f} {peaks[row]:10.1f}")
-    for kind, ours, base in (
-        ("/Bulk", "bulk", "bulk-baseline"),
-        ("one each", "single", "single-baseline"),
-    ):
+    ratios = [("/Bulk", "bulk", "bulk-baseline"), ("one each", "single", "single-baseline")]
+    if postgres:
+        ratios.insert(1, ("/Bulk on PostgreSQL", "bulk-postgres", "bulk-baseline"))
+    for kind, ours, base in ratios:
         print(
             f"ratio {kind}, competency-core / scim2-server in memory: "
             f"{seconds[ours] / seconds[base]:.2f}x time, "

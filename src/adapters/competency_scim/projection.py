@@ -25,9 +25,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from competency_core.errors import UnknownKeyError
@@ -42,6 +42,19 @@ log = logging.getLogger("competency_scim")
 Entry = DirectoryEntryRow
 Member = DirectoryMemberRow
 USER = "User"
+PERSON = cast(Table, PersonRow.__table__)
+ENTRY = cast(Table, Entry.__table__)
+
+# The statements of a user's creation, built once (Core, run on the session's connection)
+_BY_EMAIL = select(PERSON.c.key).where(func.lower(PERSON.c.email) == bindparam("email")).limit(2)
+_LINKED = (
+    select(ENTRY.c.id)
+    .where(ENTRY.c.person_key == bindparam("key"), ENTRY.c.id != bindparam("id"))
+    .limit(1)
+)
+_PERSON_KEY = select(ENTRY.c.person_key).where(ENTRY.c.id == bindparam("id"))
+_PERSON = select(PERSON).where(PERSON.c.key == bindparam("key"))
+_REPORTED = select(ENTRY.c.id).where(ENTRY.c.manager_id == bindparam("id")).limit(1)
 
 
 class Projection:
@@ -78,6 +91,22 @@ class Projection:
         renamed = display_before is not None and display_before != row.data.get("displayName")
         self._reproject(s, (before | after) if renamed else (before ^ after))
 
+    def arrived(
+        self, s: Session, entry_id: str, resource_type: str, data: Mapping[str, Any]
+    ) -> None:
+        """A new resource is written (a user with its person): the other people it concerns.
+
+        Users who named a new user as their manager before it arrived get it now; a new
+        group's members get their team.
+        """
+        if resource_type == USER:
+            if s.connection().execute(_REPORTED, {"id": entry_id}).first() is None:
+                return  # (nearly always: nobody could name a new id before it was given)
+            for report in list(s.scalars(select(Entry).where(Entry.manager_id == entry_id))):
+                self.project_user(s, report)
+            return
+        self._reproject(s, set(self._member_values(data)))
+
     def deleted(self, s: Session, row: Entry, members: set[str]) -> None:
         """A resource was deleted (its rows are gone): deprovision a user, re-team members."""
         if row.resource_type == USER:
@@ -89,13 +118,42 @@ class Projection:
     # -- users ---------------------------------------------------------------------------------
     def project_user(self, s: Session, row: Entry) -> Person:
         """Write the person a user row becomes; returns it."""
-        user = ScimUser({**row.data, "id": row.id}, groups=self._group_names(s, row.id))
-        key = row.person_key or self._new_key(s, user, row.id)
+        person = self.user_person(
+            s,
+            row.id,
+            row.data,
+            person_key=row.person_key,
+            manager_id=row.manager_id,
+            groups=self._group_names(s, row.id),
+        )
+        self.write_person(person)
+        if row.person_key != person.key:
+            row.person_key = person.key
+            s.flush()
+        return person
+
+    def user_person(
+        self,
+        s: Session,
+        entry_id: str,
+        data: Mapping[str, Any],
+        *,
+        person_key: str | None,
+        manager_id: str | None,
+        groups: tuple[str, ...],
+    ) -> Person:
+        """The person a user becomes (reads only; :meth:`write_person` writes it).
+
+        ``person_key`` is the key the entry already became (None: a new one is found),
+        ``groups`` the names of the groups the user is a direct member of.
+        """
+        user = ScimUser({**data, "id": entry_id}, groups=groups)
+        key = person_key or self._new_key(s, user, entry_id)
         manager = None
-        if row.manager_id:
-            manager = s.scalar(select(Entry.person_key).where(Entry.id == row.manager_id))
+        if manager_id:
+            manager = s.connection().execute(_PERSON_KEY, {"id": manager_id}).scalar()
         person = self.mapper.person(user, key=key, manager=manager)
-        existing = self._person(key)
+        existing = self._stored_person(s, key)
         if existing is not None:
             attributes = {**existing.attributes, **person.attributes}
             attributes.pop("deprovisioned", None)
@@ -103,29 +161,24 @@ class Projection:
             if person.role is None and existing.role is not None:
                 attributes["role_source"] += f" (kept the earlier role {existing.role})"
                 update["role"] = existing.role
-            if manager is None and row.manager_id is None and "scim_id" not in existing.attributes:
+            if manager is None and manager_id is None and "scim_id" not in existing.attributes:
                 update["manager"] = existing.manager  # adopted: the directory names no manager
             person = person.model_copy(update=update)
         if person.attributes.get("role_source", "").startswith(UNMAPPED):
             log.info("person %s: no role mapped (%s)", key, person.attributes["role_source"])
-        self.store.upsert_people([person])
-        if row.person_key != key:
-            row.person_key = key
-            s.flush()
         return person
+
+    def write_person(self, person: Person) -> None:
+        """Write a person :meth:`user_person` gave (inserted, or updated by key)."""
+        self.store.upsert_people([person])
 
     def _new_key(self, s: Session, user: ScimUser, entry_id: str) -> str:
         email = email_of(user.data, user.user_name)
         if email:
-            owners = list(
-                s.scalars(
-                    select(PersonRow.key)
-                    .where(func.lower(PersonRow.email) == email.lower())
-                    .limit(2)
-                )
-            )
+            found = s.connection().execute(_BY_EMAIL, {"email": email.lower()})
+            owners = list(found.scalars())
             if len(owners) == 1 and not self._linked(s, owners[0], entry_id):
-                return owners[0]
+                return str(owners[0])
         key = self.mapper.key_for(user)
         if self._linked(s, key, entry_id):
             key = f"{key[:91].rstrip('-_.:/')}-{entry_id[:8]}"
@@ -134,10 +187,26 @@ class Projection:
     @staticmethod
     def _linked(s: Session, key: str, entry_id: str) -> bool:
         """Whether another directory entry already became the person ``key``."""
-        other = s.scalar(
-            select(Entry.id).where(Entry.person_key == key, Entry.id != entry_id).limit(1)
+        found = s.connection().execute(_LINKED, {"key": key, "id": entry_id})
+        return found.first() is not None
+
+    @staticmethod
+    def _stored_person(s: Session, key: str) -> Person | None:
+        """The person ``key`` as the store holds it now (read in SQL, not the session's cache)."""
+        row = s.connection().execute(_PERSON, {"key": key}).first()
+        if row is None:
+            return None
+        return Person(
+            key=row.key,
+            name=row.name,
+            email=row.email,
+            role=row.role,
+            department=row.department,
+            team=row.team,
+            manager=row.manager,
+            job_level=row.job_level,
+            attributes=row.attributes,
         )
-        return other is not None
 
     def _person(self, key: str) -> Person | None:
         try:

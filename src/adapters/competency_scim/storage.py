@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from functools import cache
 from typing import Any, Union, cast
 
 from scim2_models import (
+    Meta,
     NotFoundException,
     Path,
     PreconditionFailedException,
@@ -36,7 +38,17 @@ from scim2_models import (
 from scim2_models.path import CompareOperator, Comparison
 from scim2_models.path.expressions import LogicalExpr, LogicalOperator
 from scim2_server.storage import ScimStorage, SearchPage
-from sqlalchemy import ColumnElement, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -44,10 +56,25 @@ from competency_core.store import Store
 from competency_core.store.core import utc
 from competency_core.store.directory import DirectoryEntryRow, DirectoryMemberRow
 from competency_scim.mapping import RoleMapper
-from competency_scim.projection import Projection
+from competency_scim.projection import USER, Projection
 
 Entry = DirectoryEntryRow
 Member = DirectoryMemberRow
+ENTRY = cast(Table, Entry.__table__)
+MEMBER = cast(Table, Member.__table__)
+# statements of a creation, built once (Core, run on the session's connection)
+_INSERT_ENTRY = insert(ENTRY)
+_TAKEN = (
+    select(ENTRY.c.id)
+    .where(ENTRY.c.resource_type == bindparam("type"), ENTRY.c.user_name_key == bindparam("key"))
+    .limit(1)
+)
+_GROUPS_OF_ONE = (
+    select(ENTRY.c.id, ENTRY.c.data)
+    .join(MEMBER, ENTRY.c.id == MEMBER.c.group_id)
+    .where(MEMBER.c.member_id == bindparam("id"))
+    .order_by(ENTRY.c.id)
+)
 
 _DROPPED = ("id", "meta", "password", "groups")  # never kept: assigned, secret or computed
 _LOOKUPS = {
@@ -62,6 +89,16 @@ _ORDER = {
     CompareOperator.le: "__le__",
 }
 _MAX_NARROWING = 8  # conditions of a filter given to SQL (the filter decides the rest)
+ANALYZE_FIRST = 100
+"""PostgreSQL: creations after which the directory's tables are analyzed (then twice as many).
+
+A lookup planned while a table is empty (never analyzed) can keep a plan that reads every
+row: the ``userName`` check chose the ``(resource_type, last_modified)`` index and filtered
+``user_name_key``, so each creation read every user, and psycopg's prepared statements keep
+that plan until statistics change. Analyzing each time the directory about doubles keeps
+the plans fitted to its size, at a cost that stays a small share of the creations.
+"""
+_ANALYZE = text("ANALYZE cc_directory_entry, cc_directory_member, cc_person")
 
 
 def utcnow() -> dt.datetime:
@@ -115,6 +152,10 @@ class DirectoryStorage(ScimStorage):
             for rt in provider.resource_types
         }
         self.projection = Projection(store, self.mapper)
+        self._savepoints = store.dialect != "sqlite"
+        self._analyze = store.dialect == "postgresql"
+        self._created = 0  # creations since the last ANALYZE (PostgreSQL)
+        self._analyze_after = ANALYZE_FIRST
 
     def __repr__(self) -> str:
         return f"DirectoryStorage({self.store!r})"
@@ -144,9 +185,7 @@ class DirectoryStorage(ScimStorage):
             return None
         if field == "external_id":
             return value[:400]
-        binding = Path.__class_getitem__(type(resource))(
-            "userName" if field == "user_name" else "displayName"
-        ).resolve()
+        binding = _binding(type(resource), "userName" if field == "user_name" else "displayName")
         try:
             key = binding.comparable(value) if binding is not None else value
         except ValueError:
@@ -169,12 +208,17 @@ class DirectoryStorage(ScimStorage):
         out: dict[str, list[dict[str, Any]]] = {}
         if not ids:
             return out
-        rows = s.execute(
-            select(Member.member_id, Entry.id, Entry.data)
-            .join(Entry, Entry.id == Member.group_id)
-            .where(Member.member_id.in_(list(ids)))
-            .order_by(Entry.id)
-        )
+        rows: Iterable[Any]
+        if len(ids) == 1:  # (every creation: one statement built once)
+            found = s.connection().execute(_GROUPS_OF_ONE, {"id": ids[0]})
+            rows = [(ids[0], group_id, data) for group_id, data in found]
+        else:
+            rows = s.execute(
+                select(Member.member_id, Entry.id, Entry.data)
+                .join(Entry, Entry.id == Member.group_id)
+                .where(Member.member_id.in_(list(ids)))
+                .order_by(Entry.id)
+            )
         for member_id, group_id, data in rows:
             entry = {"value": group_id, "$ref": f"Groups/{group_id}", "type": "direct"}
             if data.get("displayName"):
@@ -292,30 +336,98 @@ class DirectoryStorage(ScimStorage):
         return out[:_MAX_NARROWING]
 
     def create(self, resource_type: ResourceType, resource: Resource[Any]) -> Resource[Any]:
-        """Store a new resource and project it onto people."""
+        """Store a new resource and project it onto people.
+
+        Everything is read first (uniqueness, the person a user becomes), then written
+        with SQL statements alone (no ORM objects): the directory row, already naming its
+        person, its memberships and the person. The answer is the resource as given, with
+        its id and ``meta`` (and without what is never kept), not a second reading.
+        """
         values = self._values(resource)
+        data = values["data"]
         now = self.clock()
         rid = self.new_id()
+        name = str(resource_type.name)
+        model = self.model(name)
         with self.store.transaction() as s:
-            self._check_unique(s, resource_type, values["user_name_key"], None)
-            row = Entry(
-                id=rid,
-                resource_type=str(resource_type.name),
-                version=1,
-                created=now,
-                last_modified=now,
-                manager_id=self.projection.manager_id(values["data"]),
-                **values,
+            s.flush()  # what the session holds is written before the statements below read
+            if self._savepoints:  # (SQLite: the unique index refuses the row itself, below)
+                self._check_unique(s, resource_type, values["user_name_key"], None)
+            manager_id = self.projection.manager_id(data)
+            groups = (
+                self._groups_of(s, [rid]).get(rid, []) if "groups" in model.model_fields else []
             )
+            person = None
+            if name == USER:
+                names = tuple(str(g["display"]) for g in groups if g.get("display"))
+                person = self.projection.user_person(
+                    s, rid, data, person_key=None, manager_id=manager_id, groups=names
+                )
+            row = {
+                "id": rid,
+                "resource_type": name,
+                "version": 1,
+                "created": now,
+                "last_modified": now,
+                "manager_id": manager_id,
+                "person_key": person.key if person is not None else None,
+                **values,
+            }
             try:
-                with s.begin_nested():
-                    s.add(row)
-                    s.flush()
+                # on PostgreSQL a failed statement ends the transaction: a savepoint keeps
+                # it (SQLite takes back the statement alone, and serves one writer at a time)
+                with s.begin_nested() if self._savepoints else nullcontext():
+                    s.connection().execute(_INSERT_ENTRY, row)
             except IntegrityError:
                 raise UniquenessException(detail="userName is already taken") from None
-            self._set_members(s, row, set())
-            self.projection.changed(s, row, created=True)
-            return self._with_groups(s, [row])[0]
+            if members := self._member_ids(data):
+                s.execute(insert(Member), [{"group_id": rid, "member_id": m} for m in members])
+            if person is not None:
+                self.projection.write_person(person)
+            self.projection.arrived(s, rid, name, data)
+            if self._analyze:
+                self._analyze_when_grown(s)
+            return self._creation(resource, model, rid, name, now, groups)
+
+    def _analyze_when_grown(self, s: Session) -> None:
+        """ANALYZE the directory's tables each time it about doubled (see ANALYZE_FIRST)."""
+        self._created += 1
+        if self._created >= self._analyze_after:
+            s.connection().execute(_ANALYZE)  # (in the transaction: its own rows count)
+            self._created = 0
+            self._analyze_after *= 2
+
+    def _creation(
+        self,
+        resource: Resource[Any],
+        model: type[Resource[Any]],
+        rid: str,
+        name: str,
+        now: dt.datetime,
+        groups: Sequence[dict[str, Any]],
+    ) -> Resource[Any]:
+        """The resource :meth:`create` stored, as :meth:`get` would read it back."""
+        if groups or type(resource) is not model:
+            return self._resource(
+                Entry(
+                    id=rid,
+                    resource_type=name,
+                    version=1,
+                    created=now,
+                    last_modified=now,
+                    data=self._values(resource)["data"],
+                ),
+                groups,
+            )
+        meta = Meta(
+            resource_type=name,
+            created=utc(now),
+            last_modified=utc(now),
+            version=etag(1),
+        )
+        update: dict[str, Any] = {"id": rid, "meta": meta}
+        update.update((f, None) for f in ("password", "groups") if f in model.model_fields)
+        return resource.model_copy(update=update, deep=True)
 
     def update(
         self,
@@ -380,11 +492,8 @@ class DirectoryStorage(ScimStorage):
     ) -> None:
         if key is None:
             return
-        other = s.scalar(
-            select(Entry.id).where(
-                Entry.resource_type == resource_type.name, Entry.user_name_key == key
-            )
-        )
+        found = s.connection().execute(_TAKEN, {"type": str(resource_type.name), "key": key})
+        other = found.scalar()
         if other is not None and other != own:
             raise UniquenessException(detail="userName is already taken")
 
@@ -393,12 +502,12 @@ class DirectoryStorage(ScimStorage):
         return set(s.scalars(select(Member.member_id).where(Member.group_id == group_id)))
 
     @staticmethod
-    def _member_ids(row: Entry) -> set[str]:
-        members = row.data.get("members") or []
+    def _member_ids(data: dict[str, Any]) -> set[str]:
+        members = data.get("members") or []
         return {str(m["value"]) for m in members if isinstance(m, dict) and m.get("value")}
 
     def _set_members(self, s: Session, row: Entry, before: set[str]) -> None:
-        after = self._member_ids(row)
+        after = self._member_ids(row.data)
         if gone := before - after:
             s.execute(delete(Member).where(Member.group_id == row.id, Member.member_id.in_(gone)))
         if new := after - before:
@@ -422,6 +531,12 @@ class DirectoryStorage(ScimStorage):
             group.last_modified = max(self.clock(), utc(group.last_modified))
         s.execute(delete(Member).where(Member.member_id == member_id))
         s.flush()
+
+
+@cache
+def _binding(model: type[Resource[Any]], attribute: str) -> Any:
+    """How ``attribute`` of ``model`` compares (resolved once per model and attribute)."""
+    return Path.__class_getitem__(model)(attribute).resolve()
 
 
 def _timestamp(value: Any) -> dt.datetime | None:

@@ -48,6 +48,7 @@ class StoreCore:
         self._engine = create_store_engine(self.url, echo=echo)
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
         self._local = threading.local()
+        self._upserts: dict[tuple[str, tuple[str, ...], tuple[str, ...], str | None], Any] = {}
         if upgrade:
             with translate_errors(self.url):
                 upgrades.upgrade(self._engine)
@@ -116,9 +117,24 @@ class StoreCore:
         keys: Sequence[str],
         bump: str | None = "revision",
     ) -> None:
-        """Insert rows, updating those whose ``keys`` exist (``bump`` counter +1)."""
+        """Insert rows, updating those whose ``keys`` exist (``bump`` counter +1).
+
+        The statement is built once per table, columns, keys and counter (a SCIM service
+        upserts one person at a time, thousands of times).
+        """
         if not rows:
             return
+        cache_key = (table.name, tuple(rows[0]), tuple(keys), bump)
+        statement = self._upserts.get(cache_key)
+        if statement is None:
+            statement = self._upserts[cache_key] = self._upsert_statement(
+                table, rows[0], keys, bump
+            )
+        session.execute(statement, rows)
+
+    def _upsert_statement(
+        self, table: Table, row: dict[str, Any], keys: Sequence[str], bump: str | None
+    ) -> Any:
         ins: Any
         if self.dialect == "postgresql":
             ins = postgresql.insert(table)
@@ -126,10 +142,10 @@ class StoreCore:
             ins = sqlite.insert(table)
         else:  # pragma: no cover - only SQLite and PostgreSQL are supported
             raise NotImplementedError(self.dialect)
-        update = {c: ins.excluded[c] for c in rows[0] if c not in keys and c != bump}
+        update = {c: ins.excluded[c] for c in row if c not in keys and c != bump}
         if bump:
             update[bump] = table.c[bump] + 1
-        session.execute(ins.on_conflict_do_update(index_elements=list(keys), set_=update), rows)
+        return ins.on_conflict_do_update(index_elements=list(keys), set_=update)
 
     def _count(self, session: Session, table: Table) -> int:
         return int(session.scalar(select(func.count()).select_from(table)) or 0)
