@@ -135,7 +135,8 @@ def test_remembered_gettext_is_jinjas(
         env = Environment(autoescape=autoescape)
         tr.install(env)
         if remembered:
-            env.globals["gettext"] = handbook_module._memoised_gettext(tr.translations.gettext)
+            remembered_gettext = handbook_module._memoised_gettext(tr.translations.gettext)
+            env.globals["gettext"] = env.globals["_"] = remembered_gettext
         envs.append(env)
     jinjas, ours = (env.from_string(source).render(**context) for env in envs)
     assert ours == jinjas

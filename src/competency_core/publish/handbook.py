@@ -211,7 +211,8 @@ def _environment(fmt: HandbookFormat, tr: Translator) -> Environment:
     if found is None or found[0] is not tr:
         env = _base_environment(fmt)
         tr.install(env)
-        env.globals["gettext"] = _memoised_gettext(tr.translations.gettext)
+        # _() straight to it: the extension's _() only looks "gettext" up and calls it
+        env.globals["gettext"] = env.globals["_"] = _memoised_gettext(tr.translations.gettext)
         found = _ENVIRONMENTS[key] = (tr, env)
     return found[1]
 

@@ -50,9 +50,9 @@ CONSTANT_MEMORY_BYTES = 256 * 2**20
 """Constant-memory mode is also chosen when the workbook's cells would take more than this
 (256 MiB) in memory by :func:`estimated_workbook_bytes`."""
 
-CELL_BYTES = 400
-"""What a written cell costs in xlsxwriter's in-memory mode, with room to spare (measured:
-about 250 bytes for 2,000 competencies x 500 roles)."""
+CELL_BYTES = 600
+"""What a written cell costs in xlsxwriter's in-memory mode, the sheets' XML included (measured:
+about 510 bytes for 2,000 competencies x 500 roles: 85 MB above the loaded model)."""
 
 COVER_SHEET = N_("Cover")
 DICTIONARY_SHEET = N_("Competencies")
@@ -747,8 +747,8 @@ def estimated_workbook_bytes(
     The cells written: the dictionary's row of each competency, the matrix's names and
     required levels, each role's sheet (a row of seven cells per requirement), and for a
     workforce its summary rows and person sheets; :data:`CELL_BYTES` each. For 2,000
-    competencies x 500 roles of 30 requirements: about 168,000 cells, 67 MB (measured in
-    use: about 40 MB).
+    competencies x 500 roles of 30 requirements: about 166,000 cells, 100 MB (measured in
+    use: 85 MB).
     """
     requirements = sum(len(r.requirements) for r in model.roles)
     levels = len({v for s in model.scales for v in s.values})
