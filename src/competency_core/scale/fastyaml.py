@@ -341,7 +341,8 @@ def _flat_items(
     numbers = np.flatnonzero(keep)
     if not numbers.size:
         return None, np.zeros(0, np.int64)
-    body = body.filter(pa.array(keep))
+    if not keep.all():
+        body = body.filter(pa.array(keep))
     indent = (np.asarray(pc.binary_length(sub).to_numpy(zero_copy_only=False)) - size)[keep]
     # items start at the first line's indentation (deeper dashes are nested lists)
     level0 = indent == indent[0]
@@ -352,17 +353,19 @@ def _flat_items(
         raise _Unsure
     item = np.cumsum(starts) - 1
     base = indent[starts]
-    text = pc.if_else(pa.array(dash), pc.utf8_slice_codeunits(body, 2), body)
     n_items = int(item[-1]) + 1
     item_lines = numbers[starts] + start + 1
     names = sorted(allowed | skip)
-    name_of, after_of = _fields(text)
+    # a field's name, or "- " and its name on an item's first line
+    name_of, after_of = _fields(body)
     code = np.asarray(
-        pc.index_in(name_of, pa.array(names, pa.string()))
+        pc.index_in(name_of, pa.array(names + [f"- {n}" for n in names], pa.string()))
         .fill_null(-1)
         .to_numpy(zero_copy_only=False),
         dtype=np.int64,
     )
+    code[(code >= len(names)) & ~dash] = -1
+    code[code >= len(names)] -= len(names)
     code[flow] = -1
     inner = ~starts & (indent == base[0] + 2)
     block = (dash | inner) & (code >= 0)
