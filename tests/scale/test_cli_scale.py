@@ -234,6 +234,18 @@ def test_assessment_tables_are_resolved_by_the_policy(
         same_rows(r.json()["rows"], reference_rows(loaded, 3, policy))
 
 
+@pytest.mark.parametrize("engine", FAST_ENGINES)
+def test_an_empty_levels_table_scores_nobody(
+    cli: Any, model_file: Path, tmp_path: Path, engine: str
+) -> None:
+    path = tmp_path / "levels.csv"
+    path.write_text("person,competency,level\n")  # no rows: pyarrow types the columns null
+    r = cli("readiness", model_file, "-p", path, "--engine", engine, "-f", "json")
+    assert r.code == 0, r.out + r.err
+    assert r.json()["people"] == 0
+    assert r.json()["rows"] == []
+
+
 @pytest.mark.parametrize("suffix", [".parquet", ".arrow", ".feather", ".csv", ".json"])
 def test_results_read_back_as_written(
     cli: Any, files: Any, loaded: Any, tmp_path: Path, suffix: str

@@ -318,10 +318,14 @@ def levels_from_table(
     level_col = _column(table, "level", where)
     for name, col in (("person", person_col), ("competency", comp_col)):
         if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
-            if pa.types.is_dictionary(col.type):
-                continue
+            if pa.types.is_dictionary(col.type) or pa.types.is_null(col.type):
+                continue  # a column of nulls only (an empty CSV) is checked row by row below
             raise TableError(f"{where}: column {name!r} must hold text, not {col.type}")
-    if not (pa.types.is_integer(level_col.type) or pa.types.is_floating(level_col.type)):
+    if not (
+        pa.types.is_integer(level_col.type)
+        or pa.types.is_floating(level_col.type)
+        or pa.types.is_null(level_col.type)
+    ):
         raise TableError(f"{where}: column 'level' must hold numbers, not {level_col.type}")
     for name, col in (("person", person_col), ("competency", comp_col)):
         if col.null_count:
