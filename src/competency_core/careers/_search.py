@@ -159,8 +159,10 @@ class _Spurs:
     ) -> Route | None:
         """Cheapest route ``source -> target`` avoiding ``nodes`` and ``edges``, or None."""
         banned_nodes, banned_edges = self.banned_nodes, self.banned_edges
-        banned_nodes[list(nodes)] = True
-        banned_edges[list(edges)] = True
+        for u in nodes:
+            banned_nodes[u] = True
+        for e in edges:
+            banned_edges[e] = True
         adj = self.adj
         try:
             found, cost, path, steps = self._astar(
@@ -178,8 +180,10 @@ class _Spurs:
                 self.back,
             )
         finally:
-            banned_nodes[list(nodes)] = False
-            banned_edges[list(edges)] = False
+            for u in nodes:
+                banned_nodes[u] = False
+            for e in edges:
+                banned_edges[e] = False
         if not found:
             return None
         return Route(float(cost), tuple(path.tolist()), tuple(steps.tolist()))

@@ -453,6 +453,17 @@ class CareerGraph:
         out: list[int] = self.src.tolist()
         return out
 
+    @cached_property
+    def dst_list(self) -> list[int]:
+        """The target node of every edge, as a list."""
+        out: list[int] = self.dst.tolist()
+        return out
+
+    @cached_property
+    def months_list(self) -> list[int | None]:
+        """The typical months of every edge, as a list (None: unknown)."""
+        return [None if m != m else int(m) for m in self.months.tolist()]  # m != m: NaN
+
     def usable(
         self, kinds: Collection[TransitionKind | str] | None, include_suggested: bool
     ) -> tuple[npt.NDArray[np.bool_], list[bool]]:

@@ -44,7 +44,7 @@ from competency_core.careers._search import (
     reachable,
     reversed_matrix,
 )
-from competency_core.careers.graph import KINDS, CareerGraph
+from competency_core.careers.graph import CareerGraph
 from competency_core.careers.results import (
     BestPaths,
     CareerPath,
@@ -311,16 +311,19 @@ def _weights(
     if person is None:
         gap = np.where(usable, cg.step_gap, np.nan)
     else:
-        forward, backward = _hops_matrices(cg, usable, key)
-        live = usable & reachable(forward, origin)[cg.src] & reachable(backward, target)[cg.dst]
         if person.policy.unassessed is UnassessedPolicy.MINIMUM:
             entries = cg.cache.get("step entries")
             if not isinstance(entries, StepEntries):
                 entries = cg.vectors.step_entries(cg.src, cg.dst)
                 cg.cache["step entries"] = entries
             every = cg.vectors.person_gaps(entries, cg.src, cg.dst, person.levels, origin)
-            gap = np.where(live, every, np.nan)
+            # every edge costed at once is cheaper than finding the ones that matter; the
+            # others do not change the answer (no path from the origin to the target uses
+            # them, so the distances to the target seen from the origin's side stay the same)
+            gap = np.where(usable, every, np.nan)
         else:
+            forward, backward = _hops_matrices(cg, usable, key)
+            live = usable & reachable(forward, origin)[cg.src] & reachable(backward, target)[cg.dst]
             gap = np.full(len(cg.src), np.nan)
             ids = np.flatnonzero(live)
             gap[ids] = cg.vectors.edge_gaps(
@@ -418,20 +421,21 @@ def best_paths(
 def _career_path(
     cg: CareerGraph, nodes: Sequence[int], edges: Sequence[int], gap: FloatArray, cost: FloatArray
 ) -> CareerPath:
-    steps = []
-    for e in edges:
-        m = cg.months[e]
-        steps.append(
-            PathStep(
-                source=cg.roles[int(cg.src[e])],
-                target=cg.roles[int(cg.dst[e])],
-                kind=KINDS[cg.kind_code[e]].value,
-                suggested=bool(cg.suggested[e]),
-                typical_months=None if np.isnan(m) else int(m),
-                gap=float(gap[e]),
-                cost=float(cost[e]),
-            )
+    roles, src, dst = cg.roles, cg.src_list, cg.dst_list
+    kinds, suggested, months = cg.edge_kinds, cg.suggested_list, cg.months_list
+    gaps, costs = gap[list(edges)].tolist(), cost[list(edges)].tolist()
+    steps = [
+        PathStep(
+            roles[src[e]],
+            roles[dst[e]],
+            kinds[e],
+            suggested[e],
+            months[e],
+            g,
+            c,
         )
+        for e, g, c in zip(edges, gaps, costs, strict=True)
+    ]
     total = 0.0
     for s in steps:
         total += s.cost
@@ -439,7 +443,7 @@ def _career_path(
     for s in steps:
         gap_total += s.gap
     return CareerPath(
-        roles=tuple(cg.roles[i] for i in nodes),
+        roles=tuple(roles[i] for i in nodes),
         steps=tuple(steps),
         cost=total,
         gap=gap_total,
