@@ -38,6 +38,7 @@ pytest: $(STAMP)
 	bash scripts/ensure-axe.sh
 	bash scripts/ensure-php.sh
 	bash scripts/ensure-ralph.sh
+	bash scripts/ensure-java.sh
 	PYTHON=$(BIN)/python bash scripts/run-tests.sh
 
 clean:

@@ -357,7 +357,7 @@ def test_dyadic_cases_give_bit_identical_answers(
     """Exact sums: figures, ready flags and top-k orders identical, ties included."""
 
     @settings(
-        max_examples=_examples(request, 15, 4),
+        max_examples=_examples(request, 15, 3),
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow],
         derandomize=True,
@@ -385,7 +385,7 @@ def test_any_case_agrees_within_rounding(
     """Any weights, scales and levels (blends, hairs off a level): within 1e-12, ties aside."""
 
     @settings(
-        max_examples=_examples(request, 15, 4),
+        max_examples=_examples(request, 15, 3),
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow],
         derandomize=True,
