@@ -667,3 +667,16 @@ def test_every_engine_gives_the_full_matrix(engine_factory: Any) -> None:
         with engine_factory() as eng:
             got = eng.matrix(model, levels, policy=policy, on=ON)
         assert_same_matrix(got, ref, exact=False)
+
+
+@pytest.mark.parametrize("name", ["memory", "duckdb"])
+def test_progress_is_reported_after_each_range_of_people(name: str) -> None:
+    model, _ = _small()
+    table = pa.table(
+        {"person": [f"p{i}" for i in range(5)], "competency": ["c"] * 5, "level": [3.0] * 5}
+    )
+    seen: list[tuple[int, int]] = []
+    options = {} if name == "memory" else {"people_per_query": 2}
+    with E.engine(name, **options) as eng:
+        eng.top_matches(model, table, on=ON, k=1, progress=lambda d, n: seen.append((d, n)))
+    assert seen == ([(5, 5)] if name == "memory" else [(2, 5), (4, 5), (5, 5)])

@@ -14,8 +14,8 @@ Every engine takes a model, people's levels, a policy, an as-of date and ``k`` a
   (each person's level on the competency's own scale, one row per assessed pair; null or
   NaN: unassessed), or the path of a Parquet file of one (people are numbered in the order
   they first appear);
-* for ``postgres`` (and ``duckdb`` through its postgres extension is not used), a store URL:
-  the store's own ``cc_person`` and ``cc_assessment`` tables, resolved by the policy in SQL
+* for ``postgres`` only, the URL of the store the engine runs in: the store's own
+  ``cc_person`` and ``cc_assessment`` tables, resolved by the policy in SQL
   (:func:`competency_core.scale.sql.assessment_levels_sql`).
 
 ``memory`` is today's engine (:func:`~competency_core.scoring.readiness_matrix`); the others
