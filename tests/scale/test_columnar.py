@@ -168,3 +168,20 @@ def test_the_fast_path_leaves_what_it_does_not_understand(tmp_path: Path, text: 
     path = tmp_path / "w.yaml"
     path.write_text(text)
     assert read_sections(path) is None
+
+
+def test_evidence_of_someone_the_workforce_does_not_list_is_left_out(tmp_path: Path) -> None:
+    m = load_model(EXAMPLES / "software-engineering.yaml")
+    path = tmp_path / "w.yaml"
+    path.write_text(
+        "people:\n- key: ana\n  name: Ana\nassessments:\n"
+        "- person: ana\n  competency: api-design\n  level: 3\n  date: '2026-01-10'\n"
+        "- person: zed\n  competency: api-design\n  level: 4\n  date: '2026-01-10'\n"
+    )
+    on = dt.date(2026, 6, 1)
+    want = PeopleLevels.from_workforce(m, load_workforce(path), on=on)
+    got = resolve(m, read_evidence(path), on=on)
+    assert got.people == ("ana",)
+    _same(got, want)
+    wf = load_workforce(path)
+    _same(resolve(m, EvidenceColumns.from_workforce(wf), on=on), want)

@@ -184,6 +184,15 @@ class EvidenceColumns:
     scale: Int32Array | None = None
     texts: Mapping[str, tuple[tuple[str, ...], Int32Array]] = field(default_factory=dict)
     origin: Origin = field(default_factory=Origin)
+    listed: int | None = None
+    """How many of ``people`` a workforce lists (the others only have evidence): the rows
+    :func:`~competency_core.scale.resolve.resolve` gives by default, as
+    ``PeopleLevels.from_workforce`` does. None: all of them."""
+
+    @property
+    def listed_people(self) -> tuple[str, ...]:
+        """The people levels are resolved for by default."""
+        return self.people if self.listed is None else self.people[: self.listed]
 
     def __len__(self) -> int:
         return len(self.person)
@@ -235,7 +244,7 @@ class EvidenceColumns:
                 ("evidence", len(workforce.evidence)),
             )
         )
-        return cls.from_items(items, people, origin)
+        return replace(cls.from_items(items, people, origin), listed=len(people))
 
     @classmethod
     def from_items(

@@ -258,7 +258,7 @@ def _checked(path: str | os.PathLike[str], model: CompetencyModel | None) -> Evi
 
     wf = load_workforce(path, model)
     columns = EvidenceColumns.from_workforce(wf)
-    return EvidenceColumns(**{**columns.__dict__, "origin": Origin(file=str(path))})
+    return replace(columns, origin=replace(columns.origin, file=str(path)))
 
 
 def _from_sections(sections: Any, file: str) -> EvidenceColumns:
@@ -295,11 +295,12 @@ def _from_sections(sections: Any, file: str) -> EvidenceColumns:
                 "date": pa.array([], pa.date32()),
             }
         )
-        return EvidenceColumns.from_arrow(empty, origin=Origin(file=file), people=people)
+        columns = EvidenceColumns.from_arrow(empty, origin=Origin(file=file), people=people)
+        return replace(columns, listed=len(people))
     out = parts[0] if len(parts) == 1 else concat(parts)
     if len(out.people) > len(people):  # evidence of someone not among the people
         raise fail([Problem(path="person", message="unknown person", file=file)], file)
-    return EvidenceColumns(**{**out.__dict__, "origin": replace(out.origin, sections=tuple(named))})
+    return replace(out, origin=replace(out.origin, sections=tuple(named)), listed=len(people))
 
 
 def concat(parts: Sequence[EvidenceColumns]) -> EvidenceColumns:

@@ -237,8 +237,8 @@ def resolve(
 ) -> PeopleLevels:
     """People's levels from their evidence, as :meth:`PeopleLevels.from_workforce` gives them.
 
-    ``people`` (default: the columns' people, in their order) are the rows of the result;
-    evidence of anyone else is left out. See the module docs for what is vectorised.
+    ``people`` (default: the columns' people, in their order; of a workforce, the people
+    it lists) are the rows of the result; evidence of anyone else is left out. See the module docs for what is vectorised.
     Raises :class:`~competency_core.scale.columnar.ColumnarError` for evidence that does
     not fit the model.
     """
@@ -246,7 +246,7 @@ def resolve(
 
     day = on or dt.date.today()
     today = (day - EPOCH).days
-    keys = tuple(people) if people is not None else columns.people
+    keys = tuple(people) if people is not None else columns.listed_people
     comps = model.competencies
     n_c, n_p = len(comps), len(keys)
     out = np.full((n_p, n_c), np.nan)
