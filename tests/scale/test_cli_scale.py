@@ -246,6 +246,25 @@ def test_an_empty_levels_table_scores_nobody(
     assert r.json()["rows"] == []
 
 
+@pytest.mark.parametrize("engine", FAST_ENGINES)
+def test_a_stores_people_are_read_into_columns(
+    cli: Any, files: Any, loaded: Any, tmp_path: Path, engine: str
+) -> None:
+    """--store without --people: the store's assessments, as Store.workforce reads them."""
+    from competency_core.store import Store
+
+    model, wf = loaded
+    path = tmp_path / "store.sqlite3"
+    with Store(path) as store:
+        store.add_model(model)
+        store.import_workforce(wf, model=model.key)
+        as_stored = store.workforce(model, as_of=DAY)
+    r = cli("readiness", files[0], "--store", path, "--on", ON, "--engine", engine, "-k", "3",
+            "-f", "json")  # fmt: skip
+    assert r.code == 0, r.err
+    same_rows(r.json()["rows"], reference_rows((model, as_stored), 3))
+
+
 @pytest.mark.parametrize("suffix", [".parquet", ".arrow", ".feather", ".csv", ".json"])
 def test_results_read_back_as_written(
     cli: Any, files: Any, loaded: Any, tmp_path: Path, suffix: str

@@ -104,6 +104,9 @@ class PeopleInput:
     policy when the run starts (:mod:`competency_core.scale.readers`, ``scale.resolve``)."""
     store: str | None = None
     """The PostgreSQL store ``--engine postgres`` runs in (and reads the people from)."""
+    store_columns: str | None = None
+    """A store whose people's assessments and evidence are read into columns and resolved
+    by the policy when the run starts (:func:`competency_core.scale.readers.read_store`)."""
 
 
 def is_table(people: Path | None) -> bool:
@@ -149,7 +152,10 @@ def read_people(
                 t._("read the people from --people FILE or --store URL, not both")
             )
         return _from_file(model, people, fmt, on, workforce=workforce)
-    return PeopleInput(workforce=load_people(model, None, store, fmt, on=on))
+    source = store or default_store()
+    if workforce or source is None:  # without a store, load_people says what to pass
+        return PeopleInput(workforce=load_people(model, None, store, fmt, on=on))
+    return PeopleInput(store_columns=source)
 
 
 EVIDENCE_COLUMNS = frozenset({"date", "kind", "rater_type"})
@@ -235,6 +241,14 @@ def people_levels(
             columns = read_evidence(people.evidence)
         else:
             columns = read_workforce_file(people.evidence, model)
+        return resolve(model, columns, policy=policy, on=on)
+    if people.store_columns is not None:
+        from competency_core.scale.readers import read_store
+        from competency_core.scale.resolve import resolve
+        from competency_core.store import Store
+
+        with Store(people.store_columns) as store:
+            columns = read_store(store, model, as_of=on)
         return resolve(model, columns, policy=policy, on=on)
     raise CompetencyError(cli_tr()._("this run needs people's levels: give --people FILE"))
 
