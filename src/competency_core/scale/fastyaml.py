@@ -473,8 +473,13 @@ def _decode_distinct(values: pa.Array, name: str) -> pa.Array:
     quoted = pc.utf8_slice_codeunits(values, 1, -1)
     unquoted = pc.if_else(pa.array(single), pc.replace_substring(quoted, "''", "'"), values)
     unquoted = pc.if_else(pa.array(double), quoted, unquoted)
-    if name in DATES and not _mask(pc.match_substring_regex(unquoted, _DATE)).all():
-        raise _Unsure
+    if name in DATES:
+        if not _mask(pc.match_substring_regex(unquoted, _DATE)).all():
+            raise _Unsure
+        days = pc.strptime(unquoted, format="%Y-%m-%d", unit="s", error_is_null=True)
+        if days.null_count:
+            raise _Unsure  # not a day of the calendar (2026-02-30)
+        return days.cast(pa.date32())
     return unquoted
 
 

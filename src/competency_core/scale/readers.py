@@ -195,15 +195,31 @@ def read_csv(
         delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
     header = next(csv.reader([first], delimiter=delimiter))
     lines = _Lines(lambda: text, delimiter)
+    data = text.encode("utf-8") if codec != "utf-8-sig" else raw
+    parse = pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
+    as_text = {name: pa.string() for name in header}
+    # typed first (dates and levels parsed by Arrow); a cell that does not convert: all
+    # as text, so that the checks name each bad cell's line
+    typed = {**as_text}
+    for name in header:
+        col = column_name(name)
+        if col == "level":
+            typed[name] = pa.int64()
+        elif col in ("date", "valid_until"):
+            typed[name] = pa.date32()
     try:
-        table = pcsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-            convert_options=pcsv.ConvertOptions(
-                column_types={name: pa.string() for name in header},
-                strings_can_be_null=True,
-            ),
-        )
+        try:
+            table = pcsv.read_csv(
+                io.BytesIO(data),
+                parse_options=parse,
+                convert_options=pcsv.ConvertOptions(column_types=typed, strings_can_be_null=True),
+            )
+        except pa.ArrowInvalid:
+            table = pcsv.read_csv(
+                io.BytesIO(data),
+                parse_options=parse,
+                convert_options=pcsv.ConvertOptions(column_types=as_text, strings_can_be_null=True),
+            )
     except pa.ArrowInvalid as exc:
         width = len(header)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
