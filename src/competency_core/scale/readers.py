@@ -187,7 +187,11 @@ def read_csv(
             [Problem(path="", message=f"not {encoding} text ({exc.reason})", file=file, line=line)],
             f"cannot read {path}",
         ) from None
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first, at = "", 0
+    while at < len(text) and not first.strip():  # the first line that is not blank
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        first, at = text[at:end].rstrip("\r"), end + 1
     if not first:
         raise _cannot(path, "the file is empty (a header line names the columns)")
     if delimiter is None:
