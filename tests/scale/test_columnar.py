@@ -33,7 +33,7 @@ from competency_core.scoring.policy import ScoringPolicy
 from competency_core.testing import strategies as cs
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
 ON = st.dates(dt.date(2024, 1, 1), dt.date(2026, 6, 30))
 
 
