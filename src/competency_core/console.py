@@ -204,6 +204,14 @@ class _LazyConsole:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._get(), name)
 
+    # ``with console:`` (rich's Live and Progress use it) looks these up on the type, past
+    # __getattr__: pass them on too
+    def __enter__(self) -> Console:
+        return self._get().__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        self._get().__exit__(*exc)
+
     def __repr__(self) -> str:
         return f"<lazy rich console {self._options}>"
 

@@ -555,6 +555,19 @@ def test_the_progress_bar_shows_only_on_long_text_runs_on_a_terminal(
     assert ("scoring" in buffer.getvalue()) is shown
 
 
+def test_the_progress_bar_runs_on_the_lazy_error_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """rich's Live enters its console (``with console:``): the CLI's lazy one must allow it."""
+    from competency_core.console import _LazyConsole
+
+    buffer = io.StringIO()
+    lazy = _LazyConsole(file=buffer, force_terminal=True, width=80)
+    monkeypatch.setattr(scale_run, "err_console", lazy)
+    with scale_run.progress_bar(OutputFormat.TEXT, True, 10, "scoring") as tell:
+        assert tell is not None
+        tell(10, 10)
+    assert "10/10" in buffer.getvalue()
+
+
 def test_no_progress_bar_when_piped(cli: Any, files: Any) -> None:
     model, people = files
     r = cli("readiness", model, "-p", people, "--on", ON, "--engine", "memory", "--progress")
