@@ -151,6 +151,8 @@ class TopMatches:
 
 
 def _gather(matrix: ReadinessMatrix, index: IntArray, *, by_person: bool) -> RankedPairs:
+    if 0 in matrix.readiness.shape:  # no roles or no people: every row is padding
+        return RankedPairs.empty(index.shape[0], index.shape[1])
     rows = np.arange(index.shape[0])[:, None]
     safe = np.where(index >= 0, index, 0)
     pad = index < 0

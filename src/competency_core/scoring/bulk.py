@@ -185,6 +185,24 @@ class RoleSet:
         """Per role: ``1 / requirements`` (0 where it is 0)."""
         return _inverse(self.requirements)
 
+    def requirement_table(self) -> tuple[IntArray, IntArray, FloatArray, BoolArray]:
+        """The requirements as flat arrays, read back from :attr:`figures`.
+
+        ``(start, column, weight, essential)``: role ``r``'s requirements are entries
+        ``start[r]:start[r + 1]``, in column order; the compiled kernels take this form.
+        """
+        n_r = len(self.roles)
+        mass = self.figures[:n_r].tocsr()
+        code = self.figures[n_r : 2 * n_r].tocsr()
+        mass.sort_indices()
+        code.sort_indices()
+        return (
+            np.asarray(mass.indptr, dtype=np.intp),
+            np.asarray(mass.indices, dtype=np.intp),
+            np.asarray(mass.data, dtype=np.float64),
+            np.asarray(code.data, dtype=np.float64) > 1.0,
+        )
+
     @classmethod
     def from_model(cls, model: CompetencyModel, roles: Sequence[str] | None = None) -> RoleSet:
         """Compile the model's roles (or the named ones)."""
@@ -435,6 +453,53 @@ class _Engine:
         self.ready[:, cols] = ok
 
 
+def _use_compiled(kernel: str) -> bool:
+    if kernel not in ("auto", "compiled", "sparse"):
+        raise ScoringError(f"unknown kernel {kernel!r}: expected auto, compiled or sparse")
+    if kernel != "compiled":
+        return False
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        raise ScoringError("the compiled kernel needs numba (pip install numba)") from None
+    return True
+
+
+def _compiled_matrix(
+    levels: PeopleLevels, rs: RoleSet, policy: ScoringPolicy, day: dt.date, workers: int
+) -> ReadinessMatrix:
+    """:func:`readiness_matrix` by the compiled kernel (people x roles, C order)."""
+    from competency_core.scoring import compiled
+
+    source, index = _columns(levels, rs)
+    n_p, n_r = len(levels.people), len(rs.roles)
+    # computed role-major (roles x people), handed out transposed (people x roles views)
+    out = (np.empty((n_r, n_p)), np.empty((n_r, n_p)), np.empty((n_r, n_p)))
+    coverage, ready = np.empty((n_r, n_p)), np.empty((n_r, n_p), dtype=bool)
+    compiled.run_matrix(
+        source,
+        index,
+        compiled.compile_role_set(rs),
+        exclude=policy.unassessed is UnassessedPolicy.EXCLUDE,
+        threshold=policy.ready_threshold - READY_TOLERANCE,
+        base=rs.base,
+        chunk=256,
+        workers=workers,
+        out=(*out, coverage, ready),
+    )
+    return ReadinessMatrix(
+        people=levels.people,
+        roles=rs.roles,
+        readiness=out[0].T,
+        gap=out[1].T,
+        share_met=out[2].T,
+        coverage=coverage.T,
+        ready=ready.T,
+        policy=policy,
+        on=day,
+    )
+
+
 def readiness_matrix(
     model: CompetencyModel,
     people: Workforce | PeopleLevels,
@@ -444,6 +509,7 @@ def readiness_matrix(
     on: dt.date | None = None,
     chunk_size: int = 128,
     workers: int | None = None,
+    kernel: str = "auto",
 ) -> ReadinessMatrix:
     """Score every person against every role (default: all the model's roles).
 
@@ -453,6 +519,11 @@ def readiness_matrix(
     inputs in the processor's cache. Chunks run on ``workers`` threads (default: the CPUs
     available, at most 8; numpy and scipy release the GIL), and the result does not depend
     on their number.
+
+    ``kernel`` picks the loops: ``"sparse"`` (numpy and scipy.sparse products, a chunk of
+    people at a time), ``"compiled"`` (numba: each pair's figures in one pass; the streaming
+    engine's kernel), or ``"auto"``, the sparse kernel, measured the faster of the two on
+    this project's benchmark (docs/performance.md). Both give the same bits.
     """
     day = on or dt.date.today()
     levels = (
@@ -462,11 +533,13 @@ def readiness_matrix(
     )
     rs = roles if isinstance(roles, RoleSet) else RoleSet.from_model(model, roles)
     n_p = len(levels.people)
+    n_workers = workers if workers is not None else min(8, _available_cpus())
+    if _use_compiled(kernel):
+        return _compiled_matrix(levels, rs, policy, day, n_workers)
     # computed role-major (roles x people), handed out transposed (people x roles views)
     engine, shared = _Engine.prepare(levels, rs, policy)
     step = max(1, chunk_size)
     bounds = [(s, min(n_p, s + step)) for s in range(0, n_p, step)]
-    n_workers = workers if workers is not None else min(8, _available_cpus())
     if n_workers > 1 and len(bounds) > 1:
         with ThreadPoolExecutor(max_workers=n_workers) as pool:
             for done in [pool.submit(engine.chunk, s, e, shared) for s, e in bounds]:
