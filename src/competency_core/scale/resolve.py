@@ -422,7 +422,8 @@ def _per_person(
     hits = np.isin(comp[kept], targets)
     reach = {code: set(js) & want for code, js in develops.items() if set(js) & want}
     if columns.resource is not None and reach:
-        hits |= np.isin(columns.resource[kept], list(reach))
+        # a course counts for what its resource develops only when it names no competency
+        hits |= np.isin(columns.resource[kept], list(reach)) & (columns.competency[kept] < 0)
     rows = kept[hits]
     targeted = rows
     if not only_any_of:  # a plugin's rule may read the person's other evidence
@@ -443,7 +444,7 @@ def _per_person(
                 continue
             if comp[i] in want:
                 decided.add(int(comp[i]))
-            if columns.resource is not None:
+            if columns.resource is not None and columns.competency[i] < 0:
                 decided |= reach.get(int(columns.resource[i]), set())
         names = {comps[j].key: j for j in decided}
         explained = explain_levels(
