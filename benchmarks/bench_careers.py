@@ -23,6 +23,13 @@ For each it measures (medians, and p50 / p90 over many queries):
     .venv/bin/python benchmarks/bench_careers.py               # both graphs (~3-4 minutes)
     .venv/bin/python benchmarks/bench_careers.py --roles 20000 --transitions 200000
     .venv/bin/python benchmarks/bench_careers.py --no-synthetic
+    .venv/bin/python benchmarks/bench_careers.py --no-synthetic --before HEAD~2
+
+``--before REV`` also runs the O*NET queries with the career code of git revision ``REV``
+(``src/competency_core/careers`` of that commit, loaded as a package of its own beside
+today's), old and new taking turns on the same queries in this process, and checks that
+both give the same answers: on a machine shared with other jobs the ratio new/old is the
+figure that holds still.
 
 Targets (2-core machine): O*NET queries p50 <= 5 ms; the 100k-role graph built in <= 15 s;
 a next-steps query (k <= 3) on it in <= 100 ms. The run prints the load average: on a
@@ -369,6 +376,86 @@ def bench_graph(
     return figures
 
 
+def career_code_of(rev: str) -> Any:
+    """``competency_core.careers`` as it was at git revision ``rev``, as a separate package."""
+    import importlib
+    import subprocess
+    import tarfile
+    import tempfile
+
+    root = Path(__file__).resolve().parents[1]
+    where = Path(tempfile.mkdtemp(prefix="careers-before-"))
+    archive = subprocess.run(
+        ["git", "archive", rev, "src/competency_core/careers"],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    ).stdout
+    with tarfile.open(fileobj=__import__("io").BytesIO(archive)) as tar:
+        tar.extractall(where, filter="data")
+    package = where / "careers_before"
+    (where / "src" / "competency_core" / "careers").rename(package)
+    for f in package.glob("*.py"):
+        f.write_text(f.read_text().replace("competency_core.careers", "careers_before"))
+    sys.path.insert(0, str(where))
+    return importlib.import_module("careers_before")
+
+
+def bench_before(model: CompetencyModel, rev: str, rounds: int = 3) -> None:
+    """The O*NET queries with today's code and with ``rev``'s, taking turns; answers compared."""
+    old = career_code_of(rev)
+    new_cg, old_cg = CareerGraph.from_model(model), old.CareerGraph.from_model(model)
+    rng = random.Random(11)
+    rated = [r for r in new_cg.roles if new_cg.is_rated(r)]
+    origins = [rng.choice(rated) for _ in range(300)]
+    pairs = [(rng.choice(rated), rng.choice(rated)) for _ in range(100)]
+    people = [(person_in(new_cg, s, rng), t) for s, t in pairs]
+    fields = ("person", "name", "role", "levels", "policy", "on")
+    old_people = [(old.PersonProfile(*(getattr(p, f) for f in fields)), t) for p, t in people]
+    same = 0
+    for o in origins[:100]:
+        same += repr(next_steps(new_cg, o, max_steps=3)) == repr(
+            old.next_steps(old_cg, o, max_steps=3)
+        )
+    for (p, t), (q, _) in zip(people, old_people, strict=True):
+        same += repr(best_paths(new_cg, p, t, k=5)) == repr(old.best_paths(old_cg, q, t, k=5))
+    print(f"\n== today's code against {rev}'s (same answers: {same}/200) ==")
+    cases: list[tuple[str, Callable[..., Any], Callable[..., Any], list[Any], list[Any]]] = [
+        (
+            "next steps k=3",
+            lambda o: next_steps(new_cg, o, max_steps=3),
+            lambda o: old.next_steps(old_cg, o, max_steps=3),
+            origins,
+            origins,
+        ),
+        (
+            "5 cheapest paths from a person",
+            lambda pt: best_paths(new_cg, pt[0], pt[1], k=5),
+            lambda pt: old.best_paths(old_cg, pt[0], pt[1], k=5),
+            people,
+            old_people,
+        ),
+    ]
+    for label, mine, theirs, args, old_args in cases:
+        mine(args[0]), theirs(old_args[0])  # caches and compiled code
+        new_p50, old_p50, new_cpu, old_cpu = [], [], [], []
+        with no_gc():
+            for _ in range(rounds):
+                for fn, items, walls, cpus in (
+                    (theirs, old_args, old_p50, old_cpu),
+                    (mine, args, new_p50, new_cpu),
+                ):
+                    runs = [timed(lambda a=a, fn=fn: fn(a)) for a in items]
+                    walls.append(statistics.median(r[0] for r in runs))
+                    cpus.append(statistics.median(r[1] for r in runs))
+        n, o = statistics.median(new_p50), statistics.median(old_p50)
+        nc, oc = statistics.median(new_cpu), statistics.median(old_cpu)
+        print(
+            f"{label:32} p50 {ms(n)} (cpu {ms(nc)})   {rev}: {ms(o)} (cpu {ms(oc)})   "
+            f"new/old {n / o:.2f} (cpu {nc / oc:.2f}; median of {rounds} rounds)"
+        )
+
+
 def onet_pairs(cg: CareerGraph, rng: random.Random) -> tuple[str, str]:
     rated = [r for r in cg.roles if cg.is_rated(r)]
     return rng.choice(rated), rng.choice(rated)
@@ -391,6 +478,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--transitions", type=int, default=1_000_000)
     parser.add_argument("--no-synthetic", action="store_true", help="Only the O*NET graph.")
     parser.add_argument("--no-onet", action="store_true", help="Only the synthetic graph.")
+    parser.add_argument(
+        "--before",
+        metavar="REV",
+        help="Also run the O*NET queries with the career code of git revision REV.",
+    )
     args = parser.parse_args(argv)
     print(f"Python {sys.version.split()[0]}, networkx {nx.__version__}, {os.cpu_count()} CPUs")
     print(f"load average at start: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
@@ -411,6 +503,8 @@ def main(argv: list[str] | None = None) -> int:
                 pairs=onet_pairs,
                 persons=True,
             )
+            if args.before:
+                bench_before(imported.model, args.before)
     if not args.no_synthetic:
         wall, _, model = timed(lambda: synthetic_model(args.roles, args.transitions))
         print(f"\nsynthetic model generated and validated: {wall:.1f} s (not part of the build)")
