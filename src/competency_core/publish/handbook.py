@@ -30,7 +30,6 @@ import re
 import tempfile
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -513,6 +512,8 @@ def _render_items(renderer: _Renderer, items: list[tuple[str, str]], workers: in
     global _FORKED
     if workers <= 1 or len(items) < 2:
         return renderer.items(items)
+    from concurrent.futures import ProcessPoolExecutor  # only a big handbook needs it
+
     size = max(1, -(-len(items) // (workers * _CHUNKS_PER_WORKER)))
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     _FORKED = renderer
