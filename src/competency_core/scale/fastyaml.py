@@ -85,14 +85,16 @@ class _Unsure(Exception):
 def read_sections(path: Path) -> Sections | None:
     """The file's people and evidence tables, or None where the checked loader must read it."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        raw = path.read_bytes()
+    except OSError:
         return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
     try:
         if path.suffix.lower() == ".json":
-            return _json(text)
-        return _yaml(text)
-    except _Unsure:
+            return _json(raw.decode("utf-8"))
+        return _yaml(raw)
+    except (_Unsure, UnicodeDecodeError):
         return None
 
 
@@ -149,18 +151,23 @@ def _json(text: str) -> Sections:
 # -- YAML ----------------------------------------------------------------------------------
 
 
-def _yaml(text: str) -> Sections:
+def _yaml(raw: bytes) -> Sections:
+    """The sections of a YAML file's UTF-8 bytes (checked as UTF-8 by Arrow)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-    if "\r" in text or ("\t" in text and re.search(r"^[ ]*\t", text, re.MULTILINE)):
+    if b"\r" in raw:
+        raw = raw.replace(b"\r\n", b"\n")
+    if b"\r" in raw or (b"\t" in raw and re.search(rb"^[ ]*\t", raw, re.MULTILINE)):
         raise _Unsure
-    if "\x85" in text or "\u2028" in text or "\u2029" in text:
-        raise _Unsure  # line breaks to YAML 1.1, not to str.split
+    if b"\xc2\x85" in raw or b"\xe2\x80\xa8" in raw or b"\xe2\x80\xa9" in raw:
+        raise _Unsure  # line breaks to YAML 1.1 (NEL, LS, PS), not to a split on newlines
     # the lines, split in Arrow (no Python string per line)
-    arr = pc.split_pattern(pa.array([text], pa.large_string()), "\n").flatten().cast(pa.string())
+    try:
+        whole = pa.array([raw], pa.large_binary()).cast(pa.large_string())
+    except pa.ArrowInvalid:
+        raise _Unsure from None  # not UTF-8: the checked loader says where
+    arr = pc.split_pattern(whole, "\n").flatten().cast(pa.string())
     first = pc.utf8_slice_codeunits(arr, 0, 2)
     head = ~_mask(pc.is_in(first, pa.array(["- ", "-", ""]))) & ~_mask(
         pc.match_substring_regex(first, r"^[\s#]")
@@ -341,7 +348,9 @@ def _flat_items(
     numbers = np.flatnonzero(keep)
     if not numbers.size:
         return None, np.zeros(0, np.int64)
-    if not keep.all():
+    if keep[: numbers[-1] + 1].all():  # at most blank lines at the end: no copy
+        body = body.slice(0, int(numbers[-1]) + 1)
+    else:
         body = body.filter(pa.array(keep))
     indent = (np.asarray(pc.binary_length(sub).to_numpy(zero_copy_only=False)) - size)[keep]
     # items start at the first line's indentation (deeper dashes are nested lists)
