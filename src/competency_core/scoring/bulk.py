@@ -522,8 +522,9 @@ def readiness_matrix(
 
     ``kernel`` picks the loops: ``"sparse"`` (numpy and scipy.sparse products, a chunk of
     people at a time), ``"compiled"`` (numba: each pair's figures in one pass; the streaming
-    engine's kernel), or ``"auto"``, the sparse kernel, measured the faster of the two on
-    this project's benchmark (docs/performance.md). Both give the same bits.
+    engine's kernel; faster once compiled, docs/performance.md), or ``"auto"``: the sparse
+    kernel, since the compiled one's first call in a fresh installation compiles it (numba
+    caches it for later runs). Both give the same bits.
     """
     day = on or dt.date.today()
     levels = (
