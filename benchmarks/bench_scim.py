@@ -13,7 +13,7 @@ and the memory figure is the peak resident memory the work added above the proce
 once the service was set up (Linux ``VmHWM`` - ``VmRSS``).
 
 ``--postgres`` adds the /Bulk row on a temporary PostgreSQL server (durable, started before
-the timing). The /Bulk rows also print the seconds of each thousand users, first against
+the timing), with its ratio to the same in-memory baseline. The /Bulk rows also print the seconds of each thousand users, first against
 last: provisioning is linear when the last thousand is no slower than the first.
 
 ``--part pull``: the client pull (10,000 users from a local scim2-server in pages of 100),

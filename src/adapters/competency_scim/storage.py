@@ -427,7 +427,7 @@ class DirectoryStorage(ScimStorage):
         )
         update: dict[str, Any] = {"id": rid, "meta": meta}
         update.update((f, None) for f in ("password", "groups") if f in model.model_fields)
-        return resource.model_copy(update=update, deep=True)
+        return resource.model_copy(update=update)  # (shallow: the request is not kept)
 
     def update(
         self,
