@@ -220,7 +220,7 @@ def next_steps(
     role_of = step_of[essential]
     rank = cg.vectors.gap_rank[evaluated.pos[entries[essential]]]
     # (step, bigger gap, heavier weight, competency): gap_order's, with a rank made once
-    essential = essential[np.lexsort((rank, -flat.gap[essential], role_of))]
+    essential = essential[_blocking_order(role_of, flat.gap[essential], rank)]
     keys = cg.competency_columns[0]
     blocking_keys = [keys[c] for c in flat.competency[essential].tolist()]
     counts = np.bincount(role_of, minlength=len(ordered))
@@ -270,6 +270,23 @@ def next_steps(
         max_steps=max_steps,
         steps=tuple(steps),
     )
+
+
+def _blocking_order(step: np.ndarray, gap: FloatArray, rank: np.ndarray) -> np.ndarray:
+    """The order of gaps by (step, bigger gap, rank): ``np.lexsort((rank, -gap, step))``.
+
+    The three keys packed into one integer (the gaps by their rank among the distinct
+    gaps) and sorted once, which is several times faster than ``lexsort`` on float keys;
+    ``lexsort`` itself when the packed key would not fit in 63 bits.
+    """
+    if len(gap) == 0:
+        return np.zeros(0, np.int64)
+    levels, gap_rank = np.unique(-gap, return_inverse=True)
+    width = int(rank.max()) + 1
+    if (int(step.max()) + 1) * len(levels) * width >= 1 << 62:
+        return np.lexsort((rank, -gap, step))
+    key = (step.astype(np.int64) * len(levels) + gap_rank.reshape(-1)) * width + rank
+    return np.argsort(key, kind="stable")
 
 
 @dataclass(frozen=True)
