@@ -759,14 +759,20 @@ def spark_session() -> Any:
         )
     from pyspark.sql import SparkSession
 
+    master = os.environ.get("COMPETENCY_SPARK_MASTER", "local[2]")
+    builder = SparkSession.builder.master(master)
+    if master.startswith("local"):
+        # the driver's block manager on the loopback: results larger than a message come
+        # back as blocks, fetched from the address the driver advertises
+        builder = builder.config("spark.driver.host", "127.0.0.1").config(
+            "spark.driver.bindAddress", "127.0.0.1"
+        )
     _SPARK = (
-        SparkSession.builder.master(os.environ.get("COMPETENCY_SPARK_MASTER", "local[2]"))
-        .appName("competency-core")
+        builder.appName("competency-core")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.local.dir", tempfile.gettempdir())
         .getOrCreate()
     )
