@@ -207,3 +207,29 @@ def test_demo_steps_run_on_the_examples(examples: Path, tmp_path: Path, capsys: 
     assert "$ competency readiness" in out
     assert "Development plan for daniel-kim" in out
     assert "By team" in out
+
+
+def test_demo_step_at_scale_matches_the_memory_engine(
+    examples: Path, tmp_path: Path, capsys: Any
+) -> None:
+    """Step 37: DuckDB's answers printed, the streaming engine's written as Parquet."""
+    import pyarrow.parquet as pq
+
+    from competency_core.cli import scoring
+    from competency_core.demo import DemoContext
+    from competency_core.io import load_model, load_workforce
+    from competency_core.scale.results import TopMatches
+    from competency_core.scoring import readiness_matrix
+
+    ctx = DemoContext(examples=examples, out=tmp_path)
+    scoring._demo_engines(ctx)
+    out = capsys.readouterr().out
+    assert "engine duckdb, top 2" in out
+    model = load_model(examples / "software-engineering.yaml")
+    people = load_workforce(examples / "people.yaml")
+    want = TopMatches.from_matrix(readiness_matrix(model, people, on=scoring._DEMO_ON), 3)
+    rows = pq.read_table(tmp_path / "readiness-top3.parquet").to_pylist()
+    got = {(r["person"], r["rank"]): r["role"] for r in rows if r["ranked_by"] == "person"}
+    for person in want.people:
+        for m in want.top_roles(person):
+            assert got[(person, m.rank)] == m.role

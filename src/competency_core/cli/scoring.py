@@ -1152,6 +1152,19 @@ def _demo_readiness(ctx: DemoContext) -> None:
               "--on", _DEMO_ON.isoformat())  # fmt: skip
 
 
+@demo_step(37, "At scale: every person against every role on DuckDB, answers as Parquet", STEPS)
+def _demo_engines(ctx: DemoContext) -> None:
+    model, people = _demo_files(ctx)
+    on = _DEMO_ON.isoformat()
+    # the same scoring compiled to SQL and run in the embedded DuckDB, then the streaming
+    # engine writing each person's and each role's best pairs as one Parquet table
+    _demo_cli(ctx, "readiness", model, "-p", people, "--engine", "duckdb", "--top", "2",
+              "--on", on)  # fmt: skip
+    out = str(ctx.out / "readiness-top3.parquet")
+    _demo_cli(ctx, "readiness", model, "-p", people, "--engine", "streaming", "--top", "3",
+              "--out", out, "--on", on)  # fmt: skip
+
+
 @hookimpl
 def register_commands(app: typer.Typer) -> None:
     """Add the commands declared above."""
