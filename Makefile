@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml testing/pyproject.toml examples/plugin/pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m pip install --quiet -e ./testing
 	$(BIN)/python -m pip install --quiet --no-deps -e examples/plugin
+	$(BIN)/python -m competency_core.scoring.compiled --warm  # numba's cache: readiness_matrix's auto kernel
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 

@@ -11,11 +11,9 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from competency_core.errors import ScoringError
 from competency_core.scoring import PeopleLevels, readiness_matrix
 from competency_core.testing import properties as P
 from competency_core.testing import strategies as cst
@@ -31,7 +29,7 @@ FIELDS = ("readiness", "gap", "share_met", "coverage", "ready")
 @st.composite
 def _inputs(draw: st.DrawFn) -> tuple[Any, Any, Any, dt.date]:
     model = draw(cst.scoring_models(n_roles=(0, 5)))
-    # up to 40 people: more than one block of 16 and a part-filled last block
+    # up to 40 people: one part-filled block (many blocks: test_..._over_many_blocks)
     wf = draw(cst.workforces(model, n_people=(0, 40), assessments_per_person=(0, 8)))
     on = draw(st.dates(dt.date(2023, 1, 1), dt.date(2026, 12, 31)))
     return model, wf, draw(cst.scoring_policies()), on
@@ -62,11 +60,31 @@ def test_compiled_kernel_passes_the_bulk_contract(inputs: Any) -> None:
     P.check_bulk_matches_pair(model, wf, policy=policy, on=on, bulk=bulk)
 
 
-def test_auto_is_the_sparse_kernel_and_unknown_kernels_are_refused() -> None:
-    from competency_core.scoring import bulk
+@st.composite
+def _many_people(draw: st.DrawFn) -> tuple[Any, PeopleLevels, Any]:
+    """Hundreds of people (several blocks and chunks of the kernel, a part-filled last one).
 
-    assert not bulk._use_compiled("auto")
-    assert not bulk._use_compiled("sparse")
-    assert bulk._use_compiled("compiled")
-    with pytest.raises(ScoringError, match="unknown kernel 'fast'"):
-        bulk._use_compiled("fast")
+    Levels are drawn from the model's required levels and a few others, NaN included, so
+    many people sit exactly on a required level (the ``a < t`` edge).
+    """
+    model = draw(cst.scoring_models(n_roles=(1, 5)))
+    comps = tuple(c.key for c in model.competencies)
+    required = {
+        model.scale_of(q.competency).normalise(q.level) for r in model.roles for q in r.requirements
+    }
+    values = np.array([*sorted(required | {0.0, 0.3, 1.0}), np.nan])
+    n_people = draw(st.integers(65, 600))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    levels = values[rng.integers(0, len(values), size=(n_people, len(comps)))]
+    people = tuple(f"p{i}" for i in range(n_people))
+    return model, PeopleLevels(people, comps, levels), draw(cst.scoring_policies())
+
+
+@settings(SETTINGS, max_examples=15)
+@given(_many_people(), st.sampled_from([1, 2]))
+def test_compiled_kernel_gives_the_sparse_bits_over_many_blocks(inputs: Any, workers: int) -> None:
+    model, levels, policy = inputs
+    sparse = readiness_matrix(model, levels, policy=policy, kernel="sparse", chunk_size=100)
+    compiled = readiness_matrix(model, levels, policy=policy, kernel="compiled", workers=workers)
+    for name in FIELDS:
+        assert np.array_equal(getattr(sparse, name), getattr(compiled, name)), name

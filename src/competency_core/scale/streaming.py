@@ -361,6 +361,7 @@ def stream_top_matches(
     keys: list[str] = []
     aggregates = _Aggregates(model, policy)
     saw_roles = False
+    buffers: list[npt.NDArray[np.generic]] = []  # the blocks' memory, reused block after block
     with compiled.using_threads(n_workers):
         for chunk in _as_chunks(people, people_chunk):
             lv = chunk.levels
@@ -376,13 +377,7 @@ def stream_top_matches(
             source = np.ascontiguousarray(source, dtype=np.float64)
             for r0 in range(0, n_r, role_chunk):
                 r1 = min(n_r, r0 + role_chunk)
-                out = (
-                    np.empty((r1 - r0, n_p)),
-                    np.empty((r1 - r0, n_p)),
-                    np.empty((r1 - r0, n_p)),
-                    np.empty((r1 - r0, n_p)),
-                    np.empty((r1 - r0, n_p), dtype=bool),
-                )
+                out = _block(buffers, r1 - r0, n_p)
                 compiled.score_roles(
                     source, index, kernel_roles, r0, r1,
                     exclude=exclude, threshold=threshold, base=rs.base, out=out,
@@ -409,6 +404,20 @@ def stream_top_matches(
         on=day,
     )
     return StreamingResult(top, aggregates.result(language) if saw_roles else None)
+
+
+def _block(
+    buffers: list[npt.NDArray[np.generic]], rows: int, cols: int
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+    """A block's five ``(rows, cols)`` C-order arrays, views of ``buffers`` (grown if short).
+
+    Reusing the memory spares the page faults of fresh arrays for every block.
+    """
+    size = rows * cols
+    if not buffers or buffers[0].size < size:
+        buffers[:] = [np.empty(size) for _ in range(4)] + [np.empty(size, dtype=np.bool_)]
+    f = [b[:size].reshape(rows, cols) for b in buffers]
+    return (f[0], f[1], f[2], f[3], f[4])  # type: ignore[return-value]
 
 
 def _fields(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -453,11 +454,36 @@ class _Engine:
         self.ready[:, cols] = ok
 
 
-def _use_compiled(kernel: str) -> bool:
+AUTO_COMPILED_WORK = 200_000_000
+"""``kernel="auto"`` loads the compiled kernel for at least this many (pair, requirement) sums.
+
+Loading it in a fresh process (importing numba, reading its cache) costs about 0.75 s; the
+sparse kernel takes about 4 ns a sum, the compiled one a tenth of that, so below this
+much work the sparse kernel finishes first. Once loaded, the compiled kernel is used for
+any size.
+"""
+
+
+def _use_compiled(kernel: str, work: int = 0) -> bool:
+    """Whether ``kernel`` means the compiled kernel for ``work`` (pair, requirement) sums.
+
+    ``"auto"``: the compiled kernel if it runs without compiling (loaded in this process,
+    or, for at least :data:`AUTO_COMPILED_WORK` sums, found in numba's cache, see
+    ``python -m competency_core.scoring.compiled --warm``), else the sparse one.
+    """
     if kernel not in ("auto", "compiled", "sparse"):
         raise ScoringError(f"unknown kernel {kernel!r}: expected auto, compiled or sparse")
-    if kernel != "compiled":
+    if kernel == "sparse":
         return False
+    if kernel == "auto":
+        loaded = sys.modules.get("competency_core.scoring.compiled")
+        if loaded is None and work < AUTO_COMPILED_WORK:
+            return False  # importing numba would cost more than it saves
+        try:
+            from competency_core.scoring import compiled
+        except ImportError:
+            return False
+        return compiled.matrix_kernel_ready()
     try:
         import numba  # noqa: F401
     except ImportError:
@@ -521,10 +547,13 @@ def readiness_matrix(
     on their number.
 
     ``kernel`` picks the loops: ``"sparse"`` (numpy and scipy.sparse products, a chunk of
-    people at a time), ``"compiled"`` (numba: each pair's figures in one pass; the streaming
-    engine's kernel; faster once compiled, docs/performance.md), or ``"auto"``: the sparse
-    kernel, since the compiled one's first call in a fresh installation compiles it (numba
-    caches it for later runs). Both give the same bits.
+    people at a time), ``"compiled"`` (numba: a block of people at a time against each
+    role, vectorised over the people; the streaming engine's kernel; several times as fast,
+    docs/performance.md), or ``"auto"`` (the default): the compiled kernel when it runs
+    without compiling (already loaded in this process, or, for a large enough matrix, in
+    numba's cache: ``python -m competency_core.scoring.compiled --warm`` puts it there,
+    ``make`` does it for the project's venv), else the sparse one, so a fresh
+    installation's first call never waits for numba to compile. Both give the same bits.
     """
     day = on or dt.date.today()
     levels = (
@@ -535,7 +564,7 @@ def readiness_matrix(
     rs = roles if isinstance(roles, RoleSet) else RoleSet.from_model(model, roles)
     n_p = len(levels.people)
     n_workers = workers if workers is not None else min(8, _available_cpus())
-    if _use_compiled(kernel):
+    if _use_compiled(kernel, n_p * int(rs.requirements.sum())):
         return _compiled_matrix(levels, rs, policy, day, n_workers)
     # computed role-major (roles x people), handed out transposed (people x roles views)
     engine, shared = _Engine.prepare(levels, rs, policy)

@@ -8,9 +8,14 @@ engine's product runs (columns ascending; the assessed weight by competency asce
 float64 addition at a time with no reassociation (``fastmath=False``), so the figures are
 bit-identical to the sparse engine's, to every run's and to any number of threads'.
 
-Per person, each column's gap, the part of the required level had and whether it is unmet
-are worked out once; each pair then reads its ~25 columns, and the five figures are written
-in the same pass. This module imports numba: ``import competency_core`` must not load it.
+People are scored a block of :data:`BLOCK` at a time, their levels laid out competency by
+competency with the block's people contiguous; each role's requirements then update the
+block's sums with the people in the innermost loop, which the compiler vectorises (SIMD
+lanes over people), and the five figures go straight into the outputs. Blocks of people run
+on numba's threads (``parallel=True``). ``python -m competency_core.scoring.compiled --warm``
+compiles the kernels into numba's on-disk cache (:func:`warm`), after which
+``readiness_matrix(kernel="auto")`` uses them (:func:`matrix_kernel_ready`). This module
+imports numba: ``import competency_core`` must not load it.
 """
 
 from __future__ import annotations
@@ -136,49 +141,31 @@ BLOCK = 64
 
 
 @numba.njit(cache=True, fastmath=False, nogil=True)
-def _block_columns(
+def _block_levels(
     levels: FloatArray,
     first: int,
     n: int,
     comp_source: IntArray,
-    col_comp: IntArray,
-    col_t: FloatArray,
     exclude: bool,
-    base: float,
-    seen: FloatArray,
-    table: FloatArray,
+    lanes: FloatArray,
 ) -> None:  # pragma: no cover - compiled
-    """People ``first:first + n``'s per-column figures, one ``(5, BLOCK)`` slab per column.
+    """People ``first:first + n``'s levels, competency-major: one ``(3, BLOCK)`` slab each.
 
-    Slab rows: the gap ``max(0, t - a)``, the part had ``min(a, t)`` (``a`` is 0 where
-    unassessed; under ``exclude`` an unassessed competency has no gap and is not unmet),
-    then what the column adds to the count code (see :func:`score_block`) for a plain, an
-    essential and a blocking essential requirement. ``seen`` is 1.0 per assessed competency.
-    Lanes past ``n`` stay as they are (zeros from the start).
+    Slab rows: ``a``, the level the part had is read from (0 where unassessed); 1.0 where
+    assessed, else 0.0; and under ``exclude`` the level the gap is read from (``a``, +inf
+    where unassessed, so that ``max(0, t - a)`` is 0 and ``a < t`` is false: no gap, not
+    unmet; without ``exclude`` the gap reads row 0, and this row is not written). Lanes
+    past ``n`` are zeros (scored, never written out).
     """
-    b2 = base * base
-    b3 = b2 * base
     for c in range(comp_source.shape[0]):
         src = comp_source[c]
-        for b in range(n):
-            seen[c, b] = 0.0 if np.isnan(levels[first + b, src]) else 1.0
-    for j in range(col_comp.shape[0]):
-        c = col_comp[j]
-        src = comp_source[c]
-        t = col_t[j]
-        for b in range(n):
-            on = seen[c, b] > 0.0
-            a = levels[first + b, src] if on else 0.0
-            g = t - a
-            unmet = 1.0 if a < t else 0.0
-            if exclude and not on:
-                g = 0.0
-                unmet = 0.0
-            table[j, 0, b] = g if g > 0.0 else 0.0
-            table[j, 1, b] = a if a < t else t
-            table[j, 2, b] = unmet + b2 * seen[c, b]
-            table[j, 3, b] = (1.0 + base) * unmet + b2 * seen[c, b]
-            table[j, 4, b] = (1.0 + base) * unmet + (b2 + b3) * seen[c, b]
+        for b in range(BLOCK):
+            a = levels[first + b, src] if b < n else 0.0
+            seen = not np.isnan(a)
+            lanes[c, 0, b] = a if seen else 0.0
+            lanes[c, 1, b] = 1.0 if seen else 0.0
+            if exclude:
+                lanes[c, 2, b] = a if seen else np.inf
 
 
 @numba.njit(cache=True, fastmath=False, nogil=True)
@@ -213,52 +200,70 @@ def score_block(
 ) -> None:  # pragma: no cover - compiled
     """People ``first:last`` x roles ``first_role:last_role``, role-major into ``out[r - first_role, p - col0]``.
 
-    Each pair's sums run over its role's requirements in column order (the assessed
-    weight in competency order), as the sparse engine's product does. The four counts
-    (unmet, unmet essential, assessed, assessed blocking essential) are summed as one
-    float code, digits in base ``base``, exactly (see :class:`~competency_core.scoring.bulk.RoleSet`).
+    A block of people at a time, their levels competency-major (:func:`_block_levels`);
+    for each role, each requirement ``(t, w)`` updates the block's accumulators with
+    contiguous loads, the people in the innermost loop (SIMD lanes): the gap mass
+    ``w * max(0, t - a)``, the mass had ``w * min(a, t)`` and the count code. Each pair's
+    sums run over its role's requirements in column order (the assessed weight in
+    competency order), as the sparse engine's product does, so the bits are the same.
+    The four counts (unmet, unmet essential, assessed, assessed blocking essential) are
+    summed as one float code, digits in base ``base``, exactly (see
+    :class:`~competency_core.scoring.bulk.RoleSet`).
     """
-    n_cols = column_level.shape[0]
     n_comp = comp_source.shape[0]
-    table = np.zeros((n_cols, 5, BLOCK))
-    seen = np.zeros((n_comp, BLOCK))
-    acc = np.empty((3, BLOCK))
-    assessed_weight = np.empty(BLOCK)
+    n_q = column.shape[0]
+    # per requirement: its competency, level and what it adds to the count code when unmet
+    # and (per assessed competency) always; the code's digits are described above
+    b2 = base * base
+    req_comp = np.empty(n_q, dtype=np.intp)
+    req_level = np.empty(n_q)
+    req_unmet = np.empty(n_q)
+    req_seen = np.empty(n_q)
+    for q in range(n_q):
+        req_comp[q] = column_competency[column[q]]
+        req_level[q] = column_level[column[q]]
+        req_unmet[q] = 1.0 + base if essential[q] else 1.0
+        req_seen[q] = b2 + b2 * base if exclude and blocking[q] else b2
+    gap_row = 2 if exclude else 0
+    lanes = np.zeros((n_comp, 3, BLOCK))
+    acc = np.empty((4, BLOCK))  # gap mass, mass had, count code, assessed weight
     inv = 1.0 / base
     for p0 in range(first, last, BLOCK):
         n = min(BLOCK, last - p0)
-        _block_columns(
-            levels,
-            p0,
-            n,
-            comp_source,
-            column_competency,
-            column_level,
-            exclude,
-            base,
-            seen,
-            table,
-        )
+        _block_levels(levels, p0, n, comp_source, exclude, lanes)
         for r in range(first_role, last_role):
             acc[:] = 0.0
             for q in range(start[r], start[r + 1]):
-                slab = table[column[q]]
+                slab = lanes[req_comp[q]]
+                t = req_level[q]
                 w = weight[q]
-                kind = (4 if exclude and blocking[q] else 3) if essential[q] else 2
+                k_unmet = req_unmet[q]
+                k_seen = req_seen[q]
                 for b in range(BLOCK):
-                    acc[0, b] += w * slab[0, b]
-                    acc[1, b] += w * slab[1, b]
-                    acc[2, b] += slab[kind, b]
-            mass, had, code = acc[0], acc[1], acc[2]
+                    a = slab[0, b]
+                    d = t - slab[gap_row, b]
+                    short = d > 0.0  # a < t
+                    acc[0, b] += w * (d if short else 0.0)
+                    acc[1, b] += w * (a if a < t else t)
+                    acc[2, b] += (k_unmet if short else 0.0) + k_seen * slab[1, b]
             if exclude:  # the assessed weight, summed in competency order as the sparse engine
-                assessed_weight[:] = 0.0
                 for q in range(start[r], start[r + 1]):
-                    c = by_competency[q]
+                    slab = lanes[by_competency[q]]
                     w = weight_by_competency[q]
                     for b in range(BLOCK):
-                        assessed_weight[b] += w * seen[c, b]
+                        acc[3, b] += w * slab[1, b]
+            mass, had, code, assessed_weight = acc[0], acc[1], acc[2], acc[3]
             n_req = requirements[r]
+            w_role = role_weight[r]
+            blocking_r = role_blocking[r]
             k = r - first_role
+            i0 = p0 - col0
+            # the outputs' rows for this block (slices: no index wrap-around in the loop)
+            readiness_k = readiness[k, i0 : i0 + n]
+            gap_k = gap_out[k, i0 : i0 + n]
+            share_k = share_met[k, i0 : i0 + n]
+            coverage_k = coverage[k, i0 : i0 + n]
+            ready_k = ready[k, i0 : i0 + n]
             for b in range(n):
                 high = np.floor((code[b] + 0.5) * inv)
                 n_unmet = code[b] - base * high
@@ -269,18 +274,17 @@ def score_block(
                 total = had[b] + mass[b]
                 x = had[b] / total if total > 0.0 else 1.0
                 x = min(max(x, 0.0), 1.0)
-                w_all = assessed_weight[b] if exclude else role_weight[r]
+                w_all = assessed_weight[b] if exclude else w_role
                 g = mass[b] / w_all if w_all > 0.0 else 0.0
                 counted = n_assessed if exclude else n_req
                 ok = n_unmet_essential == 0.0 and x >= threshold
                 if exclude:
-                    ok = ok and high >= role_blocking[r]
-                i = p0 + b - col0
-                readiness[k, i] = x
-                gap_out[k, i] = min(max(g, 0.0), 1.0)
-                share_met[k, i] = (counted - n_unmet) / counted if counted > 0.0 else 1.0
-                coverage[k, i] = n_assessed / n_req if n_req > 0.0 else 1.0
-                ready[k, i] = ok
+                    ok = ok and high >= blocking_r
+                readiness_k[b] = x
+                gap_k[b] = min(max(g, 0.0), 1.0)
+                share_k[b] = (counted - n_unmet) / counted if counted > 0.0 else 1.0
+                coverage_k[b] = n_assessed / n_req if n_req > 0.0 else 1.0
+                ready_k[b] = ok
 
 
 @numba.njit(cache=True, fastmath=False, parallel=True)
@@ -412,6 +416,10 @@ def _insert(
     top_ready[row, pos] = key_ready
 
 
+MERGE_TILE = 64
+"""Block columns (people) whose running lists one thread merges together, row by row."""
+
+
 @numba.njit(cache=True, fastmath=False, parallel=True)
 def merge_top(
     readiness: FloatArray,
@@ -454,23 +462,25 @@ def merge_top(
                     t, ok, x, offset + j, (gap[i, j], share_met[i, j], coverage[i, j]),
                     top_index, top_readiness, top_gap, top_share, top_coverage, top_ready,
                 )  # fmt: skip
-    else:
-        for j in numba.prange(n_cols):
-            t = first_row + j
+    else:  # tiles of columns, so each block row is read in contiguous runs
+        n_tiles = (n_cols + MERGE_TILE - 1) // MERGE_TILE
+        for tile in numba.prange(n_tiles):
             k = top_index.shape[1]
             for i in range(n_rows):
-                x = readiness[i, j]
-                ok = ready[i, j]
-                last = top_index[t, k - 1]
-                if last >= 0 and (
-                    top_ready[t, k - 1] > ok
-                    or (top_ready[t, k - 1] == ok and top_readiness[t, k - 1] >= x)
-                ):
-                    continue
-                _insert(
-                    t, ok, x, offset + i, (gap[i, j], share_met[i, j], coverage[i, j]),
-                    top_index, top_readiness, top_gap, top_share, top_coverage, top_ready,
-                )  # fmt: skip
+                for j in range(tile * MERGE_TILE, min(n_cols, (tile + 1) * MERGE_TILE)):
+                    t = first_row + j
+                    x = readiness[i, j]
+                    ok = ready[i, j]
+                    last = top_index[t, k - 1]
+                    if last >= 0 and (
+                        top_ready[t, k - 1] > ok
+                        or (top_ready[t, k - 1] == ok and top_readiness[t, k - 1] >= x)
+                    ):
+                        continue
+                    _insert(
+                        t, ok, x, offset + i, (gap[i, j], share_met[i, j], coverage[i, j]),
+                        top_index, top_readiness, top_gap, top_share, top_coverage, top_ready,
+                    )  # fmt: skip
 
 
 @contextmanager
@@ -483,6 +493,34 @@ def using_threads(workers: int) -> Iterator[None]:
         yield
     finally:
         numba.set_num_threads(previous)
+
+
+def _levels_arg(levels: FloatArray) -> FloatArray:
+    """Levels as the kernels are compiled for (C order, float64, writeable: one signature)."""
+    return np.require(levels, dtype=np.float64, requirements=("C", "W"))
+
+
+def _matrix_args(
+    levels: FloatArray,
+    comp_source: IntArray,
+    roles: CompiledRoles,
+    exclude: bool,
+    threshold: float,
+    base: int,
+    chunk: int,
+    out: tuple[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray],
+) -> tuple[Any, ...]:
+    """:func:`score_matrix`'s arguments, in the types it is compiled (and cached) for."""
+    return (
+        _levels_arg(levels),
+        np.ascontiguousarray(comp_source, dtype=np.intp),
+        max(1, int(chunk)),
+        *role_arrays(roles),
+        bool(exclude),
+        float(threshold),
+        float(base),
+        *out,
+    )
 
 
 def run_matrix(
@@ -498,17 +536,9 @@ def run_matrix(
     out: tuple[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray],
 ) -> None:
     """Fill ``out`` (readiness, gap, share met, coverage, ready; roles x people, C order)."""
+    args = _matrix_args(levels, comp_source, roles, exclude, threshold, base, chunk, out)
     with using_threads(workers):
-        cast(Any, score_matrix)(
-            np.ascontiguousarray(levels, dtype=np.float64),
-            np.ascontiguousarray(comp_source, dtype=np.intp),
-            max(1, chunk),
-            *role_arrays(roles),
-            exclude,
-            threshold,
-            float(base),
-            *out,
-        )
+        cast(Any, score_matrix)(*args)
 
 
 def score_roles(
@@ -528,8 +558,9 @@ def score_roles(
     Runs on the threads set by :func:`using_threads`.
     """
     cast(Any, score_chunk)(
-        levels, comp_source, 256, first_role, last_role, *role_arrays(roles), exclude,
-        threshold, float(base), *out,
+        _levels_arg(levels), np.ascontiguousarray(comp_source, dtype=np.intp), 4 * BLOCK,
+        int(first_role), int(last_role), *role_arrays(roles), bool(exclude), float(threshold),
+        float(base), *out,
     )  # fmt: skip
 
 
@@ -543,3 +574,113 @@ def merge_block(
 ) -> None:
     """Merge a block's pairs into running top-k lists (see :func:`merge_top`)."""
     cast(Any, merge_top)(*block, by_row, offset, first_row, *top)
+
+
+# -- warming numba's cache, and whether the kernels are ready without a compile ----------
+
+
+def _sample() -> tuple[FloatArray, IntArray, CompiledRoles]:
+    """Two people, one role of two requirements: inputs of the types the engines pass."""
+    roles = compile_roles(
+        start=np.array([0, 2], dtype=np.intp),
+        column=np.array([0, 1], dtype=np.intp),
+        competency=np.array([0, 1], dtype=np.intp),
+        weight=np.array([1.0, 2.0]),
+        essential=np.array([True, False]),
+        column_competency=np.array([0, 1], dtype=np.intp),
+        column_level=np.array([0.5, 1.0]),
+        requirements=np.array([2.0]),
+        role_weight=np.array([3.0]),
+        role_blocking=np.array([1.0]),
+    )
+    levels = np.array([[0.5, np.nan], [1.0, 0.25]])
+    return levels, np.array([0, 1], dtype=np.intp), roles
+
+
+def _outputs(
+    rows: int, cols: int
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray]:
+    f = [np.empty((rows, cols)) for _ in range(4)]
+    return (f[0], f[1], f[2], f[3], np.empty((rows, cols), dtype=np.bool_))
+
+
+def _cached(dispatcher: Any, args: tuple[Any, ...]) -> bool:
+    """Whether ``dispatcher`` has code for ``args``' types in this process or in numba's cache.
+
+    Reads the cache's index only (numba's internal layout; anything unexpected counts as
+    not cached, which costs speed, never correctness).
+    """
+    types = tuple(dispatcher.typeof_pyval(a) for a in args)
+    if types in dispatcher.overloads:
+        return True
+    try:
+        cache = dispatcher._cache
+        key = cache._index_key(types, dispatcher.targetctx.codegen())
+        return key in cache._cache_file._load_index()
+    except Exception:  # numba's private cache API changed: treat as cold
+        return False
+
+
+def matrix_kernel_ready() -> bool:
+    """Whether :func:`run_matrix` would run without compiling (compiled here, or cached)."""
+    levels, source, roles = _sample()
+    args = _matrix_args(levels, source, roles, False, 0.0, 3, 1, _outputs(1, 2))
+    return _cached(score_matrix, args)
+
+
+def warm() -> dict[str, bool]:
+    """Compile every bulk kernel (or load it from numba's cache): what was cached before.
+
+    Runs each kernel once on a tiny input of the types :func:`run_matrix`,
+    :func:`score_roles` and :func:`merge_block` are called with, so numba writes them to
+    its cache (``cache=True``: next to this module, or under ``NUMBA_CACHE_DIR``) and
+    later processes load them instead of compiling.
+    """
+    levels, source, roles = _sample()
+    before = {"score_matrix": matrix_kernel_ready()}
+    run_matrix(levels, source, roles, exclude=False, threshold=0.0, base=3, chunk=1,
+               workers=1, out=_outputs(1, 2))  # fmt: skip
+    out = _outputs(1, 2)
+    with using_threads(1):
+        score_roles(levels, source, roles, 0, 1, exclude=True, threshold=0.0, base=3, out=out)
+        top = (
+            np.full((2, 1), -1, dtype=np.intp),
+            np.zeros((2, 1)),
+            np.zeros((2, 1)),
+            np.zeros((2, 1)),
+            np.zeros((2, 1)),
+            np.zeros((2, 1), dtype=np.bool_),
+        )
+        merge_block(out, by_row=True, offset=0, first_row=0, top=top)
+        merge_block(out, by_row=False, offset=0, first_row=0, top=top)
+    return before
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m competency_core.scoring.compiled [--warm]``: warm or report the cache."""
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(
+        prog="python -m competency_core.scoring.compiled",
+        description="The bulk engine's compiled kernels: whether they are in numba's cache, "
+        "and (--warm) compile them into it, so that readiness_matrix(kernel='auto') uses "
+        "them and the streaming engine starts without a compile.",
+    )
+    parser.add_argument("--warm", action="store_true", help="compile the kernels into the cache")
+    options = parser.parse_args(argv)
+    if options.warm:
+        t0 = time.perf_counter()
+        before = warm()
+        how = "loaded from the cache" if all(before.values()) else "compiled"
+        print(f"bulk kernels {how} in {time.perf_counter() - t0:.1f} s")
+    ready = matrix_kernel_ready()
+    print("bulk kernels: " + ("ready (auto uses the compiled kernel)" if ready else "not cached"))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - the module run as a script
+    # the module's own copy: its kernels are cached under the module's name
+    from competency_core.scoring import compiled as _module
+
+    raise SystemExit(_module.main())
