@@ -11,7 +11,8 @@ family. It prints medians of the repeats and ratios measured in the same run:
 * handbook: :func:`write_handbook` (HTML, 2,000 + 1,500 + 9 pages; the competency and
   role pages in worker processes, one per CPU) and the cost of a page vs a model a tenth
   the size (does the time per page stay flat?);
-* both: the workbook and the HTML handbook in one process as published, the issue's
+* both: the workbook and the HTML handbook as the CLI publishes them (``publish_model``:
+  the workbook in a forked process while the handbook is written, since issue 19), the issue's
   target (2,000 x 500 in <= 10 s wall and <= 500 MB peak RSS on the 2-core machine),
   printed as a share of the target and as a ratio to the baseline:
 * baseline: the same "both" run with the code of an earlier commit (``--baseline REV``,
@@ -38,6 +39,7 @@ import argparse
 import gc
 import json
 import multiprocessing as mp
+import os
 import resource
 import statistics
 import subprocess
@@ -174,6 +176,7 @@ def _child(
 ) -> None:
     if src is not None:  # the baseline: an earlier commit's code, imported from its tree
         sys.path.insert(0, src)
+    from competency_core.cli.publish import publish_model
     from competency_core.publish import write_handbook, write_workbook
 
     model = build_model(n_competencies, n_roles)
@@ -185,20 +188,25 @@ def _child(
     root = Path(out)
     start, cpu = time.perf_counter(), _cpu()
     detail: dict[str, Any] = {}
-    if case in ("xlsx", "both"):
-        # "xlsx" forces constant-memory mode; "both" lets the size decide, as published
-        wb = write_workbook(
-            model, root / "model.xlsx", constant_memory=True if case == "xlsx" else None
-        )
+    if case == "both":
+        # as the CLI publishes: the size decides the workbook's mode; the current code writes
+        # the workbook in a forked process while this one writes the handbook
+        done = publish_model(model, xlsx=root / "model.xlsx", html=root / "handbook")
+        detail["constant_memory"] = done[0]["constant_memory"]
+        detail["sheets"] = done[0]["sheets"]
+        detail["xlsx_mb"] = (root / "model.xlsx").stat().st_size / 1e6
+        detail["pages"] = done[1]["pages"]
+    if case == "xlsx":
+        wb = write_workbook(model, root / "model.xlsx", constant_memory=True)
         detail["constant_memory"] = wb.constant_memory
         detail["sheets"] = len(wb.sheets)
         detail["xlsx_mb"] = (root / "model.xlsx").stat().st_size / 1e6
     if case == "xlsx-in-memory":
         wb = write_workbook(model, root / "model.xlsx", constant_memory=False)
         detail["constant_memory"] = wb.constant_memory
-    if case in ("html", "both"):
-        # "html" measures the pages alone (the career-graph picture is a fixed matplotlib cost)
-        hb = write_handbook(model, root / "handbook", career_graph=case == "both")
+    if case == "html":
+        # the pages alone (the career-graph picture is a fixed matplotlib cost)
+        hb = write_handbook(model, root / "handbook", career_graph=False)
         detail["pages"] = len(hb.pages)
     seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # Linux: KiB
@@ -257,17 +265,22 @@ def main(argv: list[str] | None = None) -> int:
         help=f"Commit whose code is the baseline (default {BASELINE_REV}; 'none': no baseline).",
     )
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+    parser.add_argument(
+        "--only-both",
+        action="store_true",
+        help="Measure only workbook + handbook (and the baseline), not the single cases.",
+    )
     args = parser.parse_args(argv)
     n, r, k = args.competencies, args.roles, args.repeats
     small = (max(GROUP, n // 10), max(5, r // 10))
 
-    results = {
-        "xlsx": measure("xlsx", n, r, k),
-        "xlsx-in-memory": measure("xlsx-in-memory", n, r, k),
-        "html": measure("html", n, r, k),
-        "html-small": measure("html", *small, k),
-        "both": measure("both", n, r, k),
-    }
+    results: dict[str, dict[str, Any]] = {}
+    if not args.only_both:
+        results["xlsx"] = measure("xlsx", n, r, k)
+        results["xlsx-in-memory"] = measure("xlsx-in-memory", n, r, k)
+        results["html"] = measure("html", n, r, k)
+        results["html-small"] = measure("html", *small, k)
+    results["both"] = measure("both", n, r, k)
     if args.baseline != "none":
         with tempfile.TemporaryDirectory(prefix="bench-publish-baseline-") as tree:
             results["baseline"] = measure("both", n, r, k, src=checkout(args.baseline, tree))
@@ -278,13 +291,14 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"Publishing {n:,} competencies x {r:,} roles (medians of {k} fresh processes)")
     print(f"{'case':<38}{'time':>9}{'CPU':>9}{'peak RSS':>11}{'worker':>9}{'model loaded':>14}")
-    rows = [
-        ("workbook (constant memory)", results["xlsx"]),
-        ("workbook (in memory, as chosen)", results["xlsx-in-memory"]),
-        ("HTML handbook", results["html"]),
-        (f"HTML handbook, {small[0]} x {small[1]}", results["html-small"]),
-        ("workbook + HTML handbook", results["both"]),
-    ]
+    labels = {
+        "xlsx": "workbook (constant memory)",
+        "xlsx-in-memory": "workbook (in memory, as chosen)",
+        "html": "HTML handbook",
+        "html-small": f"HTML handbook, {small[0]} x {small[1]}",
+        "both": "workbook + HTML handbook",
+    }
+    rows = [(label, results[case]) for case, label in labels.items() if case in results]
     if "baseline" in results:
         rows.append((f"the same, code of {args.baseline} (baseline)", results["baseline"]))
     for label, res in rows:
@@ -292,6 +306,43 @@ def main(argv: list[str] | None = None) -> int:
             f"{label:<38}{res['seconds']:>8.2f}s{res['cpu']:>8.2f}s"
             f"{res['peak_mb']:>9.0f}MB{res['worker_mb']:>7.0f}MB{res['loaded_mb']:>12.0f}MB"
         )
+    if not args.only_both:
+        _print_single_cases(results)
+    both = results["both"]
+    # the workbook's process and the handbook's workers are forked: their peaks are beside
+    # the parent's; the sum is an upper bound of the memory in use at once (pages shared)
+    peak = both["peak_mb"] + both["worker_mb"]
+    ok = both["seconds"] <= TARGET_SECONDS and peak <= TARGET_MB
+    size = f"{TARGET_SIZE[0]:,} x {TARGET_SIZE[1]:,}"
+    print(
+        f"target (publish {size}: workbook + handbook <= {TARGET_SECONDS:.0f} s wall, "
+        f"<= {TARGET_MB:.0f} MB): {both['seconds']:.2f} s median wall = "
+        f"{both['seconds'] / TARGET_SECONDS:.2f}x the target ({both['cpu']:.2f} s CPU), "
+        f"{peak:.0f} MB (this process + its largest child) -> {'met' if ok else 'NOT met'}"
+    )
+    if (n, r) != TARGET_SIZE:
+        print(f"note: measured at {n:,} x {r:,}, not the target's size {size}")
+    if "baseline" in results:
+        base = results["baseline"]
+        print(
+            f"vs the baseline (code of {args.baseline}, same run): "
+            f"{base['seconds']:.2f} s wall, {base['cpu']:.2f} s CPU -> now "
+            f"{base['seconds'] / both['seconds']:.2f}x faster in wall time, "
+            f"{base['cpu'] / both['cpu']:.2f}x less CPU "
+            f"(new/old: wall {both['seconds'] / base['seconds']:.2f}, "
+            f"CPU {both['cpu'] / base['cpu']:.2f})"
+        )
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if both["cpu"] < 0.7 * both["seconds"]:
+        print(
+            f"note: the processes had {both['cpu'] / both['seconds']:.0%} of a CPU on average "
+            "(a busy machine, or waiting on the disk); the CPU time is the steadier figure"
+        )
+    return 0
+
+
+def _print_single_cases(results: dict[str, dict[str, Any]]) -> None:
+    """The workbook's memory modes and the handbook's cost a page."""
     cm, mem = results["xlsx"], results["xlsx-in-memory"]
     print(
         f"\nworkbook: {cm['sheets']} sheets, {cm['xlsx_mb']:.1f} MB file; peak RSS above the "
@@ -306,31 +357,6 @@ def main(argv: list[str] | None = None) -> int:
         f"handbook: {big['pages']:,} pages, {per_big:.2f} ms CPU a page vs {per_small:.2f} ms a page "
         f"for {little['pages']:,} pages ({per_big / per_small:.2f}x)"
     )
-    both = results["both"]
-    ok = both["seconds"] <= TARGET_SECONDS and both["peak_mb"] <= TARGET_MB
-    size = f"{TARGET_SIZE[0]:,} x {TARGET_SIZE[1]:,}"
-    print(
-        f"target (publish {size}: workbook + handbook <= {TARGET_SECONDS:.0f} s wall, "
-        f"<= {TARGET_MB:.0f} MB): {both['seconds']:.2f} s median wall = "
-        f"{both['seconds'] / TARGET_SECONDS:.2f}x the target ({both['cpu']:.2f} s CPU), "
-        f"{both['peak_mb']:.0f} MB -> {'met' if ok else 'NOT met'}"
-    )
-    if (n, r) != TARGET_SIZE:
-        print(f"note: measured at {n:,} x {r:,}, not the target's size {size}")
-    if "baseline" in results:
-        base = results["baseline"]
-        print(
-            f"vs the baseline (code of {args.baseline}, same run): "
-            f"{base['seconds']:.2f} s wall, {base['cpu']:.2f} s CPU -> now "
-            f"{base['seconds'] / both['seconds']:.2f}x faster in wall time, "
-            f"{base['cpu'] / both['cpu']:.2f}x less CPU"
-        )
-    if both["cpu"] < 0.7 * both["seconds"]:
-        print(
-            f"note: the process had the CPU {both['cpu'] / both['seconds']:.0%} of the time "
-            "(a busy machine); the CPU time is the steadier figure"
-        )
-    return 0
 
 
 if __name__ == "__main__":

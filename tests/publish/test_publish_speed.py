@@ -8,10 +8,15 @@ as the reference); the workbook's choice of constant-memory mode.
 
 from __future__ import annotations
 
+import io
+import os
 import re
+import signal
 import threading
+import zipfile
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -19,9 +24,11 @@ from hypothesis import strategies as st
 from jinja2 import Environment
 
 import competency_core as cc
+from competency_core.cli.publish import publish_model
+from competency_core.errors import CompetencyError
 from competency_core.i18n import translator
+from competency_core.publish import background, questions, write_handbook, write_workbook
 from competency_core.publish import handbook as handbook_module
-from competency_core.publish import questions, write_handbook, write_workbook
 from competency_core.publish import xlsx as xlsx_module
 from competency_core.publish.outline import ModelOutline
 from competency_core.publish.release_training import ranked_competencies
@@ -329,3 +336,129 @@ def test_the_benchmark_size_is_written_in_memory() -> None:
     estimate = xlsx_module.estimated_workbook_bytes(model)
     assert estimate < xlsx_module.CONSTANT_MEMORY_BYTES / 2
     assert not xlsx_module._constant_memory(model, None, 200)
+
+
+# -- the workbook beside the handbook ------------------------------------------------------------
+def _contents(root: Path) -> dict[str, bytes]:
+    """Every file under ``root``; a workbook as its parts (its creation time left out)."""
+    found: dict[str, bytes] = {}
+    for rel, data in _files(root).items():
+        if not rel.endswith(".xlsx"):
+            found[rel] = data
+            continue
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            for name in z.namelist():
+                part = z.read(name)
+                if name == "docProps/core.xml":
+                    part = re.sub(rb"<dcterms:(created|modified)[^<]*</dcterms:\w+>", b"", part)
+                found[f"{rel}!{name}"] = part
+    return found
+
+
+@pytest.mark.parametrize(
+    ("example", "language"), [("software-engineering.yaml", "en"), ("customer-success.yaml", "sv")]
+)
+def test_the_workbook_written_beside_the_handbook_is_the_same(
+    example: str, language: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = cc.load_model(REPO / "examples" / example)
+    people = (
+        cc.load_workforce(REPO / "examples" / "people.yaml", model) if language == "en" else None
+    )
+
+    def publish(root: Path) -> list[dict[str, object]]:
+        return publish_model(
+            model,
+            xlsx=root / "model.xlsx",
+            html=root / "html",
+            markdown=root / "md",
+            workforce=people,
+            language=language,
+        )
+
+    forks: list[bool] = []
+    real = background.in_background
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        pending = real(*args, **kwargs)
+        forks.append(pending.forked)
+        return pending
+
+    monkeypatch.setattr(background, "in_background", watched)
+    together = publish(tmp_path / "together")
+    monkeypatch.setattr(background, "can_fork", lambda: False)
+    alone = publish(tmp_path / "alone")
+    assert forks == [True, False]
+    assert [(r["kind"], Path(str(r["path"])).name) for r in together] == [
+        (r["kind"], Path(str(r["path"])).name) for r in alone
+    ]
+    assert together[0]["sheets"] == alone[0]["sheets"]
+    assert _contents(tmp_path / "together") == _contents(tmp_path / "alone")
+    assert not list((tmp_path / "together").rglob("*.partial"))
+
+
+class _Odd(Exception):
+    """An error whose arguments do not rebuild it (it cannot be unpickled as raised)."""
+
+    def __init__(self, a: str, b: str) -> None:
+        super().__init__(f"{a}/{b}")
+
+
+def _fail_with(kind: str) -> None:
+    if kind == "competency":
+        raise CompetencyError("no room for the workbook")
+    if kind == "odd":
+        raise _Odd("x", "y")
+    if kind == "killed":
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+@pytest.mark.parametrize(
+    ("kind", "error", "match"),
+    [
+        ("competency", CompetencyError, "no room for the workbook"),
+        ("odd", CompetencyError, "cannot read the answer"),
+        ("killed", CompetencyError, "ended without an answer"),
+    ],
+)
+def test_a_background_failure_reaches_the_caller(
+    kind: str, error: type[Exception], match: str
+) -> None:
+    pending = background.in_background(_fail_with, kind, name="model.xlsx")
+    assert pending.forked
+    with pytest.raises(error, match=match):
+        pending.result()
+
+
+def test_a_background_value_comes_back_and_threads_keep_it_here() -> None:
+    pending = background.in_background(divmod, 17, 5)
+    assert pending.forked
+    assert pending.result() == (3, 2)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not background.can_fork()
+        here = background.in_background(os.getpid)
+        assert not here.forked
+        assert here.result() == os.getpid()
+    finally:
+        release.set()
+        other.join()
+    with pytest.raises(ZeroDivisionError):  # run here: its error at once, as a plain call
+        background.in_background(divmod, 1, 0, fork=False)
+
+
+def test_a_workbook_failure_beside_the_handbook_leaves_no_workbook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = cc.load_model(REPO / "examples" / "software-engineering.yaml")
+
+    def broken(self: object) -> None:
+        raise CompetencyError("the matrix cannot be written")
+
+    monkeypatch.setattr(xlsx_module._Workbook, "write_matrix", broken)
+    with pytest.raises(CompetencyError, match="the matrix cannot be written"):
+        publish_model(model, xlsx=tmp_path / "model.xlsx", html=tmp_path / "html")
+    assert not (tmp_path / "model.xlsx").exists()
+    assert not list(tmp_path.glob(".model.xlsx.*"))

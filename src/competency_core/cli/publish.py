@@ -65,14 +65,24 @@ def publish_model(
 
     With a workforce the people's gap sheets go to a separate, confidential workbook
     (``people_workbook``, default ``<stem>-people.xlsx``) unless ``one_workbook``.
+
+    With a handbook too, the workbook is written by a forked process while this one writes
+    the handbook (:func:`~competency_core.publish.background.in_background`; where forking
+    is not safe, one after the other as before). Errors are raised as before: the
+    workbook's first, then the handbook's (the handbook may then be written already).
     """
     from competency_core.publish import write_case, write_handbook, write_workbook
+    from competency_core.publish.background import in_background
 
     done: list[dict[str, Any]] = []
+    pending = None
     if xlsx is not None:
-        wb = write_workbook(
+        pending = in_background(
+            write_workbook,
             model,
             xlsx,
+            name=str(xlsx),
+            fork=html is not None or markdown is not None,
             workforce=workforce,
             language=language,
             previous=previous,
@@ -81,6 +91,24 @@ def publish_model(
             people_in_model_workbook=one_workbook,
             paper=paper,
         )
+    handbooks: tuple[tuple[HandbookFormat, Path | None], ...] = (
+        ("html", html),
+        ("markdown", markdown),
+    )
+    written: list[dict[str, Any]] = []
+    try:
+        for fmt, folder in handbooks:
+            if folder is not None:
+                hb = write_handbook(model, folder, format=fmt, language=language)
+                written.append(
+                    {"kind": fmt, "path": str(hb.index), "pages": len(hb.pages), "notes": hb.notes}
+                )
+    except BaseException:
+        if pending is not None:
+            pending.result()  # the workbook's error first, as when it was written first
+        raise
+    if pending is not None:
+        wb = pending.result()
         record: dict[str, Any] = {
             "kind": "xlsx",
             "path": str(wb.path),
@@ -93,16 +121,7 @@ def publish_model(
             record["people_workbook"] = str(wb.people_path)
             record["people_sheets"] = len(wb.people_sheets)
         done.append(record)
-    handbooks: tuple[tuple[HandbookFormat, Path | None], ...] = (
-        ("html", html),
-        ("markdown", markdown),
-    )
-    for fmt, folder in handbooks:
-        if folder is not None:
-            hb = write_handbook(model, folder, format=fmt, language=language)
-            done.append(
-                {"kind": fmt, "path": str(hb.index), "pages": len(hb.pages), "notes": hb.notes}
-            )
+    done += written
     if case is not None:
         exported = write_case(model, case, base_uri=base_uri, language=language)
         package = exported.package
