@@ -462,3 +462,52 @@ def test_a_workbook_failure_beside_the_handbook_leaves_no_workbook(
         publish_model(model, xlsx=tmp_path / "model.xlsx", html=tmp_path / "html")
     assert not (tmp_path / "model.xlsx").exists()
     assert not list(tmp_path.glob(".model.xlsx.*"))
+
+
+# -- the workbook's row heights ---------------------------------------------------------------------
+_ROW = re.compile(rb'<row r="(\d+)"([^>]*)>')
+_HEIGHT = re.compile(rb' ht="([\d.]+)"')
+
+
+def _row_heights(path: Path) -> dict[str, list[tuple[bytes, bytes]]]:
+    """Each worksheet's rows with a height of their own (in constant-memory mode a row's
+    height must be set before the row is flushed; in memory it can come later)."""
+    with zipfile.ZipFile(path) as z:
+        found: dict[str, list[tuple[bytes, bytes]]] = {}
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                rows = (
+                    (m.group(1), _HEIGHT.search(m.group(2))) for m in _ROW.finditer(z.read(name))
+                )
+                found[name] = [(row, h.group(1)) for row, h in rows if h]
+        return found
+
+
+def _same_heights_both_modes(model: cc.CompetencyModel, root: Path, **kwargs: Any) -> None:
+    write_workbook(model, root / "flushed.xlsx", constant_memory=True, **kwargs)
+    write_workbook(model, root / "kept.xlsx", constant_memory=False, **kwargs)
+    flushed, kept = _row_heights(root / "flushed.xlsx"), _row_heights(root / "kept.xlsx")
+    assert flushed == kept
+    assert any(flushed.values())
+
+
+def test_row_heights_are_set_before_rows_are_flushed(tmp_path: Path) -> None:
+    model = cc.load_model(REPO / "examples" / "software-engineering.yaml")
+    people = cc.load_workforce(REPO / "examples" / "people.yaml", model)
+    _same_heights_both_modes(model, tmp_path, workforce=people, people_in_model_workbook=True)
+
+
+@settings(max_examples=10, deadline=None)
+@given(model=competency_models())
+def test_row_heights_are_set_before_rows_are_flushed_for_generated_models(
+    model: cc.CompetencyModel, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    _same_heights_both_modes(model, tmp_path_factory.mktemp("wb"))
+
+
+def test_wrapped_lines_remembered_as_counted() -> None:
+    from competency_core.publish.sheets import wrapped_lines
+
+    text = "Shows the competency at this level in everyday work, with examples."
+    assert wrapped_lines(text, 20.0) == wrapped_lines.__wrapped__(text, 20.0) > 1
+    assert wrapped_lines(text, 20.0) == wrapped_lines(text, 20.0)

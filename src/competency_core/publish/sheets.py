@@ -9,6 +9,7 @@ guard.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -76,8 +77,13 @@ LINE_HEIGHT = 15.0
 _WRAPPING = {"wrap", "muted", "strong"}
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def wrapped_lines(value: str, width: float) -> int:
     r"""How many lines a text takes in a wrapping cell ``width`` characters wide (greedy).
+
+    Answers are remembered: a big workbook writes the same texts (a competency's indicators
+    at a level, on each role sheet that requires it) into columns of the same width many
+    times.
 
     >>> wrapped_lines("one two three", 5), wrapped_lines("a\nb", 10), wrapped_lines("", 5)
     (3, 2, 1)
@@ -123,6 +129,11 @@ class SheetWriter:
         self.layout: PageLayout | None = None
         """The print layout chosen by :meth:`finish` (with a :class:`PrintSetup`)."""
         self._lines: dict[int, int] = {}
+        """Row -> its estimated line count, for rows whose height is not yet set."""
+        self._lowest: int | None = None
+        """The lowest row of :attr:`_lines` (None: none), so most cells skip :meth:`_advance`."""
+        self._spans: dict[tuple[int, int], float] = {}
+        """(column, span) -> the width in characters of those columns (see :meth:`columns`)."""
         self._fixed: set[int] = set()
         self._landscape: bool | None = None
         self._pages_wide = 1
@@ -135,6 +146,7 @@ class SheetWriter:
         for col, w in items:
             self.widths[col] = w
             self.ws.set_column(col, col, w)
+        self._spans.clear()
 
     def height(self, row: int, points: float) -> None:
         """Fix a row's height (no estimate for that row)."""
@@ -144,14 +156,23 @@ class SheetWriter:
 
     def _advance(self, row: int) -> None:
         """Set the heights of rows above ``row`` before constant-memory mode flushes them."""
+        if self._lowest is None or self._lowest >= row:
+            return
         for r in [r for r in self._lines if r < row]:
             self._apply(r)
+        self._lowest = min(self._lines) if self._lines else None
 
     def _note_lines(self, row: int, col: int, value: str, span: int) -> None:
-        width = sum(self.widths.get(c, 8.43) for c in range(col, col + span))
+        width = self._spans.get((col, span))
+        if width is None:
+            width = self._spans[col, span] = sum(
+                self.widths.get(c, 8.43) for c in range(col, col + span)
+            )
         n = wrapped_lines(value, width)
         if n > 1:
             self._lines[row] = max(self._lines.get(row, 1), n)
+            if self._lowest is None or row < self._lowest:
+                self._lowest = row
 
     def _apply(self, row: int) -> None:
         n = self._lines.pop(row, 1)
@@ -249,6 +270,7 @@ class SheetWriter:
         """Set the last rows' heights and the print layout; release constant-memory files."""
         for r in list(self._lines):
             self._apply(r)
+        self._lowest = None
         if self.printing is not None:
             self.layout = self.printing.apply(
                 self,

@@ -567,6 +567,9 @@ class _Workbook:
         s.page_setup(repeat_rows=(r, r), repeat_columns=(0, 0))
         s.ws.freeze_panes(MATRIX_HEADER_ROWS, first_role)
         by_comp = o.requirements_by_competency
+        # each competency's required levels by column (a row visits its requirements only,
+        # not every role: 30 of 500 at the benchmark's size)
+        column = {role.key: first_role + j for j, role in enumerate(roles)}
         first = s.row
         for e in o.entries:
             c = e.competency
@@ -574,12 +577,10 @@ class _Workbook:
             s.text(r, 0, o.text(c.name), f"indent{min(e.depth, 7)}" if e.depth else "wrap")
             s.text(r, 1, self.domain(c.domain), "wrap")
             reqs = by_comp.get(c.key, {})
-            for j, role in enumerate(roles):
-                q = reqs.get(role.key)
-                if q is not None:
-                    s.number(
-                        r, first_role + j, q.level, "essential" if q.essential else "desirable"
-                    )
+            for col, q in sorted(
+                ((column[k], q) for k, q in reqs.items() if k in column), key=lambda p: p[0]
+            ):
+                s.number(r, col, q.level, "essential" if q.essential else "desirable")
             s.row += 1
         if roles and o.entries:
             s.ws.conditional_format(
@@ -648,6 +649,8 @@ class _Workbook:
     # -- role profiles ------------------------------------------------------------------------------
     def write_roles(self) -> None:
         o, tr = self.outline, self.tr
+        # a competency's indicators at a level (for a track) are the same on every role's sheet
+        indicators: dict[tuple[str, int, str | None], str] = {}
         for role in self.model.roles:
             s = self.sheet(self.summary.role_sheets[role.key], [32, 9, 18, 13, 10, 60, 30])
             s.line(o.text(role.title), fmt="title", height=24)
@@ -690,9 +693,13 @@ class _Workbook:
                     s.text(r, 2, o.level_label(q.competency, q.level), "wrap")
                     s.text(r, 3, self.importance(q), "wrap")
                     s.number(r, 4, q.weight / total, "percent")
-                    s.text(
-                        r, 5, _indicator_lines(o, comp.indicators_at(q.level, role.track)), "wrap"
-                    )
+                    key = (q.competency, q.level, role.track)
+                    lines = indicators.get(key)
+                    if lines is None:
+                        lines = indicators[key] = _indicator_lines(
+                            o, comp.indicators_at(q.level, role.track)
+                        )
+                    s.text(r, 5, lines, "wrap")
                     s.text(r, 6, o.text(q.note), "wrap")
             s.page_setup(repeat_rows=repeat)
             moves = [(t, t.target, tr._("to")) for t in o.transitions_from(role.key)] + [
