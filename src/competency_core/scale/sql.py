@@ -227,6 +227,8 @@ def scoring_sql(
         lv = assessment_levels_sql(policy, on, model_key)
     else:
         raise ScoringError(f"unknown levels source {levels!r}")
+    if k is not None and not exclude:
+        return transpile(_top_k_minimum_sql(policy, lv, k, people_range), dialect)
     where = ""
     if people_range is not None:
         start, stop = (int(v) for v in people_range)
@@ -304,6 +306,132 @@ ranked AS (
 )
 {final}"""
     return transpile(sql, dialect)
+
+
+def _top_k_minimum_sql(
+    policy: ScoringPolicy, lv: str, k: int, people_range: tuple[int, int] | None
+) -> str:
+    """Top-k under the ``minimum`` policy, scoring only the pairs that can make a list.
+
+    Under ``minimum`` an unassessed competency counts as the scale's minimum, so a pair in
+    which the person has no level on any of the role's competencies scores the role's
+    *base* (nothing had, every required level missing), and no pair scores below its
+    role's base in the ranking order (ready, then readiness): a level only adds to what is
+    had and takes from what is unmet. Hence only these pairs are scored:
+
+    * the *matched* pairs, where the person has a level on one of the role's
+      competencies: the levels joined with the requirements on the competency, so the
+      work grows with the levels, not with people x requirements;
+    * every person in the range with the ``k`` roles first in base order: a role outside
+      them whose pair is unmatched has ``k`` roles before it in any person's list;
+    * the range's first ``k`` people with every role: a person after them whose pair is
+      unmatched has ``k`` people before them in any role's list (each at least at the base,
+      and earlier on a tie).
+
+    The sums are the matched requirements' only: had = sum of ``w * min(a, t)``, the gap
+    mass = the role's ``sum(w * t)`` - had (exactly the full sum's value in real
+    arithmetic, since an unassessed requirement has nothing had and ``t`` missing), and the
+    counts of the unmet as the role's unmet at the base corrected by the matched ones.
+    """
+    start, stop = people_range if people_range is not None else (0, None)
+    in_range = f"person_idx >= {int(start)}" + (
+        f" AND person_idx < {int(stop)}" if stop is not None else ""
+    )
+    zero = _double(0.0)
+    threshold = _double(policy.ready_threshold - READY_TOLERANCE)
+    readiness = "CASE WHEN s.had + s.gap_mass > 0 THEN s.had / (s.had + s.gap_mass) ELSE 1.0 END"
+    columns = "person_idx, role_idx, readiness, gap, share_met, coverage, ready"
+    return f"""
+WITH lv AS ({lv}),
+base AS (
+    SELECT r.role_idx, r.requirements, r.weight_total, r.blocking,
+        COALESCE(SUM(q.weight * q.t), {zero}) AS wt,
+        COALESCE(SUM(CASE WHEN q.t > 0 THEN 1 ELSE 0 END), 0) AS unmet0
+    FROM ccx_roles AS r
+    LEFT JOIN ccx_requirements AS q ON q.role_idx = r.role_idx
+    GROUP BY r.role_idx, r.requirements, r.weight_total, r.blocking
+),
+base_order AS (
+    SELECT b.role_idx, ROW_NUMBER() OVER (
+        ORDER BY (b.blocking = 0 AND (CASE WHEN b.wt > 0 THEN {zero} ELSE 1.0 END)
+                  >= {threshold}) DESC,
+                 (CASE WHEN b.wt > 0 THEN {zero} ELSE 1.0 END) DESC, b.role_idx) AS g
+    FROM base AS b
+),
+people_in AS (
+    SELECT person_idx FROM ccx_people WHERE {in_range}
+),
+matched AS (
+    SELECT l.person_idx, q.role_idx,
+        SUM(q.weight * LEAST(l.n, q.t)) AS had,
+        SUM(CASE WHEN l.n < q.t THEN 1 ELSE 0 END
+            - CASE WHEN q.t > 0 THEN 1 ELSE 0 END) AS d_unmet,
+        SUM(CASE WHEN l.n < q.t AND q.essential THEN 1 ELSE 0 END
+            - CASE WHEN q.blocking THEN 1 ELSE 0 END) AS d_unmet_essential,
+        COUNT(*) AS n_assessed
+    FROM lv AS l
+    JOIN ccx_requirements AS q ON q.competency = l.competency
+    WHERE l.{in_range}
+    GROUP BY l.person_idx, q.role_idx
+),
+extras AS (
+    SELECT DISTINCT e.person_idx, e.role_idx FROM (
+        SELECT p.person_idx, o.role_idx
+        FROM people_in AS p CROSS JOIN base_order AS o
+        WHERE o.g <= {int(k)}
+        UNION ALL
+        SELECT p.person_idx, r.role_idx
+        FROM people_in AS p CROSS JOIN ccx_roles AS r
+        WHERE p.person_idx < {int(start) + int(k)}
+    ) AS e
+),
+pairs AS (
+    SELECT m.person_idx, m.role_idx, m.had, m.d_unmet, m.d_unmet_essential, m.n_assessed
+    FROM matched AS m
+    UNION ALL
+    SELECT e.person_idx, e.role_idx, {zero} AS had, 0 AS d_unmet, 0 AS d_unmet_essential,
+        0 AS n_assessed
+    FROM extras AS e
+    LEFT JOIN matched AS m ON m.person_idx = e.person_idx AND m.role_idx = e.role_idx
+    WHERE m.role_idx IS NULL
+),
+sums AS (
+    SELECT x.person_idx, x.role_idx, b.requirements, b.weight_total, b.blocking,
+        x.had, GREATEST(b.wt - x.had, {zero}) AS gap_mass,
+        b.unmet0 + x.d_unmet AS unmet, b.blocking + x.d_unmet_essential AS unmet_essential,
+        x.n_assessed
+    FROM pairs AS x
+    JOIN base AS b ON b.role_idx = x.role_idx
+),
+scored AS (
+    SELECT s.person_idx, s.role_idx,
+        LEAST(GREATEST({readiness}, 0.0), 1.0) AS readiness,
+        LEAST(GREATEST(CASE WHEN s.weight_total > 0 THEN s.gap_mass / s.weight_total
+            ELSE 0.0 END, 0.0), 1.0) AS gap,
+        CASE WHEN s.requirements > 0
+            THEN CAST(s.requirements - s.unmet AS DOUBLE) / CAST(s.requirements AS DOUBLE)
+            ELSE 1.0 END AS share_met,
+        CASE WHEN s.requirements > 0
+            THEN CAST(s.n_assessed AS DOUBLE) / CAST(s.requirements AS DOUBLE)
+            ELSE 1.0 END AS coverage,
+        s.unmet_essential
+    FROM sums AS s
+),
+ranked AS (
+    SELECT s.person_idx, s.role_idx, s.readiness, s.gap, s.share_met, s.coverage,
+        (s.unmet_essential = 0 AND s.readiness >= {threshold}) AS ready
+    FROM scored AS s
+),
+ordered AS (
+    SELECT s.*,
+        ROW_NUMBER() OVER (PARTITION BY s.person_idx
+            ORDER BY s.ready DESC, s.readiness DESC, s.role_idx) AS person_rank,
+        ROW_NUMBER() OVER (PARTITION BY s.role_idx
+            ORDER BY s.ready DESC, s.readiness DESC, s.person_idx) AS role_rank
+    FROM ranked AS s
+)
+SELECT {columns}, person_rank, role_rank FROM ordered
+WHERE person_rank <= {int(k)} OR role_rank <= {int(k)}"""
 
 
 @dataclass(frozen=True)
