@@ -8,6 +8,7 @@ as the reference); the workbook's choice of constant-memory mode.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -21,7 +22,9 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jinja2 import Environment
+from jinja2 import Environment, pass_context, pass_environment
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 import competency_core as cc
 from competency_core.cli.publish import publish_model
@@ -511,3 +514,70 @@ def test_wrapped_lines_remembered_as_counted() -> None:
     text = "Shows the competency at this level in everyday work, with examples."
     assert wrapped_lines(text, 20.0) == wrapped_lines.__wrapped__(text, 20.0) > 1
     assert wrapped_lines(text, 20.0) == wrapped_lines(text, 20.0)
+
+
+# -- the handbook's template context ---------------------------------------------------------------
+class _Greeter:
+    """A callable object whose ``__call__`` asks for the context (Jinja's road for it)."""
+
+    @pass_context
+    def __call__(self, context: Context, name: str) -> str:
+        return f"{context['greeting']}, {name}"
+
+
+def _stops() -> str:
+    raise StopIteration
+
+
+_CALLS = (
+    "{% set ns = namespace(n=0) %}{{ plain(x) }}|{{ method(x) }}|{{ part(x) }}|{{ builtin(x) }}"
+    "|{{ greeter(x) }}|{{ marked(x) }}|{{ env_marked() }}|{{ stops() is undefined }}"
+    "{% for i in items %}[{{ plain(i) }}{{ marked(i) }}{{ part(x, sep=i) }}]{% endfor %}"
+    "{% block b %}{{ marked('in a block') }}{% endblock %}"
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    x=st.text(alphabet=st.sampled_from("ab<&é "), max_size=8),
+    items=st.lists(st.integers(0, 9), max_size=4),
+)
+def test_the_handbook_context_calls_as_jinja_does(x: str, items: list[int]) -> None:
+    def join(a: object, sep: object = "-") -> str:
+        return f"{a}{sep}{a}"
+
+    names = {
+        "plain": lambda v: f"<{v}>",
+        "method": "{}!".format,
+        "part": functools.partial(join),
+        "builtin": len,
+        "greeter": _Greeter(),
+        "marked": pass_context(lambda ctx, v: f"{ctx['greeting']}:{v}"),
+        "env_marked": pass_environment(lambda env: str(env.autoescape)),
+        "stops": _stops,
+        "greeting": "hej",
+    }
+    rendered = []
+    for context_class in (Context, handbook_module._HandbookContext):
+        env = Environment(autoescape=True)
+        env.context_class = context_class
+        rendered.append(env.from_string(_CALLS).render(x=x, items=items, **names))
+    assert rendered[0] == rendered[1]
+    assert "hej, " in rendered[1]
+
+
+@pytest.mark.parametrize(
+    ("example", "marked"), [("customer-success.yaml", False), ("software-engineering.yaml", True)]
+)
+def test_a_lang_marked_text_is_remembered_as_computed(example: str, marked: bool) -> None:
+    """The Swedish handbook of a Swedish model (no marks) and of an English one (marked)."""
+    model = cc.load_model(REPO / "examples" / example)
+    outline = ModelOutline(model, "sv")
+    texts = [c.name for c in model.competencies] + [c.definition for c in model.competencies]
+    once = handbook_module._lang_marked(outline, "sv")
+    again = handbook_module._lang_marked(outline, "sv")
+    first = [once(v) for v in texts]
+    assert [once(v) for v in texts] == first  # remembered
+    assert [again(v) for v in reversed(texts)] == first[::-1]  # a fresh one, other order
+    assert [type(v) for v in first] == [type(again(v)) for v in texts]
+    assert any(isinstance(v, Markup) for v in first) is marked
