@@ -581,3 +581,27 @@ def test_a_lang_marked_text_is_remembered_as_computed(example: str, marked: bool
     assert [again(v) for v in reversed(texts)] == first[::-1]  # a fresh one, other order
     assert [type(v) for v in first] == [type(again(v)) for v in texts]
     assert any(isinstance(v, Markup) for v in first) is marked
+
+
+@settings(max_examples=15, deadline=None)
+@given(model=competency_models())
+def test_the_handbooks_remembered_words_are_wordings(model: cc.CompetencyModel) -> None:
+    """Importance (the heaviest weight found once a role), essential and level labels."""
+    from competency_core.publish import wording
+
+    tr = translator("sv")
+    importance = handbook_module._importance_words(tr)
+    essential = handbook_module._essential_words(tr)
+    outline = ModelOutline(model, "sv")
+    for _ in range(2):  # asked again: the remembered answers
+        for role in model.roles:
+            for q in role.requirements:
+                assert importance(role, q) == wording.importance(tr, role, q)
+                assert essential(q) == wording.essential_label(tr, q)
+                assert essential(q.essential) == wording.essential_label(tr, q.essential)
+                scale = model.scale_of(q.competency)
+                assert outline.level_label(q.competency, q.level) == outline.text(
+                    scale.level(q.level).label
+                )
+                if not scale.has_level(99):
+                    assert outline.level_label(q.competency, 99) == "99"

@@ -53,6 +53,7 @@ from competency_core.publish.guides import (
 )
 from competency_core.publish.outline import ModelOutline, page_slug
 from competency_core.publish.release import RELEASE_PAGES, page_words, release_kit
+from competency_core.roles import Requirement, RoleProfile
 
 HandbookFormat = Literal["html", "markdown"]
 
@@ -340,6 +341,29 @@ def _lang_marked(outline: ModelOutline, language: str) -> Callable[[Any], Any]:
     return t
 
 
+def _essential_words(tr: Translator) -> Callable[[Requirement | bool], str]:
+    """:func:`wording.essential_label` with its two answers looked up once."""
+    words = {flag: wording.essential_label(tr, flag) for flag in (True, False)}
+
+    def essential(requirement: Requirement | bool) -> str:
+        flag = requirement if isinstance(requirement, bool) else requirement.essential
+        return words[bool(flag)]
+
+    return essential
+
+
+def _importance_words(tr: Translator) -> Callable[[RoleProfile, Requirement], str]:
+    """:func:`wording.importance`, the role's heaviest weight found once a role (not a row)."""
+    last: list[Any] = [None, 1.0]  # the role asked about last, and its heaviest weight
+
+    def importance(role: RoleProfile, requirement: Requirement) -> str:
+        if last[0] is not role:
+            last[:] = [role, wording.heaviest_weight(role)]
+        return wording.importance(tr, role, requirement, top=last[1])
+
+    return importance
+
+
 def _career_picture(
     model: CompetencyModel, out: Path, tr: Translator
 ) -> tuple[Path | None, str | None]:
@@ -563,6 +587,9 @@ def _render_items(renderer: _Renderer, items: list[tuple[str, str]], workers: in
 
     size = max(1, -(-len(items) // (workers * _CHUNKS_PER_WORKER)))
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    # compiled here once, not in every worker (each page kind has its template)
+    for kind in dict.fromkeys(kind for kind, _ in items):
+        renderer.env.get_template(f"{kind}.{renderer.ext}.j2")
     _FORKED = renderer
     try:
         with ProcessPoolExecutor(
@@ -617,8 +644,8 @@ def write_handbook(
         "draft": model.status != LifecycleStatus.PUBLISHED,
         "status": wording.status_label(tr, model),
         "move_kind": functools.partial(wording.move_kind, tr),
-        "essential": functools.partial(wording.essential_label, tr),
-        "importance": functools.partial(wording.importance, tr),
+        "essential": _essential_words(tr),
+        "importance": _importance_words(tr),
         "weights_differ": wording.weights_differ,
         "domain": functools.partial(domain_label, tr),
         "learning_kind": functools.partial(wording.learning_kind, tr),

@@ -113,8 +113,18 @@ class ModelOutline:
 
     def level_label(self, competency: str, value: int) -> str:
         """The label of a level of a competency's scale, e.g. 'Practitioner'."""
-        scale = self.scale(competency)
-        return self.text(scale.level(value).label) if scale.has_level(value) else str(value)
+        key = (competency, value)
+        found = self._level_labels.get(key)
+        if found is None:
+            scale = self.scale(competency)
+            found = self.text(scale.level(value).label) if scale.has_level(value) else str(value)
+            self._level_labels[key] = found
+        return found
+
+    @cached_property
+    def _level_labels(self) -> dict[tuple[str, int], str]:
+        """(competency, level) -> its label, remembered (a big handbook asks 60,000 times)."""
+        return {}
 
     def indicators(
         self, competency: Competency, level: int, track: str | None = None

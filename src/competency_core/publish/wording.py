@@ -67,12 +67,21 @@ def weights_differ(role: RoleProfile) -> bool:
     return len({q.weight for q in role.requirements}) > 1
 
 
-def importance(tr: Translator, role: RoleProfile, requirement: Requirement) -> str:
+def heaviest_weight(role: RoleProfile) -> float:
+    """The heaviest weight among a role's requirements (1 when it has none, or all are 0)."""
+    return max((q.weight for q in role.requirements), default=0) or 1
+
+
+def importance(
+    tr: Translator, role: RoleProfile, requirement: Requirement, *, top: float | None = None
+) -> str:
     """A requirement's weight relative to the role's heaviest, in words: high, medium, low.
 
     High is at least three quarters of the heaviest weight, medium at least two fifths.
+    ``top`` is :func:`heaviest_weight` of ``role`` where the caller knows it already.
     """
-    top = max((q.weight for q in role.requirements), default=0) or 1
+    if top is None:
+        top = heaviest_weight(role)
     share = requirement.weight / top
     word = IMPORTANCE[0] if share >= 0.75 else IMPORTANCE[1] if share >= 0.4 else IMPORTANCE[2]
     return tr._(word)
@@ -85,6 +94,7 @@ __all__ = [
     "SCHEMES",
     "STATUS_LABELS",
     "essential_label",
+    "heaviest_weight",
     "importance",
     "learning_kind",
     "move_kind",
