@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import random
 from collections.abc import Sequence
 
 import numpy as np
@@ -207,23 +206,3 @@ def test_capped_sums_add_like_bincount(
     capped_sums(np.array(cap), pos, short, ptr, out)
     expected = np.bincount(seg_a, np.minimum(np.array(cap)[pos], short), edges)
     assert out.tolist() == expected.tolist()
-
-
-@given(
-    st.lists(
-        st.tuples(st.integers(0, 4), st.sampled_from([0.0, 0.125, 0.25, 1 / 3, 0.5, 1.0])),
-        max_size=30,
-    ),
-    st.randoms(use_true_random=False),
-)
-def test_blocking_gaps_sort_as_lexsort_does(
-    entries: list[tuple[int, float]], rnd: random.Random
-) -> None:
-    """next steps' packed-key sort of the blocking gaps == ``np.lexsort((rank, -gap, step))``."""
-    from competency_core.careers.queries import _blocking_order
-
-    step = np.sort(np.array([s for s, _ in entries], np.int64))
-    gap = np.array([g for _, g in entries])
-    rank = np.array(rnd.sample(range(100), len(entries)), np.int64)
-    expected = np.lexsort((rank, -gap, step))
-    assert _blocking_order(step, gap, rank).tolist() == expected.tolist()

@@ -122,14 +122,8 @@ class Evaluation:
             counted = self.assessed
             weights = np.bincount(seg, w * counted, minlength=n).astype(np.float64)
             required_mass = np.bincount(seg, w * q * counted, minlength=n).astype(np.float64)
-        readiness = np.ones(n)
-        np.divide(gap_mass, required_mass, out=readiness, where=required_mass > 0)
-        readiness = np.where(required_mass > 0, np.clip(1.0 - readiness, 0.0, 1.0), 1.0)
-        gap = np.zeros(n)
-        np.divide(gap_mass, weights, out=gap, where=weights > 0)
         ess = np.bincount(seg, self.unmet & v.essential[self.pos], minlength=n).astype(np.int64)
-        ready = (ess == 0) & (readiness >= self.policy.ready_threshold - READY_TOLERANCE)
-        return Scores(readiness, np.clip(gap, 0.0, 1.0), ready, ess)
+        return scores_of_sums(gap_mass, weights, required_mass, ess, self.policy)
 
     def gap_arrays(self, idx: IntArray) -> RequirementGaps:
         """The gaps of entries ``idx`` (unmet ones), in that order.
@@ -150,6 +144,41 @@ class Evaluation:
             essential=v.essential[pos],
             within_one_level=assessed & (filled >= v.below[pos]),
         )
+
+
+def scores_of_sums(
+    gap_mass: FloatArray,
+    weights: FloatArray,
+    required_mass: FloatArray,
+    unmet_essentials: IntArray,
+    policy: ScoringPolicy,
+) -> Scores:
+    """Readiness, gap and ready of roles from their weighted sums (the scoring contract).
+
+    ``gap_mass``: the weighted gaps; ``weights`` and ``required_mass``: the weights and
+    the weighted required levels counted (all of them under the ``minimum`` policy).
+    """
+    n = len(gap_mass)
+    readiness = np.ones(n)
+    np.divide(gap_mass, required_mass, out=readiness, where=required_mass > 0)
+    readiness = np.where(required_mass > 0, np.clip(1.0 - readiness, 0.0, 1.0), 1.0)
+    gap = np.zeros(n)
+    np.divide(gap_mass, weights, out=gap, where=weights > 0)
+    ready = (unmet_essentials == 0) & (readiness >= policy.ready_threshold - READY_TOLERANCE)
+    return Scores(readiness, np.clip(gap, 0.0, 1.0), ready, unmet_essentials)
+
+
+@dataclass(frozen=True, slots=True)
+class StepGaps:
+    """The unmet requirements of roles in a chosen order, flat (see :meth:`RoleVectors.step_gaps`)."""
+
+    gaps: RequirementGaps
+    """Every role's gaps, role after role, each in requirement order (not yet sorted)."""
+    ptr: IntArray
+    """Role ``k``'s gaps are ``ptr[k]:ptr[k + 1]``."""
+    blocking: IntArray
+    """The competencies of the essential gaps, role after role, biggest gap first."""
+    blocking_ptr: IntArray
 
 
 def segments(indptr: IntArray, rows: IntArray) -> tuple[IntArray, IntArray]:
@@ -274,6 +303,78 @@ class RoleVectors:
         short = np.maximum(0.0, q - filled)
         unmet = np.where(assessed, short > 0, q > 0)
         return Evaluation(self, roles, policy, pos, seg, comp, q, assessed, filled, short, unmet)
+
+    def score_sums(
+        self, state: FloatArray, roles: IntArray, policy: ScoringPolicy
+    ) -> tuple[Scores, IntArray, IntArray]:
+        """:meth:`score` in one compiled pass, with the unmet requirements found on the way.
+
+        Returns ``(scores, unmet, unmet_ptr)``: the same scores as :meth:`score` (the same
+        floats: the sums are made in the same order), and role ``i``'s unmet requirements
+        as flat positions ``unmet[unmet_ptr[i]:unmet_ptr[i + 1]]`` (requirement order), for
+        :meth:`step_gaps`.
+        """
+        from competency_core.careers._kernels import role_sums
+
+        n = len(roles)
+        minimum = policy.unassessed is UnassessedPolicy.MINIMUM
+        gap_mass, ess, unmet_ptr = np.empty(n), np.empty(n, np.int64), np.empty(n + 1, np.int64)
+        # under ``minimum`` every requirement counts: the kernel leaves these two alone
+        weights, required_mass = np.empty(0 if minimum else n), np.empty(0 if minimum else n)
+        unmet = role_sums(
+            self.indptr,
+            self.comp,
+            self.required,
+            self.weight,
+            self.essential,
+            state,
+            roles,
+            minimum,
+            gap_mass,
+            weights,
+            required_mass,
+            ess,
+            unmet_ptr,
+        )
+        if minimum:
+            weights, required_mass = self.weight_sum[roles], self.required_mass[roles]
+        return scores_of_sums(gap_mass, weights, required_mass, ess, policy), unmet, unmet_ptr
+
+    def step_gaps(
+        self,
+        state: FloatArray,
+        policy: ScoringPolicy,
+        order: IntArray,
+        unmet: IntArray,
+        unmet_ptr: IntArray,
+    ) -> StepGaps:
+        """The gaps of :meth:`score_sums`' roles ``order`` (indices into its roles), flat.
+
+        Each gap valued as :meth:`Evaluation.gap_arrays` values it; the essential ones also
+        listed by competency in :func:`gap_order` (bigger gap, heavier weight, competency
+        order), one compiled pass.
+        """
+        from competency_core.careers._kernels import step_gaps
+
+        minimum = policy.unassessed is UnassessedPolicy.MINIMUM
+        ptr, comp, level, actual, gap, weight, ess, within, blocking, blocking_ptr = step_gaps(
+            order,
+            unmet_ptr,
+            unmet,
+            state,
+            minimum,
+            self.comp,
+            self.required,
+            self.level,
+            self.below,
+            self.weight,
+            self.essential,
+            self.scale_min,
+            self.scale_span,
+            self.gap_rank,
+        )
+        gaps = RequirementGaps(comp, level, actual, gap, weight, ess, within)
+        return StepGaps(gaps, ptr, blocking, blocking_ptr)
 
     @cached_property
     def gap_rank(self) -> IntArray:
@@ -447,6 +548,8 @@ __all__ = [
     "RoleVectors",
     "Scores",
     "StepEntries",
+    "StepGaps",
     "gap_order",
+    "scores_of_sums",
     "segments",
 ]

@@ -149,4 +149,189 @@ def capped_sums(
         out[e] = acc
 
 
-__all__ = ["astar", "bounded_bfs", "capped_sums"]
+@numba.njit(cache=True, nogil=True)
+def role_sums(
+    indptr: IntArray,
+    comp: IntArray,
+    required: FloatArray,
+    weight: FloatArray,
+    essential: BoolArray,
+    state: FloatArray,
+    roles: IntArray,
+    minimum: bool,
+    gap_mass: FloatArray,
+    weights: FloatArray,
+    required_mass: FloatArray,
+    unmet_essentials: IntArray,
+    unmet_ptr: IntArray,
+) -> IntArray:
+    """One state against the requirements of ``roles``: the sums of the scoring contract.
+
+    :meth:`~competency_core.careers._engine.RoleVectors.evaluate` and ``Evaluation.scores``
+    in one pass, entry by entry in the same order, so the sums are the same floats as
+    their :func:`numpy.bincount` calls. Fills, per role, the weighted gap mass, the weights
+    and required mass counted (only under the ``exclude`` policy: ``minimum`` counts
+    every requirement and the caller has those sums) and the unmet essentials;
+    ``unmet_ptr`` (``len(roles) + 1``) points into the returned flat positions of the unmet
+    requirements, role after role in requirement order.
+    """
+    total = 0
+    for i in range(len(roles)):
+        total += indptr[roles[i] + 1] - indptr[roles[i]]
+    unmet = np.empty(total, np.int64)
+    found = 0
+    unmet_ptr[0] = 0
+    for i in range(len(roles)):
+        r = roles[i]
+        mass = 0.0
+        counted_w = 0.0
+        counted_q = 0.0
+        ess = 0
+        for p in range(indptr[r], indptr[r + 1]):
+            a = state[comp[p]]
+            q = required[p]
+            w = weight[p]
+            assessed = a == a  # not NaN
+            if minimum and not assessed:
+                a = 0.0
+                assessed = True
+            filled = a if assessed else 0.0
+            short = q - filled
+            if not short > 0.0:
+                short = 0.0
+            mass += w * (short if assessed else 0.0)
+            if not minimum:
+                c = 1.0 if assessed else 0.0
+                counted_w += w * c
+                counted_q += w * q * c
+            is_unmet = short > 0.0 if assessed else q > 0.0
+            if is_unmet:
+                unmet[found] = p
+                found += 1
+                if essential[p]:
+                    ess += 1
+        gap_mass[i] = mass
+        if not minimum:
+            weights[i] = counted_w
+            required_mass[i] = counted_q
+        unmet_essentials[i] = ess
+        unmet_ptr[i + 1] = found
+    return unmet[:found].copy()
+
+
+@numba.njit(cache=True, nogil=True)
+def step_gaps(
+    order: IntArray,
+    unmet_ptr: IntArray,
+    unmet: IntArray,
+    state: FloatArray,
+    minimum: bool,
+    comp: IntArray,
+    required: FloatArray,
+    level: IntArray,
+    below: FloatArray,
+    weight: FloatArray,
+    essential: BoolArray,
+    scale_min: FloatArray,
+    scale_span: FloatArray,
+    rank: IntArray,
+) -> tuple[
+    IntArray,
+    IntArray,
+    IntArray,
+    FloatArray,
+    FloatArray,
+    FloatArray,
+    BoolArray,
+    BoolArray,
+    IntArray,
+    IntArray,
+]:
+    """The unmet requirements of the roles ``order`` (indices into :func:`role_sums`' roles).
+
+    Returns ``(ptr, competency, required level, actual, gap, weight, essential, within one
+    level, blocking, blocking_ptr)``: role ``order[k]``'s gaps are ``ptr[k]:ptr[k + 1]`` of
+    the flat arrays, in requirement order, valued as ``Evaluation.gap_arrays`` values them
+    (same operations, so the same floats); ``blocking[blocking_ptr[k]:blocking_ptr[k + 1]]``
+    are the competencies of its essential gaps by bigger gap, then ``rank`` (of the
+    requirement: heavier weight, then competency order).
+    """
+    n = len(order)
+    ptr = np.empty(n + 1, np.int64)
+    ptr[0] = 0
+    for k in range(n):
+        i = order[k]
+        ptr[k + 1] = ptr[k] + unmet_ptr[i + 1] - unmet_ptr[i]
+    m = ptr[n]
+    out_comp = np.empty(m, np.int64)
+    out_level = np.empty(m, np.int64)
+    out_actual = np.empty(m, np.float64)
+    out_gap = np.empty(m, np.float64)
+    out_weight = np.empty(m, np.float64)
+    out_ess = np.empty(m, np.bool_)
+    out_within = np.empty(m, np.bool_)
+    blocking = np.empty(m, np.int64)
+    blocking_gap = np.empty(m, np.float64)
+    blocking_rank = np.empty(m, np.int64)
+    blocking_ptr = np.empty(n + 1, np.int64)
+    blocking_ptr[0] = 0
+    nb = 0
+    for k in range(n):
+        i = order[k]
+        j0 = ptr[k]
+        for t in range(unmet_ptr[i + 1] - unmet_ptr[i]):
+            p = unmet[unmet_ptr[i] + t]
+            c = comp[p]
+            a = state[c]
+            q = required[p]
+            assessed = a == a  # not NaN
+            if minimum and not assessed:
+                a = 0.0
+                assessed = True
+            filled = a if assessed else 0.0
+            short = q - filled
+            if not short > 0.0:
+                short = 0.0
+            j = j0 + t
+            out_comp[j] = c
+            out_level[j] = level[p]
+            out_actual[j] = scale_min[c] + filled * scale_span[c] if assessed else np.nan
+            out_gap[j] = short if assessed else q
+            out_weight[j] = weight[p]
+            out_ess[j] = essential[p]
+            out_within[j] = assessed and filled >= below[p]
+        # the essential gaps by (bigger gap, rank): an insertion sort into ``blocking``
+        # (a role's essential gaps are few; ranks differ, so the order is total)
+        first = nb
+        for j in range(j0, ptr[k + 1]):
+            if not out_ess[j]:
+                continue
+            g, r = out_gap[j], rank[unmet[unmet_ptr[i] + j - j0]]
+            t = nb
+            while t > first and (
+                blocking_gap[t - 1] < g or (blocking_gap[t - 1] == g and blocking_rank[t - 1] > r)
+            ):
+                blocking[t] = blocking[t - 1]
+                blocking_gap[t] = blocking_gap[t - 1]
+                blocking_rank[t] = blocking_rank[t - 1]
+                t -= 1
+            blocking[t] = out_comp[j]
+            blocking_gap[t] = g
+            blocking_rank[t] = r
+            nb += 1
+        blocking_ptr[k + 1] = nb
+    return (
+        ptr,
+        out_comp,
+        out_level,
+        out_actual,
+        out_gap,
+        out_weight,
+        out_ess,
+        out_within,
+        blocking[:nb].copy(),
+        blocking_ptr,
+    )
+
+
+__all__ = ["astar", "bounded_bfs", "capped_sums", "role_sums", "step_gaps"]

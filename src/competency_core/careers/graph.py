@@ -396,10 +396,29 @@ class CareerGraph:
         return tuple(k for k, _ in names), tuple(n for _, n in names)
 
     @cached_property
+    def competency_keys(self) -> npt.NDArray[np.object_]:
+        """The competency keys as an object array (many looked up at once by index)."""
+        keys = self.competency_columns[0]
+        out = np.empty(len(keys), object)
+        out[:] = keys
+        return out
+
+    @cached_property
     def edge_kinds(self) -> list[str]:
         """The kind of every edge, as its string value."""
         values = [k.value for k in KINDS]
         return [values[c] for c in self.kind_code.tolist()]
+
+    @cached_property
+    def role_singles(self) -> tuple[tuple[str], ...]:
+        """``(key,)`` of every role: a route's last stop, added to its predecessor's."""
+        return tuple(zip(self.roles))
+
+    @cached_property
+    def edge_kind_singles(self) -> list[tuple[str]]:
+        """``(kind,)`` of every edge (one tuple per kind, shared): a route's last kind."""
+        singles = {k: (k,) for k in set(self.edge_kinds)}
+        return [singles[k] for k in self.edge_kinds]
 
     @cached_property
     def suggested_list(self) -> list[bool]:

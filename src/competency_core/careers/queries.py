@@ -26,7 +26,9 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import chain, repeat
+from itertools import repeat
+from operator import add, sub
+from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -36,7 +38,6 @@ from competency_core.careers._engine import (
     RequirementGaps,
     StepEntries,
     gap_order,
-    segments,
 )
 from competency_core.careers._search import (
     bounded_bfs,
@@ -58,6 +59,7 @@ from competency_core.careers.results import (
     PathStep,
     Status,
     StepDevelopment,
+    made_in_bulk,
 )
 from competency_core.errors import CompetencyError, ScoringError
 from competency_core.people import Workforce
@@ -189,104 +191,81 @@ def next_steps(
     is_rated = cg.vectors.rated[nodes]
     rated = nodes[is_rated]
     state = _state(cg, origin, person)
-    evaluated = cg.vectors.evaluate(state, rated, pol)
-    scores = evaluated.scores()
+    # scores and unmet requirements in one compiled pass (Evaluation.scores' sums)
+    scores, unmet, unmet_ptr = cg.vectors.score_sums(state, rated, pol)
     order = np.lexsort((rated, node_hops[is_rated], -scores.readiness))
     if limit is not None:
         order = order[:limit]
-    src = cg.src_list
-    kind_of, suggested_edge = cg.edge_kinds, cg.suggested_list
-    roles = cg.roles
-
-    # a role's route is its predecessor's plus one step: built once for every role, in the
-    # order the search reached them (a role's predecessor was reached before it)
-    routes: dict[int, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
-        origin: ((roles[origin],), (), False)
-    }
-    for v, e in zip(nodes.tolist(), edge_in.tolist(), strict=True):
-        via_, kinds_, sugg_ = routes[src[e]]
-        routes[v] = ((*via_, roles[v]), (*kinds_, kind_of[e]), sugg_ or suggested_edge[e])
-
-    ordered = rated[order]
-    # the unmet requirements, role by role in the order of the steps; each role's gaps are
-    # sorted when first read, the essential ones (blocking) now
-    unmet = np.flatnonzero(evaluated.unmet)
-    per_role = np.searchsorted(evaluated.seg[unmet], np.arange(len(rated) + 1))
-    take, step_of = segments(per_role, order)
-    entries = unmet[take]
-    flat = evaluated.gap_arrays(entries)
-    ends = np.concatenate(([0], np.cumsum(per_role[order + 1] - per_role[order]))).tolist()
-    essential = np.flatnonzero(flat.essential)
-    role_of = step_of[essential]
-    rank = cg.vectors.gap_rank[evaluated.pos[entries[essential]]]
-    # (step, bigger gap, heavier weight, competency): gap_order's, with a rank made once
-    essential = essential[_blocking_order(role_of, flat.gap[essential], rank)]
-    keys = cg.competency_columns[0]
-    blocking_keys = [keys[c] for c in flat.competency[essential].tolist()]
-    counts = np.bincount(role_of, minlength=len(ordered))
-    blocking_ends = np.concatenate(([0], np.cumsum(counts))).tolist()
-    ready, readiness, gap = (
-        scores.ready[order].tolist(),
-        scores.readiness[order].tolist(),
-        scores.gap[order].tolist(),
-    )
-    unrated, unrated_hops = nodes[~is_rated], node_hops[~is_rated]
-    last = np.lexsort((unrated, unrated_hops))
-    step_hops = chain(node_hops[is_rated][order].tolist(), unrated_hops[last].tolist())
-    titles = cg.titles
-    steps: list[NextStep] = []
+    # the unmet requirements of the steps in their order (each role's gaps are sorted when
+    # first read) and the blocking ones (essential) by gap order now, compiled
+    found = cg.vectors.step_gaps(state, pol, order, unmet, unmet_ptr)
+    # the steps: rated ones by readiness, then the others by (hops, node)
+    unrated_at = np.flatnonzero(~is_rated)
+    unrated_at = unrated_at[np.lexsort((nodes[unrated_at], node_hops[unrated_at]))]
+    at = np.concatenate((np.flatnonzero(is_rated)[order], unrated_at)).tolist()
+    via, kinds_used, sugg = _routes(cg, origin, nodes, node_hops, edge_in)
     n_rated = len(order)
-    for n, (r, hops) in enumerate(
-        zip(chain(ordered.tolist(), unrated[last].tolist()), step_hops, strict=True)
-    ):
-        via, kinds_used, sugg = routes[r]
-        if n < n_rated:
-            lo, hi = ends[n], ends[n + 1]
-            status: Status = "ready" if ready[n] else "not ready"
-            score, gap_n = readiness[n], gap[n]
-            gaps = Gaps(partial(_gap_slice, cg, flat, lo, hi), hi - lo)
-            blocking = tuple(blocking_keys[blocking_ends[n] : blocking_ends[n + 1]])
-        else:
-            status, score, gap_n, gaps, blocking = "not rated", None, None, _NO_GAPS, ()
-        # positional: this runs for hundreds of roles a query
-        steps.append(
-            NextStep(
-                roles[r],
-                titles[r],
-                hops,
-                via,
-                kinds_used,
-                sugg,
-                status,
-                score,
-                gap_n,
-                gaps,
-                blocking,
-            )
-        )
+    n_unrated = len(unrated_at)
+    node_of = nodes.tolist()
+    step_nodes = [node_of[i] for i in at]
+    lo, hi = found.ptr[:-1].tolist(), found.ptr[1:].tolist()
+    blocking_keys = cg.competency_keys[found.blocking].tolist()
+    bounds = map(slice, found.blocking_ptr[:-1].tolist(), found.blocking_ptr[1:].tolist())
+    makers = map(partial, repeat(_gap_slice), repeat(cg), repeat(found.gaps), lo, hi)
+    columns: list[list[Any]] = [
+        list(map(cg.roles.__getitem__, step_nodes)),
+        list(map(cg.titles.__getitem__, step_nodes)),
+        node_hops[at].tolist(),
+        list(map(via.__getitem__, at)),
+        list(map(kinds_used.__getitem__, at)),
+        sugg[at].tolist(),
+        [*map(_STATUS.__getitem__, scores.ready[order].tolist()), *repeat("not rated", n_unrated)],
+        [*scores.readiness[order].tolist(), *repeat(None, n_unrated)],
+        [*scores.gap[order].tolist(), *repeat(None, n_unrated)],
+        [*map(Gaps, makers, map(sub, hi, lo)), *repeat(_NO_GAPS, n_unrated)],
+        [*map(tuple, map(blocking_keys.__getitem__, bounds)), *repeat((), n_unrated)],
+    ]
+    assert len(columns[0]) == n_rated + n_unrated
     return NextSteps(
-        origin=roles[origin],
+        origin=cg.roles[origin],
         person=person.person if person is not None else None,
         max_steps=max_steps,
-        steps=tuple(steps),
+        steps=tuple(made_in_bulk(NextStep, columns)),
     )
 
 
-def _blocking_order(step: np.ndarray, gap: FloatArray, rank: np.ndarray) -> np.ndarray:
-    """The order of gaps by (step, bigger gap, rank): ``np.lexsort((rank, -gap, step))``.
+_STATUS: tuple[Status, Status] = ("not ready", "ready")
+"""A rated step's status by whether it is ready."""
 
-    The three keys packed into one integer (the gaps by their rank among the distinct
-    gaps) and sorted once, which is several times faster than ``lexsort`` on float keys;
-    ``lexsort`` itself when the packed key would not fit in 63 bits.
+
+def _routes(
+    cg: CareerGraph, origin: int, nodes: np.ndarray, hops: np.ndarray, edge_in: np.ndarray
+) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]], np.ndarray]:
+    """The route of each node found by :func:`bounded_bfs`: (roles on it, kinds, suggested).
+
+    A node's route is its predecessor's plus one step, made frontier by frontier (a node's
+    predecessor is in an earlier one) with C-level loops; position ``i`` is ``nodes[i]``'s.
     """
-    if len(gap) == 0:
-        return np.zeros(0, np.int64)
-    levels, gap_rank = np.unique(-gap, return_inverse=True)
-    width = int(rank.max()) + 1
-    if (int(step.max()) + 1) * len(levels) * width >= 1 << 62:
-        return np.lexsort((rank, -gap, step))
-    key = (step.astype(np.int64) * len(levels) + gap_rank.reshape(-1)) * width + rank
-    return np.argsort(key, kind="stable")
+    n = len(nodes)
+    where = np.full(len(cg.roles), n, np.int64)  # the origin's route is kept last
+    where[nodes] = np.arange(n)
+    pred_at = where[cg.src[edge_in]]
+    pred = pred_at.tolist()
+    empty: tuple[str, ...] = ()
+    via = [empty] * n + [cg.role_singles[origin]]
+    kinds = [empty] * (n + 1)
+    sugg = np.zeros(n + 1, bool)
+    names = list(map(cg.role_singles.__getitem__, nodes.tolist()))
+    kind_names = list(map(cg.edge_kind_singles.__getitem__, edge_in.tolist()))
+    ends: list[int] = np.searchsorted(hops, np.arange(1, int(hops[-1]) + 2)).tolist() if n else []
+    lo = 0
+    for hi in ends:
+        p = pred[lo:hi]
+        via[lo:hi] = map(add, map(via.__getitem__, p), names[lo:hi])
+        kinds[lo:hi] = map(add, map(kinds.__getitem__, p), kind_names[lo:hi])
+        sugg[lo:hi] = sugg[pred_at[lo:hi]] | cg.suggested[edge_in[lo:hi]]
+        lo = hi
+    return via, kinds, sugg
 
 
 @dataclass(frozen=True)
