@@ -605,3 +605,16 @@ def test_the_handbooks_remembered_words_are_wordings(model: cc.CompetencyModel) 
                 )
                 if not scale.has_level(99):
                     assert outline.level_label(q.competency, 99) == "99"
+
+
+def test_the_garbage_collector_in_forked_processes(tmp_path: Path) -> None:
+    """Off in a background child that asks so (never here); the handbook unfreezes after."""
+    import gc
+
+    assert background.in_background(gc.isenabled, collect=False).result() is False
+    assert background.in_background(gc.isenabled).result() is True
+    assert gc.isenabled()
+    model = cc.load_model(REPO / "examples" / "software-engineering.yaml")
+    frozen = gc.get_freeze_count()
+    write_handbook(model, tmp_path / "hb", career_graph=False, workers=2)
+    assert gc.get_freeze_count() == frozen

@@ -83,6 +83,7 @@ def publish_model(
             xlsx,
             name=str(xlsx),
             fork=html is not None or markdown is not None,
+            collect=False,  # xlsxwriter's cells make next to no cyclic garbage
             workforce=workforce,
             language=language,
             previous=previous,

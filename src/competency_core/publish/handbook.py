@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import math
 import multiprocessing as mp
 import os
@@ -591,12 +592,16 @@ def _render_items(renderer: _Renderer, items: list[tuple[str, str]], workers: in
     for kind in dict.fromkeys(kind for kind, _ in items):
         renderer.env.get_template(f"{kind}.{renderer.ext}.j2")
     _FORKED = renderer
+    # what the workers inherit is left out of their garbage collections (which would also
+    # copy every inherited page they touch): Python's advice for forking without exec
+    gc.freeze()
     try:
         with ProcessPoolExecutor(
             max_workers=min(workers, len(chunks)), mp_context=mp.get_context("fork")
         ) as pool:
             return [Path(p) for done in pool.map(_render_chunk, chunks) for p in done]
     finally:
+        gc.unfreeze()
         _FORKED = None
 
 
