@@ -140,6 +140,11 @@ BLOCK = 64
 """People scored together: the inner loops run over a block's people, contiguous in memory."""
 
 
+_ABS_BITS = np.int64(0x7FFF_FFFF_FFFF_FFFF)
+_INF_BITS = np.int64(0x7FF0_0000_0000_0000)
+"""A float64's bits without the sign, and +inf's: above it, the float is NaN."""
+
+
 @numba.njit(cache=True, fastmath=False, nogil=True)
 def _block_levels(
     levels: FloatArray,
@@ -147,25 +152,63 @@ def _block_levels(
     n: int,
     comp_source: IntArray,
     exclude: bool,
+    b2: float,
     lanes: FloatArray,
 ) -> None:  # pragma: no cover - compiled
     """People ``first:first + n``'s levels, competency-major: one ``(3, BLOCK)`` slab each.
 
-    Slab rows: ``a``, the level the part had is read from (0 where unassessed); 1.0 where
-    assessed, else 0.0; and under ``exclude`` the level the gap is read from (``a``, +inf
-    where unassessed, so that ``max(0, t - a)`` is 0 and ``a < t`` is false: no gap, not
-    unmet; without ``exclude`` the gap reads row 0, and this row is not written). Lanes
-    past ``n`` are zeros (scored, never written out).
+    Slab rows: ``a``, the level the part had is read from (0 where unassessed; without
+    ``exclude`` also the level the gap is read from); ``b2`` where assessed, else 0 (the
+    assessed digit of the count code, see :func:`score_block`); and under ``exclude`` the
+    level the gap is read from (``a``, +inf where unassessed, so that ``max(0, t - a)`` is 0
+    and ``a < t`` is false: no gap, not unmet). Lanes past ``n`` are zeros (scored, never
+    written out).
+
+    The people's rows are read in order into row 1, then each slab is finished over the
+    block's people on the floats' bits (masks, no branch on NaN: unassessed levels come in
+    any pattern, which a branch would mispredict).
     """
-    for c in range(comp_source.shape[0]):
-        src = comp_source[c]
+    source = levels.view(np.int64)
+    bits = lanes.view(np.int64)
+    b2_bits = np.array([b2]).view(np.int64)[0]
+    n_comp = comp_source.shape[0]
+    for b in range(n):
+        for c in range(n_comp):
+            bits[c, 1, b] = source[first + b, comp_source[c]]
+    for b in range(n, BLOCK):
+        for c in range(n_comp):
+            bits[c, 1, b] = 0
+    for c in range(n_comp):
+        slab = bits[c]
         for b in range(BLOCK):
-            a = levels[first + b, src] if b < n else 0.0
-            seen = not np.isnan(a)
-            lanes[c, 0, b] = a if seen else 0.0
-            lanes[c, 1, b] = 1.0 if seen else 0.0
-            if exclude:
-                lanes[c, 2, b] = a if seen else np.inf
+            x = slab[1, b]
+            keep = -np.int64((x & _ABS_BITS) <= _INF_BITS)  # all ones unless NaN
+            slab[0, b] = x & keep  # a, or +0.0
+            slab[1, b] = b2_bits & keep  # b2, or +0.0
+        if exclude:
+            for b in range(BLOCK):
+                keep = -np.int64(slab[1, b] != 0)
+                slab[2, b] = slab[0, b] | (_INF_BITS & ~keep)  # a, or +inf
+
+
+@numba.njit(cache=True, fastmath=False, nogil=True, inline="always")
+def _add_one(
+    acc: FloatArray,
+    slab: FloatArray,
+    gap_row: int,
+    t: float,
+    w: float,
+    k_unmet: float,
+    k_seen: float,
+) -> None:  # pragma: no cover - compiled
+    """Add one requirement (level ``t``, weight ``w``) to the block's sums, lane by lane."""
+    for b in range(BLOCK):
+        a = slab[0, b]
+        d = t - slab[gap_row, b]
+        short = d > 0.0  # a < t
+        acc[0, b] += w * (d if short else 0.0)
+        acc[1, b] += w * (a if a < t else t)
+        acc[2, b] += (k_unmet if short else 0.0) + k_seen * slab[1, b]
 
 
 @numba.njit(cache=True, fastmath=False, nogil=True)
@@ -212,8 +255,8 @@ def score_block(
     """
     n_comp = comp_source.shape[0]
     n_q = column.shape[0]
-    # per requirement: its competency, level and what it adds to the count code when unmet
-    # and (per assessed competency) always; the code's digits are described above
+    # per requirement: its competency, level, and what it adds to the count code when unmet
+    # and, as a multiple of the block's assessed digit (b2), when assessed
     b2 = base * base
     req_comp = np.empty(n_q, dtype=np.intp)
     req_level = np.empty(n_q)
@@ -223,35 +266,28 @@ def score_block(
         req_comp[q] = column_competency[column[q]]
         req_level[q] = column_level[column[q]]
         req_unmet[q] = 1.0 + base if essential[q] else 1.0
-        req_seen[q] = b2 + b2 * base if exclude and blocking[q] else b2
+        req_seen[q] = 1.0 + base if exclude and blocking[q] else 1.0
     gap_row = 2 if exclude else 0
     lanes = np.zeros((n_comp, 3, BLOCK))
     acc = np.empty((4, BLOCK))  # gap mass, mass had, count code, assessed weight
     inv = 1.0 / base
     for p0 in range(first, last, BLOCK):
         n = min(BLOCK, last - p0)
-        _block_levels(levels, p0, n, comp_source, exclude, lanes)
+        _block_levels(levels, p0, n, comp_source, exclude, b2, lanes)
         for r in range(first_role, last_role):
             acc[:] = 0.0
-            for q in range(start[r], start[r + 1]):
-                slab = lanes[req_comp[q]]
-                t = req_level[q]
-                w = weight[q]
-                k_unmet = req_unmet[q]
-                k_seen = req_seen[q]
-                for b in range(BLOCK):
-                    a = slab[0, b]
-                    d = t - slab[gap_row, b]
-                    short = d > 0.0  # a < t
-                    acc[0, b] += w * (d if short else 0.0)
-                    acc[1, b] += w * (a if a < t else t)
-                    acc[2, b] += (k_unmet if short else 0.0) + k_seen * slab[1, b]
+            end = start[r + 1]
+            for q in range(start[r], end):
+                _add_one(
+                    acc, lanes[req_comp[q]], gap_row, req_level[q], weight[q], req_unmet[q],
+                    req_seen[q],
+                )  # fmt: skip
             if exclude:  # the assessed weight, summed in competency order as the sparse engine
-                for q in range(start[r], start[r + 1]):
+                for q in range(start[r], end):
                     slab = lanes[by_competency[q]]
                     w = weight_by_competency[q]
                     for b in range(BLOCK):
-                        acc[3, b] += w * slab[1, b]
+                        acc[3, b] += w if slab[1, b] > 0.0 else 0.0  # w x 1.0 or w x 0.0
             mass, had, code, assessed_weight = acc[0], acc[1], acc[2], acc[3]
             n_req = requirements[r]
             w_role = role_weight[r]
