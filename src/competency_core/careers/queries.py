@@ -202,9 +202,9 @@ def next_steps(
     # the steps: rated ones by readiness, then the others by (hops, node)
     unrated_at = np.flatnonzero(~is_rated)
     unrated_at = unrated_at[np.lexsort((nodes[unrated_at], node_hops[unrated_at]))]
-    at = np.concatenate((np.flatnonzero(is_rated)[order], unrated_at)).tolist()
+    at_array = np.concatenate((np.flatnonzero(is_rated)[order], unrated_at))
+    at = at_array.tolist()
     via, kinds_used, sugg = _routes(cg, origin, nodes, node_hops, edge_in)
-    n_rated = len(order)
     n_unrated = len(unrated_at)
     node_of = nodes.tolist()
     step_nodes = [node_of[i] for i in at]
@@ -215,17 +215,16 @@ def next_steps(
     columns: list[list[Any]] = [
         list(map(cg.roles.__getitem__, step_nodes)),
         list(map(cg.titles.__getitem__, step_nodes)),
-        node_hops[at].tolist(),
+        node_hops[at_array].tolist(),
         list(map(via.__getitem__, at)),
         list(map(kinds_used.__getitem__, at)),
-        sugg[at].tolist(),
+        sugg[at_array].tolist(),
         [*map(_STATUS.__getitem__, scores.ready[order].tolist()), *repeat("not rated", n_unrated)],
         [*scores.readiness[order].tolist(), *repeat(None, n_unrated)],
         [*scores.gap[order].tolist(), *repeat(None, n_unrated)],
         [*map(Gaps, makers, map(sub, hi, lo)), *repeat(_NO_GAPS, n_unrated)],
         [*map(tuple, map(blocking_keys.__getitem__, bounds)), *repeat((), n_unrated)],
     ]
-    assert len(columns[0]) == n_rated + n_unrated
     return NextSteps(
         origin=cg.roles[origin],
         person=person.person if person is not None else None,
