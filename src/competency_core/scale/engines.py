@@ -41,9 +41,11 @@ from competency_core.errors import CompetencyError, ScoringError
 from competency_core.model import CompetencyModel
 from competency_core.scale.results import FIGURES, RankedPairs, TopMatches
 from competency_core.scale.sql import (
+    RESOLVED_TABLE,
     Dialect,
     LevelsSource,
     ScoringTables,
+    resolved_levels_sql,
     scoring_sql,
     scoring_tables,
     transpile,
@@ -237,6 +239,32 @@ class SqlEngine(Engine):
     def _query(self, sql: str) -> pa.Table:
         raise NotImplementedError  # pragma: no cover
 
+    def _materialise(self, name: str, sql: str) -> None:
+        """Store the rows of ``sql`` (ordered by person) as the table ``name``."""
+        raise NotImplementedError  # pragma: no cover
+
+    def _prepare_ranges(
+        self,
+        policy: ScoringPolicy,
+        source: LevelsSource,
+        day: dt.date,
+        model: CompetencyModel,
+        ranges: list[tuple[int, int]],
+    ) -> LevelsSource:
+        """The levels source the ranges' queries read.
+
+        With more than one range, levels that need normalising, snapping or resolving are
+        resolved once into :data:`RESOLVED_TABLE`, ordered by person, and every range
+        reads its own people's rows from there.
+        """
+        if len(ranges) < 2 or source == "normalised":
+            return source
+        sql = resolved_levels_sql(
+            policy, levels=source, on=day, model_key=model.key, dialect=self.dialect
+        )
+        self._materialise(RESOLVED_TABLE, sql)
+        return "resolved"
+
     def _load_levels(
         self, model: CompetencyModel, people: People, roles: RoleSet
     ) -> tuple[ScoringTables, LevelsSource]:
@@ -361,6 +389,7 @@ class SqlEngine(Engine):
         per_person = _Pairs(n_p, k)
         role_parts: list[dict[str, npt.NDArray[Any]]] = []
         ranges = self._ranges(n_p, n_r)
+        source = self._prepare_ranges(policy, source, day, model, ranges)
         for start, stop in ranges:
             sql = scoring_sql(
                 policy,
@@ -407,6 +436,7 @@ class SqlEngine(Engine):
         out = {name: np.full((n_p, n_r), np.nan) for name in FIGURES}
         ready = np.zeros((n_p, n_r), dtype=bool)
         ranges = self._ranges(n_p, n_r)
+        source = self._prepare_ranges(policy, source, day, model, ranges)
         for start, stop in ranges:
             sql = scoring_sql(
                 policy,
@@ -582,6 +612,10 @@ class DuckDBEngine(SqlEngine):
     def _query(self, sql: str) -> pa.Table:
         return self.con.sql(sql).to_arrow_table()
 
+    def _materialise(self, name: str, sql: str) -> None:
+        self._drop(name)
+        self.con.execute(f"CREATE TABLE {name} AS {sql}")  # ordered: ranges skip by zonemap
+
     def _load_levels(
         self, model: CompetencyModel, people: People, roles: RoleSet
     ) -> tuple[ScoringTables, LevelsSource]:
@@ -679,6 +713,13 @@ class PostgresEngine(SqlEngine):
             names = [d.name for d in cur.description or ()]
             rows = cur.fetchall()
         return pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
+
+    def _materialise(self, name: str, sql: str) -> None:
+        with self.conn.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {name}")
+            cur.execute(f"CREATE TEMPORARY TABLE {name} AS {sql}")
+            cur.execute(f"CREATE INDEX ON {name} (person_idx)")
+            cur.execute(f"ANALYZE {name}")
 
     def _load_levels(
         self, model: CompetencyModel, people: People, roles: RoleSet
@@ -798,12 +839,28 @@ class SparkEngine(SqlEngine):
     def __init__(self, *, session: Any = None, people_per_query: int | None = None) -> None:
         super().__init__(people_per_query=people_per_query)
         self.spark = session if session is not None else spark_session()
+        self._cached: dict[str, Any] = {}
 
     def _load(self, name: str, table: pa.Table) -> None:
         self.spark.createDataFrame(table).createOrReplaceTempView(name)
 
     def _query(self, sql: str) -> pa.Table:
         return self.spark.sql(sql).toArrow()
+
+    def _materialise(self, name: str, sql: str) -> None:
+        old = self._cached.pop(name, None)
+        if old is not None:
+            old.unpersist()
+        frame = self.spark.sql(sql).cache()
+        frame.count()  # computed once, kept in memory (spilling to disk) for every range
+        frame.createOrReplaceTempView(name)
+        self._cached[name] = frame
+
+    def close(self) -> None:
+        """Release the levels cached for ranges (the shared session keeps running)."""
+        for frame in self._cached.values():
+            frame.unpersist()
+        self._cached.clear()
 
 
 ENGINES: dict[str, type[Engine]] = {

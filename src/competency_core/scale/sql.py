@@ -64,9 +64,14 @@ DIALECTS: tuple[Dialect, ...] = ("duckdb", "postgres", "spark")
 SOURCE_DIALECT: Dialect = "duckdb"
 """The dialect the queries are written in (sqlglot transpiles them to the others)."""
 
-LevelsSource = Literal["normalised", "raw", "assessments"]
+LevelsSource = Literal["normalised", "raw", "assessments", "resolved"]
 """Where people's levels come from: normalised already (``ccx_levels.n``), on each
-competency's own scale (``ccx_levels.level``), or raw assessments (``cc_assessment``)."""
+competency's own scale (``ccx_levels.level``), raw assessments (``cc_assessment``), or a
+table the engine made once from one of those by :func:`resolved_levels_sql`
+(``ccx_resolved.n``, normalised and snapped, ordered by person)."""
+
+RESOLVED_TABLE = "ccx_resolved"
+"""The table an engine keeps people's resolved levels in while it scores them in ranges."""
 
 TABLES = ("ccx_people", "ccx_roles", "ccx_requirements", "ccx_scales", "ccx_grid")
 """The tables the query reads besides the levels (``ccx_levels`` or ``cc_assessment``)."""
@@ -213,20 +218,7 @@ def scoring_sql(
     if k is not None and k < 1:
         raise ScoringError(f"k must be at least 1, got {k}")
     exclude = policy.unassessed is UnassessedPolicy.EXCLUDE
-    if levels == "normalised":
-        lv = "SELECT person_idx, competency, n FROM ccx_levels WHERE n IS NOT NULL"
-    elif levels == "raw":
-        lv = _snap_levels(
-            """SELECT l.person_idx, l.competency, (l.level - sc.lo) / (sc.hi - sc.lo) AS n0
-            FROM ccx_levels AS l JOIN ccx_scales AS sc ON sc.competency = l.competency
-            WHERE l.level IS NOT NULL"""
-        )
-    elif levels == "assessments":
-        if on is None:
-            raise ScoringError("scoring raw assessments needs the as-of date (on)")
-        lv = assessment_levels_sql(policy, on, model_key)
-    else:
-        raise ScoringError(f"unknown levels source {levels!r}")
+    lv = _levels_sql(policy, levels, on, model_key)
     if k is not None and not exclude:
         return transpile(_top_k_minimum_sql(policy, lv, k, people_range, dialect), dialect)
     where = ""
@@ -294,6 +286,45 @@ scored AS (
     FROM figures AS s
 ){final}"""
     return transpile(sql, dialect)
+
+
+def _levels_sql(
+    policy: ScoringPolicy, levels: LevelsSource, on: dt.date | None, model_key: str | None
+) -> str:
+    """``SELECT person_idx, competency, n``: the normalised, snapped levels of ``levels``."""
+    if levels == "normalised":
+        return "SELECT person_idx, competency, n FROM ccx_levels WHERE n IS NOT NULL"
+    if levels == "resolved":
+        return f"SELECT person_idx, competency, n FROM {RESOLVED_TABLE}"
+    if levels == "raw":
+        return _snap_levels(
+            """SELECT l.person_idx, l.competency, (l.level - sc.lo) / (sc.hi - sc.lo) AS n0
+            FROM ccx_levels AS l JOIN ccx_scales AS sc ON sc.competency = l.competency
+            WHERE l.level IS NOT NULL"""
+        )
+    if levels == "assessments":
+        if on is None:
+            raise ScoringError("scoring raw assessments needs the as-of date (on)")
+        return assessment_levels_sql(policy, on, model_key)
+    raise ScoringError(f"unknown levels source {levels!r}")
+
+
+def resolved_levels_sql(
+    policy: ScoringPolicy,
+    *,
+    levels: LevelsSource,
+    on: dt.date | None = None,
+    model_key: str | None = None,
+    dialect: Dialect = SOURCE_DIALECT,
+) -> str:
+    """People's normalised, snapped levels from ``levels``: rows (person_idx, competency, n).
+
+    An engine scoring people in ranges stores this once in :data:`RESOLVED_TABLE`, ordered
+    by person, and scores from it (``levels="resolved"``), so that each range reads its own
+    people's levels instead of normalising, snapping or resolving everyone's again.
+    """
+    sql = f"SELECT v.person_idx, v.competency, v.n FROM ({_levels_sql(policy, levels, on, model_key)}) AS v"
+    return transpile(sql + " ORDER BY v.person_idx", dialect)
 
 
 def _top_k_tail(scored: str, k: int, dialect: Dialect) -> str:
@@ -554,12 +585,14 @@ def scoring_tables(
 
 __all__ = [
     "DIALECTS",
+    "RESOLVED_TABLE",
     "SOURCE_DIALECT",
     "TABLES",
     "Dialect",
     "LevelsSource",
     "ScoringTables",
     "assessment_levels_sql",
+    "resolved_levels_sql",
     "scoring_sql",
     "scoring_tables",
     "transpile",
