@@ -324,47 +324,6 @@ def score_block(
 
 
 @numba.njit(cache=True, fastmath=False, parallel=True)
-def score_matrix(
-    levels: FloatArray,
-    comp_source: IntArray,
-    chunk: int,
-    start: IntArray,
-    column: IntArray,
-    weight: FloatArray,
-    essential: BoolArray,
-    blocking: BoolArray,
-    by_competency: IntArray,
-    weight_by_competency: FloatArray,
-    column_competency: IntArray,
-    column_level: FloatArray,
-    requirements: FloatArray,
-    role_weight: FloatArray,
-    role_blocking: FloatArray,
-    exclude: bool,
-    threshold: float,
-    base: float,
-    readiness: FloatArray,
-    gap_out: FloatArray,
-    share_met: FloatArray,
-    coverage: FloatArray,
-    ready: BoolArray,
-) -> None:  # pragma: no cover - compiled
-    """Every person against every role: roles x people outputs, chunks of people in parallel."""
-    n_p = levels.shape[0]
-    n_r = start.shape[0] - 1
-    n_chunks = (n_p + chunk - 1) // chunk
-    for k in numba.prange(n_chunks):
-        first = k * chunk
-        last = min(n_p, first + chunk)
-        score_block(
-            levels, first, last, 0, n_r, comp_source, start, column, weight, essential,
-            blocking, by_competency, weight_by_competency, column_competency, column_level,
-            requirements, role_weight, role_blocking, exclude, threshold, base, 0, readiness,
-            gap_out, share_met, coverage, ready,
-        )  # fmt: skip
-
-
-@numba.njit(cache=True, fastmath=False, parallel=True)
 def score_chunk(
     levels: FloatArray,
     comp_source: IntArray,
@@ -546,12 +505,15 @@ def _matrix_args(
     chunk: int,
     out: tuple[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray],
 ) -> tuple[Any, ...]:
-    """:func:`score_matrix`'s arguments, in the types it is compiled (and cached) for."""
+    """:func:`score_chunk`'s arguments for every role, in the types it is compiled for."""
+    arrays = role_arrays(roles)
     return (
         _levels_arg(levels),
         np.ascontiguousarray(comp_source, dtype=np.intp),
         max(1, int(chunk)),
-        *role_arrays(roles),
+        0,
+        len(roles.start) - 1,
+        *arrays,
         bool(exclude),
         float(threshold),
         float(base),
@@ -574,7 +536,7 @@ def run_matrix(
     """Fill ``out`` (readiness, gap, share met, coverage, ready; roles x people, C order)."""
     args = _matrix_args(levels, comp_source, roles, exclude, threshold, base, chunk, out)
     with using_threads(workers):
-        cast(Any, score_matrix)(*args)
+        cast(Any, score_chunk)(*args)
 
 
 def score_roles(
@@ -661,7 +623,7 @@ def matrix_kernel_ready() -> bool:
     """Whether :func:`run_matrix` would run without compiling (compiled here, or cached)."""
     levels, source, roles = _sample()
     args = _matrix_args(levels, source, roles, False, 0.0, 3, 1, _outputs(1, 2))
-    return _cached(score_matrix, args)
+    return _cached(score_chunk, args)
 
 
 def warm() -> dict[str, bool]:
@@ -673,7 +635,7 @@ def warm() -> dict[str, bool]:
     later processes load them instead of compiling.
     """
     levels, source, roles = _sample()
-    before = {"score_matrix": matrix_kernel_ready()}
+    before = {"score_chunk": matrix_kernel_ready()}
     run_matrix(levels, source, roles, exclude=False, threshold=0.0, base=3, chunk=1,
                workers=1, out=_outputs(1, 2))  # fmt: skip
     out = _outputs(1, 2)
