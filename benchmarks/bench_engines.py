@@ -47,7 +47,6 @@ from bench_scoring import random_levels, synthetic_model
 from competency_core.model import CompetencyModel
 from competency_core.scale import engines as E
 from competency_core.scale.results import TopMatches
-from competency_core.scale.sql import scoring_sql
 from competency_core.scoring import DEFAULT_POLICY, readiness_matrix
 from competency_core.scoring.bulk import PeopleLevels, RoleSet
 
@@ -201,48 +200,204 @@ def _vm_hwm_mib() -> float:
     return float("nan")
 
 
+def compare_top(got: TopMatches, ref: TopMatches, people: int | None = None) -> dict[str, Any]:
+    """``got`` against ``ref`` (the streaming engine's): identical lists, figures within 1e-12.
+
+    With ``people``, only the first ``people`` persons' lists are compared (a sample run);
+    otherwise every person's and every role's. People are matched by key. A list counts as
+    the same when its indices and ready flags are identical and its figures agree within
+    1e-12 (the engines sum in different orders); a list whose indices differ is counted
+    as differing only by ties when its readiness and ready flags agree rank by rank (within
+    1e-12): pairs whose readiness differs only by summation order may rank either way.
+    """
+    where = {p: i for i, p in enumerate(ref.people)}
+    rows = [where[p] for p in got.people[: people if people is not None else len(got.people)]]
+    mine = np.arange(len(rows))
+    out: dict[str, Any] = {}
+    sides = [("person", got.roles_per_person, ref.roles_per_person, mine, np.array(rows))]
+    if people is None:
+        remap = np.array([where[p] for p in got.people] + [-1])  # got's person -> ref's
+        sides.append(("role", got.candidates_per_role, ref.candidates_per_role, None, None))
+    for side, a, b, ra, rb in sides:
+        ai, bi = (a.index, b.index) if ra is None else (a.index[ra], b.index[rb])
+        if side == "role":
+            ai = remap[ai]  # -1 (padding) stays -1
+        sel_a = (lambda x: x) if ra is None else (lambda x, r=ra: x[r])
+        sel_b = (lambda x: x) if rb is None else (lambda x, r=rb: x[r])
+        same_index = (ai == bi).all(axis=1)
+        rd_a, rd_b = sel_a(a.readiness), sel_b(b.readiness)
+        close = np.ones(len(ai), dtype=bool)
+        ready_close = np.ones(len(ai), dtype=bool)
+        for name in ("readiness", "gap", "share_met", "coverage"):
+            x, y = sel_a(getattr(a, name)), sel_b(getattr(b, name))
+            ok = (np.isclose(x, y, rtol=0, atol=1e-12) | (np.isnan(x) & np.isnan(y))).all(axis=1)
+            close &= ok
+            if name == "readiness":
+                ready_close = ok
+        ready_same = (sel_a(a.ready) == sel_b(b.ready)).all(axis=1)
+        same = same_index & close & ready_same
+        ties = ~same & ready_close & ready_same
+        out[side] = {
+            "lists": len(ai),
+            "identical": int(same.sum()),
+            "ties_in_rounding": int(ties.sum()),
+            "other": int((~same & ~ties).sum()),
+            "max_readiness_diff": float(np.nanmax(np.abs(rd_a - rd_b), initial=0.0)),
+        }
+    return out
+
+
 def big_child(args: argparse.Namespace) -> dict[str, Any]:
-    """In the child: load the Parquet file into DuckDB, score ranges of people, report."""
+    """In the child: the DuckDB engine's own top_matches on the Parquet file, timed.
+
+    Each range's time is taken from the engine's progress callback; with ``--big-chunks N``
+    the run stops after N ranges (the whole run estimated from them), with 0 it runs
+    whole. ``--check`` compares the answers with the streaming engine's on the same file:
+    every list of a whole run, or the sampled people's own lists of a sample run.
+    """
     model = synthetic_model(args.competencies, args.big_roles, 25, seed=1)
     roles = RoleSet.from_model(model)
+    marks: list[float] = []
     with tempfile.TemporaryDirectory(prefix="cc-duckdb-spill-") as spill:
-        eng = E.DuckDBEngine(memory_limit=args.memory_limit, temp_directory=spill)
+        eng = E.DuckDBEngine(
+            memory_limit=args.memory_limit,
+            temp_directory=spill,
+            people_per_query=args.chunk or None,
+        )
         t0 = time.perf_counter()
-        # the engine's own steps, so that only the first ranges need to run
-        tables, source = eng._load_levels(model, Path(args.parquet), roles)
-        t_load = time.perf_counter() - t0
-        n_p = len(tables.people)
-        if args.chunk:
-            ranges = [(s, min(n_p, s + args.chunk)) for s in range(0, n_p, args.chunk)]
-        else:  # the engine's own ranges (about a million pairs each)
-            ranges = eng._ranges(n_p, len(roles.roles))
-        # levels resolved once into a table ordered by person, as top_matches does
-        source = eng._prepare_ranges(DEFAULT_POLICY, source, ON, model, ranges)
-        t_load = time.perf_counter() - t0
-        run = ranges if args.big_chunks <= 0 else ranges[: args.big_chunks]
-        times = []
-        for start, stop in run:
-            t1 = time.perf_counter()
-            sql = scoring_sql(
-                DEFAULT_POLICY, levels=source, k=10, people_range=(start, stop), dialect="duckdb"
-            )
-            eng._query(sql)
-            times.append(time.perf_counter() - t1)
+        # load and ranges as top_matches makes them, to know when the ranges start
+        load_start = eng._load_levels
+        n_ranges = [0]
+
+        def loaded(*a: Any, **kw: Any) -> Any:
+            got = load_start(*a, **kw)
+            marks.append(time.perf_counter())
+            n_ranges[0] = len(_engine_ranges(eng, len(got[0].people), len(roles.roles)))
+            return got
+
+        eng._load_levels = loaded  # type: ignore[method-assign]
+        prepare = eng._prepare_ranges
+
+        def prepared(*a: Any, **kw: Any) -> Any:
+            got = prepare(*a, **kw)
+            marks.append(time.perf_counter())  # levels resolved: the ranges start
+            return got
+
+        eng._prepare_ranges = prepared  # type: ignore[method-assign]
+        done_people = [0]
+        if args.big_chunks > 0:  # a sample: the engine's first ranges only
+            all_ranges = eng._ranges
+
+            def first_ranges(n: int, n_roles: int) -> list[tuple[int, int]]:
+                return all_ranges(n, n_roles)[: max(2, args.big_chunks)]
+
+            eng._ranges = first_ranges  # type: ignore[method-assign]
+
+        def progress(done: int, total: int) -> None:
+            marks.append(time.perf_counter())
+            done_people[0] = done
+
+        top = eng.top_matches(model, Path(args.parquet), k=10, on=ON, progress=progress)
+        t_total = time.perf_counter() - t0
         eng.close()
-    per_range = statistics.median(times)
-    total = t_load + per_range * len(ranges) if len(run) < len(ranges) else t_load + sum(times)
-    return {
-        "people": n_p,
+    hwm = _vm_hwm_mib()  # before the check, which runs the streaming engine in this process
+    t_load = marks[1] - t0
+    times = np.diff(marks[1:])
+    ranges = n_ranges[0]
+    estimated = len(times) < ranges
+    per_range = float(statistics.median(times)) if len(times) else 0.0
+    out: dict[str, Any] = {
+        "people": len(top.people),
+        "people_scored": done_people[0],
         "roles": len(roles.roles),
         "load_s": t_load,
-        "ranges_run": len(run),
-        "range_people": run[0][1] - run[0][0] if run else 0,
-        "ranges": len(ranges),
+        "ranges_run": len(times),
+        "range_people": _engine_ranges(eng, 10**9, len(roles.roles))[0][1],
+        "ranges": ranges,
         "per_range_s": per_range,
-        "total_s": total,
-        "estimated": len(run) < len(ranges),
-        "vm_hwm_mib": _vm_hwm_mib(),
+        "total_s": t_load + per_range * ranges if estimated else t_total,
+        "estimated": estimated,
+        "vm_hwm_mib": hwm,
     }
+    if args.check:
+        from competency_core.scale.readers import iter_people_levels
+        from competency_core.scale.streaming import stream_top_matches
+
+        if estimated:  # the scored people's own lists against streaming on those people
+            levels = _first_people_levels(model, Path(args.parquet), done_people[0])
+            ref = stream_top_matches(model, levels, roles=roles, k=10, on=ON).top
+            out["check"] = compare_top(top, ref, people=done_people[0])
+        else:
+            chunks = iter_people_levels(model, args.parquet, on=ON, chunk_people=4096)
+            ref = stream_top_matches(model, chunks, roles=roles, k=10, on=ON).top
+            out["check"] = compare_top(top, ref)
+    return out
+
+
+def _engine_ranges(eng: E.SqlEngine, n_people: int, n_roles: int) -> list[tuple[int, int]]:
+    """The ranges the engine scores ``n_people`` in (its own rule, before any sampling)."""
+    return E.SqlEngine._ranges(eng, n_people, n_roles)
+
+
+def _first_people_levels(model: CompetencyModel, path: Path, n: int) -> PeopleLevels:
+    """The first ``n`` people's levels of a levels file (rows grouped by person)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    batches, seen = [], 0
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=65_536):
+        batches.append(batch)
+        seen = len(pc.unique(pa.concat_arrays([b.column(0) for b in batches])))
+        if seen > n:
+            break
+    table = pa.Table.from_batches(batches)
+    persons = pc.unique(table.column("person"))[:n]
+    return E.levels_from_arrow(model, table.filter(pc.is_in(table.column("person"), persons)))
+
+
+def run_big_child(
+    path: Path,
+    *,
+    roles: int,
+    competencies: int = 400,
+    chunk: int = 0,
+    big_chunks: int = 0,
+    memory_limit: str = "3GB",
+    check: bool = False,
+) -> dict[str, Any]:
+    """The DuckDB child on a levels file (also called by bench_scale.py on its own file)."""
+    child = [sys.executable, str(Path(__file__).resolve()), "--child", "--parquet", str(path),
+             "--big-roles", str(roles), "--competencies", str(competencies),
+             "--chunk", str(chunk), "--big-chunks", str(big_chunks),
+             "--memory-limit", memory_limit]  # fmt: skip
+    if check:
+        child.append("--check")
+    done = subprocess.run(child, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        print(f"  the DuckDB child failed:\n{done.stderr[-2000:]}")
+        return {}
+    got: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return got
+
+
+def print_big(got: dict[str, Any]) -> None:
+    """The DuckDB child's figures."""
+    est = " (estimated from the first ranges)" if got["estimated"] else " (run whole)"
+    print(f"  load into DuckDB (people numbered, levels resolved) {got['load_s']:9.1f} s")
+    print(
+        f"  one range of {got['range_people']:,} people (median of {got['ranges_run']})"
+        f"             {got['per_range_s']:9.2f} s  x {got['ranges']:,} ranges"
+    )
+    print(f"  whole run{est}: {got['total_s']:,.0f} s = {got['total_s'] / 60:.1f} min")
+    hwm = got["vm_hwm_mib"]
+    print(f"  peak resident memory (VmHWM of the child)  {hwm:,.0f} MiB (limit 4,096 MiB: "
+          f"{'under' if hwm < 4096 else 'OVER'})")  # fmt: skip
+    for side, c in got.get("check", {}).items():
+        print(f"  vs the streaming engine, {side} lists: {c['identical']:,} of {c['lists']:,} "
+              f"identical, {c['ties_in_rounding']:,} differ only by ties within 1e-12, "
+              f"{c['other']:,} otherwise (readiness max diff "
+              f"{c['max_readiness_diff']:.1e})")  # fmt: skip
 
 
 def section_big(args: argparse.Namespace) -> dict[str, Any]:
@@ -261,37 +416,11 @@ def section_big(args: argparse.Namespace) -> dict[str, Any]:
             f"  Parquet written in {time.perf_counter() - t0:.1f} s "
             f"({path.stat().st_size / 2**20:,.0f} MiB, {args.per_person} levels a person)"
         )
-        child = [
-            sys.executable,
-            __file__,
-            "--child",
-            "--parquet",
-            str(path),
-            "--big-roles",
-            str(args.big_roles),
-            "--competencies",
-            str(args.competencies),
-            "--chunk",
-            str(args.chunk),
-            "--big-chunks",
-            str(args.big_chunks),
-            "--memory-limit",
-            args.memory_limit,
-        ]
-        done = subprocess.run(child, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            print(f"  child failed:\n{done.stderr[-2000:]}")
-            return {}
-        got: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    est = " (estimated from the first ranges)" if got["estimated"] else ""
-    print(f"  load into DuckDB (people numbered, levels resolved) {got['load_s']:9.1f} s")
-    print(
-        f"  one range of {got['range_people']:,} people (median of {got['ranges_run']})"
-        f"             {got['per_range_s']:9.1f} s  x {got['ranges']:,} ranges"
-    )
-    print(f"  whole run{est}: {got['total_s']:,.0f} s = {got['total_s'] / 3600:.1f} h")
-    hwm = got["vm_hwm_mib"]
-    print(f"  peak resident memory (VmHWM of the child)  {hwm:,.0f} MiB (limit 4,096 MiB)")
+        got = run_big_child(path, roles=args.big_roles, competencies=args.competencies,
+                            chunk=args.chunk, big_chunks=args.big_chunks,
+                            memory_limit=args.memory_limit, check=args.check)  # fmt: skip
+    if got:
+        print_big(got)
     return got
 
 
@@ -339,6 +468,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--big-chunks", type=int, default=2)
     ap.add_argument("--memory-limit", default="3GB")
     ap.add_argument("--skip-big", action="store_true")
+    ap.add_argument(
+        "--check", action="store_true", help="(b): compare with the streaming engine's answers"
+    )
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--parquet", help=argparse.SUPPRESS)

@@ -19,7 +19,10 @@ In one run it prints, as medians of ``--repeats`` runs after one warm-up each:
     the benchmark writes into a temporary folder (long format person, competency, level;
     ``--per-person`` competencies a person has levels on), top-10 per person and per role
     in streaming mode, in a child process whose peak resident memory (VmHWM) is printed
-    against the 4 GB limit.
+    against the 4 GB limit; then the same file on DuckDB (the engine's own top_matches,
+    bench_engines.run_big_child, another child process), run whole, with its time as a
+    ratio to streaming's and its peak memory (``--duckdb-ranges N``: the first N ranges and
+    an estimate; ``--duckdb-check``: its answers compared with streaming's; ``--no-duckdb``).
 
 Sections other engines add (DuckDB, PostgreSQL, Spark: benchmarks/bench_engines.py) are
 called from :data:`EXTRA_SECTIONS` with the same 20,000 x 500 workload.
@@ -315,6 +318,32 @@ def section_big(args: argparse.Namespace) -> None:
         print(f"  peak memory (VmHWM of the child): {hwm / 1024**3:.2f} GB "
               f"({hwm / LIMIT_BYTES:.0%} of the 4 GB limit: "
               f"{'under' if hwm < LIMIT_BYTES else 'OVER'})")  # fmt: skip
+        if not args.no_duckdb:
+            section_big_duckdb(args, path, took)
+
+
+def section_big_duckdb(args: argparse.Namespace, path: Path, streaming_s: float) -> None:
+    """(b) on DuckDB: the same Parquet file, the engine's own top_matches in a child process.
+
+    Run whole unless ``--duckdb-ranges N`` (then the first N ranges, the rest estimated);
+    ``--duckdb-check`` compares its answers with the streaming engine's (every list of a
+    whole run; the scored people's lists of a sample).
+    """
+    try:
+        engines = importlib.import_module("bench_engines")
+    except ImportError as exc:
+        print(f"  DuckDB: bench_engines not importable ({exc})")
+        return
+    got = engines.run_big_child(path, roles=args.big_roles, big_chunks=args.duckdb_ranges,
+                                memory_limit=args.duckdb_memory_limit,
+                                check=args.duckdb_check)  # fmt: skip
+    if not got:
+        return
+    print(f"  DuckDB engine (top_matches, memory_limit {args.duckdb_memory_limit}), same file:")
+    engines.print_big(got)
+    total = got["total_s"]
+    print(f"  DuckDB / streaming: {total / streaming_s:.2f}x the streaming engine's time "
+          f"({total:,.0f} s{' estimated' if got['estimated'] else ''} vs {streaming_s:,.0f} s)")  # fmt: skip
 
 
 def main() -> None:
@@ -330,6 +359,14 @@ def main() -> None:
     ap.add_argument("--chunk", type=int, default=4096, help="people a chunk in (b)")
     ap.add_argument("--skip-big", action="store_true", help="only (a) and the extra sections")
     ap.add_argument("--only-big", action="store_true", help="only (b)")
+    ap.add_argument("--no-duckdb", action="store_true", help="(b) without the DuckDB run")
+    ap.add_argument(
+        "--duckdb-ranges", type=int, default=0, help="(b) DuckDB: first N ranges (0: whole)"
+    )
+    ap.add_argument("--duckdb-memory-limit", default="2.5GB", help="(b) DuckDB memory_limit")
+    ap.add_argument(
+        "--duckdb-check", action="store_true", help="(b) DuckDB's answers vs streaming's"
+    )
     ap.add_argument("--no-extra", action="store_true", help="without bench_engines' sections")
     ap.add_argument("--quick", action="store_true", help="2,000 x 100; (b) 20,000 x 500")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)

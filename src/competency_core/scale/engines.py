@@ -405,6 +405,9 @@ class SqlEngine(Engine):
             per_person.put(got["person_idx"][mine], got["person_rank"][mine] - 1, got, mine)
             theirs = got["role_rank"] <= k
             role_parts.append({name: col[theirs] for name, col in got.items()})
+            if sum(len(p["role_idx"]) for p in role_parts) > 4 * n_r * k:
+                # keep only each role's k best so far: memory bounded by roles x k
+                role_parts = [_best_of_roles(role_parts, k)]
             if progress is not None:
                 progress(stop, n_p)
         per_role = _merge_roles(role_parts, n_r, k)
@@ -540,14 +543,11 @@ class _Pairs:
         return self.empty
 
 
-def _merge_roles(parts: list[dict[str, npt.NDArray[Any]]], n_roles: int, k: int) -> RankedPairs:
-    """Each role's ``k`` best candidates from the best of each range of people."""
-    out = RankedPairs.empty(n_roles, k)
-    if not parts:
-        return out
+def _ranked_roles(
+    parts: list[dict[str, npt.NDArray[Any]]], k: int
+) -> tuple[dict[str, npt.NDArray[Any]], npt.NDArray[np.intp], npt.NDArray[np.int64]]:
+    """The parts' rows, and which of them are each role's ``k`` best with their ranks."""
     got = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
-    if len(got["role_idx"]) == 0:
-        return out
     key = rank_keys(got["readiness"], got["ready"])
     # by role, then best first (key descending), then the earlier person
     order = np.lexsort((got["person_idx"], -key, got["role_idx"]))
@@ -555,8 +555,22 @@ def _merge_roles(parts: list[dict[str, npt.NDArray[Any]]], n_roles: int, k: int)
     first = np.searchsorted(role, role, side="left")
     rank = np.arange(len(role)) - first
     keep = rank < k
-    chosen = order[keep]
-    rows, ranks = role[keep], rank[keep]
+    return got, order[keep], rank[keep]
+
+
+def _best_of_roles(parts: list[dict[str, npt.NDArray[Any]]], k: int) -> dict[str, npt.NDArray[Any]]:
+    """The rows of ``parts`` that are among their role's ``k`` best (one part)."""
+    got, chosen, _ = _ranked_roles(parts, k)
+    return {name: col[chosen] for name, col in got.items()}
+
+
+def _merge_roles(parts: list[dict[str, npt.NDArray[Any]]], n_roles: int, k: int) -> RankedPairs:
+    """Each role's ``k`` best candidates from the best of each range of people."""
+    out = RankedPairs.empty(n_roles, k)
+    if not parts or sum(len(p["role_idx"]) for p in parts) == 0:
+        return out
+    got, chosen, ranks = _ranked_roles(parts, k)
+    rows = got["role_idx"][chosen]
     out.index[rows, ranks] = got["person_idx"][chosen]
     for name in FIGURES:
         getattr(out, name)[rows, ranks] = got[name][chosen]
@@ -573,6 +587,7 @@ class DuckDBEngine(SqlEngine):
 
     name = "duckdb"
     dialect = "duckdb"
+    pairs_per_query = 2_500_000  # cheaper per row than 1 million (fixed costs a query), not slower
 
     def __init__(
         self,

@@ -74,6 +74,12 @@ RESOLVED_TABLE = "ccx_resolved"
 """The table an engine keeps people's resolved levels in while it scores them in ranges."""
 
 TABLES = ("ccx_people", "ccx_roles", "ccx_requirements", "ccx_scales", "ccx_grid")
+
+TALLY_FIELD = 2**17
+"""The base of the counts packed into one sum (``ccx_requirements.tally``): a matched
+requirement adds 1 (assessed), ``TALLY_FIELD`` when met with a required level above the
+minimum, and ``TALLY_FIELD**2`` when that requirement is also blocking (an essential); the
+sums stay integers below 2**53, exact as doubles in any order."""
 """The tables the query reads besides the levels (``ccx_levels`` or ``cc_assessment``)."""
 
 
@@ -327,41 +333,61 @@ def resolved_levels_sql(
     return transpile(sql + " ORDER BY v.person_idx", dialect)
 
 
-def _top_k_tail(scored: str, k: int, dialect: Dialect) -> str:
+def _top_k_tail(
+    scored: str, k: int, dialect: Dialect, *, late: tuple[str, str] | None = None
+) -> str:
     """The end of a top-k query: each person's ``k`` best roles and each role's ``k`` best.
 
     ``scored`` names the CTE of scored pairs (person_idx, role_idx, readiness, gap,
     share_met, coverage, ready); this adds CTEs after it (starting with a comma) and the
     final SELECT of rows ``(..., person_rank, role_rank)`` (a rank above ``k`` where the pair
     is not on that side's list). The order is ready first, then readiness, then the earlier
-    index. On DuckDB each side's list comes from ``max_by(..., n)``, a bounded heap per
-    person and per role (several times faster than sorting every pair by window); the
-    other dialects number the rows with ``ROW_NUMBER()`` windows.
+    index. The other dialects number every pair with ``ROW_NUMBER()`` windows. On DuckDB
+    each pair gets a *coarse key*, ``2 + readiness`` when ready, else ``readiness``: a
+    double that rounds (so pairs may tie on it) but never orders two pairs against the
+    ranking order. Each person's and each role's cut, the ``k``-th largest coarse key, comes
+    from ``max(coarse, k)`` (a bounded heap of plain doubles); a side's ``k`` best all have a
+    coarse key at least the cut (a pair below it has ``k`` pairs strictly before it), so
+    only the pairs at or above their cut (the ``k`` best and their ties) are numbered by
+    window, exactly. Plain doubles make the heap several times cheaper than ``max_by``
+    with struct keys and payloads, which DuckDB serialises for every row.
+
+    ``late``, when given, is ``(figures, join)``: ``scored`` then holds person_idx,
+    role_idx, readiness, ready and what ``figures`` (the SELECT items ``... AS gap, ... AS
+    share_met, ... AS coverage`` over ``s``, a row of ``scored``, and what ``join`` joins)
+    needs; those figures are computed for the listed pairs only.
     """
+    figures, join = late if late is not None else ("s.gap, s.share_met, s.coverage", "")
     columns = "person_idx, role_idx, readiness, gap, share_met, coverage, ready"
     if dialect == "duckdb":
-        pair = (
-            "struct_pack(person_idx := s.person_idx, role_idx := s.role_idx, "
-            "readiness := s.readiness, gap := s.gap, share_met := s.share_met, "
-            "coverage := s.coverage, ready := s.ready)"
+        # a coarse key that never orders two pairs against their order (2 + readiness
+        # rounds, but monotonically, and every ready pair lies above every other): a side's
+        # k best all have a coarse key at least the k-th largest of that side's, its cut
+        pick = (
+            "SELECT s.person_idx, s.role_idx, s.readiness, s.ready, {figures},\n"
+            "        ROW_NUMBER() OVER (PARTITION BY s.{g} ORDER BY s.ready DESC, "
+            "s.readiness DESC, s.{o}) AS {g}_rank\n"
+            "    FROM keyed AS s JOIN {g}_cut AS c ON c.{g} = s.{g} {join}\n"
+            "    WHERE s.coarse >= c.cut"
         )
-        out = ", ".join(f"t.pair.{c} AS {c}" for c in columns.split(", "))
         return f""",
-per_person AS (
-    SELECT s.person_idx, max_by({pair},
-        struct_pack(a := s.ready, b := s.readiness, c := -s.role_idx), {int(k)}) AS top
-    FROM {scored} AS s GROUP BY s.person_idx
+keyed AS MATERIALIZED (
+    SELECT s.*, CASE WHEN s.ready THEN 2.0 + s.readiness ELSE s.readiness END AS coarse
+    FROM {scored} AS s
 ),
-per_role AS (
-    SELECT s.role_idx, max_by({pair},
-        struct_pack(a := s.ready, b := s.readiness, c := -s.person_idx), {int(k)}) AS top
-    FROM {scored} AS s GROUP BY s.role_idx
-)
-SELECT {out}, t.n AS person_rank, {int(k) + 1} AS role_rank
-FROM (SELECT unnest(top) AS pair, generate_subscripts(top, 1) AS n FROM per_person) AS t
+person_idx_cut AS (
+    SELECT person_idx, list_min(max(coarse, {int(k)})) AS cut FROM keyed GROUP BY person_idx
+),
+role_idx_cut AS (
+    SELECT role_idx, list_min(max(coarse, {int(k)})) AS cut FROM keyed GROUP BY role_idx
+),
+per_person AS ({pick.format(g="person_idx", o="role_idx", figures=figures, join=join)}),
+per_role AS ({pick.format(g="role_idx", o="person_idx", figures=figures, join=join)})
+SELECT {columns}, person_idx_rank AS person_rank, {int(k) + 1} AS role_rank
+FROM per_person WHERE person_idx_rank <= {int(k)}
 UNION ALL
-SELECT {out}, {int(k) + 1} AS person_rank, t.n AS role_rank
-FROM (SELECT unnest(top) AS pair, generate_subscripts(top, 1) AS n FROM per_role) AS t"""
+SELECT {columns}, {int(k) + 1} AS person_rank, role_idx_rank AS role_rank
+FROM per_role WHERE role_idx_rank <= {int(k)}"""
     return f""",
 ordered AS (
     SELECT s.*,
@@ -371,8 +397,9 @@ ordered AS (
             ORDER BY s.ready DESC, s.readiness DESC, s.person_idx) AS role_rank
     FROM {scored} AS s
 )
-SELECT {columns}, person_rank, role_rank FROM ordered
-WHERE person_rank <= {int(k)} OR role_rank <= {int(k)}"""
+SELECT s.person_idx, s.role_idx, s.readiness, {figures}, s.ready, s.person_rank, s.role_rank
+FROM ordered AS s {join}
+WHERE s.person_rank <= {int(k)} OR s.role_rank <= {int(k)}"""
 
 
 def _top_k_minimum_sql(
@@ -395,22 +422,45 @@ def _top_k_minimum_sql(
       work grows with the levels, not with people x requirements;
     * every person in the range with the ``k`` roles first in base order: a role outside
       them whose pair is unmatched has ``k`` roles before it in any person's list;
-    * the range's first ``k`` people with every role: a person after them whose pair is
-      unmatched has ``k`` people before them in any role's list (each at least at the base,
-      and earlier on a tie).
+    * the first ``k`` people of all (``person_idx < k``, when the range holds any of
+      them) with every role: a person after them whose pair is unmatched has ``k`` people
+      before them in any role's list (each at least at the base, and earlier on a tie).
+
+    So with ``people_range`` a role's list holds the range's ``k`` best of the pairs that
+    can make the role's list over *all* people, not necessarily the range's own ``k`` best
+    (an unmatched pair of a later range is left out): merged over ranges that cover
+    everyone from 0, the lists give each role's ``k`` best exactly. Each person's list is
+    theirs exactly.
 
     The sums are the matched requirements' only: had = sum of ``w * min(a, t)``, the gap
     mass = the role's ``sum(w * t)`` - had (exactly the full sum's value in real
     arithmetic, since an unassessed requirement has nothing had and ``t`` missing), and the
-    counts of the unmet as the role's unmet at the base corrected by the matched ones.
+    counts of the unmet as the role's unmet at the base less the matched requirements met.
+    The three counts (assessed, met with ``t > 0``, met and blocking) travel as one sum,
+    ``tally``, of each matched requirement's :data:`TALLY` code, a double whose fields
+    (:data:`TALLY_FIELD` apart) hold counts below it: integers summed exactly in any order,
+    one aggregate instead of three (a role may have at most ``TALLY_FIELD - 1``
+    requirements; :func:`scoring_tables` checks).
     """
     start, stop = people_range if people_range is not None else (0, None)
     in_range = f"person_idx >= {int(start)}" + (
         f" AND person_idx < {int(stop)}" if stop is not None else ""
     )
     zero = _double(0.0)
+    f, f1, f2 = TALLY_FIELD, _double(float(TALLY_FIELD)), _double(float(TALLY_FIELD**2))
     threshold = _double(policy.ready_threshold - READY_TOLERANCE)
     readiness = "CASE WHEN s.had + s.gap_mass > 0 THEN s.had / (s.had + s.gap_mass) ELSE 1.0 END"
+    # gap, share met and coverage, for the listed pairs only (s: ranked, b: the role's base)
+    late = f"""LEAST(GREATEST(CASE WHEN b.weight_total > 0
+            THEN GREATEST(b.wt - s.had, {zero}) / b.weight_total ELSE 0.0 END, 0.0), 1.0) AS gap,
+        CASE WHEN b.requirements > 0
+            THEN CAST(b.requirements - (b.unmet0 - (FLOOR(s.tally / {f1})
+                - {f} * FLOOR(s.tally / {f2}))) AS DOUBLE) / CAST(b.requirements AS DOUBLE)
+            ELSE 1.0 END AS share_met,
+        CASE WHEN b.requirements > 0
+            THEN CAST(s.tally - {f1} * FLOOR(s.tally / {f1}) AS DOUBLE)
+                / CAST(b.requirements AS DOUBLE)
+            ELSE 1.0 END AS coverage"""
     return f"""
 WITH lv AS ({lv}),
 base AS (
@@ -434,11 +484,7 @@ people_in AS (
 matched AS (
     SELECT l.person_idx, q.role_idx,
         SUM(q.weight * LEAST(l.n, q.t)) AS had,
-        SUM(CASE WHEN l.n < q.t THEN 1 ELSE 0 END
-            - CASE WHEN q.t > 0 THEN 1 ELSE 0 END) AS d_unmet,
-        SUM(CASE WHEN l.n < q.t AND q.essential THEN 1 ELSE 0 END
-            - CASE WHEN q.blocking THEN 1 ELSE 0 END) AS d_unmet_essential,
-        COUNT(*) AS n_assessed
+        SUM(CASE WHEN l.n < q.t THEN 1.0 ELSE q.tally END) AS tally
     FROM lv AS l
     JOIN ccx_requirements AS q ON q.competency = l.competency
     WHERE l.{in_range}
@@ -452,46 +498,31 @@ extras AS (
         UNION ALL
         SELECT p.person_idx, r.role_idx
         FROM people_in AS p CROSS JOIN ccx_roles AS r
-        WHERE p.person_idx < {int(start) + int(k)}
+        WHERE p.person_idx < {int(k)}
     ) AS e
 ),
 pairs AS (
-    SELECT m.person_idx, m.role_idx, m.had, m.d_unmet, m.d_unmet_essential, m.n_assessed
-    FROM matched AS m
+    SELECT m.person_idx, m.role_idx, m.had, m.tally FROM matched AS m
     UNION ALL
-    SELECT e.person_idx, e.role_idx, {zero} AS had, 0 AS d_unmet, 0 AS d_unmet_essential,
-        0 AS n_assessed
+    SELECT e.person_idx, e.role_idx, {zero} AS had, {zero} AS tally
     FROM extras AS e
     LEFT JOIN matched AS m ON m.person_idx = e.person_idx AND m.role_idx = e.role_idx
     WHERE m.role_idx IS NULL
 ),
 sums AS (
-    SELECT x.person_idx, x.role_idx, b.requirements, b.weight_total, b.blocking,
-        x.had, GREATEST(b.wt - x.had, {zero}) AS gap_mass,
-        b.unmet0 + x.d_unmet AS unmet, b.blocking + x.d_unmet_essential AS unmet_essential,
-        x.n_assessed
+    SELECT x.person_idx, x.role_idx, x.had, x.tally,
+        GREATEST(b.wt - x.had, {zero}) AS gap_mass,
+        b.blocking - FLOOR(x.tally / {f2}) AS unmet_essential
     FROM pairs AS x
     JOIN base AS b ON b.role_idx = x.role_idx
 ),
-scored AS (
-    SELECT s.person_idx, s.role_idx,
-        LEAST(GREATEST({readiness}, 0.0), 1.0) AS readiness,
-        LEAST(GREATEST(CASE WHEN s.weight_total > 0 THEN s.gap_mass / s.weight_total
-            ELSE 0.0 END, 0.0), 1.0) AS gap,
-        CASE WHEN s.requirements > 0
-            THEN CAST(s.requirements - s.unmet AS DOUBLE) / CAST(s.requirements AS DOUBLE)
-            ELSE 1.0 END AS share_met,
-        CASE WHEN s.requirements > 0
-            THEN CAST(s.n_assessed AS DOUBLE) / CAST(s.requirements AS DOUBLE)
-            ELSE 1.0 END AS coverage,
-        s.unmet_essential
-    FROM sums AS s
-),
 ranked AS (
-    SELECT s.person_idx, s.role_idx, s.readiness, s.gap, s.share_met, s.coverage,
-        (s.unmet_essential = 0 AND s.readiness >= {threshold}) AS ready
-    FROM scored AS s
-){_top_k_tail("ranked", k, dialect)}"""
+    SELECT s.person_idx, s.role_idx, s.had, s.tally,
+        LEAST(GREATEST({readiness}, 0.0), 1.0) AS readiness,
+        (s.unmet_essential = 0 AND LEAST(GREATEST({readiness}, 0.0), 1.0) >= {threshold})
+            AS ready
+    FROM sums AS s
+){_top_k_tail("ranked", k, dialect, late=(late, "JOIN base AS b ON b.role_idx = s.role_idx"))}"""
 
 
 @dataclass(frozen=True)
@@ -501,7 +532,7 @@ class ScoringTables:
     ``ccx_roles``: role_idx, role, requirements, weight_total (``math.fsum`` of the
     weights, as :class:`RoleSet`), blocking (essentials above their scale's minimum).
     ``ccx_requirements``: role_idx, competency, t (normalised required level), weight,
-    essential, blocking. ``ccx_scales``: competency, lo, hi. ``ccx_grid``: competency, t
+    essential, blocking, tally (the requirement's :data:`TALLY_FIELD` code when met). ``ccx_scales``: competency, lo, hi. ``ccx_grid``: competency, t
     (every normalised level of its scale). ``ccx_people``: person_idx, person.
     """
 
@@ -520,6 +551,11 @@ def scoring_tables(
     import pyarrow as pa
 
     rs = roles if isinstance(roles, RoleSet) else RoleSet.from_model(model, roles)
+    if len(rs.requirements) and int(rs.requirements.max()) >= TALLY_FIELD:
+        raise ScoringError(
+            f"a role with {int(rs.requirements.max()):,} requirements: the SQL engines count "
+            f"at most {TALLY_FIELD - 1:,} a role"
+        )
     role_idx: list[int] = []
     comp: list[str] = []
     level: list[float] = []
@@ -564,6 +600,10 @@ def scoring_tables(
                 "weight": pa.array(weight, pa.float64()),
                 "essential": pa.array(ess, pa.bool_()),
                 "blocking": pa.array(ess & (t > 0.0), pa.bool_()),
+                "tally": pa.array(
+                    1.0 + TALLY_FIELD * (t > 0.0) + TALLY_FIELD**2 * (ess & (t > 0.0)),
+                    pa.float64(),
+                ),
             }
         ),
         "ccx_scales": pa.table(
@@ -588,6 +628,7 @@ __all__ = [
     "RESOLVED_TABLE",
     "SOURCE_DIALECT",
     "TABLES",
+    "TALLY_FIELD",
     "Dialect",
     "LevelsSource",
     "ScoringTables",
