@@ -363,7 +363,7 @@ def run_big_child(
     competencies: int = 400,
     chunk: int = 0,
     big_chunks: int = 0,
-    memory_limit: str = "3GB",
+    memory_limit: str = "2.5GB",
     check: bool = False,
 ) -> dict[str, Any]:
     """The DuckDB child on a levels file (also called by bench_scale.py on its own file)."""
@@ -466,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-person", type=int, default=40)
     ap.add_argument("--chunk", type=int, default=0, help="people a range (0: the engine's own)")
     ap.add_argument("--big-chunks", type=int, default=2)
-    ap.add_argument("--memory-limit", default="3GB")
+    ap.add_argument("--memory-limit", default="2.5GB")
     ap.add_argument("--skip-big", action="store_true")
     ap.add_argument(
         "--check", action="store_true", help="(b): compare with the streaming engine's answers"
