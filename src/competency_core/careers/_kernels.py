@@ -149,6 +149,26 @@ def capped_sums(
         out[e] = acc
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _shortfall(a: float, q: float, minimum: bool) -> tuple[bool, float, float]:
+    """One requirement (normalised required level ``q``) against level ``a`` (NaN: unassessed).
+
+    ``(assessed, filled, short)``: under ``minimum`` an unassessed level counts as 0 and
+    as assessed; ``filled`` is the level (0 where unassessed) and ``short`` the gap
+    ``max(0, q - filled)``, computed as :class:`~competency_core.careers._engine.Evaluation`
+    computes them, so the floats are the same.
+    """
+    assessed = a == a  # not NaN
+    if minimum and not assessed:
+        a = 0.0
+        assessed = True
+    filled = a if assessed else 0.0
+    short = q - filled
+    if not short > 0.0:
+        short = 0.0
+    return assessed, filled, short
+
+
 @numba.njit(cache=True, nogil=True)
 def role_sums(
     indptr: IntArray,
@@ -191,14 +211,7 @@ def role_sums(
             a = state[comp[p]]
             q = required[p]
             w = weight[p]
-            assessed = a == a  # not NaN
-            if minimum and not assessed:
-                a = 0.0
-                assessed = True
-            filled = a if assessed else 0.0
-            short = q - filled
-            if not short > 0.0:
-                short = 0.0
+            assessed, _, short = _shortfall(a, q, minimum)
             mass += w * (short if assessed else 0.0)
             if not minimum:
                 c = 1.0 if assessed else 0.0
@@ -284,14 +297,7 @@ def step_gaps(
             c = comp[p]
             a = state[c]
             q = required[p]
-            assessed = a == a  # not NaN
-            if minimum and not assessed:
-                a = 0.0
-                assessed = True
-            filled = a if assessed else 0.0
-            short = q - filled
-            if not short > 0.0:
-                short = 0.0
+            assessed, filled, short = _shortfall(a, q, minimum)
             j = j0 + t
             out_comp[j] = c
             out_level[j] = level[p]
