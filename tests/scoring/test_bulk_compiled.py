@@ -88,3 +88,42 @@ def test_compiled_kernel_gives_the_sparse_bits_over_many_blocks(inputs: Any, wor
     compiled = readiness_matrix(model, levels, policy=policy, kernel="compiled", workers=workers)
     for name in FIELDS:
         assert np.array_equal(getattr(sparse, name), getattr(compiled, name)), name
+
+
+@settings(SETTINGS, max_examples=30)
+@given(
+    # many requirements a role, weights and levels whose sums round (a correctly rounded
+    # required mass can differ in the last bit from any order of plain additions)
+    cst.scoring_models(
+        n_competencies=(8, 14),
+        n_roles=(1, 4),
+        requirements_per_role=(6, 14),
+        weights=st.sampled_from([0.1, 0.3, 0.7, 1 / 3, 2.9, 1.0]),
+    ),
+    cst.scoring_policies(),
+    st.sampled_from(["sparse", "compiled"]),
+)
+def test_readiness_is_exactly_0_with_nothing_had_and_exactly_1_with_nothing_missing(
+    model: Any, policy: Any, kernel: str
+) -> None:
+    """Whatever order the sums run in: 1 - gap mass / required mass (minimum) is summed so
+    that someone with nothing scores 0.0, not a rounding hair above it, and someone who
+    meets everything 1.0; under exclude had / (had + gap mass) does the same."""
+    comps = tuple(c.key for c in model.competencies)
+    n = len(comps)
+    levels = PeopleLevels(
+        ("unassessed", "at-minimum", "at-maximum"),
+        comps,
+        np.array([[np.nan] * n, [0.0] * n, [1.0] * n]),
+    )
+    m = readiness_matrix(model, levels, policy=policy, kernel=kernel)
+    for r, role in enumerate(model.roles):
+        required = any(
+            model.scale_of(q.competency).normalise(q.level) > 0 for q in role.requirements
+        )
+        nothing = [1] if policy.unassessed.value == "exclude" else [0, 1]
+        for p in nothing:
+            assert m.readiness[p, r] == (0.0 if required else 1.0), (p, role.key)
+        assert m.readiness[2, r] == 1.0, role.key
+        if not required:
+            assert m.readiness[0, r] == 1.0, role.key

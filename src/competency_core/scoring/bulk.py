@@ -25,6 +25,7 @@ import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -146,7 +147,8 @@ class RoleSet:
     column (``min(t, a)``, the part of the required level the person has), then one
     ``assessed`` row per competency. :attr:`figures` turns them into per-role sums: the gap
     mass, a count code, the mass had, then (for the ``exclude`` policy) the weight and
-    blocking essentials over the assessed competencies. The count code packs four integer counts
+    blocking essentials over the assessed competencies. Under the ``minimum`` policy only the
+    first two are summed: readiness is 1 - gap mass / :attr:`required_mass_in_order`. The count code packs four integer counts
     into one float exactly, as digits in base :attr:`base`: unmet, unmet essential,
     assessed, assessed essential (one sparse entry per requirement instead of four).
     """
@@ -170,6 +172,20 @@ class RoleSet:
     """Per role: the sum of weight x normalised required level."""
     blocking: FloatArray
     """Per role: the number of essential requirements above their scale's minimum."""
+
+    @cached_property
+    def required_mass_in_order(self) -> FloatArray:
+        """Per role: the required mass summed as the engines sum a gap mass.
+
+        The gap mass of someone with no level (every gap the required level), in the same
+        order, one float addition at a time, so that readiness (1 - gap mass / this) is
+        exactly 0 for them, whichever kernel ran; :attr:`required_mass` is the same sum
+        correctly rounded (``math.fsum``), which can differ in the last bit.
+        """
+        n_r, n_cols = len(self.roles), len(self.column_level)
+        nothing = np.zeros((self.figures.shape[1], 1))
+        nothing[:n_cols, 0] = np.maximum(self.column_level, 0.0)
+        return np.asarray(self.figures[:n_r] @ nothing).ravel()
 
     @property
     def inverse_required_mass(self) -> FloatArray:
@@ -400,9 +416,12 @@ class _Engine:
             ready=np.empty((n_r, n_p), dtype=bool),
         )
         shared = {
-            "figures": roles.figures if exclude else roles.figures[: 3 * n_r],
+            # the gap mass and the count code; and the mass had, weight and blocking
+            # essentials over the assessed competencies under exclude
+            "figures": roles.figures if exclude else roles.figures[: 2 * n_r],
             "requirements": roles.requirements[:, None],
             "weight": roles.weight[:, None],
+            "required_mass": roles.required_mass_in_order[:, None],
         }
         return engine, shared
 
@@ -421,7 +440,8 @@ class _Engine:
         np.subtract(col_t, on_col, out=gap)
         np.maximum(gap, 0.0, out=gap)
         np.less(on_col, col_t, out=count, casting="unsafe")
-        np.minimum(on_col, col_t, out=has)  # 0 where unassessed
+        if self.exclude:  # (under minimum no figure reads the has rows)
+            np.minimum(on_col, col_t, out=has)  # 0 where unassessed
         on_assessed = assessed[col_c]
         if self.exclude:  # unassessed competencies count neither as a gap nor as unmet
             gap *= on_assessed
@@ -429,17 +449,24 @@ class _Engine:
         on_assessed *= base * base
         count += on_assessed
         sums = shared["figures"] @ x
-        gap_mass, had = sums[:n_r], sums[2 * n_r : 3 * n_r]
+        gap_mass = sums[:n_r]
         unmet, high = _digits(sums[n_r : 2 * n_r], base)
         unmet_essential, high = _digits(high, base)
         n_assessed, _ = _digits(high, base)
         cols = slice(start, stop)
         readiness, gap_out = self.out["readiness"][:, cols], self.out["gap"][:, cols]
         share_met, coverage = self.out["share_met"][:, cols], self.out["coverage"][:, cols]
-        # Divisions, never products with inverses (x * (1 / x) can miss 1 by an ulp), and
-        # readiness as had / (had + gap mass): exactly 0 when nothing required is had and
-        # exactly 1 when nothing is missing, whatever order the sums ran in.
-        _ratio(had, had + gap_mass, 1.0, readiness)
+        # Divisions, never products with inverses (x * (1 / x) can miss 1 by an ulp).
+        # Readiness is exactly 1 when nothing is missing and exactly 0 when nothing
+        # required is had: under minimum 1 - gap mass / the required mass summed in the
+        # same order as the gap mass; under exclude, where what is required is the
+        # assessed part, had / (had + gap mass).
+        if self.exclude:
+            had = sums[2 * n_r : 3 * n_r]
+            _ratio(had, had + gap_mass, 1.0, readiness)
+        else:
+            _ratio(gap_mass, shared["required_mass"], 0.0, readiness)
+            np.subtract(1.0, readiness, out=readiness)
         counted = n_assessed if self.exclude else shared["requirements"]
         weight = sums[3 * n_r : 4 * n_r] if self.exclude else shared["weight"]
         _ratio(gap_mass, weight, 0.0, gap_out)

@@ -151,18 +151,17 @@ def _block_levels(
     first: int,
     n: int,
     comp_source: IntArray,
-    exclude: bool,
     b2: float,
     lanes: FloatArray,
 ) -> None:  # pragma: no cover - compiled
-    """People ``first:first + n``'s levels, competency-major: one ``(3, BLOCK)`` slab each.
+    """People ``first:first + n``'s levels for the ``exclude`` policy: one ``(3, BLOCK)`` slab a competency.
 
-    Slab rows: ``a``, the level the part had is read from (0 where unassessed; without
-    ``exclude`` also the level the gap is read from); ``b2`` where assessed, else 0 (the
-    assessed digit of the count code, see :func:`score_block`); and under ``exclude`` the
-    level the gap is read from (``a``, +inf where unassessed, so that ``max(0, t - a)`` is 0
-    and ``a < t`` is false: no gap, not unmet). Lanes past ``n`` are zeros (scored, never
-    written out).
+    Slab rows: ``a``, the level the part had is read from (0 where unassessed); ``b2``
+    where assessed, else 0 (the assessed digit of the count code, see :func:`score_block`);
+    and the level the gap is read from (``a``, +inf where unassessed, so that
+    ``max(0, t - a)`` is 0 and ``a < t`` is false: no gap, not unmet). Lanes past ``n`` are
+    zeros (scored, never written out). The ``minimum`` policy reads one row a competency
+    instead (:func:`_block_row`).
 
     The people's rows are read in order into row 1, then each slab is finished over the
     block's people on the floats' bits (masks, no branch on NaN: unassessed levels come in
@@ -185,30 +184,77 @@ def _block_levels(
             keep = -np.int64((x & _ABS_BITS) <= _INF_BITS)  # all ones unless NaN
             slab[0, b] = x & keep  # a, or +0.0
             slab[1, b] = b2_bits & keep  # b2, or +0.0
-        if exclude:
-            for b in range(BLOCK):
-                keep = -np.int64(slab[1, b] != 0)
-                slab[2, b] = slab[0, b] | (_INF_BITS & ~keep)  # a, or +inf
+        for b in range(BLOCK):
+            keep = -np.int64(slab[1, b] != 0)
+            slab[2, b] = slab[0, b] | (_INF_BITS & ~keep)  # a, or +inf
+
+
+@numba.njit(cache=True, fastmath=False, nogil=True)
+def _block_row(
+    levels: FloatArray, first: int, n: int, comp_source: IntArray, rows: FloatArray
+) -> None:  # pragma: no cover - compiled
+    """People ``first:first + n``'s levels for the ``minimum`` policy: one row a competency.
+
+    ``rows[c, b]`` is the level, or -inf where unassessed (NaN): the requirement loop reads
+    the level (0, the scale's minimum, for -inf) and whether it was assessed (``v > -inf``)
+    from this one row, half the memory of the ``exclude`` slabs' two rows it reads, so that a
+    block's levels stay in the core's cache. Lanes past ``n`` are -inf (scored, never
+    written out).
+    """
+    n_comp = comp_source.shape[0]
+    for b in range(n):
+        for c in range(n_comp):
+            x = levels[first + b, comp_source[c]]
+            rows[c, b] = x if x == x else -np.inf  # NaN: unassessed
+    for b in range(n, BLOCK):
+        for c in range(n_comp):
+            rows[c, b] = -np.inf
 
 
 @numba.njit(cache=True, fastmath=False, nogil=True, inline="always")
-def _add_one(
+def _add_excluding(
     acc: FloatArray,
     slab: FloatArray,
-    gap_row: int,
     t: float,
     w: float,
     k_unmet: float,
     k_seen: float,
 ) -> None:  # pragma: no cover - compiled
-    """Add one requirement (level ``t``, weight ``w``) to the block's sums, lane by lane."""
+    """Add one requirement (level ``t``, weight ``w``) to the block's sums, lane by lane (``exclude``)."""
     for b in range(BLOCK):
         a = slab[0, b]
-        d = t - slab[gap_row, b]
-        short = d > 0.0  # a < t
+        d = t - slab[2, b]
+        short = d > 0.0  # assessed and a < t
         acc[0, b] += w * (d if short else 0.0)
         acc[1, b] += w * (a if a < t else t)
         acc[2, b] += (k_unmet if short else 0.0) + k_seen * slab[1, b]
+
+
+@numba.njit(cache=True, fastmath=False, nogil=True, inline="always")
+def _add_minimum(
+    acc: FloatArray,
+    row: FloatArray,
+    t: float,
+    w: float,
+    k_unmet: float,
+    b2: float,
+) -> None:  # pragma: no cover - compiled
+    """The same under ``minimum``: an unassessed level (-inf in ``row``) counts as 0.
+
+    The gap mass and the count code only: readiness under ``minimum`` is 1 - gap mass /
+    required mass, a role's constant (see :func:`score_block`), so the mass had is not
+    summed. The same operations on the same values as the sparse engine's product (``a``
+    is 0 where unassessed, the assessed digit ``b2`` is added where assessed), so the
+    sums' bits are the same.
+    """
+    for b in range(BLOCK):
+        v = row[b]
+        seen = v > -np.inf
+        a = v if seen else 0.0
+        d = t - a
+        short = d > 0.0  # a < t
+        acc[0, b] += w * (d if short else 0.0)
+        acc[2, b] += (k_unmet if short else 0.0) + (b2 if seen else 0.0)
 
 
 @numba.njit(cache=True, fastmath=False, nogil=True)
@@ -243,10 +289,15 @@ def score_block(
 ) -> None:  # pragma: no cover - compiled
     """People ``first:last`` x roles ``first_role:last_role``, role-major into ``out[r - first_role, p - col0]``.
 
-    A block of people at a time, their levels competency-major (:func:`_block_levels`);
+    A block of people at a time, their levels competency-major (:func:`_block_row`, or
+    :func:`_block_levels` under ``exclude``);
     for each role, each requirement ``(t, w)`` updates the block's accumulators with
     contiguous loads, the people in the innermost loop (SIMD lanes): the gap mass
-    ``w * max(0, t - a)``, the mass had ``w * min(a, t)`` and the count code. Each pair's
+    ``w * max(0, t - a)``, the count code and (``exclude``) the mass had ``w * min(a, t)``.
+    Readiness is 1 - gap mass / required mass under ``minimum``, the required mass summed
+    as someone with nothing would sum their gap mass (so it is exactly 0 for them), and
+    had / (had + gap mass) under ``exclude``, where the mass required is the assessed
+    part (:class:`~competency_core.scoring.bulk.RoleSet`). Each pair's
     sums run over its role's requirements in column order (the assessed weight in
     competency order), as the sparse engine's product does, so the bits are the same.
     The four counts (unmet, unmet essential, assessed, assessed blocking essential) are
@@ -267,21 +318,38 @@ def score_block(
         req_level[q] = column_level[column[q]]
         req_unmet[q] = 1.0 + base if essential[q] else 1.0
         req_seen[q] = 1.0 + base if exclude and blocking[q] else 1.0
-    gap_row = 2 if exclude else 0
-    lanes = np.zeros((n_comp, 3, BLOCK))
+    # per role: the required mass, summed as the gap mass of someone with no level is
+    required_mass = np.zeros(last_role - first_role)
+    for r in range(first_role, last_role):
+        total = 0.0
+        for q in range(start[r], start[r + 1]):
+            t = req_level[q]
+            total += weight[q] * (t if t > 0.0 else 0.0)
+        required_mass[r - first_role] = total
+    lanes = np.zeros((n_comp if exclude else 0, 3, BLOCK))  # exclude's slabs
+    rows = np.zeros((0 if exclude else n_comp, BLOCK))  # minimum's rows
     acc = np.empty((4, BLOCK))  # gap mass, mass had, count code, assessed weight
     inv = 1.0 / base
     for p0 in range(first, last, BLOCK):
         n = min(BLOCK, last - p0)
-        _block_levels(levels, p0, n, comp_source, exclude, b2, lanes)
+        if exclude:
+            _block_levels(levels, p0, n, comp_source, b2, lanes)
+        else:
+            _block_row(levels, p0, n, comp_source, rows)
         for r in range(first_role, last_role):
             acc[:] = 0.0
             end = start[r + 1]
-            for q in range(start[r], end):
-                _add_one(
-                    acc, lanes[req_comp[q]], gap_row, req_level[q], weight[q], req_unmet[q],
-                    req_seen[q],
-                )  # fmt: skip
+            if exclude:
+                for q in range(start[r], end):
+                    _add_excluding(
+                        acc, lanes[req_comp[q]], req_level[q], weight[q], req_unmet[q],
+                        req_seen[q],
+                    )  # fmt: skip
+            else:
+                for q in range(start[r], end):
+                    _add_minimum(
+                        acc, rows[req_comp[q]], req_level[q], weight[q], req_unmet[q], b2
+                    )  # fmt: skip
             if exclude:  # the assessed weight, summed in competency order as the sparse engine
                 for q in range(start[r], end):
                     slab = lanes[by_competency[q]]
@@ -293,6 +361,7 @@ def score_block(
             w_role = role_weight[r]
             blocking_r = role_blocking[r]
             k = r - first_role
+            mass_r = required_mass[k]
             i0 = p0 - col0
             # the outputs' rows for this block (slices: no index wrap-around in the loop)
             readiness_k = readiness[k, i0 : i0 + n]
@@ -307,8 +376,11 @@ def score_block(
                 n_unmet_essential = high - base * rest
                 high = np.floor((rest + 0.5) * inv)
                 n_assessed = rest - base * high
-                total = had[b] + mass[b]
-                x = had[b] / total if total > 0.0 else 1.0
+                if exclude:
+                    total = had[b] + mass[b]
+                    x = had[b] / total if total > 0.0 else 1.0
+                else:
+                    x = 1.0 - mass[b] / mass_r if mass_r > 0.0 else 1.0
                 x = min(max(x, 0.0), 1.0)
                 w_all = assessed_weight[b] if exclude else w_role
                 g = mass[b] / w_all if w_all > 0.0 else 0.0
