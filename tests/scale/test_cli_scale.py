@@ -171,7 +171,7 @@ def test_fit_for_everyone_writes_what_readiness_writes(
     r2 = cli("readiness", model, "-p", people, "--on", ON, "-k", "4", "--out", b)
     assert r1.code == r2.code == 0, r1.err + r2.err
     # the same rows, keys and flags; figures within the engines' contract (1e-12: DuckDB
-    # sums the had part, the memory engine 1 - gap mass / required mass)
+    # sums the had part, the memory engine the required mass less the gap mass)
     got, want = (list(csv.reader(io.StringIO(f.read_text()))) for f in (a, b))
     assert got[0] == want[0]
     assert len(got) == len(want)

@@ -106,7 +106,7 @@ def test_compiled_kernel_gives_the_sparse_bits_over_many_blocks(inputs: Any, wor
 def test_readiness_is_exactly_0_with_nothing_had_and_exactly_1_with_nothing_missing(
     model: Any, policy: Any, kernel: str
 ) -> None:
-    """Whatever order the sums run in: 1 - gap mass / required mass (minimum) is summed so
+    """Whatever order the sums run in: (required - gap mass) / required (minimum) is summed so
     that someone with nothing scores 0.0, not a rounding hair above it, and someone who
     meets everything 1.0; under exclude had / (had + gap mass) does the same."""
     comps = tuple(c.key for c in model.competencies)

@@ -148,7 +148,8 @@ class RoleSet:
     ``assessed`` row per competency. :attr:`figures` turns them into per-role sums: the gap
     mass, a count code, the mass had, then (for the ``exclude`` policy) the weight and
     blocking essentials over the assessed competencies. Under the ``minimum`` policy only the
-    first two are summed: readiness is 1 - gap mass / :attr:`required_mass_in_order`. The count code packs four integer counts
+    first two are summed: readiness is (:attr:`required_mass_in_order` - gap mass) /
+    :attr:`required_mass_in_order`. The count code packs four integer counts
     into one float exactly, as digits in base :attr:`base`: unmet, unmet essential,
     assessed, assessed essential (one sparse entry per requirement instead of four).
     """
@@ -178,7 +179,7 @@ class RoleSet:
         """Per role: the required mass summed as the engines sum a gap mass.
 
         The gap mass of someone with no level (every gap the required level), in the same
-        order, one float addition at a time, so that readiness (1 - gap mass / this) is
+        order, one float addition at a time, so that readiness ((this - gap mass) / this) is
         exactly 0 for them, whichever kernel ran; :attr:`required_mass` is the same sum
         correctly rounded (``math.fsum``), which can differ in the last bit.
         """
@@ -458,15 +459,16 @@ class _Engine:
         share_met, coverage = self.out["share_met"][:, cols], self.out["coverage"][:, cols]
         # Divisions, never products with inverses (x * (1 / x) can miss 1 by an ulp).
         # Readiness is exactly 1 when nothing is missing and exactly 0 when nothing
-        # required is had: under minimum 1 - gap mass / the required mass summed in the
-        # same order as the gap mass; under exclude, where what is required is the
-        # assessed part, had / (had + gap mass).
+        # required is had: under minimum (required mass - gap mass) / required mass, the
+        # required mass summed in the same order as the gap mass (where the sums are exact
+        # the numerator is the mass had: the bits of had / (had + gap mass)); under
+        # exclude, where what is required is the assessed part, had / (had + gap mass).
         if self.exclude:
             had = sums[2 * n_r : 3 * n_r]
             _ratio(had, had + gap_mass, 1.0, readiness)
         else:
-            _ratio(gap_mass, shared["required_mass"], 0.0, readiness)
-            np.subtract(1.0, readiness, out=readiness)
+            required = shared["required_mass"]
+            _ratio(required - gap_mass, required, 1.0, readiness)
         counted = n_assessed if self.exclude else shared["requirements"]
         weight = sums[3 * n_r : 4 * n_r] if self.exclude else shared["weight"]
         _ratio(gap_mass, weight, 0.0, gap_out)

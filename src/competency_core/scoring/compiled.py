@@ -241,8 +241,8 @@ def _add_minimum(
 ) -> None:  # pragma: no cover - compiled
     """The same under ``minimum``: an unassessed level (-inf in ``row``) counts as 0.
 
-    The gap mass and the count code only: readiness under ``minimum`` is 1 - gap mass /
-    required mass, a role's constant (see :func:`score_block`), so the mass had is not
+    The gap mass and the count code only: readiness under ``minimum`` is (required mass -
+    gap mass) / required mass, a role's constant (see :func:`score_block`), so the mass had is not
     summed. The same operations on the same values as the sparse engine's product (``a``
     is 0 where unassessed, the assessed digit ``b2`` is added where assessed), so the
     sums' bits are the same.
@@ -294,8 +294,10 @@ def score_block(
     for each role, each requirement ``(t, w)`` updates the block's accumulators with
     contiguous loads, the people in the innermost loop (SIMD lanes): the gap mass
     ``w * max(0, t - a)``, the count code and (``exclude``) the mass had ``w * min(a, t)``.
-    Readiness is 1 - gap mass / required mass under ``minimum``, the required mass summed
-    as someone with nothing would sum their gap mass (so it is exactly 0 for them), and
+    Readiness is (required mass - gap mass) / required mass under ``minimum``, the required
+    mass summed as someone with nothing would sum their gap mass (so it is exactly 0 for
+    them; where the sums are exact the numerator is the mass had, so the bits are those of
+    had / (had + gap mass), as the SQL engines compute it), and
     had / (had + gap mass) under ``exclude``, where the mass required is the assessed
     part (:class:`~competency_core.scoring.bulk.RoleSet`). Each pair's
     sums run over its role's requirements in column order (the assessed weight in
@@ -380,7 +382,7 @@ def score_block(
                     total = had[b] + mass[b]
                     x = had[b] / total if total > 0.0 else 1.0
                 else:
-                    x = 1.0 - mass[b] / mass_r if mass_r > 0.0 else 1.0
+                    x = (mass_r - mass[b]) / mass_r if mass_r > 0.0 else 1.0
                 x = min(max(x, 0.0), 1.0)
                 w_all = assessed_weight[b] if exclude else w_role
                 g = mass[b] / w_all if w_all > 0.0 else 0.0
