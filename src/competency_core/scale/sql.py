@@ -74,13 +74,13 @@ RESOLVED_TABLE = "ccx_resolved"
 """The table an engine keeps people's resolved levels in while it scores them in ranges."""
 
 TABLES = ("ccx_people", "ccx_roles", "ccx_requirements", "ccx_scales", "ccx_grid")
+"""The tables the query reads besides the levels (``ccx_levels`` or ``cc_assessment``)."""
 
 TALLY_FIELD = 2**17
 """The base of the counts packed into one sum (``ccx_requirements.tally``): a matched
 requirement adds 1 (assessed), ``TALLY_FIELD`` when met with a required level above the
 minimum, and ``TALLY_FIELD**2`` when that requirement is also blocking (an essential); the
 sums stay integers below 2**53, exact as doubles in any order."""
-"""The tables the query reads besides the levels (``ccx_levels`` or ``cc_assessment``)."""
 
 
 def _double(value: float) -> str:
@@ -532,7 +532,8 @@ class ScoringTables:
     ``ccx_roles``: role_idx, role, requirements, weight_total (``math.fsum`` of the
     weights, as :class:`RoleSet`), blocking (essentials above their scale's minimum).
     ``ccx_requirements``: role_idx, competency, t (normalised required level), weight,
-    essential, blocking, tally (the requirement's :data:`TALLY_FIELD` code when met). ``ccx_scales``: competency, lo, hi. ``ccx_grid``: competency, t
+    essential, blocking, tally (the requirement's :data:`TALLY_FIELD` code when met).
+    ``ccx_scales``: competency, lo, hi. ``ccx_grid``: competency, t
     (every normalised level of its scale). ``ccx_people``: person_idx, person.
     """
 
